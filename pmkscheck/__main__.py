@@ -1,0 +1,5 @@
+"""`python -m pmkscheck` runs the command-line interface."""
+
+from pmkscheck.cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""Stage ③ validate: the explicit list of checks and the runner that turns findings into issues.
+
+``REGISTRY`` lists every check module's ``CHECKS``. The runner -- not the checks -- looks rows up
+on ``_row``, fills in severity from the rules catalogue, and applies ``--select``/``--ignore``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.checks.base import Check, CheckContext, Findings
+from pmkscheck.issues import Issue
+from pmkscheck.rules import catalogue
+from pmkscheck.table import ROW, SourceTable
+
+REGISTRY: list[Check] = []
+"""Every check, in the order they run. Filled by :func:`_registry` from the modules below."""
+
+CHECK_MODULES = [
+    "pmkscheck.checks.schema_checks",
+]
+
+
+def registry() -> list[Check]:
+    """The check list (modules imported on first use, so ``rules`` stays fast)."""
+    if not REGISTRY:
+        import importlib
+
+        for name in CHECK_MODULES:
+            REGISTRY.extend(importlib.import_module(name).CHECKS)
+    return REGISTRY
+
+
+def selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Is ``code`` selected? Entries are codes, aliases or group names (``NIK``)."""
+    rule = catalogue().get(code)
+    names = {code, code.split("_", 1)[0]}
+    if rule is not None:
+        names |= {rule.code, rule.group, *rule.aliases}
+    select, ignore = set(select), set(ignore)
+    if select and not names & select:
+        return False
+    return not names & ignore
+
+
+def run_checks(ctx: CheckContext) -> list[Issue]:
+    """Run every registered check on ``ctx`` and return its issues (unsorted)."""
+    issues: list[Issue] = []
+    for chk in registry():
+        issues.extend(findings_to_issues(chk.run(ctx), ctx.table, chk.codes[0], chk.fields))
+    return issues
+
+
+def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
+                       fields: tuple[str, ...] = ()) -> list[Issue]:
+    """Convert a check's or normaliser's findings into :class:`Issue` records.
+
+    Vectorised up to the final list construction: rows, letters and values are gathered with
+    whole-column operations, then one tuple per finding becomes an ``Issue``.
+    """
+    if found is None:
+        return []
+    data = table.data
+    if isinstance(found, pd.Series):
+        bad = found.index[~found.fillna(True).astype(bool).to_numpy()]
+        if len(bad) == 0:
+            return []
+        frame = pd.DataFrame(index=bad)
+    else:
+        frame = found
+        if frame.empty:
+            return []
+    n = len(frame)
+    codes = frame["code"].to_numpy(dtype=object) if "code" in frame else np.full(n, code, object)
+    default_field = fields[0] if fields else None
+    if "field" in frame:
+        fld = frame["field"].astype(object).where(frame["field"].notna(), default_field)
+        fld_arr = fld.to_numpy(dtype=object)
+    else:
+        fld_arr = np.full(n, default_field, dtype=object)
+    rows = data[ROW].reindex(frame.index).to_numpy()
+    if "value" in frame:
+        values = frame["value"].to_numpy(dtype=object)
+    else:
+        values = np.full(n, None, dtype=object)
+        for f in pd.unique(fld_arr):
+            if f is None or f not in data.columns:
+                continue
+            sel = fld_arr == f
+            values[sel] = data[f].reindex(frame.index[sel]).to_numpy(dtype=object)
+    param_cols = [c for c in frame.columns if c not in ("code", "field", "value")]
+    params_records = (
+        frame[param_cols].to_dict("records") if param_cols else [{}] * n
+    )
+    rules = catalogue()
+    letters, headers = table.letters, table.headers
+    out: list[Issue] = []
+    for c, r, f, v, p in zip(codes, rows, fld_arr, values, params_records, strict=True):
+        rule = rules[c]
+        if p:
+            p = {k: _plain(x) for k, x in p.items() if not _is_missing(x)}
+        out.append(Issue(
+            code=rule.code, severity=rule.severity,
+            row=None if _is_missing(r) else int(r),
+            field=f, column=headers.get(f) if f else None,
+            letter=None if table.is_csv or not f else letters.get(f),
+            value=None if _is_missing(v) else str(v),
+            params=p,
+        ))
+    return out
+
+
+def _is_missing(x: object) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(x: object) -> object:
+    """numpy scalars -> Python scalars (JSON-friendly params)."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
+__all__ = ["Check", "CheckContext", "REGISTRY", "findings_to_issues", "registry", "run_checks",
+           "selected"]

@@ -1,0 +1,114 @@
+"""The shape of a check: a function from a ``CheckContext`` to failing rows.
+
+Stage ③ validate. A check reads whole columns and returns, vectorised, either
+
+* a boolean ``pd.Series`` aligned with ``ctx.data`` -- ``True`` = passes, ``False`` = a finding
+  (``NA`` counts as passing); the code is the check's only code, the field its first field; or
+* a ``pd.DataFrame`` indexed by the failing rows' labels, with optional columns ``code`` (when the
+  check emits several codes), ``field``, ``value`` (defaults to the raw cell text) and any other
+  columns, which become the issue's message parameters.
+
+A check never writes a message, never looks at row numbers and never loops over rows in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from pmkscheck.schema.model import Schema
+    from pmkscheck.settings import Settings
+    from pmkscheck.table import SourceTable
+
+
+@dataclass(frozen=True)
+class District:
+    """The kab/kota a file belongs to, and how we know."""
+
+    code: str  # Kemendagri, 4 digits ("6408")
+    name: str  # "Kabupaten Kutai Timur"
+    source: str  # "option" | "file_name" | "title" | "wilayah" | "nik"
+
+
+@dataclass
+class CheckContext:
+    """Everything a check may read.
+
+    Attributes:
+        table: the source table (``table.data`` holds the raw text, ``table.kinds`` cell kinds).
+        clean: normalised values, same index and columns as ``table.data`` (no ``_row``).
+        derived: extra columns computed by normalisers, e.g. ``tanggal_lahir:date``
+            (datetime64), ``kecamatan:code``, ``desa:code``, ``jenis_pmks:no`` (1..26).
+        settings: the run's settings.
+        schema: the schema the table was read with.
+        district: the file's district, when known.
+    """
+
+    table: SourceTable
+    clean: pd.DataFrame
+    derived: dict[str, pd.Series]
+    settings: Settings
+    schema: Schema
+    district: District | None = None
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """Raw text of the table (as read)."""
+        return self.table.data
+
+    def has(self, *fields: str) -> bool:
+        """All these fields are present in the table."""
+        return all(f in self.clean.columns for f in fields)
+
+
+Findings = pd.Series | pd.DataFrame | None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check function and the codes it can emit (documented in ``pmkscheck/rules/*.toml``)."""
+
+    codes: tuple[str, ...]
+    fields: tuple[str, ...]
+    fn: Callable[[CheckContext], Findings]
+    name: str = ""
+    needs: tuple[str, ...] = field(default=())  # fields that must all be present to run
+
+    def run(self, ctx: CheckContext) -> Findings:
+        """Run the check if the fields it needs are present."""
+        if not ctx.has(*(self.needs or self.fields[:1])):
+            return None
+        return self.fn(ctx)
+
+
+def check(*codes: str, fields: tuple[str, ...] | str = (), needs: tuple[str, ...] = ()
+          ) -> Callable[[Callable[[CheckContext], Findings]], Check]:
+    """Decorator: turn ``fn(ctx) -> Findings`` into a :class:`Check`.
+
+    Example::
+
+        @check("RT_RW_INVALID", fields=("rt",))
+        def rt_numeric(ctx):
+            return ctx.clean["rt"].isna() | ctx.clean["rt"].str.fullmatch(r"\\d{1,3}")
+    """
+    fields_t = (fields,) if isinstance(fields, str) else tuple(fields)
+
+    def wrap(fn: Callable[[CheckContext], Findings]) -> Check:
+        return Check(codes=tuple(codes), fields=fields_t, fn=fn, name=fn.__name__,
+                     needs=tuple(needs))
+
+    return wrap
+
+
+def findings(index: pd.Index, code: str | None = None, **columns: Any) -> pd.DataFrame:
+    """Build a findings frame: ``findings(bad.index, "NIK_DUPLICATE", other_row=rows)``."""
+    frame = pd.DataFrame(index=index)
+    if code is not None:
+        frame["code"] = code
+    for name, values in columns.items():
+        frame[name] = values
+    return frame

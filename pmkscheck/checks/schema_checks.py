@@ -1,0 +1,70 @@
+"""COLUMN_ and VALUE_ checks derived from the schema, run through pandera (lazy validation).
+
+Stage ③ validate. Required columns missing, recommended columns missing, required values
+missing, whole-number fields that are not whole numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from pmkscheck.checks.base import CheckContext, check, findings
+from pmkscheck.schema.to_pandera import to_pandera
+
+
+def _present(ctx: CheckContext) -> list[str]:
+    return list(ctx.clean.columns)
+
+
+@check("COLUMN_MISSING", "COLUMN_RECOMMENDED_MISSING", needs=())
+def columns_present(ctx: CheckContext) -> pd.DataFrame:
+    """Required and recommended fields absent from the header (file-level findings)."""
+    present = set(_present(ctx))
+    rows = []
+    for spec in ctx.schema.fields:
+        if spec.name in present or spec.derived:
+            continue
+        if spec.sheet_level and ctx.table.sheet_jenis:
+            continue
+        if spec.required:
+            rows.append(("COLUMN_MISSING", spec.name))
+        elif spec.recommended:
+            rows.append(("COLUMN_RECOMMENDED_MISSING", spec.name))
+    # file-level: index label None -> no row
+    frame = pd.DataFrame(rows, columns=["code", "expected"])
+    frame.index = pd.Index([None] * len(frame), dtype=object)
+    frame["field"] = None
+    return frame
+
+
+@check("VALUE_MISSING", "VALUE_NOT_INTEGER", needs=())
+def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
+    """Required values missing and whole-number fields, validated lazily by pandera."""
+    present = _present(ctx)
+    schema = to_pandera(ctx.schema, present)
+    frame = ctx.clean[[c for c in present if c in schema.columns]]
+    try:
+        schema.validate(frame, lazy=True)
+    except SchemaErrors as err:
+        cases = err.failure_cases
+    else:
+        return None
+    cases = cases[cases["index"].notna()]
+    if cases.empty:
+        return None
+    code = cases["check"].astype(str).map(
+        lambda c: "VALUE_MISSING" if c == "not_nullable" else c)
+    keep = code.isin(["VALUE_MISSING", "VALUE_NOT_INTEGER"]).to_numpy()
+    cases, code = cases[keep], code[keep]
+    index = pd.Index(cases["index"].to_numpy())
+    out = findings(index, field=cases["column"].to_numpy(dtype=object), code=code.to_numpy())
+    out["field"] = cases["column"].to_numpy(dtype=object)
+    out["code"] = code.to_numpy()
+    return out
+
+
+CHECKS = [columns_present, pandera_values]
+
+__all__ = ["CHECKS", "pa"]

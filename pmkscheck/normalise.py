@@ -1,0 +1,111 @@
+"""Stage ② normalise: pure, vectorised steps from raw text to clean values, per field type.
+
+Each normaliser takes the raw column (``str``/``None``), its cell kinds and a ``NormContext`` and
+returns a :class:`NormResult`: the clean column, optional derived columns (parsed dates, wilayah
+codes, ...) and optional findings (auto-corrections are ``info`` findings, so the cleaned file and
+the report's "auto-fixed" list come from the same record). Field types map to normalisers in
+``NORMALISERS``; a type without its own normaliser gets :func:`normalise_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from pmkscheck.checks.base import Findings
+    from pmkscheck.schema.model import FieldSpec
+    from pmkscheck.settings import Settings
+    from pmkscheck.table import SourceTable
+
+
+@dataclass
+class NormContext:
+    """What a normaliser may look at besides its own column."""
+
+    table: SourceTable
+    settings: Settings
+    field: FieldSpec
+    district_hint: str | None = None  # --district, if given
+
+
+@dataclass
+class NormResult:
+    """Clean column + derived columns + findings (usually ``info`` auto-corrections)."""
+
+    values: pd.Series
+    derived: dict[str, pd.Series] = field(default_factory=dict)
+    findings: Findings = None
+
+
+Normaliser = Callable[[pd.Series, "pd.Series | None", NormContext], NormResult]
+
+# Invisible or odd characters typed or pasted into cells.
+_INVISIBLE = {"\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u2060": "",
+              "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ", "\r": " ", "\n": " "}
+_INVISIBLE_TABLE = str.maketrans(_INVISIBLE)
+
+
+def text_clean(raw: pd.Series) -> pd.Series:
+    """Trim, NFC-normalise, drop zero-width characters and collapse runs of spaces.
+
+    Empty strings become ``None``. Works per unique value (values repeat in real files).
+    """
+    if raw.empty:
+        return raw.astype(object)
+    uniques = pd.unique(raw.dropna())
+    mapping = {}
+    for value in uniques:
+        s = str(value).translate(_INVISIBLE_TABLE)
+        s = " ".join(s.split())
+        mapping[value] = s or None
+    import unicodedata
+
+    mapping = {k: (unicodedata.normalize("NFC", v) if v else None) for k, v in mapping.items()}
+    return raw.map(mapping).astype(object).where(raw.notna(), None)
+
+
+def normalise_text(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+    """Default normaliser: :func:`text_clean`; no findings (spacing fixes are silent)."""
+    return NormResult(text_clean(raw))
+
+
+NORMALISERS: dict[str, Normaliser] = {}
+
+
+def register(type_name: str) -> Callable[[Normaliser], Normaliser]:
+    """Decorator used by domain modules: ``@register("nik")``."""
+
+    def wrap(fn: Normaliser) -> Normaliser:
+        NORMALISERS[type_name] = fn
+        return fn
+
+    return wrap
+
+
+def normaliser_for(type_name: str) -> Normaliser:
+    """The normaliser of a field type (``normalise_text`` when it has none)."""
+    _load_domain()
+    return NORMALISERS.get(type_name, normalise_text)
+
+
+_LOADED = False
+
+
+def _load_domain() -> None:
+    """Import the domain modules once so that their ``@register`` calls run."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    import importlib
+
+    for module in DOMAIN_MODULES:
+        importlib.import_module(module)
+
+
+# Domain modules that register normalisers (explicit list, like checks.REGISTRY).
+DOMAIN_MODULES: list[str] = []

@@ -1,0 +1,94 @@
+"""One frozen ``Settings`` object carries every option from the CLI, a config file or the API.
+
+Precedence (issue 8): command line, then ``pmkscheck.toml`` / ``[tool.pmkscheck]``, then the
+defaults below. Stage: shared by every stage; imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+
+FORMATS = ("text", "json", "github", "junit")
+FAIL_ON = ("error", "warning", "never")
+LANGS = ("id", "en")
+MASKS = ("partial", "full", "none")
+AGE_PRESETS = ("permensos-2012", "dinsos-kaltim-legacy")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against hostile or broken input (issue 5). All sizes in bytes."""
+
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_inflated_bytes: int = 4 * 1024 * 1024 * 1024
+    max_compression_ratio: float = 200.0
+    max_cells: int = 60_000_000
+    max_rows: int = 1_100_000
+    max_columns: int = 300
+    max_cell_chars: int = 32_767
+    memory_mb: int = 6_144
+    timeout_s: int = 1_800
+    isolate: bool = True
+
+
+def _default_lang() -> str:
+    lang = os.environ.get("PMKSCHECK_LANG", "id").strip().lower()
+    return lang if lang in LANGS else "id"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option of ``pmkscheck validate``; see CONTRACT.md and the README."""
+
+    schema: str | None = None
+    sheet: str | None = None
+    district: str | None = None
+    format: str = "text"
+    output_dir: Path | None = None
+    write: bool = True
+    fail_on: str = "error"
+    lang: str = field(default_factory=_default_lang)
+    mask: str = "partial"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    age_preset: str = "permensos-2012"
+    reference_date: date | None = None
+    baseline: Path | None = None
+    compare_with: Path | None = None
+    verbose: int = 0
+    progress: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def today(self) -> date:
+        """The date that "future" and "age" are measured against (fixed in tests)."""
+        return self.reference_date or date.today()
+
+    def validate(self) -> Settings:
+        """Raise :class:`pmkscheck.errors.UsageError` for a value outside its choices."""
+        from pmkscheck.errors import UsageError
+
+        for name, choices in (
+            ("format", FORMATS),
+            ("fail_on", FAIL_ON),
+            ("lang", LANGS),
+            ("mask", MASKS),
+            ("age_preset", AGE_PRESETS),
+        ):
+            value = getattr(self, name)
+            if value not in choices:
+                raise UsageError(
+                    "USAGE_BAD_CHOICE", option=name.replace("_", "-"), value=value,
+                    choices=", ".join(choices),
+                )
+        if self.district is not None and not (
+            len(self.district) == 4 and self.district.isdigit()
+        ):
+            raise UsageError("USAGE_BAD_DISTRICT", value=self.district)
+        return self
+
+
+SETTING_NAMES = tuple(f.name for f in fields(Settings))
