@@ -109,3 +109,21 @@ def _load_domain() -> None:
 
 # Domain modules that register normalisers (explicit list, like checks.REGISTRY).
 DOMAIN_MODULES: list[str] = []
+
+
+# Post-normalisers see the whole clean frame (e.g. age from tanggal_lahir, else from the NIK).
+PostNormaliser = Callable[
+    [pd.DataFrame, dict, "SourceTable", "Settings"], "NormResult | None"]
+POST: list[PostNormaliser] = []
+
+
+def register_post(fn: PostNormaliser) -> PostNormaliser:
+    """Decorator: register a post-normaliser (runs after every field's normaliser)."""
+    POST.append(fn)
+    return fn
+
+
+def post_normalisers() -> list[PostNormaliser]:
+    """Registered post-normalisers, in registration order."""
+    _load_domain()
+    return POST

@@ -1,0 +1,54 @@
+"""Masking of personal identifiers in everything pmkscheck prints or reports.
+
+UU 27/2022 (PDP) and UU Adminduk Pasal 84: reports, logs and terminal output never show a full
+NIK or No. KK unless the user asks (``--mask none``). Cleaned data files keep full values.
+
+``partial`` keeps the region prefix and the serial and hides the birth/registration date digits
+(``647203******0001``); ``full`` hides every digit; ``none`` shows values as they are.
+Free text (messages, library errors) is scrubbed of any long digit run by :func:`scrub`.
+"""
+
+from __future__ import annotations
+
+import re
+
+ID_FIELDS = frozenset({"nik", "no_kk"})
+_LONG_DIGITS = re.compile(r"\d[\d .,\-]{8,}\d(?:[eE][+\-]?\d+)?")
+
+
+def mask_id(value: str | None, mode: str = "partial") -> str | None:
+    """Mask an identifier.
+
+    >>> mask_id("6472035708750001")
+    '647203******0001'
+    >>> mask_id("6472035708750001", "full")
+    '****************'
+    >>> mask_id("64720357087", "partial")
+    '647203*****'
+    """
+    if value is None or mode == "none":
+        return value
+    if mode == "full":
+        return re.sub(r"[0-9]", "*", value)
+    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    if len(digits) >= 14:
+        hide = set(digits[6:-4])
+    else:
+        hide = set(digits[6:])
+    return "".join("*" if i in hide else ch for i, ch in enumerate(value))
+
+
+def scrub(text: str | None, mode: str = "partial") -> str | None:
+    """Mask every run of 10+ digits (with spaces, dots, dashes) in free text."""
+    if text is None or mode == "none":
+        return text
+    return _LONG_DIGITS.sub(lambda m: mask_id(m.group(0), mode) or "", text)
+
+
+def mask_value(field: str | None, value: str | None, mode: str = "partial") -> str | None:
+    """Mask a cell value for a report: identifiers by field, any other value by :func:`scrub`."""
+    if value is None or mode == "none":
+        return value
+    if field in ID_FIELDS:
+        return mask_id(value, mode)
+    return scrub(value, mode)

@@ -1,0 +1,99 @@
+"""Stage ④ write: every file output of a run, written atomically into the output folder.
+
+Default folder: ``<input folder>/<input stem>_pmkscheck/``; ``-o DIR`` puts everything there.
+Per table: ``<stem>[.<sheet>].laporan.json`` (the JSON report of that table),
+``.bersih.xlsx`` and ``.bersih.csv`` (the cleaned data), plus the outputs registered in
+``OUTPUTS`` (annotated workbook, HTML report). ``FileReport.outputs`` records the paths.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pmkscheck.errors import UsageError
+from pmkscheck.report import FileReport, Report
+from pmkscheck.settings import Settings
+
+Output = Callable[[FileReport, Report, Settings, Path], None]
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^0-9A-Za-z]+", "-", text).strip("-")
+    return slug[:40] or "sheet"
+
+
+def output_dir(path: Path, settings: Settings) -> Path:
+    """Where the outputs of ``path`` go."""
+    if settings.output_dir is not None:
+        return Path(settings.output_dir)
+    return path.parent / f"{path.stem}_pmkscheck"
+
+
+def output_stem(f: FileReport, report: Report) -> str:
+    """File name stem of a table's outputs (sheet added when a file has several tables)."""
+    same_file = [g for g in report.files if g.path == f.path and not g.error]
+    stem = f.path.stem
+    if len(same_file) > 1 and f.sheet:
+        stem += "." + _slug(f.sheet)
+    return stem
+
+
+def _prepare(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise UsageError("USAGE_OUTPUT_DIR", path=str(folder), reason="not a folder") from None
+    except OSError as exc:
+        raise UsageError("USAGE_OUTPUT_DIR", path=str(folder),
+                         reason=exc.strerror or type(exc).__name__) from None
+
+
+def outputs() -> dict[str, tuple[str, Output]]:
+    """Output name -> (file suffix, writer). Order is the order they are written."""
+    from pmkscheck.write import write_clean_csv, write_clean_xlsx, write_json
+
+    table: dict[str, tuple[str, Output]] = {
+        "clean": (".bersih.xlsx", write_clean_xlsx),
+        "clean_csv": (".bersih.csv", write_clean_csv),
+    }
+    try:
+        from pmkscheck.report.excel import write_annotated
+
+        table["annotated"] = (".catatan.xlsx", write_annotated)
+    except ImportError:
+        pass
+    try:
+        from pmkscheck.report.html import write_html
+
+        table["html"] = (".laporan.html", write_html)
+    except ImportError:
+        pass
+    table["report"] = (".laporan.json", write_json)
+    return table
+
+
+def write_outputs(report: Report, settings: Settings) -> None:
+    """Write every output of every readable table; paths land in ``FileReport.outputs``."""
+    writers = outputs()
+    for f in report.files:
+        if f.error or f.table is None:
+            continue
+        folder = output_dir(f.path, settings)
+        _prepare(folder)
+        stem = output_stem(f, report)
+        for name in writers:
+            f.outputs[name] = str(folder / (stem + writers[name][0]))
+        for name, (_suffix, writer) in writers.items():
+            t0 = time.perf_counter()
+            target = Path(f.outputs[name])
+            try:
+                writer(f, report, settings, target)
+            except PermissionError as exc:
+                raise UsageError("USAGE_OUTPUT_DIR", path=str(folder), reason=str(exc)) from None
+            except OSError as exc:
+                raise UsageError("USAGE_OUTPUT_DIR", path=str(folder),
+                                 reason=exc.strerror or type(exc).__name__) from None
+            f.timings[f"write_{name}"] = time.perf_counter() - t0

@@ -1,0 +1,202 @@
+"""``check_paths`` / ``check_file``: read -> normalise -> validate -> report -> write.
+
+The only module that knows the order of the stages. Stage errors become ``FileReport.error``
+(batch goes on) or, for a single file, exit status 2 through the CLI.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from pmkscheck.checks import findings_to_issues, run_checks, selected
+from pmkscheck.checks.base import CheckContext, District
+from pmkscheck.errors import InputError
+from pmkscheck.issues import Issue, Severity
+from pmkscheck.normalise import NormContext, normaliser_for
+from pmkscheck.report import FileReport, Report
+from pmkscheck.schema import Schema, load_schema
+from pmkscheck.settings import Settings
+from pmkscheck.table import ROW, SourceTable
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
+
+Progress = Callable[[str], None]
+
+
+def expand_paths(paths: Iterable[str]) -> list[Path]:
+    """Files as given; folders expanded (recursively) to their spreadsheet files, sorted.
+
+    Office lock files (``~$kutim.xlsx``) and pmkscheck's own output folders are skipped.
+    """
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if (child.is_file() and child.suffix.lower() in SPREADSHEET_SUFFIXES
+                        and not child.name.startswith(("~$", ".~lock"))
+                        and not any(part.endswith("_pmkscheck") for part in child.parts)):
+                    out.append(child)
+        else:
+            out.append(p)
+    return out
+
+
+def check_paths(paths: Iterable[str], settings: Settings,
+                progress: Progress | None = None) -> Report:
+    """Check every file (folders expanded); unreadable files are reported, the batch goes on."""
+    settings.validate()
+    schema = load_schema(settings.schema) if settings.schema else None
+    files: list[FileReport] = []
+    expanded = expand_paths(paths)
+    for path in expanded:
+        try:
+            files.extend(check_file(path, settings, schema, progress))
+        except InputError as err:
+            files.append(FileReport(path=path, error=err.code, error_params=dict(err.params)))
+    if not expanded:
+        for raw in paths:
+            files.append(FileReport(path=Path(raw), error="INPUT_NOT_FOUND",
+                                    error_params={"path": raw}))
+    report = Report(files=files, settings=settings)
+    if settings.write:
+        from pmkscheck.outputs import write_outputs
+
+        write_outputs(report, settings)
+    return report
+
+
+def check_file(path: Path, settings: Settings, schema: Schema | None = None,
+               progress: Progress | None = None) -> list[FileReport]:
+    """Read one file and check each table in it. Raises :class:`InputError` if unreadable."""
+    from pmkscheck.read import read_file
+
+    t0 = time.perf_counter()
+    if progress:
+        progress(f"read {path.name}")
+    result = read_file(path, settings, schema)
+    read_s = time.perf_counter() - t0
+    reports = []
+    for n, table in enumerate(result.tables):
+        table_schema = schema or load_schema(table.schema or "pmks-individu")
+        notices = result.notices if n == 0 else []
+        report = check_table(table, settings, table_schema, notices)
+        report.timings = {"read": read_s / max(len(result.tables), 1), **report.timings}
+        reports.append(report)
+    return reports
+
+
+def normalise_table(table: SourceTable, settings: Settings, schema: Schema
+                    ) -> tuple[pd.DataFrame, dict[str, pd.Series], list[Issue]]:
+    """Run each field's normaliser; returns clean frame, derived columns, auto-fix findings."""
+    clean: dict[str, pd.Series] = {}
+    derived: dict[str, pd.Series] = {}
+    issues: list[Issue] = []
+    for name in table.fields:
+        spec = schema.field(name)
+        raw = table.data[name]
+        if spec is None:
+            from pmkscheck.normalise import text_clean
+
+            clean[name] = text_clean(raw)
+            continue
+        ctx = NormContext(table=table, settings=settings, field=spec,
+                          district_hint=settings.district)
+        result = normaliser_for(spec.type)(raw, table.kinds.get(name), ctx)
+        clean[name] = result.values
+        derived.update(result.derived)
+        issues.extend(findings_to_issues(result.findings, table, None, (name,)))
+    frame = pd.DataFrame(clean, index=table.data.index)
+    # Derived values that need several fields (age from date *or* NIK) are computed by
+    # post-normalisers registered under "@row" (see pmkscheck.normalise.POST).
+    from pmkscheck.normalise import post_normalisers
+
+    for post in post_normalisers():
+        result = post(frame, derived, table, settings)
+        if result is not None:
+            derived.update(result.derived)
+            issues.extend(findings_to_issues(result.findings, table, None, ()))
+    return frame, derived, issues
+
+
+def _district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, pd.Series],
+              settings: Settings) -> tuple[District | None, list[Issue]]:
+    try:
+        from pmkscheck.domain.district import infer_district
+    except ImportError:  # pragma: no cover - domain module not installed
+        return None, []
+    district, found = infer_district(table, clean, derived, settings)
+    issues = [
+        Issue(code=code, severity=_severity(code), params=params) for code, params in found
+    ]
+    return district, issues
+
+
+def _severity(code: str) -> Severity:
+    from pmkscheck.rules import rule
+
+    return rule(code).severity
+
+
+def check_table(table: SourceTable, settings: Settings, schema: Schema,
+                notices: list[Issue] | None = None) -> FileReport:
+    """Normalise and check one table; return its report (issues sorted by row, column)."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    clean, derived, issues = normalise_table(table, settings, schema)
+    t1 = time.perf_counter()
+    timings["normalise"] = t1 - t0
+    district, district_issues = _district(table, clean, derived, settings)
+    ctx = CheckContext(table=table, clean=clean, derived=derived, settings=settings,
+                       schema=schema, district=district)
+    issues = [*(notices or []), *table.notices, *district_issues, *issues, *run_checks(ctx)]
+    if settings.select or settings.ignore:
+        issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
+    issues.sort(key=Issue.sort_key)
+    timings["check"] = time.perf_counter() - t1
+    return FileReport(
+        path=table.path, format=table.format, sheet=table.sheet, schema=schema.name,
+        header_row=table.header_row, data_rows=len(table.data), district=district,
+        columns=list(table.columns), skipped_rows=list(table.skipped_rows), issues=issues,
+        completeness=completeness(clean, schema), kecamatan=kecamatan_summary(
+            clean, derived, table, issues),
+        timings=timings, table=table, clean=clean, derived=derived,
+    )
+
+
+def completeness(clean: pd.DataFrame, schema: Schema) -> dict[str, float]:
+    """Share of records with a value, per schema field present (1.0 = complete)."""
+    n = len(clean)
+    out: dict[str, float] = {}
+    for spec in schema.fields:
+        if spec.name in clean.columns:
+            out[spec.name] = float(clean[spec.name].notna().sum()) / n if n else 1.0
+    return out
+
+
+def kecamatan_summary(clean: pd.DataFrame, derived: dict[str, pd.Series], table: SourceTable,
+                      issues: list[Issue]) -> list[dict[str, object]]:
+    """Rows, rows with errors and completeness per kecamatan (as written, cleaned)."""
+    if "kecamatan" not in clean.columns or clean.empty:
+        return []
+    error_rows = {i.row for i in issues if i.severity is Severity.ERROR and i.row}
+    frame = pd.DataFrame({
+        "kecamatan": clean["kecamatan"].fillna("(kosong)"),
+        "kode": derived.get("kecamatan:code", pd.Series(None, index=clean.index)),
+        "error": table.data[ROW].isin(error_rows),
+        "filled": clean.notna().mean(axis=1),
+    })
+    grouped = frame.groupby(["kecamatan"], dropna=False, sort=True)
+    stats = grouped.agg(rows=("error", "size"), rows_with_errors=("error", "sum"),
+                        completeness=("filled", "mean"), kode=("kode", "first"))
+    return [
+        {"kecamatan": name[0] if isinstance(name, tuple) else name,
+         "code": None if pd.isna(row.kode) else str(row.kode),
+         "rows": int(row.rows), "rows_with_errors": int(row.rows_with_errors),
+         "completeness": round(float(row.completeness), 4)}
+        for name, row in stats.iterrows()  # one row per kecamatan (~20), not per record
+    ]

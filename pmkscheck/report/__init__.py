@@ -1,0 +1,189 @@
+"""Stage ④ report: one ``Report`` object; reporters are interchangeable readers of it.
+
+``REPORTERS`` maps a ``--format`` name to ``render(report, settings, out)``. The report owns the
+exit status. Nothing here imports pandera or the checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from pmkscheck import __version__
+from pmkscheck.issues import Issue, Severity
+from pmkscheck.mask import mask_value, scrub
+from pmkscheck.rules import fix as rule_fix
+from pmkscheck.rules import message as rule_message
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pmkscheck.checks.base import District
+    from pmkscheck.settings import Settings
+    from pmkscheck.table import Column, SkippedRow, SourceTable
+
+
+class ExitCode(IntEnum):
+    """Exit statuses (CONTRACT.md)."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+
+
+@dataclass
+class FileReport:
+    """Findings for one table (one sheet of one file), or why the file could not be read."""
+
+    path: Path
+    format: str | None = None
+    sheet: str | None = None
+    schema: str | None = None
+    header_row: int | None = None
+    data_rows: int = 0
+    district: District | None = None
+    columns: list[Column] = field(default_factory=list)
+    skipped_rows: list[SkippedRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    completeness: dict[str, float] = field(default_factory=dict)
+    kecamatan: list[dict[str, Any]] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None  # INPUT_* code when the file could not be read
+    error_params: dict[str, Any] = field(default_factory=dict)
+    table: SourceTable | None = None  # kept for writers (annotated workbook, cleaned file)
+    clean: pd.DataFrame | None = None
+    derived: dict[str, pd.Series] = field(default_factory=dict)
+
+    def count(self, severity: Severity) -> int:
+        """Number of findings of one severity."""
+        return sum(1 for i in self.issues if i.severity is severity)
+
+    @property
+    def worst(self) -> Severity | None:
+        """The worst severity in the file (``ERROR`` for an unreadable file)."""
+        if self.error:
+            return Severity.ERROR
+        return max((i.severity for i in self.issues), default=None)
+
+    @property
+    def rows_with_errors(self) -> int:
+        """Distinct record rows with at least one error."""
+        return len({i.row for i in self.issues if i.severity is Severity.ERROR and i.row})
+
+    def code_counts(self) -> Counter[str]:
+        """Findings per code."""
+        return Counter(i.code for i in self.issues)
+
+
+@dataclass
+class Report:
+    """Everything one run found, across files."""
+
+    files: list[FileReport]
+    settings: Settings
+    version: str = __version__
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 a file unreadable."""
+        if any(f.error for f in self.files):
+            return ExitCode.USAGE
+        if self.settings.fail_on == "never":
+            return ExitCode.OK
+        threshold = Severity.parse(self.settings.fail_on)
+        for f in self.files:
+            worst = f.worst
+            if worst is not None and worst >= threshold:
+                return ExitCode.FINDINGS
+        return ExitCode.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report (CONTRACT.md), masked per ``settings.mask``."""
+        return {
+            "tool": "pmkscheck",
+            "version": self.version,
+            "files": [file_dict(f, self.settings) for f in self.files],
+        }
+
+
+def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False) -> dict[str, Any]:
+    """One finding as in CONTRACT.md, message and fix rendered in ``settings.lang``."""
+    params = masked_params(issue, settings.mask)
+    return {
+        "code": issue.code,
+        "severity": issue.severity.label,
+        "row": issue.row,
+        "field": issue.field,
+        "column": issue.column,
+        "cell": None if is_csv else issue.cell,
+        "value": mask_value(issue.field, issue.value, settings.mask),
+        "message": rule_message(issue, settings.lang, params),
+        "fix": rule_fix(issue, settings.lang, params),
+    }
+
+
+def masked_params(issue: Issue, mode: str) -> dict[str, object]:
+    """Message parameters with any identifier-looking text masked."""
+    return {k: scrub(v, mode) if isinstance(v, str) else v for k, v in issue.params.items()}
+
+
+def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
+    """One file entry of the JSON report."""
+    is_csv = f.format in ("csv", "tsv")
+    entry: dict[str, Any] = {
+        "path": str(f.path),
+        "format": f.format,
+        "sheet": f.sheet,
+        "schema": f.schema,
+        "header_row": f.header_row,
+        "data_rows": f.data_rows,
+        "district": None if f.district is None else {
+            "code": f.district.code, "name": f.district.name, "source": f.district.source},
+        "columns": [
+            {"header": c.header, "field": c.field, "letter": None if is_csv else c.letter}
+            for c in f.columns
+        ],
+        "skipped_rows": [{"row": s.row, "reason": s.reason} for s in f.skipped_rows],
+        "summary": {
+            "errors": f.count(Severity.ERROR),
+            "warnings": f.count(Severity.WARNING),
+            "infos": f.count(Severity.INFO),
+            "rows_with_errors": f.rows_with_errors,
+            "completeness": {k: round(v, 4) for k, v in f.completeness.items()},
+            "by_code": dict(sorted(f.code_counts().items())),
+            "kecamatan": f.kecamatan,
+        },
+        "issues": [issue_dict(i, settings, is_csv) for i in f.issues],
+        "outputs": dict(f.outputs),
+    }
+    if f.error:
+        from pmkscheck.rules import format_text, rule
+
+        r = rule(f.error)
+        params = {k: scrub(str(v), settings.mask) for k, v in f.error_params.items()}
+        entry["error"] = {
+            "code": f.error,
+            "message": format_text(r.t("message", settings.lang), params),
+            "fix": format_text(r.t("fix", settings.lang), params),
+        }
+    return entry
+
+
+Reporter = Callable[["Report", "Settings", TextIO], None]
+
+
+def reporters() -> dict[str, Reporter]:
+    """``--format`` name -> reporter (imported lazily: ``json`` never loads rich)."""
+    from pmkscheck.report import github, json_report, junit, terminal
+
+    return {
+        "text": terminal.render,
+        "json": json_report.render,
+        "github": github.render,
+        "junit": junit.render,
+    }

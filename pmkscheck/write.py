@@ -1,0 +1,137 @@
+"""Stage ④ write: the cleaned data file (xlsx + CSV) and the per-table JSON report.
+
+Every data row of the input, in input order, none dropped; normalised values; Kemendagri codes
+beside wilayah names; plus ``source_row``, ``severity`` (the row's worst) and ``issue_codes``.
+ID columns are stored as text. Text a spreadsheet would run as a formula (leading ``= + - @``,
+tab, CR) is neutralised: in xlsx with Excel's own "quote prefix" cell flag (the value is kept,
+Excel shows and edits it as text); in CSV with a leading apostrophe (OWASP's advice).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.atomic import atomic_open, atomic_path
+from pmkscheck.table import ROW
+
+if TYPE_CHECKING:
+    from pmkscheck.report import FileReport, Report
+    from pmkscheck.settings import Settings
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ID_COLUMNS = ("nik", "no_kk", "id_dtks", "kode_desa", "kode_kecamatan", "kode_kabupaten",
+              "rt", "rw")
+# derived code column -> (name in the cleaned file, placed after this field)
+CODE_COLUMNS = {
+    "desa:code": ("kode_desa", "desa"),
+    "kecamatan:code": ("kode_kecamatan", "kecamatan"),
+    "kabupaten:code": ("kode_kabupaten", "kabupaten"),
+}
+
+
+def clean_frame(f: FileReport) -> pd.DataFrame:
+    """The cleaned table of a file report, as it is written."""
+    assert f.table is not None and f.clean is not None
+    table, clean = f.table, f.clean
+    cols: dict[str, pd.Series] = {"source_row": table.data[ROW]}
+    for name in clean.columns:
+        cols[name] = clean[name]
+        for key, (code_name, after) in CODE_COLUMNS.items():
+            if after == name and key in f.derived:
+                cols[code_name] = f.derived[key]
+    for name in table.data.columns:  # unrecognised columns, kept as read
+        if name.startswith("_col_"):
+            cols[name[len("_col_"):]] = table.data[name]
+    frame = pd.DataFrame(cols, index=table.data.index)
+    worst, codes = row_summary(f)
+    frame["severity"] = frame["source_row"].map(worst).fillna("")
+    frame["issue_codes"] = frame["source_row"].map(codes).fillna("")
+    return frame
+
+
+def row_summary(f: FileReport) -> tuple[dict[int, str], dict[int, str]]:
+    """Per source row: worst severity label and the row's issue codes ("A; B")."""
+    rows = [(i.row, int(i.severity), i.code) for i in f.issues if i.row is not None]
+    if not rows:
+        return {}, {}
+    df = pd.DataFrame(rows, columns=["row", "sev", "code"])
+    worst = df.groupby("row")["sev"].max().map({1: "info", 2: "warning", 3: "error"})
+    codes = df.drop_duplicates(["row", "code"]).groupby("row")["code"].agg("; ".join)
+    return worst.to_dict(), codes.to_dict()
+
+
+def neutralise_csv(values: pd.Series) -> pd.Series:
+    """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe."""
+    s = values.astype(object)
+    mask = s.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START), na_action="ignore")
+    mask = mask.fillna(False).astype(bool)
+    if mask.any():
+        s = s.copy()
+        s[mask] = "'" + s[mask].astype(str)
+    return s
+
+
+def write_clean_csv(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
+    """UTF-8 with BOM (Excel opens it correctly), comma-separated, every value quoted if needed."""
+    frame = clean_frame(f)
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = neutralise_csv(frame[col])
+    with atomic_open(target, "w", protect=(f.path,), encoding="utf-8-sig", newline="") as fh:
+        frame.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+
+
+def write_clean_xlsx(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
+    """xlsx via xlsxwriter in constant-memory mode; ID columns text-formatted; no formulas."""
+    import xlsxwriter
+
+    frame = clean_frame(f)
+    with atomic_path(target, protect=(f.path,)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True,
+                                            "strings_to_formulas": False,
+                                            "strings_to_numbers": False,
+                                            "strings_to_urls": False})
+        ws = wb.add_worksheet("Data Bersih")
+        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        text = wb.add_format({"num_format": "@"})
+        quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
+        ws.freeze_panes(1, 0)
+        columns = list(frame.columns)
+        for c, name in enumerate(columns):
+            ws.write_string(0, c, name, head)
+            ws.set_column(c, c, max(10, min(40, len(name) + 4)),
+                          text if name in ID_COLUMNS else None)
+        arrays = [frame[c].to_numpy(dtype=object) for c in columns]
+        n = len(frame)
+        for r in range(n):
+            for c, arr in enumerate(arrays):
+                v = arr[r]
+                if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+                    continue
+                if isinstance(v, str):
+                    if v.startswith(FORMULA_START):
+                        ws.write_string(r + 1, c, v, quoted)
+                    else:
+                        ws.write_string(r + 1, c, v)
+                elif isinstance(v, (int, np.integer)):
+                    ws.write_number(r + 1, c, int(v))
+                else:
+                    ws.write_string(r + 1, c, str(v))
+        ws.autofilter(0, 0, n, len(columns) - 1)
+        wb.close()
+
+
+def write_json(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
+    """The JSON report of this table (same content as ``--format json`` for it)."""
+    from pmkscheck.report import file_dict
+
+    doc = {"tool": "pmkscheck", "version": report.version, "files": [file_dict(f, settings)]}
+    with atomic_open(target, "w", protect=(f.path,), encoding="utf-8") as fh:
+        json.dump(doc, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
