@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs, then run it. This is the README's test command and
+# exactly what CI runs (.ci/run). Safe to run again: installs are skipped when present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Headless Chromium renders the HTML report in tests (Debian's package; needs root or sudo).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "scripts/test.sh: installing chromium (Debian package) for the HTML report tests" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+      >/dev/null) || echo "scripts/test.sh: chromium could not be installed; browser tests skip" >&2
+  else
+    echo "scripts/test.sh: chromium not found and not root; browser tests will be skipped" >&2
+  fi
+fi
+
+python -m pip install -q --disable-pip-version-check -e '.[test]'
+python -m pytest -q "$@"
