@@ -70,3 +70,12 @@ class Issue:
         """Order: file-level first, then by row, column letter, code."""
         letter = self.letter or ""
         return (self.row or 0, len(letter), letter, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    """The kab/kota a file belongs to, and how we know it."""
+
+    code: str  # Kemendagri, 4 digits ("6408")
+    name: str  # "Kabupaten Kutai Timur"
+    source: str  # "option" | "file_name" | "title" | "wilayah" | "nik"

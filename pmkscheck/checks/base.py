@@ -19,19 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pmkscheck.issues import District
+
 if TYPE_CHECKING:
     from pmkscheck.schema.model import Schema
     from pmkscheck.settings import Settings
     from pmkscheck.table import SourceTable
-
-
-@dataclass(frozen=True)
-class District:
-    """The kab/kota a file belongs to, and how we know."""
-
-    code: str  # Kemendagri, 4 digits ("6408")
-    name: str  # "Kabupaten Kutai Timur"
-    source: str  # "option" | "file_name" | "title" | "wilayah" | "nik"
 
 
 @dataclass

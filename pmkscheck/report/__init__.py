@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pmkscheck import __version__
-from pmkscheck.issues import Issue, Severity
+from pmkscheck.issues import District, Issue, Severity
 from pmkscheck.mask import mask_value, scrub
 from pmkscheck.rules import fix as rule_fix
 from pmkscheck.rules import message as rule_message
@@ -22,7 +22,6 @@ from pmkscheck.rules import message as rule_message
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pmkscheck.checks.base import District
     from pmkscheck.settings import Settings
     from pmkscheck.table import Column, SkippedRow, SourceTable
 
