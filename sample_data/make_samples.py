@@ -1,0 +1,141 @@
+"""Regenerate the shipped sample files and their planted-defect lists.
+
+Not a pipeline stage: test data. Run from the repository root::
+
+    python sample_data/make_samples.py
+
+Writes, next to this script:
+
+* ``kutim_pmks_2025.xlsx``: Kutai Timur (6408), office layout (title rows, two-row header with
+  "ALAMAT" merged over its parts, one "Tempat, Tgl Lahir" column, column-number row, a section
+  row per jenis, "JUMLAH" row, signature block), ~8% defects.
+* ``samarinda_lansia_dtks.xlsx``: Samarinda (6472), DTKS-style sheet per jenis ("LANSIA
+  TERLANTAR", "DISABILITAS", no jenis column) plus a hidden stale sheet "Lama".
+* ``balikpapan_pmks.csv``: Balikpapan (6471), ``;``-separated cp1252 as saved by Indonesian Excel.
+* ``bontang_pmks_bersih.xlsx``: Bontang (6474), clean: must produce no warning and no error.
+* ``paser_pmks.ods``: Paser (6401), "Tempat/Tgl Lahir" merged over "Tempat" | "Tanggal".
+* ``expected/<file name>.json``: per sheet, the planted ``(row, code, field)``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+
+
+def _sheet_entry(written: synth.Written, records: list[dict], expected: list[synth.Expected],
+                 *, hidden: bool = False, jenis: str | None = None) -> dict:
+    planted = sorted(synth.expected_rows(expected, written.rows),
+                     key=lambda e: (e["row"], e["code"]))
+    return {
+        "sheet": written.sheet,
+        "hidden": hidden,
+        "sheet_jenis": jenis,
+        "header_row": written.header_row,
+        "data_rows": len(records),
+        "first_data_row": min(written.rows) if written.rows else None,
+        "last_data_row": max(written.rows) if written.rows else None,
+        "planted": planted,
+    }
+
+
+def _dump(name: str, district: str, fmt: str, sheets: list[dict], note: str = "") -> None:
+    doc = {
+        "file": name,
+        "format": fmt,
+        "district": district,
+        "generator": "sample_data/synth.py (python sample_data/make_samples.py)",
+        "note": note,
+        "sheets": sheets,
+    }
+    out = HERE / "expected" / f"{name}.json"
+    out.parent.mkdir(exist_ok=True)
+    text = json.dumps(doc, indent=1, ensure_ascii=False)
+    # one planted defect per line: easy to read and to diff
+    text = re.sub(r'\{\s+("row": [^{}]*?)\s+\}', lambda m: "{" + " ".join(m.group(1).split()) + "}",
+                  text)
+    out.write_text(text + "\n", encoding="utf-8")
+
+
+def _no_shared_nik(*groups: list[dict]) -> None:
+    seen: set[str] = set()
+    for recs in groups:
+        niks = {r["_nik"] for r in recs}
+        if seen & niks:
+            raise SystemExit("NIK collision between sheets; change a seed")
+        seen |= niks
+
+
+def kutim() -> None:
+    """Kutai Timur: the full office layout with ~8% defects."""
+    recs, exp = synth.people(300, "6408", seed=2025, defects=0.08)
+    w = synth.write_xlsx(HERE / "kutim_pmks_2025.xlsx", recs, "office")
+    _dump(w.path.name, "6408", "xlsx", [_sheet_entry(w, recs, exp)])
+
+
+def samarinda() -> None:
+    """Samarinda: DTKS-style, one jenis per sheet, plus a hidden stale sheet."""
+    lut, exp_lut = synth.people(120, "6472", seed=11, defects=0.1, jenis=synth.LUT)
+    pd_, exp_pd = synth.people(80, "6472", seed=12, defects=0.1, jenis="Penyandang Disabilitas")
+    old, _ = synth.people(40, "6472", seed=13, defects=0.0, jenis=synth.LUT)
+    _no_shared_nik(lut, pd_, old)
+    stale = synth.sheet_layout("dtks", title_lines=("DATA LAMA - JANGAN DIPAKAI", "TAHUN 2023", ""))
+    sheets = [
+        synth.Sheet(lut, "dtks", synth.SHEET_NAME[synth.LUT], jenis=synth.LUT),
+        synth.Sheet(pd_, "dtks", synth.SHEET_NAME["Penyandang Disabilitas"],
+                    jenis="Penyandang Disabilitas"),
+        synth.Sheet(old, stale, "Lama", hidden=True, jenis=synth.LUT),
+    ]
+    ws = synth.write_workbook(HERE / "samarinda_lansia_dtks.xlsx", sheets)
+    _dump(ws[0].path.name, "6472", "xlsx", [
+        _sheet_entry(ws[0], lut, exp_lut, jenis=synth.LUT),
+        _sheet_entry(ws[1], pd_, exp_pd, jenis="Penyandang Disabilitas"),
+        _sheet_entry(ws[2], old, [], hidden=True, jenis=synth.LUT),
+    ], note="No jenis column: the jenis comes from the sheet name. 'Lama' is hidden, stale and "
+            "clean (other people).")
+
+
+def balikpapan() -> None:
+    """Balikpapan: CSV from Indonesian Excel (';', cp1252), one title line."""
+    recs, exp = synth.people(250, "6471", seed=71, defects=0.08)
+    w = synth.write_csv(HERE / "balikpapan_pmks.csv", recs, "csv")
+    _dump(w.path.name, "6471", "csv", [_sheet_entry(w, recs, exp)],
+          note="Rows are 1-based line numbers. NIK_EXCEL_NUMBER is written as '6,47101E+15'.")
+
+
+def bontang() -> None:
+    """Bontang: a clean file (no planted defect: expect no warning and no error)."""
+    recs, exp = synth.people(200, "6474", seed=74, defects=0.0)
+    assert not exp
+    lay = synth.sheet_layout("plain", title=True, total_row=True, sheet_name="PMKS Bontang")
+    w = synth.write_xlsx(HERE / "bontang_pmks_bersih.xlsx", recs, lay)
+    _dump(w.path.name, "6474", "xlsx", [_sheet_entry(w, recs, exp)],
+          note="Clean: a correct checker reports no error and no warning here (infos allowed).")
+
+
+def paser() -> None:
+    """Paser: ODS with a merged 'Tempat/Tgl Lahir' header, ~10% defects."""
+    recs, exp = synth.people(150, "6401", seed=64, defects=0.1)
+    ws = synth.write_ods(HERE / "paser_pmks.ods", [synth.Sheet(recs, "office_split")])
+    _dump(ws[0].path.name, "6401", "ods", [_sheet_entry(ws[0], recs, exp)])
+
+
+def main() -> None:
+    """Write every sample and its expected JSON."""
+    for make in (kutim, samarinda, balikpapan, bontang, paser):
+        make()
+    for p in sorted(HERE.glob("*.*")):
+        if p.suffix in (".xlsx", ".csv", ".ods"):
+            print(f"{p.name:32} {p.stat().st_size / 1024:7.1f} KB")
+
+
+if __name__ == "__main__":
+    main()
