@@ -63,6 +63,10 @@ def check_paths(paths: Iterable[str], settings: Settings,
             files.append(FileReport(path=Path(raw), error="INPUT_NOT_FOUND",
                                     error_params={"path": raw}))
     report = Report(files=files, settings=settings)
+    if settings.baseline is not None:  # issue 8: drop findings recorded in the baseline
+        from pmkscheck.baseline import apply_baseline
+
+        apply_baseline(report, settings.baseline)
     if settings.write:
         from pmkscheck.outputs import write_outputs
 

@@ -54,6 +54,7 @@ class FileReport:
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None  # INPUT_* code when the file could not be read
     error_params: dict[str, Any] = field(default_factory=dict)
+    baselined: int = 0  # findings dropped by --baseline (pmkscheck.baseline)
     table: SourceTable | None = None  # kept for writers (annotated workbook, cleaned file)
     clean: pd.DataFrame | None = None
     derived: dict[str, pd.Series] = field(default_factory=dict)
@@ -153,6 +154,7 @@ def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
             "warnings": f.count(Severity.WARNING),
             "infos": f.count(Severity.INFO),
             "rows_with_errors": f.rows_with_errors,
+            "baselined": f.baselined,
             "completeness": {k: round(v, 4) for k, v in f.completeness.items()},
             "by_code": dict(sorted(f.code_counts().items())),
             "kecamatan": f.kecamatan,
