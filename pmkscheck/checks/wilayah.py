@@ -1,0 +1,98 @@
+"""WILAYAH_ checks across fields: kecamatan vs district, desa vs kecamatan, kab/kota column.
+
+Stage ③ validate. They read the codes the wilayah normalisers derived (``kecamatan:code``,
+``desa:code``, ``kabupaten:code``; ``None`` where a value was not matched, so unmatched values
+are reported once, by the normaliser, and never again here) and the file's district.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+
+import pandas as pd
+
+from pmkscheck import reference
+from pmkscheck.checks.base import CheckContext, check
+
+KEC = "kecamatan:code"
+DESA = "desa:code"
+KAB = "kabupaten:code"
+
+
+@cache
+def _kecamatan_of_desa_name() -> dict[str, str]:
+    """Official desa name -> "Kec A; Kec B" (every kecamatan holding a desa of that name)."""
+    ds = reference.desa()
+    kec = dict(zip(reference.kecamatan()["kode"], reference.kecamatan()["nama"], strict=True))
+    out: dict[str, set[str]] = defaultdict(set)
+    for name, code in zip(ds["nama"], ds["kode_kecamatan"], strict=True):
+        out[name].add(kec[code])
+    return {name: "; ".join(sorted(names)) for name, names in out.items()}
+
+
+def _kab_names() -> dict[str, str]:
+    return dict(zip(reference.kabupaten()["kode"], reference.kabupaten()["nama"], strict=True))
+
+
+@check("WILAYAH_KECAMATAN_OTHER_DISTRICT", fields=("kecamatan",))
+def kecamatan_in_district(ctx: CheckContext) -> pd.DataFrame | None:
+    """A matched kecamatan outside the file's district (skipped when the district is unknown)."""
+    code = ctx.derived.get(KEC)
+    if ctx.district is None or code is None:
+        return None
+    kab = code.str[:4]
+    bad = (code.notna() & (kab != ctx.district.code)).to_numpy(dtype=bool)
+    if not bad.any():
+        return None
+    idx = code.index[bad]
+    out = pd.DataFrame(index=idx)
+    out["kabupaten"] = kab[bad].map(_kab_names()).to_numpy(dtype=object)
+    out["district"] = ctx.district.name
+    return out
+
+
+@check("WILAYAH_DESA_NOT_IN_KECAMATAN", fields=("desa",), needs=("desa", "kecamatan"))
+def desa_in_kecamatan(ctx: CheckContext) -> pd.DataFrame | None:
+    """A desa found in the reference, but in another kecamatan than the row's."""
+    desa, kec = ctx.derived.get(DESA), ctx.derived.get(KEC)
+    if desa is None or kec is None:
+        return None
+    kec = kec.reindex(desa.index)
+    bad = (desa.notna() & kec.notna() & (desa.str[:6] != kec)).to_numpy(dtype=bool)
+    if not bad.any():
+        return None
+    idx = desa.index[bad]
+    out = pd.DataFrame(index=idx)
+    out["kecamatan"] = ctx.clean["kecamatan"].reindex(idx).to_numpy(dtype=object)
+    out["kecamatan_of_desa"] = (
+        ctx.clean["desa"].reindex(idx).map(_kecamatan_of_desa_name()).to_numpy(dtype=object))
+    return out
+
+
+@check("WILAYAH_KABUPATEN_MISMATCH", fields=("kabupaten",))
+def kabupaten_matches(ctx: CheckContext) -> pd.DataFrame | None:
+    """The kab/kota column disagrees with the district (or, without one, with the kecamatan)."""
+    kab = ctx.derived.get(KAB)
+    if kab is None:
+        return None
+    if ctx.district is not None:
+        expected = pd.Series(ctx.district.code, index=kab.index, dtype=object)
+    elif KEC in ctx.derived:
+        expected = ctx.derived[KEC].reindex(kab.index).str[:4]
+    else:
+        return None
+    bad = (kab.notna() & expected.notna() & (kab != expected)).to_numpy(dtype=bool)
+    if not bad.any():
+        return None
+    names = _kab_names()
+    idx = kab.index[bad]
+    out = pd.DataFrame(index=idx)
+    out["kabupaten"] = kab[bad].map(names).to_numpy(dtype=object)
+    out["expected"] = expected[bad].map(names).to_numpy(dtype=object)
+    return out
+
+
+CHECKS = [kecamatan_in_district, desa_in_kecamatan, kabupaten_matches]
+
+__all__ = ["CHECKS", "desa_in_kecamatan", "kabupaten_matches", "kecamatan_in_district"]

@@ -1,0 +1,147 @@
+"""Which kab/kota a file belongs to, and how we know (between stage ② normalise and ③ validate).
+
+Signals, each a Kemendagri kab/kota code or nothing:
+
+* ``option`` -- ``--district`` (``settings.district``);
+* ``wilayah`` -- the majority (more than half) of the matched ``kabupaten:code`` values, else of
+  the kab/kota part of the matched ``kecamatan:code`` values;
+* ``title`` -- kab/kota names in the title rows above the header ("KABUPATEN KUTAI TIMUR");
+* ``file_name`` -- names, abbreviations ("kutim", "smd", "ppu") or codes ("6408") in the file
+  or sheet name;
+* ``nik`` -- the majority of the Kaltim region prefixes (first 4 digits) of the clean NIKs.
+
+The district is taken from the first signal in that order. Signals that disagree give
+DISTRICT_CONFLICT (warning); no signal gives DISTRICT_UNKNOWN (warning: district-scoped checks
+are skipped). NIKs issued before Mahakam Ulu was split from Kutai Barat (2013) carry 6407, so a
+NIK majority of 6407 does not contradict 6411.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from pmkscheck import reference
+from pmkscheck.checks.base import District
+from pmkscheck.domain.wilayah import find_kabkota, match_kabupaten
+
+if TYPE_CHECKING:
+    from pmkscheck.settings import Settings
+    from pmkscheck.table import SourceTable
+
+ORDER = ("option", "wilayah", "title", "file_name", "nik")
+MAJORITY = 0.5
+"""A code is a column's signal when it holds more than this share of the matched values."""
+
+# NIK prefix -> districts it is consistent with besides itself (splits after NIKs were issued).
+_NIK_COMPATIBLE = {"6407": {"6411"}}
+
+
+def _majority(codes: pd.Series) -> str | None:
+    codes = codes.dropna()
+    if codes.empty:
+        return None
+    counts = codes.value_counts(normalize=True)
+    return str(counts.index[0]) if counts.iloc[0] > MAJORITY else None
+
+
+def _one(codes: set[str]) -> str | None:
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def wilayah_signal(derived: dict[str, pd.Series]) -> str | None:
+    """Majority kab/kota of the kabupaten column, else of the matched kecamatan codes."""
+    kab = derived.get("kabupaten:code")
+    if kab is not None:
+        found = _majority(kab)
+        if found:
+            return found
+    kec = derived.get("kecamatan:code")
+    if kec is not None:
+        return _majority(kec.dropna().str[:4])
+    return None
+
+
+def nik_signal(clean: pd.DataFrame) -> str | None:
+    """Majority Kaltim region prefix of the clean NIKs (value_counts on 4-digit prefixes)."""
+    if "nik" not in clean.columns:
+        return None
+    prefix = clean["nik"].dropna().astype(str).str[:4]
+    prefix = prefix[prefix.isin(reference.KALTIM_KABKOTA)]
+    return _majority(prefix)
+
+
+def title_signal(lines: list[str]) -> str | None:
+    """The one kab/kota named in the title rows, if exactly one is."""
+    found: set[str] = set()
+    for line in lines:
+        found |= find_kabkota(line)
+    return _one(found)
+
+
+def file_name_signal(table: SourceTable) -> str | None:
+    """The one kab/kota named in the file name (or, failing that, the sheet name)."""
+    found = find_kabkota(table.path.stem) if table.path else set()
+    if not found and table.sheet:
+        found = find_kabkota(table.sheet)
+    return _one(found)
+
+
+def _agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    (src_a, code_a), (src_b, code_b) = a, b
+    if code_a == code_b:
+        return True
+    if src_a == "nik" and code_b in _NIK_COMPATIBLE.get(code_a, ()):
+        return True
+    return src_b == "nik" and code_a in _NIK_COMPATIBLE.get(code_b, ())
+
+
+def _describe(source: str, code: str) -> str:
+    return f"{source}: {code} {reference.kabupaten_name(code) or ''}".strip()
+
+
+def infer_district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, pd.Series],
+                   settings: Settings) -> tuple[District | None, list[tuple[str, dict]]]:
+    """Decide the file's district from every signal; report conflicts.
+
+    Returns:
+        The district (``None`` when no signal) and file-level findings as ``(code, params)``.
+    """
+    findings: list[tuple[str, dict]] = []
+    signals: dict[str, str] = {}
+    if settings.district:
+        option = settings.district.strip()
+        if option in reference.KALTIM_KABKOTA:
+            signals["option"] = option
+        else:
+            m = match_kabupaten(option)
+            findings.append(("DISTRICT_OPTION_UNKNOWN", {
+                "district": option,
+                "kemendagri": (f"{m.suggestion} {m.official}" if m.kind == "bps" else "-"),
+            }))
+    found = {
+        "wilayah": wilayah_signal(derived),
+        "title": title_signal(list(table.title_lines)),
+        "file_name": file_name_signal(table),
+        "nik": nik_signal(clean),
+    }
+    signals.update({k: v for k, v in found.items() if v})
+    if not signals:
+        findings.append(("DISTRICT_UNKNOWN", {}))
+        return None, findings
+    source = next(s for s in ORDER if s in signals)
+    chosen = (source, signals[source])
+    disagree = [s for s in ORDER if s in signals and not _agree(chosen, (s, signals[s]))]
+    if disagree:
+        findings.append(("DISTRICT_CONFLICT", {
+            "signals": "; ".join(_describe(s, signals[s]) for s in ORDER if s in signals),
+            "district": reference.kabupaten_name(chosen[1]) or chosen[1],
+            "source": source,
+        }))
+    code = chosen[1]
+    return District(code=code, name=reference.kabupaten_name(code) or code, source=source), findings
+
+
+__all__ = ["ORDER", "file_name_signal", "infer_district", "nik_signal", "title_signal",
+           "wilayah_signal"]

@@ -1,0 +1,549 @@
+"""Wilayah: kab/kota, kecamatan and desa/kelurahan of Kalimantan Timur, Kemendagri 2025 codes.
+
+Stage ② normalise (normalisers ``kabupaten``, ``kecamatan``, ``desa``) and shared lookups for
+stage ③ (checks/wilayah.py) and district inference.
+
+Specification (DOMAIN.md, ``pmkscheck/reference``):
+
+* Codes are matched exactly: kab/kota 4 digits, kecamatan 6, desa 10; dots and spaces are ignored
+  (``64.08.01`` = ``640801``). BPS codes (kecamatan: 7 digits; kab/kota: BPS 6402 = Kutai Barat,
+  Kemendagri 6402 = Kutai Kartanegara) are recognised and reported, never mapped silently. Old
+  village codes (``kaltim_desa_kode_lama.csv``) are mapped to their 2025 code with a warning.
+* Names are matched after folding: accents, case, spaces and punctuation dropped, a leading
+  "Kec."/"Kecamatan", "Desa"/"Kelurahan"/"Kel."/"Ds." or "Kab."/"Kabupaten"/"Kota" removed,
+  "Sei"/"Sg." read as "Sungai", "Tj."/"Tg." as "Tanjung", 1/2/3 as I/II/III. Known name drift
+  between decrees ("Pasir Belengkong", "Semboja", "Kongbeng", BPS spellings) maps too.
+* Otherwise a value is matched fuzzily (rapidfuzz, only values with no exact match, once per
+  unique value): close to exactly one official name -> a suggestion (WILAYAH_FUZZY_MATCH, the
+  value is *not* changed); else unknown, with the nearest name as suggestion.
+* Desa names repeat across kecamatan, so a desa is looked up in its row's kecamatan first; a name
+  found only in another kecamatan gets that desa's code (checks report
+  WILAYAH_DESA_NOT_IN_KECAMATAN).
+
+Derived columns: ``kabupaten:code``, ``kecamatan:code``, ``desa:code`` (``str`` or ``None``).
+
+>>> match_kecamatan("KEC. PASIR BELENGKONG")
+WilayahMatch(kind='variant', code='640103', official='Paser Belengkong', suggestion=None)
+>>> match_kecamatan("6404010").kind, match_kecamatan("64.08.04").official
+('bps', 'Sangatta Utara')
+>>> match_desa("Desa Kampung Baru", "640212").code
+'6402122008'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from pmkscheck import reference
+from pmkscheck.normalise import NormContext, NormResult, register, text_clean
+
+FUZZY_THRESHOLD = 85.0
+"""rapidfuzz ``ratio`` at or above which a value is "close to" an official name (suggested)."""
+SUGGEST_THRESHOLD = 60.0
+"""Below this, an unknown value gets no suggestion ("-")."""
+
+FUZZY_MARGIN = 5.0
+"""A fuzzy match is "close to exactly one" name only if the runner-up scores this much lower."""
+
+NO_SUGGESTION = "-"
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_CODE = re.compile(r"^\s*(\d[\d.\s]*\d)\s*(?:[-\u2013:.)/]\s*)?(\D.*)?$")
+_TOKEN_MAP = {"sei": "sungai", "sg": "sungai", "sungei": "sungai", "tj": "tanjung",
+              "tg": "tanjung", "tanjong": "tanjung", "1": "i", "2": "ii", "3": "iii", "4": "iv"}
+_PREFIX = {
+    "kecamatan": ("kecamatan", "kec", "kac"),
+    "desa": ("desa", "kelurahan", "kel", "ds", "kelurahan desa", "desa kelurahan", "kel desa",
+             "desa kel"),
+    "kabupaten": ("kabupaten", "kab", "kota", "kab kota", "kabupaten kota", "pemkab", "pemkot"),
+}
+
+# Names seen in older decrees, BPS lists and spreadsheets -> Kemendagri 2025 code.
+KECAMATAN_DRIFT: dict[str, str] = {
+    "Pasir Belengkong": "640103",
+    "Semboja": "640213",
+    "Semboja Barat": "640220",
+    "Kongbeng": "640808",
+    "Mook Manor Bulatn": "640718",
+    "Sangasanga": "640215",
+    "Biduk Biduk": "640308",
+}
+
+KABKOTA_ALIASES: dict[str, str] = {
+    "paser": "6401", "pasir": "6401",
+    "kutai kartanegara": "6402", "kukar": "6402", "kutai kartanegara ing martadipura": "6402",
+    "berau": "6403",
+    "kutai barat": "6407", "kubar": "6407",
+    "kutai timur": "6408", "kutim": "6408",
+    "penajam paser utara": "6409", "ppu": "6409", "penajam pasir utara": "6409",
+    "mahakam ulu": "6411", "mahulu": "6411", "mahakam hulu": "6411",
+    "balikpapan": "6471", "bpn": "6471", "bppn": "6471",
+    "samarinda": "6472", "smd": "6472", "smr": "6472",
+    "bontang": "6474", "btg": "6474",
+}
+"""Names and common abbreviations of the 10 kab/kota (file names, titles, kabupaten column)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WilayahMatch:
+    """How one wilayah value matched.
+
+    Attributes:
+        kind: ``exact`` (official name or code), ``variant`` (folded/drift/code -> official
+            name), ``old`` (old desa code, mapped), ``fuzzy`` (suggestion only), ``bps`` (a BPS
+            code), ``unknown`` or ``empty``.
+        code: Kemendagri code (exact/variant/old), else ``None``.
+        official: official name for exact/variant/old; for ``bps`` the Kemendagri equivalent.
+        suggestion: fuzzy/unknown: the nearest official name (``"-"`` when none); ``bps``: the
+            Kemendagri code of the equivalent.
+    """
+
+    kind: str
+    code: str | None = None
+    official: str | None = None
+    suggestion: str | None = None
+
+
+def fold(text: str, level: str | None = None) -> str:
+    """Fold a wilayah name for matching (``level`` selects the prefixes removed).
+
+    >>> fold("Kec. Sanga-Sanga", "kecamatan"), fold("KEL. SEI PINANG DALAM", "desa")
+    ('sangasanga', 'sungaipinangdalam')
+    >>> fold("Kota Bangun 1", "desa"), fold("Kab. Kutai Timur", "kabupaten")
+    ('kotabanguni', 'kutaitimur')
+    """
+    return "".join(_tokens(text, level))
+
+
+def _tokens(text: str, level: str | None) -> list[str]:
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    s = s.replace("'", "").replace("\u2019", "")
+    tokens = [_TOKEN_MAP.get(t, t) for t in _NON_ALNUM.sub(" ", s).split()]
+    if level:
+        for prefix in sorted(_PREFIX[level], key=lambda p: -len(p.split())):
+            words = prefix.split()
+            if len(tokens) > len(words) and tokens[: len(words)] == words:
+                tokens = tokens[len(words):]
+                break
+    return tokens
+
+
+def _digits(text: str) -> str | None:
+    """The code of a value written as a code (``"64.08.01"``, ``"640801 Muara Ancalong"``)."""
+    m = _CODE.match(text)
+    if not m:
+        return None
+    return re.sub(r"[.\s]", "", m.group(1))
+
+
+# --- reference lookups (built once) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Level:
+    names: dict[str, str]  # code -> official name
+    keys: dict[str, str]  # folded key -> code (official names + drift)
+    fuzzy_keys: list[str]
+    fuzzy_codes: list[str]
+
+
+@cache
+def _kabupaten() -> _Level:
+    kab = reference.kabupaten()
+    names = dict(zip(kab["kode"], kab["nama"], strict=True))
+    keys = {fold(n, "kabupaten"): c for c, n in names.items()}
+    keys.update({fold(n): c for c, n in names.items()})
+    for alias, code in KABKOTA_ALIASES.items():
+        keys.setdefault(fold(alias), code)
+    fk = [fold(n, "kabupaten") for n in names.values()]
+    return _Level(names, keys, fk, list(names))
+
+
+@cache
+def _kecamatan() -> _Level:
+    kec = reference.kecamatan()
+    names = dict(zip(kec["kode"], kec["nama"], strict=True))
+    keys = {fold(n, "kecamatan"): c for c, n in names.items()}
+    for alias, code in KECAMATAN_DRIFT.items():
+        keys.setdefault(fold(alias, "kecamatan"), code)
+    bps = reference.bps_kecamatan()
+    for alias, code in zip(bps["nama_bps"], bps["kode_dagri"], strict=True):
+        keys.setdefault(fold(alias, "kecamatan"), code)
+    fk = [fold(n, "kecamatan") for n in names.values()]
+    return _Level(names, keys, fk, list(names))
+
+
+@dataclass(frozen=True)
+class _Desa:
+    names: dict[str, str]  # code -> official name
+    kec_of: dict[str, str]  # code -> kecamatan code
+    in_kec: dict[tuple[str, str], str]  # (kecamatan code, key) -> code
+    anywhere: dict[str, list[str]]  # key -> codes (sorted)
+    by_kec_keys: dict[str, tuple[list[str], list[str]]]  # kec -> (keys, codes) for fuzzy
+    all_keys: list[str]
+    all_codes: list[str]
+    old: dict[str, tuple[str, str]]  # old code -> (2025 code, 2025 name)
+
+
+@cache
+def _desa() -> _Desa:
+    ds = reference.desa()
+    names = dict(zip(ds["kode"], ds["nama"], strict=True))
+    kec_of = dict(zip(ds["kode"], ds["kode_kecamatan"], strict=True))
+    in_kec: dict[tuple[str, str], str] = {}
+    anywhere: dict[str, list[str]] = defaultdict(list)
+    by_kec: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    all_keys, all_codes = [], []
+    for code, name in names.items():
+        key = fold(name, "desa")
+        in_kec[(kec_of[code], key)] = code
+        anywhere[key].append(code)
+        by_kec[kec_of[code]][0].append(key)
+        by_kec[kec_of[code]][1].append(code)
+        all_keys.append(key)
+        all_codes.append(code)
+    old = {}
+    lama = reference.desa_kode_lama()
+    for kode_lama, nama_lama, kode_2025, nama_2025 in zip(
+            lama["kode_lama"], lama["nama_lama"], lama["kode_2025"], lama["nama_2025"],
+            strict=True):
+        old[kode_lama] = (kode_2025, nama_2025)
+        key = fold(nama_lama, "desa")
+        if key != fold(nama_2025, "desa"):  # renamed: the old name is known drift
+            in_kec.setdefault((kec_of[kode_2025], key), kode_2025)
+            anywhere[key].append(kode_2025)
+    return _Desa(names, kec_of, in_kec, {k: sorted(v) for k, v in anywhere.items()},
+                 dict(by_kec), all_keys, all_codes, old)
+
+
+@cache
+def _bps() -> tuple[dict[str, str], dict[str, str]]:
+    """BPS kecamatan code -> Kemendagri code; BPS kab/kota code (Kaltim only) -> Kemendagri."""
+    kec = reference.bps_kecamatan()
+    kab = reference.bps_kabkota()
+    kab = kab[kab["kode_dagri"].str.startswith(reference.PROVINCE_CODE)]
+    return (dict(zip(kec["kode_bps"], kec["kode_dagri"], strict=True)),
+            dict(zip(kab["kode_bps"], kab["kode_dagri"], strict=True)))
+
+
+def kecamatan_names() -> dict[str, str]:
+    """Kemendagri kecamatan code -> official name (105)."""
+    return dict(_kecamatan().names)
+
+
+def desa_names() -> dict[str, str]:
+    """Kemendagri desa code -> official name (1,038)."""
+    return dict(_desa().names)
+
+
+# --- matching one value --------------------------------------------------------------------------
+
+
+def _best(key: str, keys: list[str], codes: list[str]) -> tuple[str | None, float, bool]:
+    """Nearest code to ``key``, its score, and whether it is the only code that close."""
+    if not keys or not key:
+        return None, 0.0, False
+    found = process.extract(key, keys, scorer=fuzz.ratio, limit=3)
+    if not found:
+        return None, 0.0, False
+    _, score, i = found[0]
+    code = codes[i]
+    rivals = {codes[j] for _, s, j in found[1:] if s > score - FUZZY_MARGIN and keys[j] != keys[i]}
+    return code, float(score), not rivals
+
+
+def _name_match(text: str, key: str, code: str, names: dict[str, str]) -> WilayahMatch:
+    official = names[code]
+    kind = "exact" if text == official else "variant"
+    return WilayahMatch(kind, code, official)
+
+
+def _fuzzy_or_unknown(key: str, keys: list[str], codes: list[str], names: dict[str, str],
+                      wider: tuple[list[str], list[str]] | None = None,
+                      label: dict[str, str] | None = None) -> WilayahMatch:
+    code, score, unique = _best(key, keys, codes)
+    if code is not None and score >= FUZZY_THRESHOLD and unique:
+        return WilayahMatch("fuzzy", suggestion=names[code])
+    if wider is not None and (code is None or score < SUGGEST_THRESHOLD):
+        code, score, unique = _best(key, *wider)
+        if code is not None and score >= FUZZY_THRESHOLD and unique:
+            return WilayahMatch("fuzzy", suggestion=_label(code, names, label))
+    if code is not None and score >= SUGGEST_THRESHOLD:
+        return WilayahMatch("unknown", suggestion=_label(code, names, label))
+    return WilayahMatch("unknown", suggestion=NO_SUGGESTION)
+
+
+def _label(code: str, names: dict[str, str], label: dict[str, str] | None) -> str:
+    if label is None:
+        return names[code]
+    return f"{names[code]} ({label[code]})"
+
+
+@cache
+def match_kecamatan(text: str | None) -> WilayahMatch:
+    """Match one kecamatan value (name or code) to Kemendagri 2025 (cached per value).
+
+    >>> match_kecamatan("Sangatta Utara").kind, match_kecamatan("sangata utara").suggestion
+    ('exact', 'Sangatta Utara')
+    """
+    if text is None or not str(text).strip():
+        return WilayahMatch("empty")
+    text = " ".join(str(text).split())
+    level = _kecamatan()
+    code = _digits(text)
+    if code is not None:
+        if code in level.names:
+            return WilayahMatch("variant", code, level.names[code])
+        bps_kec, _ = _bps()
+        if code in bps_kec:
+            dagri = bps_kec[code]
+            return WilayahMatch("bps", None, level.names.get(dagri), dagri)
+        return WilayahMatch("unknown", suggestion=NO_SUGGESTION)
+    key = fold(text, "kecamatan")
+    if key in level.keys:
+        return _name_match(text, key, level.keys[key], level.names)
+    return _fuzzy_or_unknown(key, level.fuzzy_keys, level.fuzzy_codes, level.names)
+
+
+@cache
+def match_kabupaten(text: str | None) -> WilayahMatch:
+    """Match one kab/kota value (name, abbreviation or code) to Kemendagri 2025.
+
+    >>> match_kabupaten("KAB. KUTIM").official, match_kabupaten("6404").kind
+    ('Kabupaten Kutai Timur', 'bps')
+    """
+    if text is None or not str(text).strip():
+        return WilayahMatch("empty")
+    text = " ".join(str(text).split())
+    level = _kabupaten()
+    code = _digits(text)
+    if code is not None:
+        if code in level.names:
+            return WilayahMatch("variant", code, level.names[code])
+        _, bps_kab = _bps()
+        if code in bps_kab:
+            dagri = bps_kab[code]
+            return WilayahMatch("bps", None, level.names.get(dagri), dagri)
+        return WilayahMatch("unknown", suggestion=NO_SUGGESTION)
+    key = fold(text, "kabupaten")
+    if key in level.keys:
+        return _name_match(text, key, level.keys[key], level.names)
+    return _fuzzy_or_unknown(key, level.fuzzy_keys, level.fuzzy_codes, level.names)
+
+
+@cache
+def match_desa(text: str | None, kecamatan_code: str | None = None,
+               district: str | None = None) -> WilayahMatch:
+    """Match one desa/kelurahan value, scoped to its row's kecamatan when known.
+
+    Args:
+        text: the cell text (name or 10-digit code).
+        kecamatan_code: the row's Kemendagri kecamatan code, if matched.
+        district: the file's kab/kota code, if known (narrows the search without a kecamatan).
+
+    >>> match_desa("Singa Geweh", "640812").code, match_desa("6408122002").kind
+    ('6408121002', 'old')
+    """
+    if text is None or not str(text).strip():
+        return WilayahMatch("empty")
+    text = " ".join(str(text).split())
+    ds = _desa()
+    code = _digits(text)
+    if code is not None:
+        if code in ds.names:
+            return WilayahMatch("variant", code, ds.names[code])
+        if code in ds.old:
+            new, name = ds.old[code]
+            return WilayahMatch("old", new, name, new)
+        bps_kec, _ = _bps()
+        if len(code) == 10 and code[:7] in bps_kec:
+            dagri = bps_kec[code[:7]]
+            return WilayahMatch("bps", None, _kecamatan().names.get(dagri), dagri)
+        return WilayahMatch("unknown", suggestion=NO_SUGGESTION)
+    tokens = _tokens(text, "desa")
+    keys = ["".join(tokens)]
+    if len(tokens) > 1 and tokens[0] == "kampung":
+        keys.append("".join(tokens[1:]))  # "Kampung X" in Kutai Barat / Mahakam Ulu
+    if kecamatan_code:
+        for key in keys:
+            found = ds.in_kec.get((kecamatan_code, key))
+            if found:
+                return _name_match(text, key, found, ds.names)
+    scope = district or (kecamatan_code[:4] if kecamatan_code else None)
+    for key in keys:
+        candidates = ds.anywhere.get(key)
+        if not candidates:
+            continue
+        near = [c for c in candidates if scope and c.startswith(scope)] or candidates
+        if len(near) == 1 or kecamatan_code:
+            return _name_match(text, key, near[0], ds.names)
+        official = ds.names[near[0]]  # same name in several kecamatan: name fine, code unknown
+        return WilayahMatch("exact" if text == official else "variant", None, official)
+    kec_names = _kecamatan().names
+    label = {c: kec_names[k] for c, k in ds.kec_of.items()}
+    if kecamatan_code and kecamatan_code in ds.by_kec_keys:
+        keys_, codes_ = ds.by_kec_keys[kecamatan_code]
+        return _fuzzy_or_unknown(keys[0], keys_, codes_, ds.names,
+                                 wider=(ds.all_keys, ds.all_codes), label=label)
+    if scope:
+        sel = [i for i, c in enumerate(ds.all_codes) if c.startswith(scope)]
+        return _fuzzy_or_unknown(keys[0], [ds.all_keys[i] for i in sel],
+                                 [ds.all_codes[i] for i in sel], ds.names,
+                                 wider=(ds.all_keys, ds.all_codes), label=label)
+    return _fuzzy_or_unknown(keys[0], ds.all_keys, ds.all_codes, ds.names, label=label)
+
+
+def find_kabkota(text: str) -> set[str]:
+    """Kab/kota codes named in a free text (a file name, a title row).
+
+    Looks for the names and abbreviations of :data:`KABKOTA_ALIASES` as whole words, and for
+    4-digit Kemendagri codes.
+
+    >>> sorted(find_kabkota("PMKS_Kutim_2024 (final).xlsx")), find_kabkota("DATA PMKS KOTA SAMARINDA")
+    (['6408'], {'6472'})
+    >>> find_kabkota("PROVINSI KALIMANTAN TIMUR")
+    set()
+    """
+    tokens = _tokens(text, None)
+    found: set[str] = set()
+    aliases = _alias_tokens()
+    for n in (4, 3, 2, 1):
+        for i in range(len(tokens) - n + 1):
+            code = aliases.get(tuple(tokens[i: i + n]))
+            if code:
+                found.add(code)
+    names = _kabupaten().names
+    found.update(t for t in tokens if t in names)
+    return found
+
+
+@cache
+def _alias_tokens() -> dict[tuple[str, ...], str]:
+    return {tuple(_tokens(a, None)): c for a, c in KABKOTA_ALIASES.items()}
+
+
+# --- normalisers -----------------------------------------------------------------------------------
+
+_FINDING = {
+    "variant": "WILAYAH_NAME_VARIANT",
+    "old": "WILAYAH_OLD_CODE",
+    "fuzzy": "WILAYAH_FUZZY_MATCH",
+    "bps": "WILAYAH_BPS_CODE",
+}
+_UNKNOWN = {"kecamatan": "WILAYAH_KECAMATAN_UNKNOWN", "desa": "WILAYAH_DESA_UNKNOWN",
+            "kabupaten": "WILAYAH_KABUPATEN_UNKNOWN"}
+
+
+def _result(text: pd.Series, inverse: np.ndarray, uniques_text: np.ndarray,
+            matches: list[WilayahMatch], level: str, field_name: str) -> NormResult:
+    """Spread per-unique matches back to the rows: clean values, codes, findings."""
+    n = len(matches)
+    clean_u = np.empty(n, dtype=object)
+    code_u = np.empty(n, dtype=object)
+    finding_u = np.empty(n, dtype=object)
+    official_u = np.empty(n, dtype=object)
+    suggestion_u = np.empty(n, dtype=object)
+    for i, m in enumerate(matches):
+        raw_text = uniques_text[i]
+        clean_u[i] = m.official if m.kind in ("exact", "variant", "old") and m.official else raw_text
+        code_u[i] = m.code
+        finding_u[i] = _UNKNOWN[level] if m.kind == "unknown" else _FINDING.get(m.kind)
+        official_u[i] = m.official
+        suggestion_u[i] = m.suggestion
+    valid = inverse >= 0
+    idx = np.where(valid, inverse, 0)
+
+    def spread(arr: np.ndarray) -> np.ndarray:
+        out = arr[idx] if n else np.full(len(idx), None, dtype=object)
+        out = out.astype(object)
+        out[~valid] = None
+        return out
+
+    clean = pd.Series(spread(clean_u), index=text.index, dtype=object)
+    code = pd.Series(spread(code_u), index=text.index, dtype=object)
+    codes = spread(finding_u)
+    hit = pd.notna(codes)
+    found = None
+    if hit.any():
+        rows = text.index[hit]
+        found = pd.DataFrame({"code": codes[hit], "field": field_name}, index=rows)
+        kinds = found["code"].to_numpy()
+        off = spread(official_u)[hit]
+        sug = spread(suggestion_u)[hit]
+        found["official"] = np.where(np.isin(kinds, ["WILAYAH_NAME_VARIANT", "WILAYAH_OLD_CODE"]),
+                                     off, None)
+        found["kemendagri"] = np.where(kinds == "WILAYAH_BPS_CODE", sug, None)
+        found["name"] = np.where(kinds == "WILAYAH_BPS_CODE", off, None)
+        found["code_2025"] = np.where(kinds == "WILAYAH_OLD_CODE", sug, None)
+        found["suggestion"] = np.where(
+            np.isin(kinds, ["WILAYAH_FUZZY_MATCH", *_UNKNOWN.values()]), sug, None)
+    return NormResult(values=clean, derived={f"{level}:code": code}, findings=found)
+
+
+def _factorize(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    text = text_clean(raw)
+    inverse, uniques = pd.factorize(text, use_na_sentinel=True)
+    return text, inverse, np.asarray(uniques, dtype=object)
+
+
+def _normalise_simple(raw: pd.Series, level: str, field_name: str, matcher) -> NormResult:
+    text, inverse, uniques = _factorize(raw)
+    return _result(text, inverse, uniques, [matcher(u) for u in uniques], level, field_name)
+
+
+@register("kecamatan")
+def normalise_kecamatan(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+    """Kecamatan names/codes -> official names; derived ``kecamatan:code``."""
+    return _normalise_simple(raw, "kecamatan", ctx.field.name, match_kecamatan)
+
+
+@register("kabupaten")
+def normalise_kabupaten(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+    """Kab/kota names/codes -> official names; derived ``kabupaten:code``."""
+    return _normalise_simple(raw, "kabupaten", ctx.field.name, match_kabupaten)
+
+
+def kecamatan_codes(raw: pd.Series) -> pd.Series:
+    """Kemendagri kecamatan code per row of a raw kecamatan column (``None`` when unmatched)."""
+    text, inverse, uniques = _factorize(raw)
+    codes = np.array([match_kecamatan(u).code for u in uniques] + [None], dtype=object)
+    return pd.Series(codes[inverse], index=raw.index, dtype=object)
+
+
+@register("desa")
+def normalise_desa(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+    """Desa names/codes -> official names, scoped by the row's kecamatan; derived ``desa:code``."""
+    text, inverse, uniques = _factorize(raw)
+    data = ctx.table.data
+    if "kecamatan" in data.columns:
+        kec = kecamatan_codes(data["kecamatan"]).reindex(text.index)
+    else:
+        kec = pd.Series(None, index=text.index, dtype=object)
+    kec_inv, kec_uniques = pd.factorize(kec, use_na_sentinel=True)
+    width = len(kec_uniques) + 1
+    pair = np.where(inverse >= 0, inverse.astype(np.int64) * width + (kec_inv + 1), -1)
+    pairs, pair_inv = np.unique(pair, return_inverse=True)
+    pair_inv = pair_inv.reshape(-1)
+    if len(pairs) and pairs[0] == -1:  # empty cells
+        pair_inv = pair_inv - 1
+        pairs = pairs[1:]
+    kec_list = [None, *kec_uniques]
+    district = ctx.district_hint
+    matches = [match_desa(uniques[p // width], kec_list[p % width], district) for p in pairs]
+    pair_text = np.array([uniques[p // width] for p in pairs], dtype=object)
+    return _result(text, pair_inv, pair_text, matches, "desa", ctx.field.name)
+
+
+__all__ = [
+    "FUZZY_THRESHOLD", "KABKOTA_ALIASES", "KECAMATAN_DRIFT", "WilayahMatch", "desa_names",
+    "find_kabkota", "fold", "kecamatan_codes", "kecamatan_names", "match_desa", "match_kabupaten",
+    "match_kecamatan", "normalise_desa", "normalise_kabupaten", "normalise_kecamatan",
+]
