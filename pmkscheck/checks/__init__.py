@@ -21,6 +21,7 @@ REGISTRY: list[Check] = []
 
 CHECK_MODULES = [
     "pmkscheck.checks.schema_checks",
+    "pmkscheck.checks.jenis", "pmkscheck.checks.wilayah",
 ]
 
 
