@@ -1,0 +1,473 @@
+"""Pre-parse inspection of an input file: refuse what would hang, exhaust or crash the reader.
+
+Stage ① read, step 0: runs before any parser touches the file (issue 5). Cheap and streaming:
+
+* **The path.** ``stat`` first: a directory, FIFO, socket or device is refused
+  (``INPUT_NOT_A_FILE``) and never opened for reading; then the file is opened with
+  ``O_NONBLOCK`` and checked again (``fstat``), so a path swapped for a FIFO in between cannot
+  hang us. Empty -> ``INPUT_EMPTY``; above ``Limits.max_file_bytes`` -> ``INPUT_TOO_LARGE``.
+* **Zip containers** (xlsx, xlsm, ods): the central directory is read with :mod:`zipfile`
+  (nothing is extracted to disk). Refused: more than ``Limits.max_zip_entries`` entries,
+  duplicate entry names (``INPUT_ZIP_DUPLICATE_ENTRIES``: two different ``sheet1.xml``, we never
+  pick one), encrypted entries (``INPUT_PASSWORD``), compression other than stored/deflate,
+  entries whose data overlap (the "overlapping files" zip bomb), a declared inflated total above
+  ``Limits.max_inflated_bytes``, an entry larger than ``Limits.ratio_min_bytes`` whose
+  compression ratio is above ``Limits.max_compression_ratio`` (``INPUT_TOO_LARGE``), and a zip
+  holding no workbook part (``INPUT_UNSUPPORTED_FORMAT``).
+* **Every XML part is then inflated once, streaming**, with :mod:`zlib` on the raw data (not the
+  sizes the zip claims): an entry that inflates to more than it declares is refused at that
+  point (a lying header), and so is a real total above the limit. While streaming:
+  ``<!DOCTYPE`` / ``<!ENTITY`` anywhere (entity expansion, external entities: never expanded,
+  ``INPUT_XML_ENTITIES``), the Strict OOXML namespace (``INPUT_STRICT_OOXML``), and, for
+  worksheets, the real extent of the cells: calamine allocates ``rows x columns`` cells at
+  once and aborts the whole process on a cell at XFD1048576 (tafia/calamine#693), so an extent
+  above ``Limits.max_cells`` is refused before parsing. The extent is estimated from the first
+  and last cell references and any 3-letter column reference (cheap ``find`` over each chunk);
+  the isolated reader (:mod:`pmkscheck.read.isolate`) catches whatever slips through. A
+  ``<dimension>`` that disagrees with the cells is a note (``FILE_DIMENSION_WRONG``).
+  The shared-strings table: calamine reserves ``uniqueCount`` entries up front and aborts on
+  4294967295 (tafia/calamine#684); a ``uniqueCount`` that the part's size cannot hold (every
+  entry takes at least 5 bytes, ``<si/>``) is ``INPUT_CORRUPT``.
+* **Notices** (returned, never fatal): macros present (``FILE_MACROS``: never run), links to
+  other workbooks (``FILE_EXTERNAL_LINKS``: never fetched).
+
+Calibration (measured, see tests/hostile/test_guard.py): a real 1M-row x 15-column sheet written
+by xlsxwriter is ~800 MB of XML at a deflate ratio of ~9; Excel's shared-string sheets are
+~10-20; the zip bombs we refuse are ~1000. Streaming inflation of the 1M-row sheet costs ~1.5 s.
+
+Messages never hold a cell value: reasons are sizes, counts, part names and cell references.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmkscheck.errors import InputError
+from pmkscheck.issues import Issue
+from pmkscheck.settings import Limits
+from pmkscheck.table import column_letter
+
+_CHUNK = 4 * 1024 * 1024
+_HEAD = 64 * 1024
+_TAIL = 64 * 1024
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_STRICT_NS = b"http://purl.oclc.org/ooxml/"
+_EXCEL_MAX_ROWS = 1_048_576
+_EXCEL_MAX_COLS = 16_384
+
+# Markers of a document type declaration, in UTF-8 and both UTF-16 byte orders.
+_DTD_MARKERS = tuple(
+    m.encode(enc) for m in ("<!DOCTYPE", "<!doctype", "<!ENTITY", "<!entity")
+    for enc in ("ascii", "utf-16-le", "utf-16-be")
+)
+_DTD_OVERLAP = max(len(m) for m in _DTD_MARKERS)
+
+_REF_RE = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
+_WIDE_REF_RE = re.compile(rb' r="([A-Z]{3})([0-9]{1,7})"')
+_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*? r="([0-9]{1,10})"')
+_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]{1,64})"')
+_SST_ATTR_RE = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
+_UNIQUE_RE = re.compile(rb'\buniqueCount="\s*([0-9]{1,20})\s*"')
+_RANGE_RE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
+
+MAGIC_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+def inspect(path: Path, limits: Limits) -> list[Issue]:
+    """Check ``path`` before parsing; return file-level notices or raise :class:`InputError`.
+
+    Args:
+        path: the input file.
+        limits: the configured guards (``Settings.limits``).
+
+    Returns:
+        Notices for the report (``FILE_MACROS``, ``FILE_EXTERNAL_LINKS``,
+        ``FILE_DIMENSION_WRONG``).
+
+    Raises:
+        InputError: the file cannot be checked safely (``INPUT_*`` codes; exit status 2).
+    """
+    path = Path(path)
+    st = _stat(path)
+    _check_regular(path, st.st_mode)
+    if st.st_size == 0:
+        raise InputError("INPUT_EMPTY", path)
+    if st.st_size > limits.max_file_bytes:
+        raise InputError("INPUT_TOO_LARGE", path, reason=(
+            f"{_mb(st.st_size)} on disk, limit {_mb(limits.max_file_bytes)}"))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise InputError("INPUT_UNREADABLE", path, reason=_os_reason(exc)) from None
+    try:
+        _check_regular(path, os.fstat(fd).st_mode)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            head = fh.read(8)
+            if head.startswith(MAGIC_ZIP):
+                return _inspect_zip(path, fh, st.st_size, limits)
+    except OSError as exc:
+        raise InputError("INPUT_UNREADABLE", path, reason=_os_reason(exc)) from None
+    finally:
+        os.close(fd)
+    return []
+
+
+# --------------------------------------------------------------------------- the path
+
+
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        raise InputError("INPUT_NOT_FOUND", path) from None
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise InputError("INPUT_NOT_FOUND", path) from None
+        raise InputError("INPUT_UNREADABLE", path, reason=_os_reason(exc)) from None
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise InputError("INPUT_NOT_A_FILE", path)
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _mb(n: float) -> str:
+    if n >= 1024 ** 3:
+        return f"{n / 1024 ** 3:.1f} GB"
+    return f"{n / 1024 ** 2:.1f} MB"
+
+
+# --------------------------------------------------------------------------- zip containers
+
+
+def _inspect_zip(path: Path, fh, size: int, limits: Limits) -> list[Issue]:
+    fh.seek(0)
+    try:
+        zf = zipfile.ZipFile(fh)
+    except zipfile.BadZipFile:
+        raise InputError("INPUT_CORRUPT", path,
+                         reason="incomplete or damaged zip container (cut off?)") from None
+    except (OSError, EOFError, ValueError, struct.error, NotImplementedError, OverflowError,
+            UnicodeDecodeError, RuntimeError, IndexError, KeyError) as exc:
+        raise InputError("INPUT_CORRUPT", path,
+                         reason=f"damaged zip directory ({type(exc).__name__})") from None
+    with zf:
+        infos = zf.infolist()
+        _check_directory(path, infos, size, limits)
+        notices = _notices(infos)
+        sheet_names = _sheet_names(zf)
+        scans = _stream_parts(path, fh, infos, limits)
+    _check_workbook_part(path, infos, scans)
+    notices.extend(_check_scans(path, scans, sheet_names, limits))
+    return notices
+
+
+def _check_directory(path: Path, infos: list[zipfile.ZipInfo], size: int,
+                     limits: Limits) -> None:
+    if not infos:
+        raise InputError("INPUT_UNSUPPORTED_FORMAT", path, detected="empty zip archive")
+    if len(infos) > limits.max_zip_entries:
+        raise InputError("INPUT_TOO_LARGE", path, reason=(
+            f"{len(infos):,} zip entries, limit {limits.max_zip_entries:,}"))
+    seen: set[str] = set()
+    for info in infos:
+        key = info.filename.replace("\\", "/").lstrip("/").casefold()
+        if key in seen:
+            raise InputError("INPUT_ZIP_DUPLICATE_ENTRIES", path, entry=info.filename[:120])
+        seen.add(key)
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise InputError("INPUT_PASSWORD", path)
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InputError("INPUT_CORRUPT", path, reason=(
+                f"zip entry {info.filename[:80]} uses compression method {info.compress_type}, "
+                "which Excel and LibreOffice never write"))
+    declared = sum(info.file_size for info in infos)
+    if declared > limits.max_inflated_bytes:
+        raise InputError("INPUT_TOO_LARGE", path, reason=(
+            f"{_mb(declared)} once unzipped, limit {_mb(limits.max_inflated_bytes)}"))
+    for info in infos:
+        _check_ratio(path, info.filename, info.file_size, info.compress_size, limits)
+    # Entries must lie inside the file and must not share data (overlapping-entry zip bombs).
+    spans = sorted((info.header_offset, info.header_offset + 30 + len(info.filename.encode())
+                    + info.compress_size, info.filename) for info in infos)
+    for (start, end, name), nxt in zip(spans, [*spans[1:], None], strict=True):
+        if end > size:
+            raise InputError("INPUT_CORRUPT", path, reason=(
+                f"zip entry {name[:80]} runs past the end of the file (cut off?)"))
+        if nxt is not None and nxt[0] < end:
+            raise InputError("INPUT_CORRUPT", path, reason="zip entries overlap each other")
+        del start
+
+
+def _check_ratio(path: Path, name: str, inflated: int, compressed: int, limits: Limits) -> None:
+    if inflated > limits.ratio_min_bytes and (
+            inflated / max(compressed, 1) > limits.max_compression_ratio):
+        raise InputError("INPUT_TOO_LARGE", path, reason=(
+            f"zip entry {name[:80]} inflates {inflated / max(compressed, 1):,.0f} times "
+            f"(to {_mb(inflated)}), limit {limits.max_compression_ratio:,.0f} times"))
+
+
+def _notices(infos: list[zipfile.ZipInfo]) -> list[Issue]:
+    from pmkscheck.rules import rule
+
+    names = [i.filename.replace("\\", "/").lower() for i in infos]
+    out: list[Issue] = []
+    macros = [n for n in names if n.endswith("vbaproject.bin") or n.startswith("basic/")
+              or n.endswith("vbaprojectsignature.bin") or "/macrosheets/" in n]
+    if macros:
+        out.append(Issue("FILE_MACROS", rule("FILE_MACROS").severity))
+    links = [n for n in names if n.startswith("xl/externallinks/") and n.endswith(".xml")]
+    if links:
+        out.append(Issue("FILE_EXTERNAL_LINKS", rule("FILE_EXTERNAL_LINKS").severity,
+                         params={"count": len(links)}))
+    return out
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Part name -> sheet name, best effort (the reader's own relationship parser)."""
+    try:
+        if "xl/workbook.xml" not in zf.NameToInfo:
+            return {}
+        wb = zf.getinfo("xl/workbook.xml")
+        rels = zf.NameToInfo.get("xl/_rels/workbook.xml.rels")
+        # Only small, sane parts: this runs before the streaming checks.
+        if wb.file_size > 8 * 1024 * 1024 or rels is None or rels.file_size > 8 * 1024 * 1024:
+            return {}
+        data = zf.read("xl/workbook.xml")[:_HEAD] + zf.read(rels)[:_HEAD]
+        if any(m in data for m in _DTD_MARKERS):
+            return {}
+        from pmkscheck.read.xlsxscan import sheet_parts
+
+        return {part: name for name, part in sheet_parts(zf).items()}
+    except Exception:  # noqa: BLE001 - names are a nicety; the streaming checks decide
+        return {}
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+@dataclass
+class _PartScan:
+    """What one streamed XML part told us."""
+
+    name: str
+    size: int = 0
+    head: bytes = b""
+    tail: bytes = b""
+    dtd: bool = False
+    wide_cols: list[int] = field(default_factory=list)
+    wide_rows: list[int] = field(default_factory=list)
+
+
+def _stream_parts(path: Path, fh, infos: list[zipfile.ZipInfo],
+                  limits: Limits) -> dict[str, _PartScan]:
+    scans: dict[str, _PartScan] = {}
+    total = sum(i.file_size for i in infos if not i.filename.lower().endswith(_XML_SUFFIXES))
+    for info in infos:
+        lname = info.filename.lower()
+        if not lname.endswith(_XML_SUFFIXES) or info.is_dir():
+            continue
+        scan = _PartScan(info.filename)
+        is_sheet = lname.startswith("xl/worksheets/") or lname.startswith("xl/chartsheets/")
+        budget = min(info.file_size, limits.max_inflated_bytes - total)
+        _inflate(path, fh, info, budget, scan, is_sheet)
+        if scan.size > info.file_size:
+            raise InputError("INPUT_CORRUPT", path, reason=(
+                f"zip entry {info.filename[:80]} holds more data than its header declares "
+                f"(stopped after {_mb(scan.size)})"))
+        total += scan.size
+        if total > limits.max_inflated_bytes:
+            raise InputError("INPUT_TOO_LARGE", path, reason=(
+                f"more than {_mb(limits.max_inflated_bytes)} once unzipped"))
+        _check_ratio(path, info.filename, scan.size, info.compress_size, limits)
+        if scan.dtd:
+            raise InputError("INPUT_XML_ENTITIES", path, part=info.filename[:120])
+        scans[info.filename] = scan
+    return scans
+
+
+def _inflate(path: Path, fh, info: zipfile.ZipInfo, budget: int, scan: _PartScan,
+             is_sheet: bool) -> None:
+    """Inflate one entry's raw data, feeding ``scan``; stop once ``budget`` bytes are passed."""
+    fh.seek(info.header_offset)
+    local = fh.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise InputError("INPUT_CORRUPT", path, reason=(
+            f"zip entry {info.filename[:80]} has no local header"))
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    fh.seek(info.header_offset + 30 + name_len + extra_len)
+    remaining = info.compress_size
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    carry = b""
+    try:
+        while remaining > 0:
+            raw = fh.read(min(_CHUNK, remaining))
+            if not raw:
+                raise InputError("INPUT_CORRUPT", path, reason=(
+                    f"zip entry {info.filename[:80]} is cut off"))
+            remaining -= len(raw)
+            if inflater is None:
+                carry = _feed(scan, raw, carry, is_sheet)
+                if scan.size > budget:
+                    return
+                continue
+            buf = raw
+            while buf and not inflater.eof:
+                # max_length bounds what one call may produce: a bomb never sits in memory.
+                out = inflater.decompress(buf, _CHUNK)
+                carry = _feed(scan, out, carry, is_sheet)
+                if scan.size > budget:
+                    return
+                buf = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+        if inflater is not None and not inflater.eof:
+            _feed(scan, inflater.flush(), carry, is_sheet)  # at most one window (32 KB)
+    except zlib.error:
+        raise InputError("INPUT_CORRUPT", path, reason=(
+            f"zip entry {info.filename[:80]} has damaged compressed data")) from None
+
+
+def _feed(scan: _PartScan, data: bytes, carry: bytes, is_sheet: bool) -> bytes:
+    """Account for one inflated chunk; returns the overlap to prepend to the next one."""
+    if not data:
+        return carry
+    if len(scan.head) < _HEAD:
+        scan.head += data[:_HEAD - len(scan.head)]
+    scan.size += len(data)
+    window = carry + data
+    if not scan.dtd and (b"<!" in window or b"<\x00!" in window) and any(
+            m in window for m in _DTD_MARKERS):
+        scan.dtd = True
+    if is_sheet and b' r="' in window:
+        for m in _WIDE_REF_RE.finditer(window):
+            scan.wide_cols.append(_col_number(m.group(1)))
+            scan.wide_rows.append(int(m.group(2)))
+            if len(scan.wide_cols) > 64:  # enough to know: keep the extremes only
+                scan.wide_cols = [max(scan.wide_cols)]
+                scan.wide_rows = [max(scan.wide_rows)]
+    scan.tail = (scan.tail + data)[-_TAIL:]
+    # Keep enough to see a marker or a cell reference cut by the chunk boundary.
+    return data[-max(_DTD_OVERLAP, 16):]
+
+
+def _col_number(letters: bytes | str) -> int:
+    """``A`` -> 1, ``XFD`` -> 16384."""
+    n = 0
+    for ch in letters.decode("ascii") if isinstance(letters, bytes) else letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+# --------------------------------------------------------------------------- after streaming
+
+
+def _check_workbook_part(path: Path, infos: list[zipfile.ZipInfo],
+                         scans: dict[str, _PartScan]) -> None:
+    names = {i.filename.replace("\\", "/").lstrip("/").lower() for i in infos}
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names or "content.xml" in names:
+        return
+    if "word/document.xml" in names:
+        detected = "Word document (docx)"
+    elif "ppt/presentation.xml" in names:
+        detected = "PowerPoint presentation (pptx)"
+    elif any(n.startswith("xl/") for n in names):
+        detected = "Excel package without its workbook part xl/workbook.xml"
+    else:
+        detected = "zip archive without a workbook"
+    raise InputError("INPUT_UNSUPPORTED_FORMAT", path, detected=detected)
+
+
+def _check_scans(path: Path, scans: dict[str, _PartScan], sheet_names: dict[str, str],
+                 limits: Limits) -> list[Issue]:
+    from pmkscheck.rules import rule
+
+    notices: list[Issue] = []
+    for name, scan in scans.items():
+        if _STRICT_NS in scan.head:
+            raise InputError("INPUT_STRICT_OOXML", path)
+    for name, scan in scans.items():
+        lname = name.lower()
+        if lname == "xl/sharedstrings.xml":
+            _check_shared_strings(path, scan, limits)
+        elif lname.startswith("xl/worksheets/") and lname.endswith(".xml"):
+            sheet = sheet_names.get(name, name.rsplit("/", 1)[-1])
+            note = _check_sheet(path, scan, sheet, limits)
+            if note is not None:
+                notices.append(Issue("FILE_DIMENSION_WRONG", rule("FILE_DIMENSION_WRONG").severity,
+                                     params=note))
+    return notices
+
+
+def _check_shared_strings(path: Path, scan: _PartScan, limits: Limits) -> None:
+    m = _SST_ATTR_RE.search(scan.head)
+    if m is None:
+        return
+    u = _UNIQUE_RE.search(m.group(0))
+    if u is None:
+        return
+    claimed = int(u.group(1))
+    # Every entry takes at least 5 bytes (<si/>); calamine reserves `uniqueCount` slots up front.
+    if claimed > scan.size // 5 + 1:
+        raise InputError("INPUT_CORRUPT", path, reason=(
+            f"the shared-strings table claims {claimed:,} entries but holds at most "
+            f"{scan.size // 5:,}"))
+    if claimed > limits.max_cells:
+        raise InputError("INPUT_TOO_LARGE", path, reason=(
+            f"{claimed:,} distinct texts, limit {limits.max_cells:,}"))
+
+
+def _check_sheet(path: Path, scan: _PartScan, sheet: str,
+                 limits: Limits) -> dict[str, object] | None:
+    """Refuse a cell extent calamine cannot allocate; note a wrong ``<dimension>``."""
+    refs = [(_col_number(c), int(r)) for c, r in _REF_RE.findall(scan.head)]
+    tail_refs = [(_col_number(c), int(r)) for c, r in _REF_RE.findall(scan.tail)]
+    rows = [int(r) for r in _ROW_RE.findall(scan.tail)]
+    all_refs = refs + tail_refs + list(zip(scan.wide_cols, scan.wide_rows, strict=True))
+    if not all_refs:
+        return None
+    cols = [c for c, _ in all_refs]
+    row_nums = [r for _, r in all_refs] + rows
+    first_row, last_row = min(row_nums), max(row_nums)
+    first_col, last_col = min(cols), max(cols)
+    if last_row > _EXCEL_MAX_ROWS or last_col > _EXCEL_MAX_COLS:
+        raise InputError("INPUT_CORRUPT", path, reason=(
+            f"sheet '{sheet}' has a cell beyond Excel's last cell XFD1048576"))
+    cells = (last_row - first_row + 1) * (last_col - first_col + 1)
+    if cells > limits.max_cells:
+        raise InputError("INPUT_TOO_LARGE", path, reason=(
+            f"sheet '{sheet}' spans {column_letter(first_col - 1)}{first_row}:"
+            f"{column_letter(last_col - 1)}{last_row} = {cells:,} cells, "
+            f"limit {limits.max_cells:,}"))
+    dim = _DIMENSION_RE.search(scan.head)
+    if dim is None:
+        return None
+    parsed = _RANGE_RE.match(dim.group(1).decode("ascii", "replace").upper())
+    if parsed is None:
+        return None
+    c0, r0, c1, r1 = parsed.groups()
+    c1, r1 = c1 or c0, r1 or r0
+    with contextlib.suppress(ValueError):
+        d_rows = int(r1) - int(r0) + 1
+        d_cols = _col_number(c1) - _col_number(c0) + 1
+        actual = f"{column_letter(first_col - 1)}{first_row}:{column_letter(last_col - 1)}{last_row}"
+        huge = d_rows * d_cols > limits.max_cells
+        understated = int(r1) < last_row or _col_number(c1) < last_col
+        if huge or understated:
+            return {"sheet": sheet, "declared": dim.group(1).decode("ascii", "replace"),
+                    "actual": actual}
+    return None

@@ -1,0 +1,814 @@
+"""Layout of a sheet: header row(s), header -> field mapping, record rows, derived columns.
+
+Stage ① read. Input is a :class:`~pmkscheck.read.grid.Grid`; output a
+:class:`~pmkscheck.table.SourceTable` (or ``None`` when no header is recognised).
+
+* **Header**: among the first 30 non-empty rows, the row where most cells fold to a known header
+  of the schema (at least ``schema.min_fields``). Merged parent rows above it and sub-header rows
+  below it ("Tempat/Tgl Lahir" over "Tempat" | "Tanggal") join the header block (at most 3 rows);
+  a row of column numbers ("1 2 3 ...") under the block is skipped.
+* **Mapping**: exact folded alias first (child header, then "parent child"), then careful prefix
+  rules; "Jenis Kelamin" over "L" | "P" becomes one ``jenis_kelamin`` column, a ``ttl`` column is
+  split into ``tempat_lahir`` and ``tanggal_lahir``.
+* **Rows**: blank, section, total, repeated-header and signature rows are not records. Only rows
+  that lack record evidence (no NIK, few filled cells) are looked at one by one, so a 1M-row sheet
+  costs a handful of vectorised passes.
+* **Sheet-level jenis**: no jenis column but a sheet name or title naming a jenis PMKS.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.issues import Issue
+from pmkscheck.read.grid import Grid
+from pmkscheck.rules import rule
+from pmkscheck.schema.model import Schema, fold_header
+from pmkscheck.table import (
+    KIND_EMPTY,
+    KIND_ERROR,
+    KIND_FORMULA_NO_VALUE,
+    KIND_TEXT,
+    ROW,
+    Column,
+    SkippedRow,
+    SourceTable,
+    column_letter,
+)
+
+HEADER_SCAN_ROWS = 30
+MAX_HEADER_ROWS = 3
+
+# Prefix rules never use these generic words (they start too many unrelated headers:
+# "Nama Kepala Keluarga", "Tanggal Pendataan", "Tempat Tinggal", "Jenis Bantuan").
+_GENERIC = frozenset({"nama", "jenis", "tanggal", "tempat", "nomor", "kategori", "kriteria",
+                      "umur", "usia", "kota", "desa", "ket", "status", "pmks", "ppks"})
+_MIN_PREFIX = 5
+
+_SEX_L = frozenset({"l", "lk", "laki", "lakilaki", "pria", "lakilakil"})
+_SEX_P = frozenset({"p", "pr", "perempuan", "wanita", "pe", "prp"})
+_NO_MARK = frozenset({"0", "-", "--", "n", "tidak", "no", "false"})
+
+_PARENS_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_DIGITS_RE = re.compile(r"\d")
+_SECTION_RE = re.compile(r"^\s*(?:[A-Z]|[IVXLCDM]{1,6}|\d{1,2})\s*[.)]\s*\S")
+_SECTION_WORDS = ("kecamatan", "kec", "kelurahan", "kel", "desa", "kabupaten", "kab", "kota",
+                  "jenis", "kategori")
+_TOTAL_WORDS = ("jumlah", "total", "subtotal", "grandtotal", "jml", "totalkeseluruhan",
+                "jumlahkeseluruhan", "jumlahtotal", "jumlahseluruhnya", "rekapitulasi")
+_SIGNATURE_RE = re.compile(
+    r"^\s*(?:mengetahui|menyetujui|disetujui|diketahui|dibuat\s+oleh|yang\s+membuat|"
+    r"kepala\b|kadis\b|kabid\b|sekretaris\b|a\.?\s?n\.?\s|plt\.?\s|plh\.?\s|nip\b|nip\.|"
+    r"nip\s*:|pembina\b|penata\b|pengatur\b|petugas\b|operator\b|pendata\b|pendamping\b|"
+    r"verifikator\b|tanda\s+tangan|ttd\b|cap\b|dinas\s+sosial\b)",
+    re.IGNORECASE)
+_PLACE_DATE_RE = re.compile(
+    r"^\s*[A-Za-z][A-Za-z .'-]{1,40},\s*(?:\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}|\d{1,2}[-/.]\d{1,2}"
+    r"[-/.]\d{2,4}|[A-Za-z]+\s+\d{4}|\.{2,}\s*\d{4}|_+\s*\d{4})\s*$")
+_NOTE_RE = re.compile(r"^\s*(?:catatan|keterangan|ket\s*[:.]|sumber|nb\b|n\.b\.|\*)",
+                      re.IGNORECASE)
+
+
+@dataclass
+class HeaderCol:
+    """One column of the header block."""
+
+    index: int
+    parts: list[str]
+    field: str | None = None
+
+    @property
+    def text(self) -> str:
+        """Header as written, parts joined with " / "."""
+        return " / ".join(self.parts)
+
+
+@dataclass
+class Layout:
+    """The header block found in a grid and how its columns map to fields."""
+
+    start: int  # grid index of the first header row
+    end: int  # grid index of the last header row
+    columns: list[HeaderCol]
+    score: int
+    numbers_row: int | None = None  # grid index of a "1 2 3 ..." row under the header
+    sex_pair: tuple[int, int] | None = None
+    notices: list[Issue] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- header matching
+
+
+_INDEX_CACHE: dict[int, tuple[Schema, dict[str, str], tuple[tuple[str, str], ...]]] = {}
+
+
+def _indexes(schema: Schema) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """(exact folded alias -> field, prefix aliases longest first), cached per schema object."""
+    hit = _INDEX_CACHE.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        index = schema.alias_index
+        items = [(a, f) for a, f in index.items() if len(a) >= _MIN_PREFIX and a not in _GENERIC]
+        hit = (schema, index, tuple(sorted(items, key=lambda x: -len(x[0]))))
+        _INDEX_CACHE[id(schema)] = hit
+    return hit[1], hit[2]
+
+
+def match_header(text: str, schema: Schema) -> str | None:
+    """Field of one header text: exact folded alias, then without (...), then a safe prefix.
+
+    >>> from pmkscheck.schema import load_schema
+    >>> s = load_schema("pmks-individu")
+    >>> match_header("Nomor Induk Kependudukan", s), match_header("Nama PMKS", s)
+    ('nik', 'nama')
+    >>> match_header("Nama Lengkap Sesuai KTP/KK", s), match_header("Tanggal Pendataan", s)
+    ('nama', None)
+    """
+    if not text:
+        return None
+    index, prefixes = _indexes(schema)
+    folded = fold_header(text)
+    if not folded:
+        return None
+    if folded in index:
+        return index[folded]
+    bare = fold_header(_PARENS_RE.sub(" ", text))
+    if bare and bare in index:
+        return index[bare]
+    for alias, name in prefixes:
+        if folded.startswith(alias) or (bare and bare.startswith(alias)):
+            return name
+    return None
+
+
+def _match_column(parts: list[str], schema: Schema) -> str | None:
+    """Child first, then the joined header, then prefix rules (child, then joined)."""
+    if not parts:
+        return None
+    index, _ = _indexes(schema)
+    child = parts[-1]
+    candidates = [child]
+    if len(parts) > 1:
+        candidates.append(" ".join(parts))
+    for text in candidates:
+        folded = fold_header(text)
+        if folded in index:
+            return index[folded]
+        bare = fold_header(_PARENS_RE.sub(" ", text))
+        if bare in index:
+            return index[bare]
+    for text in candidates:
+        found = match_header(text, schema)
+        if found:
+            return found
+    return None
+
+
+# ---------------------------------------------------------------- header block
+
+
+def _nonempty_rows(grid: Grid, limit: int) -> list[int]:
+    """Grid indices of the first ``limit`` rows holding any value."""
+    out: list[int] = []
+    if not grid.n_cols:
+        return out
+    step = 512
+    for lo in range(0, grid.n_rows, step):
+        hi = min(lo + step, grid.n_rows)
+        filled = np.zeros(hi - lo, dtype=bool)
+        for col in grid.cols:
+            filled |= ~np.equal(col[lo:hi], None)
+        out.extend(int(i) + lo for i in np.flatnonzero(filled))
+        if len(out) >= limit:
+            return out[:limit]
+    return out
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _merge_at(grid: Grid) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """(row, col) -> merge range, for merges that touch the first rows (header region)."""
+    out: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    for m in grid.merges:
+        r0, c0, r1, c1 = m
+        if r0 > 200 or (r1 - r0 + 1) * (c1 - c0 + 1) > 5000:
+            continue
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                out[(r, c)] = m
+    return out
+
+
+def _spans(parent_cells: list[object], child_cells: list[object], parent: int,
+           merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> set[int]:
+    """Columns under a parent cell that spans several columns (merged, or implicitly: a filled
+    parent followed by empty parent cells over filled child cells, as in unmerged copies)."""
+    cols: set[int] = set()
+    n = len(parent_cells)
+    for c in range(n):
+        m = merges.get((parent, c))
+        if m is not None and m[3] > m[1]:
+            cols.add(c)
+    c = 0
+    while c < n:
+        if _text(parent_cells[c]) and c + 1 < n and not _text(parent_cells[c + 1]) and _text(
+                child_cells[c]) and _text(child_cells[c + 1]):
+            e = c + 1
+            while e + 1 < n and not _text(parent_cells[e + 1]) and _text(child_cells[e + 1]):
+                e += 1
+            cols.update(range(c, e + 1))
+            c = e + 1
+        else:
+            c += 1
+    return cols
+
+
+def _is_subheader(grid: Grid, parent: int, child: int,
+                  merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> bool:
+    """Does row ``child`` hold sub-headers of row ``parent`` (under its spanning cells)?"""
+    if child >= grid.n_rows:
+        return False
+    cells = grid.row_cells(child)
+    filled = [c for c, v in enumerate(cells) if _text(v)]
+    if not filled:
+        return False
+    span_cols = _spans(grid.row_cells(parent), cells, parent, merges)
+    for c in filled:
+        v = _text(cells[c])
+        if len(_DIGITS_RE.findall(v)) >= 6:
+            return False  # an ID: this is a data row
+        if c in span_cols:
+            continue
+        folded = fold_header(v)
+        if folded in _SEX_L or folded in _SEX_P:
+            continue
+        return False
+    return True
+
+
+def _is_parent(grid: Grid, parent: int, child: int,
+               merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> bool:
+    """Is row ``parent`` a group-heading row above header row ``child``?"""
+    if parent < 0:
+        return False
+    cells = grid.row_cells(parent)
+    filled = [c for c, v in enumerate(cells) if _text(v)]
+    if len(filled) < 2:
+        return False
+    child_cells = grid.row_cells(child)
+    spans = 0
+    for c in filled:
+        m = merges.get((parent, c))
+        if m is None:
+            continue
+        if m[2] >= child:  # merged down into the header row ("No" over two rows)
+            spans += 1
+        elif m[3] > m[1] and any(_text(child_cells[k]) for k in range(m[1], m[3] + 1)):
+            spans += 1
+    return spans >= 1
+
+
+def _is_numbers_row(cells: list[object]) -> bool:
+    """A row of column numbers: "1 2 3 ..." (or "(1) (2) ...") under the header."""
+    values = [_text(v) for v in cells if _text(v)]
+    if len(values) < 3:
+        return False
+    nums = []
+    for v in values:
+        f = v.strip("()[] .")
+        if not f.isdigit():
+            return False
+        nums.append(int(f))
+    steps = sum(1 for a, b in zip(nums, nums[1:], strict=False) if b == a + 1)
+    return nums[0] <= 2 and steps >= 0.6 * (len(nums) - 1)
+
+
+def _block_columns(grid: Grid, start: int, end: int,
+                   merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> list[HeaderCol]:
+    """Header parts of each column over header rows ``start..end`` (merged parents repeated)."""
+    cols: list[HeaderCol] = []
+    rows = {r: grid.row_cells(r) for r in range(start, end + 1)}
+    for c in range(grid.n_cols):
+        parts: list[str] = []
+        for r in range(start, end + 1):
+            text = _text(rows[r][c])
+            m = merges.get((r, c))
+            if not text and m is not None and start <= m[0] <= end:
+                top_left = _text(grid.cols[m[1]][m[0]])
+                if c == m[1] or r < end:
+                    text = top_left
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        cols.append(HeaderCol(index=c, parts=parts))
+    return cols
+
+
+def find_layout(grid: Grid, schema: Schema) -> Layout | None:
+    """Find the header block of ``grid`` for ``schema`` (``None`` if no row qualifies)."""
+    rows = _nonempty_rows(grid, HEADER_SCAN_ROWS)
+    if not rows:
+        return None
+    merges = _merge_at(grid)
+    row_scores: dict[int, int] = {}
+    for r in rows:
+        fields = {match_header(_text(v), schema) for v in grid.row_cells(r)} - {None}
+        row_scores[r] = len(fields)
+    best: Layout | None = None
+    for r in sorted(rows, key=lambda i: (-row_scores[i], i)):
+        if row_scores[r] == 0:
+            break
+        start, end = r, r
+        while end - start + 1 < MAX_HEADER_ROWS and _is_subheader(grid, end, end + 1, merges):
+            end += 1
+        while end - start + 1 < MAX_HEADER_ROWS and _is_parent(grid, start - 1, start, merges):
+            start -= 1
+        layout = _map_columns(grid, start, end, merges, schema)
+        if best is None or layout.score > best.score:
+            best = layout
+        if best.score >= row_scores[r] + 2:
+            break
+    if best is None or best.score < schema.min_fields:
+        return None
+    nxt = best.end + 1
+    if nxt < grid.n_rows and _is_numbers_row(grid.row_cells(nxt)):
+        best.numbers_row = nxt
+    return best
+
+
+def _map_columns(grid: Grid, start: int, end: int,
+                 merges: dict[tuple[int, int], tuple[int, int, int, int]],
+                 schema: Schema) -> Layout:
+    cols = _block_columns(grid, start, end, merges)
+    sex_pair = None
+    sex_field = next((f.name for f in schema.fields if f.type == "sex"), None)
+    if sex_field:
+        for a, b in zip(cols, cols[1:], strict=False):
+            if (a.parts and b.parts and fold_header(a.parts[-1]) in _SEX_L
+                    and fold_header(b.parts[-1]) in _SEX_P
+                    and (len(a.parts) == 1 or _match_column(a.parts[:-1], schema) in (
+                        sex_field, None))):
+                sex_pair = (a.index, b.index)
+                a.field = sex_field
+                b.field = sex_field
+                break
+    for hc in cols:
+        if sex_pair is None or hc.index not in sex_pair:
+            hc.field = _match_column(hc.parts, schema)
+    score = len({hc.field for hc in cols if hc.field})
+    return Layout(start=start, end=end, columns=cols, score=score, sex_pair=sex_pair)
+
+
+# ---------------------------------------------------------------- jenis from the sheet
+
+
+def _jenis_norm(text: str) -> str:
+    s = re.sub(r"[^0-9a-z]+", " ", str(text).lower()).strip()
+    s = re.sub(r"\bterlantar\b", "telantar", s)
+    return re.sub(r"\bpenyalagunaan\b", "penyalahgunaan", s)
+
+
+@cache
+def _jenis_variants() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """(whole-text map incl. abbreviations, multi-word variants longest first) -> official."""
+    from pmkscheck.reference import jenis_pmks
+
+    whole: dict[str, str] = {}
+    phrases: list[tuple[str, str]] = []
+    for row in jenis_pmks().itertuples():
+        names = [row.nama, *[v for v in str(row.varian or "").split("|") if v]]
+        for name in names:
+            key = _jenis_norm(name)
+            whole.setdefault(key, row.nama)
+            if len(key) >= 6:
+                phrases.append((key, row.nama))
+        if row.singkatan:
+            whole.setdefault(_jenis_norm(row.singkatan), row.nama)
+    phrases.sort(key=lambda p: -len(p[0]))
+    return whole, tuple(phrases)
+
+
+def jenis_in_name(text: str) -> str | None:
+    """Official jenis named by a whole sheet name ("LANSIA TERLANTAR", "ODHA"), else ``None``."""
+    key = _jenis_norm(text)
+    if not key:
+        return None
+    whole, _ = _jenis_variants()
+    if key in whole:
+        return whole[key]
+    try:  # the full variant mapper, when the domain module provides it
+        from pmkscheck.domain.jenis import match_jenis
+    except ImportError:
+        return None
+    try:
+        found = match_jenis(text)
+    except Exception:  # noqa: BLE001 - a helper's failure must not stop reading
+        return None
+    if found and set(key.split()) & {w for w in _jenis_norm(found).split() if len(w) >= 4}:
+        return found
+    return None
+
+
+def jenis_in_title(text: str) -> tuple[str, str] | None:
+    """(official name, raw words) of a jenis named inside a title line, else ``None``.
+
+    >>> jenis_in_title("DATA LANJUT USIA TERLANTAR KAB. KUTAI TIMUR 2024")
+    ('Lanjut Usia Telantar', 'LANJUT USIA TERLANTAR')
+    """
+    key = f" {_jenis_norm(text)} "
+    _, phrases = _jenis_variants()
+    for phrase, official in phrases:
+        if f" {phrase} " in key:
+            words = [re.escape(w) if w != "telantar" else "te(?:r)?lantar"
+                     for w in phrase.split()]
+            m = re.search(r"(?<![0-9A-Za-z])" + r"[^0-9A-Za-z]+".join(words) + r"(?![0-9A-Za-z])",
+                          text, re.IGNORECASE)
+            return official, (m.group(0) if m else official)
+    return None
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _notna(values: np.ndarray) -> np.ndarray:
+    return ~np.equal(values, None)
+
+
+def _fold_cell(text: str) -> str:
+    return fold_header(text)
+
+
+def classify_row(cells: list[tuple[int, str]], fields_at: dict[int, str],
+                 first_col: int) -> str | None:
+    """Reason a candidate row is not a record (``None`` = it is a record).
+
+    Args:
+        cells: the row's non-empty cells as (column index, text).
+        fields_at: column index -> field, for mapped columns.
+        first_col: index of the table's first column.
+    """
+    if not cells:
+        return "blank"
+    if all(fields_at.get(c) == "no" and _fold_cell(t).isdigit() for c, t in cells):
+        return "blank"  # a pre-numbered empty row of a template
+    for c, text in cells:
+        folded = _fold_cell(text)
+        if fields_at.get(c) in ("nik", "no_kk"):
+            continue
+        if folded in _TOTAL_WORDS or (folded.startswith(("jumlah", "total", "subtotal"))
+                                      and len(folded) <= 40):
+            return "total"
+    for _, text in cells:
+        if _SIGNATURE_RE.match(text) or _PLACE_DATE_RE.match(text):
+            return "signature"
+    if len(cells) == 1:
+        c, text = cells[0]
+        field_name = fields_at.get(c)
+        if field_name in ("nik", "no_kk"):
+            return None
+        folded = _fold_cell(text)
+        if folded.isdigit():
+            return None
+        if _NOTE_RE.match(text):
+            return "note"
+        if _SECTION_RE.match(text):
+            return "section"
+        if field_name != "nama" and (c - first_col <= 2 or field_name is None):
+            return "section"
+        if folded.startswith(_SECTION_WORDS) and text.upper() == text:
+            return "section"
+        if jenis_in_name(text) is not None:
+            return "section"
+    return None
+
+
+@dataclass
+class Rows:
+    """Classification of the rows under the header."""
+
+    records: np.ndarray  # grid indices of records
+    skipped: list[SkippedRow]
+
+
+def classify_rows(grid: Grid, layout: Layout, table_cols: list[int],
+                  fields_at: dict[int, str]) -> Rows:
+    """Split the rows under the header into records and skipped rows (vectorised pre-filter)."""
+    first = layout.end + 1
+    n = grid.n_rows
+    skipped: list[SkippedRow] = []
+    if layout.numbers_row is not None:
+        skipped.append(SkippedRow(int(grid.rows[layout.numbers_row]), "column_numbers",
+                                  _row_text(grid, layout.numbers_row, table_cols)))
+        first = layout.numbers_row + 1
+    if first >= n:
+        return Rows(np.zeros(0, dtype=np.int64), skipped)
+    span = slice(first, n)
+    m = n - first
+    nn = np.zeros(m, dtype=np.int32)
+    filled = {}
+    for c in table_cols:
+        f = _notna(grid.cols[c][span])
+        filled[c] = f
+        nn += f
+    no_cols = [c for c, f in fields_at.items() if f == "no"]
+    nn_core = nn.copy()
+    for c in no_cols:
+        nn_core -= filled[c]
+    id_cols = [c for c, f in fields_at.items() if f in ("nik", "no_kk", "id_dtks")]
+    has_id = np.zeros(m, dtype=bool)
+    for c in id_cols:
+        has_id |= filled[c]
+    n_mapped = max(len(fields_at), 1)
+    threshold = max(3, n_mapped // 2)
+    candidate = (~has_id & (nn_core <= threshold)) | (nn == 0)
+    # repeated header rows (page breaks pasted): several cells equal their header text
+    header_texts = {hc.index: hc.parts[-1] for hc in layout.columns if hc.parts and hc.field}
+    same = np.zeros(m, dtype=np.int32)
+    for c, text in header_texts.items():
+        same += grid.cols[c][span] == text
+    repeated = same >= max(2, min(len(header_texts), 3))
+    candidate |= repeated
+    reason = np.full(m, None, dtype=object)
+    reason[repeated] = "repeated_header"
+    first_col = min(table_cols) if table_cols else 0
+    cand_idx = np.flatnonzero(candidate & ~repeated)
+    signature_from: int | None = None
+    for i in cand_idx:
+        g = first + int(i)
+        if nn[i] == 0:
+            reason[i] = "blank"
+            continue
+        cells = [(c, _text(grid.cols[c][g])) for c in table_cols if filled[c][i]]
+        cells = [(c, t) for c, t in cells if t]
+        why = classify_row(cells, fields_at, first_col)
+        reason[i] = why
+        if why == "signature" and signature_from is None and not has_id[i + 1:].any():
+            signature_from = int(i)
+            break
+    if signature_from is not None:
+        tail = np.arange(signature_from, m)
+        tail_reason = np.where(nn[tail] == 0, "blank", "signature")
+        reason[tail] = tail_reason
+    is_record = np.equal(reason, None)
+    # trailing non-records after the last record: blanks are not listed
+    rec_idx = np.flatnonzero(is_record)
+    last_record = int(rec_idx[-1]) if len(rec_idx) else -1
+    for i in np.flatnonzero(~is_record):
+        why = reason[i]
+        if why == "blank" and i > last_record:
+            continue
+        g = first + int(i)
+        skipped.append(SkippedRow(int(grid.rows[g]), str(why),
+                                  "" if why == "blank" else _row_text(grid, g, table_cols)))
+    return Rows(rec_idx.astype(np.int64) + first, skipped)
+
+
+def _row_text(grid: Grid, g: int, cols: Iterable[int]) -> str:
+    """Cells of one row joined (for skipped rows; only ever non-record rows)."""
+    parts = [_text(grid.cols[c][g]) for c in cols]
+    return " | ".join(p for p in parts if p)[:200]
+
+
+# ---------------------------------------------------------------- derived columns
+
+
+def split_ttl(values: np.ndarray, kinds: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split TTL cells into (tempat, tanggal, tempat kinds, tanggal kinds), per unique value.
+
+    The place ends at the last comma before the first digit ("Samarinda, 17-08-1975"); without
+    a comma the date starts at the first digit ("Samarinda 17 Agustus 1975"). A date cell is
+    only a date.
+
+    >>> split_ttl(np.array(["Samarinda, 17 Agustus 1975", "Bontang 1-2-1980", None], dtype=object),
+    ...           np.array(["s", "s", ""], dtype=object))[:2]
+    (array(['Samarinda', 'Bontang', None], dtype=object), array(['17 Agustus 1975', '1-2-1980', None], dtype=object))
+    """
+    n = len(values)
+    is_text = kinds == KIND_TEXT
+    tempat = np.full(n, None, dtype=object)
+    tanggal = np.full(n, None, dtype=object)
+    if n:
+        uniques = pd.unique(values[is_text])
+        split = {u: _split_one(u) for u in uniques if u is not None}
+        if split:
+            ser = pd.Series(values[is_text])
+            tempat[is_text] = ser.map(lambda v: split.get(v, (None, None))[0]).to_numpy(object)
+            tanggal[is_text] = ser.map(lambda v: split.get(v, (None, None))[1]).to_numpy(object)
+        other = ~is_text & _notna(values)
+        tanggal[other] = values[other]
+    k_tempat = np.where(_notna(tempat), KIND_TEXT, KIND_EMPTY).astype(object)
+    k_tanggal = np.where(_notna(tanggal), np.where(is_text, KIND_TEXT, kinds), KIND_EMPTY)
+    return tempat, tanggal, k_tempat, k_tanggal.astype(object)
+
+
+def _split_one(text: str) -> tuple[str | None, str | None]:
+    digit = _DIGITS_RE.search(text)
+    pos = digit.start() if digit else len(text)
+    comma = text.rfind(",", 0, pos)
+    if comma < 0 and not digit:
+        comma = text.find(",")
+    if comma >= 0:
+        place, date = text[:comma], text[comma + 1:]
+    else:
+        place, date = text[:pos], text[pos:]
+    place = place.strip(" ,/-\t\n") or None
+    date = date.strip(" ,\t\n") or None
+    return place, date
+
+
+def merge_sex(l_vals: np.ndarray, p_vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """L | P mark columns -> one text column ``"L"``/``"P"`` (both marked: ``"L/P"``)."""
+    def marked(values: np.ndarray) -> np.ndarray:
+        filled = _notna(values)
+        out = filled.copy()
+        if filled.any():
+            uniques = pd.unique(values[filled])
+            blank = [u for u in uniques if str(u).strip().lower() in _NO_MARK or not str(u).strip()]
+            if blank:
+                out &= ~pd.Series(values).isin(blank).to_numpy()
+        return out
+
+    lm, pm = marked(l_vals), marked(p_vals)
+    out = np.full(len(l_vals), None, dtype=object)
+    out[lm] = "L"
+    out[pm] = "P"
+    out[lm & pm] = "L/P"
+    kinds = np.where(lm | pm, KIND_TEXT, KIND_EMPTY).astype(object)
+    return out, kinds
+
+
+# ---------------------------------------------------------------- the table
+
+
+def notice(code: str, *, row: int | None = None, field: str | None = None,
+           column: str | None = None, letter: str | None = None, value: str | None = None,
+           params: dict[str, object] | None = None) -> Issue:
+    """A reader notice with its severity from the rules catalogue."""
+    return Issue(code=code, severity=rule(code).severity, row=row, field=field, column=column,
+                 letter=letter, value=value, params=params or {})
+
+
+def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: str,
+                title_jenis_ok: bool = True) -> SourceTable:
+    """Turn a grid and its layout into a :class:`SourceTable`."""
+    is_csv = fmt in ("csv", "tsv")
+    notices: list[Issue] = []
+    header_cols = [hc for hc in layout.columns if hc.parts]
+    # columns of the table: with a header, or with data under the header block
+    first = (layout.numbers_row if layout.numbers_row is not None else layout.end) + 1
+    has_data = {c: bool(_notna(grid.cols[c][first:]).any()) for c in range(grid.n_cols)}
+    fields_at: dict[int, str] = {}
+    first_of: dict[str, int] = {}
+    for hc in header_cols:
+        if hc.field is None:
+            continue
+        if hc.field in first_of and not (layout.sex_pair and hc.index == layout.sex_pair[1]):
+            letter = column_letter(hc.index)
+            notices.append(notice(
+                "COLUMN_DUPLICATE", field=hc.field, column=hc.text, letter=letter,
+                params={"header": hc.text, "letter": letter,
+                        "first_letter": column_letter(first_of[hc.field])},
+            ))
+            continue
+        first_of.setdefault(hc.field, hc.index)
+        fields_at[hc.index] = hc.field
+    table_cols = sorted({hc.index for hc in header_cols} | {c for c, d in has_data.items() if d})
+    rows = classify_rows(grid, layout, table_cols, fields_at)
+    rec = rows.records
+    row_numbers = grid.rows[rec]
+    data: dict[str, np.ndarray] = {}
+    kinds: dict[str, np.ndarray] = {}
+    letters: dict[str, str] = {}
+    headers: dict[str, str] = {}
+    columns: list[Column] = []
+    by_index = {hc.index: hc for hc in layout.columns}
+    sex_pair = layout.sex_pair
+    for c in table_cols:
+        hc = by_index.get(c)
+        header = hc.text if hc else ""
+        fld = hc.field if hc else None
+        hidden = c in grid.hidden_cols
+        letter = column_letter(c)
+        if fld is not None and fields_at.get(c) != fld and not (sex_pair and c == sex_pair[1]):
+            fld_for_column = None  # a duplicate: kept as a column, not as data
+        else:
+            fld_for_column = fld
+        columns.append(Column(header=header, field=fld_for_column, letter=letter, index=c,
+                              hidden=hidden))
+        if sex_pair and c == sex_pair[1]:
+            continue  # the P column is folded into jenis_kelamin at the L column
+        if not header:
+            if has_data.get(c) and len(rec) and _notna(grid.cols[c][rec]).any():
+                notices.append(notice("COLUMN_BLANK_HEADER", letter=letter,
+                                      params={"letter": letter}))
+            continue
+        if fld is None:
+            notices.append(notice("COLUMN_UNKNOWN", column=header, letter=letter,
+                                  params={"header": header}))
+            continue
+        if fields_at.get(c) != fld:
+            continue
+        if hidden:
+            notices.append(notice("COLUMN_HIDDEN", field=fld, column=header, letter=letter,
+                                  params={"header": header, "letter": letter}))
+        spec = schema.field(fld)
+        values = grid.cols[c][rec]
+        cell_kinds = grid.kind(c)[rec]
+        if sex_pair and c == sex_pair[0]:
+            values, cell_kinds = merge_sex(values, grid.cols[sex_pair[1]][rec])
+        if spec is not None and spec.type == "ttl":
+            derived = list(spec.derived) or ["tempat_lahir", "tanggal_lahir"]
+            tempat, tanggal, k1, k2 = split_ttl(values, cell_kinds)
+            for name, v, k in zip(derived[:2], (tempat, tanggal), (k1, k2), strict=True):
+                if name in fields_at.values():
+                    continue  # an explicit column wins over the split one
+                data[name], kinds[name] = v, k
+                letters[name], headers[name] = letter, header
+            _cell_notices(notices, cell_kinds, row_numbers, fld, header, letter, is_csv, values)
+            continue
+        data[fld], kinds[fld] = values, cell_kinds
+        letters[fld], headers[fld] = letter, header
+        _cell_notices(notices, cell_kinds, row_numbers, fld, header, letter, is_csv, values)
+    title_lines = [_row_text(grid, r, range(grid.n_cols)).replace(" | ", " ")
+                   for r in range(0, layout.start)
+                   if any(_text(v) for v in grid.row_cells(r))]
+    sheet_jenis = None
+    jenis_field = next((f for f in schema.fields if f.sheet_level), None)
+    if jenis_field is not None and jenis_field.name not in data:
+        found = _sheet_jenis(grid.name, title_lines if title_jenis_ok else [])
+        if found is not None:
+            sheet_jenis, header, source = found
+            data[jenis_field.name] = np.full(len(rec), sheet_jenis, dtype=object)
+            kinds[jenis_field.name] = np.full(len(rec), KIND_TEXT, dtype=object)
+            headers[jenis_field.name] = header
+            notices.append(notice("JENIS_FROM_SHEET", field=jenis_field.name, column=header,
+                                  params={"jenis": sheet_jenis, "source": source}))
+    hidden_rows = grid.hidden_rows
+    if hidden_rows and len(rec):
+        for r in row_numbers[np.isin(row_numbers, np.fromiter(hidden_rows, dtype=np.int64))]:
+            notices.append(notice("ROW_HIDDEN", row=int(r), params={"row": int(r)}))
+    if is_csv and grid.widths is not None and len(rec):
+        width = max(table_cols) + 1 if table_cols else 0
+        header_width = max((hc.index for hc in header_cols), default=-1) + 1
+        rec_widths = grid.widths[rec]
+        ragged = np.flatnonzero((rec_widths != header_width) & (rec_widths != width))
+        for i in ragged:
+            notices.append(notice("ROW_RAGGED", row=int(row_numbers[i]),
+                                  params={"expected": header_width,
+                                          "found": int(rec_widths[i])}))
+    index = pd.RangeIndex(len(rec))
+    frame = pd.DataFrame({name: pd.Series(v, index=index, dtype=object)
+                          for name, v in data.items()}, index=index)
+    frame[ROW] = row_numbers.astype(np.int64)
+    return SourceTable(
+        path=path, format=fmt, sheet=grid.name, header_row=int(grid.rows[layout.end]),
+        data=frame, kinds={k: pd.Series(v, index=index, dtype=object) for k, v in kinds.items()},
+        columns=columns, letters=letters, headers=headers, skipped_rows=rows.skipped,
+        notices=notices, title_lines=title_lines, sheet_jenis=sheet_jenis, schema=schema.name,
+    )
+
+
+def _cell_notices(notices: list[Issue], kinds: np.ndarray, rows: np.ndarray, fld: str,
+                  header: str, letter: str, is_csv: bool,
+                  values: np.ndarray | None = None) -> None:
+    """Formulas without a cached value and error cells in a mapped column."""
+    if is_csv or not len(kinds):
+        return
+    for i in np.flatnonzero(kinds == KIND_FORMULA_NO_VALUE):
+        notices.append(notice("CELL_FORMULA_NO_VALUE", row=int(rows[i]), field=fld,
+                              column=header, letter=letter, params={"header": header}))
+    for i in np.flatnonzero(kinds == KIND_ERROR):
+        notices.append(notice("CELL_ERROR", row=int(rows[i]), field=fld, column=header,
+                              letter=letter, value=str(values[i]) if values is not None else None,
+                              params={"header": header}))
+
+
+def _sheet_jenis(sheet: str | None, titles: list[str]) -> tuple[str, str, str] | None:
+    """(jenis text, header label, source) from the sheet name or a title line."""
+    if sheet and jenis_in_name(sheet):
+        return sheet.strip(), f"(lembar: {sheet.strip()})", "sheet"
+    for line in titles:
+        found = jenis_in_title(line)
+        if found:
+            return found[1], f"(judul: {line.strip()[:80]})", "title"
+    return None
+
+
+def cells_found(grid: Grid, schema: Schema) -> tuple[int, list[str]]:
+    """Best header score of any early row, and that row's texts (for ``INPUT_NO_TABLE``)."""
+    best_score, best_cells = -1, []
+    for r in _nonempty_rows(grid, HEADER_SCAN_ROWS):
+        cells = [_text(v) for v in grid.row_cells(r)]
+        score = len({match_header(t, schema) for t in cells} - {None})
+        if score > best_score:
+            best_score, best_cells = score, [t for t in cells if t]
+    return best_score, best_cells
+
