@@ -43,59 +43,144 @@ def _root(
     """pmkscheck: PMKS data-quality checks."""
 
 
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", help="Config file (TOML). Default: pmkscheck.toml or [tool.pmkscheck] in "
+    "pyproject.toml, searched from the current folder upward.", show_default=False)]
+NoConfigOpt = Annotated[bool, typer.Option(
+    "--no-config", help="Ignore any config file.")]
+SchemaOpt = Annotated[str | None, typer.Option(
+    help="Built-in schema name (pmks-individu, pmks-rekap) or a schema YAML file. "
+         "Default: detected from the headers.", show_default=False)]
+SheetOpt = Annotated[str | None, typer.Option(
+    help="Only this sheet. Default: every sheet holding a recognised table.", show_default=False)]
+DistrictOpt = Annotated[str | None, typer.Option(
+    help="Kemendagri kab/kota code, e.g. 6408. Default: inferred and reported.",
+    show_default=False)]
+LangOpt = Annotated[str | None, typer.Option(
+    help="Message language: id | en. Default: id (or $PMKSCHECK_LANG).", show_default=False)]
+SelectOpt = Annotated[list[str] | None, typer.Option(
+    help="Only these codes or groups (repeatable, or comma-separated).", show_default=False)]
+IgnoreOpt = Annotated[list[str] | None, typer.Option(
+    help="Skip these codes or groups (repeatable, or comma-separated).", show_default=False)]
+AgePresetOpt = Annotated[str | None, typer.Option(
+    help="Age bands per jenis: permensos-2012 (default) | dinsos-kaltim-legacy.",
+    show_default=False)]
+QuietOpt = Annotated[bool | None, typer.Option(
+    "--quiet", "-q", help="No progress on stderr.", show_default=False)]
+
+
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(
         help="Files or folders (xlsx, xlsm, xls, ods, csv, tsv).", show_default=False)],
-    schema: Annotated[str | None, typer.Option(
-        help="Built-in schema name (pmks-individu, pmks-rekap) or a schema YAML file. "
-             "Default: detected from the headers.")] = None,
-    sheet: Annotated[str | None, typer.Option(
-        help="Only this sheet. Default: every sheet holding a recognised table.")] = None,
-    district: Annotated[str | None, typer.Option(
-        help="Kemendagri kab/kota code, e.g. 6408. Default: inferred and reported.")] = None,
-    format: Annotated[str, typer.Option(
-        "--format", help="stdout format: text | json | github | junit.")] = "text",
+    schema: SchemaOpt = None,
+    sheet: SheetOpt = None,
+    district: DistrictOpt = None,
+    format: Annotated[str | None, typer.Option(
+        "--format", help="stdout format: text (default) | json | github | junit.",
+        show_default=False)] = None,
     output_dir: Annotated[Path | None, typer.Option(
         "--output-dir", "-o", help="Folder for reports and cleaned files. "
-        "Default: <file>_pmkscheck/ beside the input.")] = None,
-    no_write: Annotated[bool, typer.Option(
-        "--no-write", help="Write no files (CI).")] = False,
-    fail_on: Annotated[str, typer.Option(
-        help="Findings that make the exit status 1: error | warning | never.")] = "error",
-    lang: Annotated[str | None, typer.Option(
-        help="Message language: id | en. Default: id (or $PMKSCHECK_LANG).")] = None,
-    mask: Annotated[str, typer.Option(
-        help="How NIK / No. KK appear in reports: partial | full | none.")] = "partial",
-    select: Annotated[list[str] | None, typer.Option(
-        help="Only these codes or groups (repeatable, or comma-separated).")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(
-        help="Skip these codes or groups (repeatable, or comma-separated).")] = None,
-    age_preset: Annotated[str, typer.Option(
-        help="Age bands per jenis: permensos-2012 | dinsos-kaltim-legacy.")] = "permensos-2012",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+        "Default: <file>_pmkscheck/ beside the input.", show_default=False)] = None,
+    no_write: Annotated[bool | None, typer.Option(
+        "--no-write/--write", help="Write no files (CI) / write them even if the config "
+        "file says no-write.", show_default=False)] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        help="Findings that make the exit status 1: error (default) | warning | never.",
+        show_default=False)] = None,
+    lang: LangOpt = None,
+    mask: Annotated[str | None, typer.Option(
+        help="How NIK / No. KK appear in reports: partial (default) | full | none.",
+        show_default=False)] = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    age_preset: AgePresetOpt = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="Baseline file (from `pmkscheck baseline`): findings recorded "
+        "there are not reported.", show_default=False)] = None,
+    quiet: QuietOpt = None,
+    config: ConfigOpt = None,
+    no_config: NoConfigOpt = False,
 ) -> None:
     """Periksa berkas PMKS / check PMKS files; write reports and cleaned copies."""
+    settings = _settings(dict(locals()))
     from pmkscheck.pipeline import check_paths
     from pmkscheck.report import reporters
 
-    settings = Settings(
-        schema=schema, sheet=sheet, district=district, format=format,
-        output_dir=output_dir, write=not no_write, fail_on=fail_on,
-        lang=lang or Settings().lang, mask=mask,
-        select=_split(select), ignore=_split(ignore), age_preset=age_preset,
-        progress=not quiet,
-    ).validate()
-    _check_codes(settings)
     progress = _progress_printer(settings)
     report = check_paths([str(p) for p in paths], settings, progress=progress)
+    if settings.baseline is not None:
+        _baseline_note(report, settings)
     reporters()[settings.format](report, settings, sys.stdout)
     sys.stdout.flush()
+    _raise_single_file_error(report)
+    raise typer.Exit(int(report.exit_code))
+
+
+@app.command("baseline")
+def baseline_cmd(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files or folders whose current findings are recorded.", show_default=False)],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The baseline file to write.")] = Path(
+            "pmkscheck-baseline.json"),
+    schema: SchemaOpt = None,
+    sheet: SheetOpt = None,
+    district: DistrictOpt = None,
+    lang: LangOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    age_preset: AgePresetOpt = None,
+    quiet: QuietOpt = None,
+    config: ConfigOpt = None,
+    no_config: NoConfigOpt = False,
+) -> None:
+    """Catat temuan saat ini / record today's findings so `validate --baseline` reports only new ones."""
+    values = dict(locals())
+    values.pop("output")
+    from dataclasses import replace
+
+    from pmkscheck.baseline import write_baseline
+    from pmkscheck.pipeline import check_paths
+
+    settings = replace(_settings(values, use_baseline=False), write=False, baseline=None)
+    report = check_paths([str(p) for p in paths], settings, progress=_progress_printer(settings))
+    _raise_single_file_error(report)
+    n = write_baseline(report, output)
+    what = ("temuan dicatat di" if settings.lang == "id" else "findings recorded in")
+    sys.stderr.write(f"pmkscheck: {n} {what} {output}\n")
+    raise typer.Exit(0)
+
+
+def _settings(params: dict, use_baseline: bool = True) -> Settings:
+    """CLI values (only those typed) + config file + defaults -> validated Settings."""
+    from pmkscheck.config import load_settings
+
+    cli = {k: v for k, v in params.items()
+           if k not in ("paths", "config", "no_config") and v is not None}
+    settings = load_settings(cli, config=params.get("config"),
+                             use_config=not params.get("no_config"))
+    _check_codes(settings)
+    if use_baseline and settings.baseline is not None:
+        from pmkscheck.baseline import load_baseline
+
+        load_baseline(settings.baseline)  # fail fast (exit 2) before checking any file
+    return settings
+
+
+def _baseline_note(report, settings: Settings) -> None:
+    from pmkscheck.rules import render_code
+
+    n = sum(f.baselined for f in report.files)
+    sys.stderr.write("pmkscheck: " + render_code(
+        "BASELINE_APPLIED", settings.lang, count=n, path=str(settings.baseline)) + "\n")
+
+
+def _raise_single_file_error(report) -> None:
     if len(report.files) == 1 and report.files[0].error:
         f = report.files[0]
         raise InputError(f.error, f.path, **{k: v for k, v in f.error_params.items()
                                               if k != "path"})
-    raise typer.Exit(int(report.exit_code))
 
 
 @app.command()

@@ -140,7 +140,7 @@ def read_config(path: Path) -> ConfigFile:
         table = data.get("tool", {}).get("pmkscheck", {})
         if not isinstance(table, dict):
             raise UsageError("CONFIG_INVALID_VALUE", path=str(path), key="tool.pmkscheck",
-                             value=repr(table), expected="a table")
+                             value=repr(table), expected="[tool.pmkscheck]")
         return ConfigFile(path=path, values=table, section="[tool.pmkscheck]")
     return ConfigFile(path=path, values=data)
 
@@ -208,26 +208,26 @@ def _convert(cfg: ConfigFile, raw_key: str, key: Key, value: object, base: Path)
     kind = key.kind
     if kind in ("bool", "not-bool"):
         if not isinstance(value, bool):
-            raise _bad(cfg, raw_key, value, "true / false")
+            raise _bad(cfg, raw_key, value, "true | false")
         return (not value) if kind == "not-bool" else value
     if kind == "codes":
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-            raise _bad(cfg, raw_key, value, 'a list of codes, e.g. ["NIK", "DATE_FUTURE"]')
+            raise _bad(cfg, raw_key, value, '["NIK", "COLUMN_UNKNOWN"]')
         return split_codes(items)
     if kind == "district":
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not (len(value.strip()) == 4
                                               and value.strip().isdigit()):
-            raise _bad(cfg, raw_key, value, 'a 4-digit Kemendagri code, e.g. "6408"')
+            raise _bad(cfg, raw_key, value, '"6408"')
         return value.strip()
     if not isinstance(value, str) or not value.strip():
-        raise _bad(cfg, raw_key, value, "a text value")
+        raise _bad(cfg, raw_key, value, '"…"')
     value = value.strip()
     if kind == "choice":
         if value not in key.choices:
-            raise _bad(cfg, raw_key, value, "one of: " + ", ".join(key.choices))
+            raise _bad(cfg, raw_key, value, " | ".join(key.choices))
         return value
     if kind == "path":
         return _resolve(value, base)
@@ -246,7 +246,7 @@ def _resolve(value: str, base: Path) -> Path:
 
 def _limits(cfg: ConfigFile, raw_key: str, value: object) -> Limits:
     if not isinstance(value, dict):
-        raise _bad(cfg, raw_key, value, "a table: [limits]")
+        raise _bad(cfg, raw_key, value, "[limits]")
     defaults = Limits()
     changes: dict[str, Any] = {}
     for sub, v in value.items():
@@ -257,14 +257,14 @@ def _limits(cfg: ConfigFile, raw_key: str, value: object) -> Limits:
         label = f"limits.{sub}"
         if want is bool:
             if not isinstance(v, bool):
-                raise _bad(cfg, label, v, "true / false")
+                raise _bad(cfg, label, v, "true | false")
         elif want is float:
             if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
-                raise _bad(cfg, label, v, "a positive number")
+                raise _bad(cfg, label, v, "> 0")
             v = float(v)
         else:
             if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-                raise _bad(cfg, label, v, "a positive whole number")
+                raise _bad(cfg, label, v, "≥ 1")
         changes[name] = v
     return replace(defaults, **changes)
 

@@ -1,76 +1,203 @@
 """``--format github``: GitHub Actions workflow commands, one per finding (masked).
 
-``::error file=…,line=…,col=…,title=CODE::message``; warnings as ``::warning``, infos as
-``::notice``. With ``GITHUB_STEP_SUMMARY`` set, a Markdown job summary is appended to that file.
+Stage ④ report. Each finding becomes one line the runner turns into an annotation::
+
+    ::error file=data/kutim.xlsx,line=15,col=2,title=NIK_LENGTH::B15 (N I K): NIK berisi … [647203******01]
+
+warnings are ``::warning``, infos ``::notice``; file-level findings have no ``line``. ``file`` is
+relative to ``$GITHUB_WORKSPACE`` (the repository) when the file lies inside it, so the
+annotation links to the file. Every finding is printed (GitHub itself shows only the first few
+annotations per step; the job summary and the exit status carry the rest).
+
+With ``GITHUB_STEP_SUMMARY`` set, a Markdown job summary is appended to that file: a table of
+files with their counts, then per file its most frequent codes with their titles and first cells.
 """
 
 from __future__ import annotations
 
 import os
+from collections import defaultdict
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pmkscheck.issues import Severity
-from pmkscheck.report import issue_dict
+from pmkscheck.issues import Issue, Severity
+from pmkscheck.report import file_dict, issue_dict
 
 if TYPE_CHECKING:
-    from pmkscheck.report import Report
+    from pmkscheck.report import FileReport, Report
     from pmkscheck.settings import Settings
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+TOP_CODES = 10
+FIRST_CELLS = 5
+
+T = {
+    "id": {"file": "Berkas", "sheet": "Lembar", "rows": "Baris data", "errors": "Galat",
+           "warnings": "Peringatan", "infos": "Info", "status": "Status", "code": "Kode",
+           "title": "Arti", "severity": "Tingkat", "n": "Jumlah", "first": "Lokasi pertama",
+           "row": "baris", "file_level": "seluruh berkas", "more": "kode lain",
+           "unreadable": "tidak terbaca", "ok": "Tidak ada masalah.", "files": "berkas",
+           "sev": {"error": "galat", "warning": "peringatan", "info": "info"}},
+    "en": {"file": "File", "sheet": "Sheet", "rows": "Data rows", "errors": "Errors",
+           "warnings": "Warnings", "infos": "Infos", "status": "Status", "code": "Code",
+           "title": "Meaning", "severity": "Severity", "n": "Count", "first": "First cells",
+           "row": "row", "file_level": "whole file", "more": "more codes",
+           "unreadable": "unreadable", "ok": "No problems found.", "files": "files",
+           "sev": {"error": "error", "warning": "warning", "info": "info"}},
+}
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
+    """Escape the message part of a workflow command (``%``, CR, LF)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_prop(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    """Escape a property value of a workflow command (also ``:`` and ``,``)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation_path(path: Path | str) -> str:
+    """The path as GitHub expects it: relative to ``$GITHUB_WORKSPACE`` when inside it."""
+    p = Path(path)
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        try:
+            full = p if p.is_absolute() else Path.cwd() / p
+            return full.resolve().relative_to(Path(workspace).resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return p.as_posix()
+
+
+def command(issue: Issue, f: FileReport, settings: Settings) -> str:
+    """The workflow command line (without newline) for one finding."""
+    is_csv = f.format in ("csv", "tsv")
+    d = issue_dict(issue, settings, is_csv)
+    props = [f"file={escape_property(annotation_path(f.path))}"]
+    if d["row"]:
+        props.append(f"line={d['row']}")
+        if issue.letter and not is_csv:
+            props.append(f"col={column_number(issue.letter)}")
+    props.append(f"title={escape_property(issue.code)}")
+    where = d["cell"] or (f"{T[_lang(settings)]['row']} {d['row']}" if d["row"] else "")
+    if where and d["column"]:
+        where += f" ({d['column']})"
+    text = (f"{where}: " if where else "") + d["message"]
+    if d["value"]:
+        text += f" [{d['value']}]"
+    return f"::{COMMAND[issue.severity]} {','.join(props)}::{escape_data(text)}"
 
 
 def render(report: Report, settings: Settings, out: TextIO) -> None:
     """One workflow command per finding, then the job summary (if the runner asks for one)."""
     for f in report.files:
-        is_csv = f.format in ("csv", "tsv")
         if f.error:
-            from pmkscheck.report import file_dict
-
             err = file_dict(f, settings)["error"]
-            out.write(f"::error file={_escape_prop(str(f.path))},title={f.error}::"
-                      f"{_escape_data(err['message'])}\n")
+            out.write(f"::error file={escape_property(annotation_path(f.path))},"
+                      f"title={escape_property(f.error)}::"
+                      f"{escape_data(err['message'] + ' ' + err['fix'])}\n")
             continue
         for issue in f.issues:
-            d = issue_dict(issue, settings, is_csv)
-            props = [f"file={_escape_prop(str(f.path))}"]
-            if d["row"]:
-                props.append(f"line={d['row']}")
-            if issue.letter and not is_csv:
-                props.append(f"col={_col_number(issue.letter)}")
-            props.append(f"title={_escape_prop(issue.code + (' ' + d['cell'] if d['cell'] else ''))}")
-            text = d["message"] + (f" ({d['value']})" if d["value"] else "")
-            out.write(f"::{COMMAND[issue.severity]} {','.join(props)}::{_escape_data(text)}\n")
+            out.write(command(issue, f, settings) + "\n")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:  # noqa: PTH123
             fh.write(job_summary(report, settings))
 
 
-def _col_number(letter: str) -> int:
+def column_number(letter: str) -> int:
+    """``"A"`` -> 1, ``"AB"`` -> 28."""
     n = 0
-    for ch in letter:
+    for ch in letter.upper():
         n = n * 26 + (ord(ch) - 64)
     return n
 
 
+def _lang(settings: Settings) -> str:
+    return settings.lang if settings.lang in T else "id"
+
+
+def md(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    s = str(text).replace("\r", " ").replace("\n", " ")
+    for ch in "\\|*_[]<>`#":
+        s = s.replace(ch, "\\" + ch)
+    return s
+
+
+def _threshold(settings: Settings) -> Severity | None:
+    return None if settings.fail_on == "never" else Severity.parse(settings.fail_on)
+
+
+def _status(f: FileReport, settings: Settings) -> str:
+    worst, threshold = f.worst, _threshold(settings)
+    if f.error or (worst is not None and threshold is not None and worst >= threshold):
+        return "❌"
+    if worst is not None and worst >= Severity.WARNING:
+        return "⚠️"
+    return "✅"
+
+
 def job_summary(report: Report, settings: Settings) -> str:
-    """Markdown: one line per file, then counts per code."""
-    lines = ["## pmkscheck", "", "| file | sheet | rows | errors | warnings | infos |",
-             "|---|---|---:|---:|---:|---:|"]
+    """Markdown for ``$GITHUB_STEP_SUMMARY``: files with counts, then top codes per file."""
+    from pmkscheck import __version__
+    from pmkscheck.rules import render_code, rule
+
+    lang = _lang(settings)
+    t = T[lang]
+    errors = sum(f.count(Severity.ERROR) for f in report.files)
+    warnings = sum(f.count(Severity.WARNING) for f in report.files)
+    unreadable = sum(1 for f in report.files if f.error)
+    head = "❌" if int(report.exit_code) else "✅"
+    lines = [f"## {head} pmkscheck {__version__}: {errors} {t['errors'].lower()}, "
+             f"{warnings} {t['warnings'].lower()}, {len(report.files)} {t['files']}"
+             + (f", {unreadable} {t['unreadable']}" if unreadable else ""), ""]
+    baselined = sum(getattr(f, "baselined", 0) for f in report.files)
+    if settings.baseline is not None:
+        lines += ["> " + md(render_code("BASELINE_APPLIED", lang, count=baselined,
+                                        path=str(settings.baseline))), ""]
+    lines += [f"| {t['file']} | {t['sheet']} | {t['rows']} | {t['errors']} | {t['warnings']} "
+              f"| {t['infos']} | {t['status']} |", "|---|---|---:|---:|---:|---:|:---:|"]
     for f in report.files:
         if f.error:
-            lines.append(f"| {f.path} | | | {f.error} | | |")
+            lines.append(f"| {md(f.path)} | | | {md(f.error)} | | | ❌ |")
             continue
-        lines.append(f"| {f.path} | {f.sheet or ''} | {f.data_rows} | "
-                     f"{f.count(Severity.ERROR)} | {f.count(Severity.WARNING)} | "
-                     f"{f.count(Severity.INFO)} |")
+        lines.append(f"| {md(f.path)} | {md(f.sheet or '')} | {f.data_rows:,} | "
+                     f"{f.count(Severity.ERROR):,} | {f.count(Severity.WARNING):,} | "
+                     f"{f.count(Severity.INFO):,} | {_status(f, settings)} |")
     lines.append("")
+    for f in report.files:
+        title = md(f.path) + (f" · {md(f.sheet)}" if f.sheet else "")
+        if f.error:
+            err = file_dict(f, settings)["error"]
+            lines += [f"### {title}", "", f"**{md(f.error)}**: {md(err['message'])} "
+                      f"{md(err['fix'])}", ""]
+            continue
+        if not f.issues:
+            continue
+        groups: dict[str, list[Issue]] = defaultdict(list)
+        for i in f.issues:
+            groups[i.code].append(i)
+        ordered = sorted(groups.items(), key=lambda kv: (-kv[1][0].severity, -len(kv[1]), kv[0]))
+        lines += [f"### {title}", "",
+                  f"| {t['code']} | {t['title']} | {t['severity']} | {t['n']} | {t['first']} |",
+                  "|---|---|---|---:|---|"]
+        for code, items in ordered[:TOP_CODES]:
+            where = [_where(i, f, t) for i in items[:FIRST_CELLS]]
+            more = ", …" if len(items) > FIRST_CELLS else ""
+            lines.append(f"| `{code}` | {md(rule(code).t('title', lang))} | "
+                         f"{t['sev'][items[0].severity.label]} | {len(items):,} | "
+                         f"{md(', '.join(where))}{more} |")
+        if len(ordered) > TOP_CODES:
+            lines.append(f"| … | {len(ordered) - TOP_CODES} {t['more']} | | | |")
+        lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _where(i: Issue, f: FileReport, t: dict) -> str:
+    if i.row is None:
+        return t["file_level"]
+    if i.letter and f.format not in ("csv", "tsv"):
+        return f"{i.letter}{i.row}"
+    return f"{t['row']} {i.row}"

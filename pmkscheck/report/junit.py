@@ -1,59 +1,135 @@
-"""``--format junit``: JUnit XML (a test suite per file, a test case per check code).
+"""``--format junit``: JUnit XML that GitLab (``artifacts:reports:junit``) and Jenkins display.
 
-GitLab and Jenkins show it as test results; each failing code lists its rows (masked values).
+Stage ④ report. Layout::
+
+    <testsuites name="pmkscheck" tests=… failures=… errors=…>
+      <testsuite name="data/kutim.xlsx [PMKS 2024]" tests=… failures=… errors=0 skipped=0>
+        <testcase classname="pmkscheck.kutim_xlsx.PMKS_2024" name="NIK_LENGTH" file=…>
+          <failure type="error" message="12 x NIK_LENGTH: NIK tidak 16 digit">
+    B15 (N I K): NIK berisi 12 digit, seharusnya 16. [647203******]
+    …</failure>
+        </testcase>
+
+- one ``testsuite`` per table (file + sheet); an unreadable file is a suite with one ``<error>``;
+- one ``testcase`` per check code with findings, listing every finding (cell or row, masked
+  message and value);
+- a code fails (``<failure>``) when its severity is at or above ``--fail-on`` (errors always
+  fail the test case, since ``--fail-on never`` only changes the exit status); infos and the
+  warnings under ``--fail-on error`` are passing test cases whose findings are in
+  ``<system-out>``;
+- a table without findings has one passing test case ``pmkscheck`` so it shows up as green.
+
+Control characters that XML 1.0 forbids (they do occur in spreadsheet cells) are replaced.
 """
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TYPE_CHECKING, TextIO
-from xml.sax.saxutils import escape, quoteattr
 
-from pmkscheck.issues import Severity
-from pmkscheck.report import issue_dict
+from pmkscheck.issues import Issue, Severity
+from pmkscheck.report import file_dict, issue_dict
 
 if TYPE_CHECKING:
-    from pmkscheck.report import Report
+    from pmkscheck.report import FileReport, Report
     from pmkscheck.settings import Settings
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+ROW_WORD = {"id": "baris", "en": "row"}
+
+
+def xml_text(text: object) -> str:
+    """Text with characters XML 1.0 cannot hold replaced by U+FFFD."""
+    return _XML_ILLEGAL.sub("\ufffd", str(text))
+
+
+def failure_threshold(settings: Settings) -> Severity:
+    """The lowest severity shown as a failing test case."""
+    if settings.fail_on == "warning":
+        return Severity.WARNING
+    return Severity.ERROR
+
+
+def suite_name(f: FileReport) -> str:
+    """``data/kutim.xlsx [PMKS 2024]``."""
+    return f.path.as_posix() + (f" [{f.sheet}]" if f.sheet else "")
+
+
+def class_name(f: FileReport) -> str:
+    """Jenkins splits class names on dots: ``pmkscheck.<file>.<sheet>`` with dots replaced."""
+    parts = [f.path.name] + ([f.sheet] if f.sheet else [])
+    return "pmkscheck." + ".".join(re.sub(r"[^0-9A-Za-z]+", "_", p).strip("_") or "_"
+                                   for p in parts)
+
+
+def _line(i: Issue, f: FileReport, settings: Settings) -> str:
+    d = issue_dict(i, settings, f.format in ("csv", "tsv"))
+    where = d["cell"] or (f"{ROW_WORD.get(settings.lang, 'row')} {d['row']}" if d["row"]
+                          else "")
+    if where and d["column"]:
+        where += f" ({d['column']})"
+    text = (f"{where}: " if where else "") + d["message"]
+    return text + (f" [{d['value']}]" if d["value"] else "")
+
+
+def build(report: Report, settings: Settings) -> ET.Element:
+    """The ``<testsuites>`` element of the report."""
+    from pmkscheck.rules import rule
+
+    threshold = failure_threshold(settings)
+    root = ET.Element("testsuites", name="pmkscheck")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for f in report.files:
+        suite = ET.SubElement(root, "testsuite", name=xml_text(suite_name(f)))
+        path = f.path.as_posix()
+        if f.error:
+            err = file_dict(f, settings)["error"]
+            case = ET.SubElement(suite, "testcase", classname=class_name(f), name=f.error,
+                                 file=xml_text(path), time="0")
+            node = ET.SubElement(case, "error", type=f.error,
+                                 message=xml_text(err["message"]))
+            node.text = xml_text(f"{err['message']} {err['fix']}")
+            counts = {"tests": 1, "failures": 0, "errors": 1}
+        else:
+            groups: dict[str, list[Issue]] = defaultdict(list)
+            for i in f.issues:
+                groups[i.code].append(i)
+            counts = {"tests": max(len(groups), 1), "failures": 0, "errors": 0}
+            if not groups:
+                ET.SubElement(suite, "testcase", classname=class_name(f), name="pmkscheck",
+                              file=xml_text(path), time="0")
+            for code in sorted(groups):
+                items = groups[code]
+                worst = max(i.severity for i in items)
+                case = ET.SubElement(suite, "testcase", classname=class_name(f), name=code,
+                                     file=xml_text(path), time="0")
+                body = xml_text("\n".join(_line(i, f, settings) for i in items))
+                title = rule(code).t("title", settings.lang)
+                if worst >= threshold:
+                    counts["failures"] += 1
+                    node = ET.SubElement(case, "failure", type=worst.label,
+                                         message=xml_text(f"{len(items)} x {code}: {title}"))
+                    node.text = body
+                else:
+                    ET.SubElement(case, "system-out").text = body
+        suite.set("tests", str(counts["tests"]))
+        suite.set("failures", str(counts["failures"]))
+        suite.set("errors", str(counts["errors"]))
+        suite.set("skipped", "0")
+        suite.set("time", f"{sum(f.timings.values()):.3f}")
+        for k in totals:
+            totals[k] += counts[k]
+    for k, v in totals.items():
+        root.set(k, str(v))
+    return root
 
 
 def render(report: Report, settings: Settings, out: TextIO) -> None:
     """Write the JUnit XML document."""
-    threshold = (Severity.parse(settings.fail_on) if settings.fail_on != "never"
-                 else Severity.ERROR + 1)
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pmkscheck">\n')
-    for f in report.files:
-        name = str(f.path) + (f" [{f.sheet}]" if f.sheet else "")
-        if f.error:
-            out.write(f'  <testsuite name={quoteattr(name)} tests="1" failures="0" errors="1">\n'
-                      f'    <testcase classname="pmkscheck" name={quoteattr(f.error)}>'
-                      f'<error type={quoteattr(f.error)}/></testcase>\n  </testsuite>\n')
-            continue
-        groups = defaultdict(list)
-        for i in f.issues:
-            groups[i.code].append(i)
-        failures = sum(1 for items in groups.values() if items[0].severity >= threshold)
-        out.write(f'  <testsuite name={quoteattr(name)} tests="{max(len(groups), 1)}" '
-                  f'failures="{failures}" errors="0">\n')
-        if not groups:
-            out.write('    <testcase classname="pmkscheck" name="all-checks"/>\n')
-        for code in sorted(groups):
-            items = groups[code]
-            sev = items[0].severity
-            out.write(f'    <testcase classname={quoteattr("pmkscheck." + code.split("_")[0])} '
-                      f'name={quoteattr(code)}>')
-            lines = []
-            for i in items:
-                d = issue_dict(i, settings, f.format in ("csv", "tsv"))
-                where = d["cell"] or (f"row {d['row']}" if d["row"] else "file")
-                lines.append(f"{where}: {d['message']}" + (f" [{d['value']}]" if d["value"] else ""))
-            body = escape("\n".join(lines))
-            tag = "failure" if sev >= threshold else "system-out"
-            if tag == "failure":
-                out.write(f'<failure type={quoteattr(sev.label)} '
-                          f'message={quoteattr(f"{len(items)} x {code}")}>{body}</failure>')
-            else:
-                out.write(f"<system-out>{body}</system-out>")
-            out.write("</testcase>\n")
-        out.write("  </testsuite>\n")
-    out.write("</testsuites>\n")
+    root = build(report, settings)
+    ET.indent(root, space="  ")
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
