@@ -1,0 +1,180 @@
+"""NIK_ checks: missing, destroyed by Excel, stray characters, length, structure, region prefix,
+agreement with Tanggal Lahir and Jenis Kelamin, and duplicates.
+
+Stage ③ validate. Reads the clean ``nik`` and the derived ``nik:*`` columns written by the
+normaliser in :mod:`pmkscheck.domain.nik`. One cell gets at most one *format* finding: a NIK
+destroyed by Excel is reported only as ``NIK_EXCEL_NUMBER`` (never also as a wrong length), a
+NIK with characters that have no certain fix only as ``NIK_INVALID_CHARS``; structure, region,
+cross-field and duplicate checks only look at values that are 16 digits.
+
+Duplicates (decided here, documented in the rules): every row of a group that shares a NIK is
+flagged. ``NIK_DUPLICATE`` (same NIK, same jenis PMKS) names, as ``other_row``, the group's first
+row -- or for the first row itself, the second. ``NIK_DUPLICATE_OTHER_JENIS`` (same NIK under
+another jenis) is given to rows not already flagged ``NIK_DUPLICATE`` and names the first row of
+that NIK with a different jenis. All of it is ``groupby``/``duplicated``, never pairwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.checks.base import CheckContext, check, findings
+from pmkscheck.domain.nik import DIGITS, EXCEL, INVALID_CHARS, LENGTH_BAD, MISSING
+from pmkscheck.table import ROW
+
+# Jenis PMKS whose people often have no identity documents (DOMAIN.md): missing NIK = warning.
+UNDOCUMENTED_JENIS = frozenset({
+    "Gelandangan", "Pengemis", "Pemulung", "Anak Jalanan", "Komunitas Adat Terpencil",
+    "Korban Trafficking", "Pekerja Migran Bermasalah Sosial",
+})
+
+
+def jenis_of_rows(ctx: CheckContext) -> pd.Series:
+    """Official jenis PMKS per row: the clean column, else the sheet's jenis (mapped if possible)."""
+    index = ctx.data.index
+    if "jenis_pmks" in ctx.clean.columns:
+        return ctx.clean["jenis_pmks"].astype(object)
+    sheet = ctx.table.sheet_jenis
+    if sheet:
+        try:
+            from pmkscheck.domain.jenis import match_jenis
+
+            sheet = match_jenis(sheet) or sheet
+        except ImportError:  # pragma: no cover - jenis module absent
+            pass
+    return pd.Series(sheet, index=index, dtype=object)
+
+
+def _status(ctx: CheckContext) -> pd.Series:
+    return ctx.derived["nik:status"]
+
+
+@check("NIK_MISSING", "NIK_MISSING_UNDOCUMENTED", fields="nik")
+def nik_missing(ctx: CheckContext) -> pd.DataFrame | None:
+    """Empty NIK: an error, but a warning for jenis whose people often lack documents."""
+    missing = (_status(ctx) == MISSING).to_numpy()
+    if not missing.any():
+        return None
+    jenis = jenis_of_rows(ctx)[missing]
+    undocumented = jenis.isin(UNDOCUMENTED_JENIS).to_numpy()
+    return findings(jenis.index,
+                    code=np.where(undocumented, "NIK_MISSING_UNDOCUMENTED", "NIK_MISSING"),
+                    jenis=jenis.where(undocumented, None).to_numpy(dtype=object))
+
+
+@check("NIK_EXCEL_NUMBER", "NIK_INVALID_CHARS", "NIK_LENGTH", "NIK_CHARS_CLEANED", fields="nik")
+def nik_format(ctx: CheckContext) -> pd.DataFrame | None:
+    """One format finding per cell: Excel number, stray characters, length, or cleaned (info)."""
+    status = _status(ctx)
+    code = pd.Series(None, index=status.index, dtype=object)
+    code[status == EXCEL] = "NIK_EXCEL_NUMBER"
+    code[status == INVALID_CHARS] = "NIK_INVALID_CHARS"
+    code[status == LENGTH_BAD] = "NIK_LENGTH"
+    code[(status == DIGITS) & ctx.derived["nik:cleaned"]] = "NIK_CHARS_CLEANED"
+    bad = code.notna()
+    if not bad.any():
+        return None
+    length = ctx.derived["nik:length"][bad]
+    return findings(code.index[bad], code=code[bad].to_numpy(),
+                    length=np.where(code[bad] == "NIK_LENGTH", length, None))
+
+
+@check("NIK_OTHER_PROVINCE", "NIK_REGION_UNKNOWN", fields="nik")
+def nik_region(ctx: CheckContext) -> pd.DataFrame | None:
+    """Prefix of another province (info) or not a Kemendagri 2025 kecamatan of Kaltim (warning)."""
+    region = ctx.derived["nik:region"]
+    bad = region.notna()
+    if not bad.any():
+        return None
+    kode = ctx.derived["nik:kecamatan"][bad]
+    other = (region[bad] == "other_province").to_numpy()
+    return findings(region.index[bad],
+                    code=np.where(other, "NIK_OTHER_PROVINCE", "NIK_REGION_UNKNOWN"),
+                    provinsi=np.where(other, kode.str[:2], None),
+                    kode=np.where(other, None, kode))
+
+
+@check("NIK_BIRTHDATE_INVALID", "NIK_SERIAL_ZERO", fields="nik")
+def nik_structure(ctx: CheckContext) -> pd.DataFrame | None:
+    """Encoded birth date not a date (month 13, day 00/32-40/72+), or serial 0000."""
+    digits = _status(ctx) == DIGITS
+    bad_date = digits & ~ctx.derived["nik:date_ok"]
+    zero = digits & ctx.derived["nik:serial_zero"]
+    parts = []
+    if bad_date.any():
+        parts.append(findings(bad_date.index[bad_date.to_numpy()], "NIK_BIRTHDATE_INVALID"))
+    if zero.any():
+        parts.append(findings(zero.index[zero.to_numpy()], "NIK_SERIAL_ZERO"))
+    return pd.concat(parts) if parts else None
+
+
+@check("NIK_BIRTHDATE_MISMATCH", fields="nik", needs=("nik", "tanggal_lahir"))
+def nik_vs_birthdate(ctx: CheckContext) -> pd.Series | None:
+    """Day, month or 2-digit year of Tanggal Lahir differs from the NIK (warning)."""
+    tl = ctx.derived.get("tanggal_lahir:date")
+    if tl is None:
+        return None
+    both = ctx.derived["nik:date_ok"] & tl.notna()
+    same = ((tl.dt.day == ctx.derived["nik:day"]) & (tl.dt.month == ctx.derived["nik:month"])
+            & (tl.dt.year % 100 == ctx.derived["nik:yy"]))
+    return ~both | same.fillna(True)
+
+
+@check("NIK_SEX_MISMATCH", fields="nik", needs=("nik", "jenis_kelamin"))
+def nik_vs_sex(ctx: CheckContext) -> pd.DataFrame | None:
+    """Sex read from the NIK (day + 40 = woman) differs from Jenis Kelamin (warning)."""
+    nik_sex = ctx.derived["nik:sex"]
+    jk = ctx.clean["jenis_kelamin"]
+    bad = (nik_sex.notna() & jk.notna() & (nik_sex != jk)).to_numpy()
+    if not bad.any():
+        return None
+    return findings(jk.index[bad], nik_sex=nik_sex[bad].to_numpy(dtype=object),
+                    jenis_kelamin=jk[bad].to_numpy(dtype=object))
+
+
+@check("NIK_DUPLICATE", "NIK_DUPLICATE_OTHER_JENIS", fields="nik")
+def nik_duplicates(ctx: CheckContext) -> pd.DataFrame | None:
+    """Same 16-digit NIK more than once: same jenis = error, another jenis = warning."""
+    digits = (_status(ctx) == DIGITS).to_numpy()
+    nik = ctx.clean["nik"][digits]
+    dup = nik.duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return None
+    sub = pd.DataFrame({
+        "nik": nik[dup],
+        "jenis": jenis_of_rows(ctx)[digits][dup].fillna("").astype(str),
+        "row": ctx.data[ROW][digits][dup],
+    })
+    out = []
+    # same NIK, same jenis
+    g = sub.groupby(["nik", "jenis"], sort=False)["row"]
+    size = g.transform("size")
+    same = sub[size > 1]
+    if not same.empty:
+        gs = same.groupby(["nik", "jenis"], sort=False)["row"]
+        rank = gs.cumcount()
+        first = gs.transform("first")
+        gid = gs.ngroup()
+        second_of = pd.Series(same["row"][rank == 1].to_numpy(), index=gid[rank == 1].to_numpy())
+        second = gid.map(second_of)
+        other = np.where(rank == 0, second, first)
+        out.append(findings(same.index, "NIK_DUPLICATE", other_row=other.astype(np.int64)))
+    # same NIK, other jenis (rows not already flagged above)
+    gn = sub.groupby("nik", sort=False)
+    first_jenis = gn["jenis"].transform("first")
+    first_row = gn["row"].transform("first")
+    differs = sub["jenis"] != first_jenis
+    multi_jenis = differs.groupby(sub["nik"]).transform("any")
+    cand = sub[multi_jenis & (size == 1)]
+    if not cand.empty:
+        first_other = sub[differs].groupby("nik", sort=False)["row"].first()
+        own_first = cand["jenis"] == first_jenis[cand.index]
+        other = np.where(own_first, cand["nik"].map(first_other), first_row[cand.index])
+        out.append(findings(cand.index, "NIK_DUPLICATE_OTHER_JENIS",
+                            other_row=other.astype(np.int64)))
+    return pd.concat(out) if out else None
+
+
+CHECKS = [nik_missing, nik_format, nik_region, nik_structure, nik_vs_birthdate, nik_vs_sex,
+          nik_duplicates]

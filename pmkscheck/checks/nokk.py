@@ -1,0 +1,66 @@
+"""KK_ checks: the No. KK column (format, region prefix, registration date, serial).
+
+Stage ③ validate. Reads the derived ``no_kk:*`` columns of :mod:`pmkscheck.domain.nokk`. As for
+the NIK, one cell gets at most one format finding (Excel number, stray characters, length, or the
+``KK_CHARS_CLEANED`` info). A missing No. KK is no finding: the field is recommended, and its
+gaps are reported as completeness. Families share a card, so a repeated No. KK is normal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.checks.base import CheckContext, check, findings
+from pmkscheck.domain.nik import DIGITS, EXCEL, INVALID_CHARS, LENGTH_BAD
+
+FIELD = "no_kk"
+
+
+@check("KK_EXCEL_NUMBER", "KK_INVALID_CHARS", "KK_LENGTH", "KK_CHARS_CLEANED", fields=FIELD)
+def kk_format(ctx: CheckContext) -> pd.DataFrame | None:
+    """One format finding per cell: Excel number, stray characters, length, or cleaned (info)."""
+    status = ctx.derived[f"{FIELD}:status"]
+    code = pd.Series(None, index=status.index, dtype=object)
+    code[status == EXCEL] = "KK_EXCEL_NUMBER"
+    code[status == INVALID_CHARS] = "KK_INVALID_CHARS"
+    code[status == LENGTH_BAD] = "KK_LENGTH"
+    code[(status == DIGITS) & ctx.derived[f"{FIELD}:cleaned"]] = "KK_CHARS_CLEANED"
+    bad = code.notna()
+    if not bad.any():
+        return None
+    length = ctx.derived[f"{FIELD}:length"][bad]
+    return findings(code.index[bad], code=code[bad].to_numpy(),
+                    length=np.where(code[bad] == "KK_LENGTH", length, None))
+
+
+@check("KK_OTHER_PROVINCE", "KK_REGION_UNKNOWN", fields=FIELD)
+def kk_region(ctx: CheckContext) -> pd.DataFrame | None:
+    """Card issued in another province (info) or by an unknown Kaltim kecamatan (warning)."""
+    region = ctx.derived[f"{FIELD}:region"]
+    bad = region.notna()
+    if not bad.any():
+        return None
+    kode = ctx.clean[FIELD][bad].str[:6]
+    other = (region[bad] == "other_province").to_numpy()
+    return findings(region.index[bad],
+                    code=np.where(other, "KK_OTHER_PROVINCE", "KK_REGION_UNKNOWN"),
+                    provinsi=np.where(other, kode.str[:2], None),
+                    kode=np.where(other, None, kode))
+
+
+@check("KK_DATE_INVALID", "KK_SERIAL_ZERO", fields=FIELD)
+def kk_structure(ctx: CheckContext) -> pd.DataFrame | None:
+    """Registration date (DDMMYY, no +40) not a date, or serial 0000."""
+    digits = ctx.derived[f"{FIELD}:status"] == DIGITS
+    bad_date = digits & ~ctx.derived[f"{FIELD}:date_ok"]
+    zero = digits & ctx.derived[f"{FIELD}:serial_zero"]
+    parts = []
+    if bad_date.any():
+        parts.append(findings(bad_date.index[bad_date.to_numpy()], "KK_DATE_INVALID"))
+    if zero.any():
+        parts.append(findings(zero.index[zero.to_numpy()], "KK_SERIAL_ZERO"))
+    return pd.concat(parts) if parts else None
+
+
+CHECKS = [kk_format, kk_region, kk_structure]

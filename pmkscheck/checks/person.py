@@ -1,0 +1,145 @@
+"""Person-level checks other than the identifiers: DATE_, SEX_, NAME_, RT_ and UMUR_.
+
+Stage ③ validate. Each check reads the derived status columns written by the normalisers in
+:mod:`pmkscheck.domain.dates`, :mod:`pmkscheck.domain.sex` and :mod:`pmkscheck.domain.person`;
+a date format is never a problem in itself (any unambiguous day-month-year form is cleaned to ISO
+silently), only what cannot be read or cannot be true.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.checks.base import Check, CheckContext, check, findings
+from pmkscheck.domain import dates
+
+MAX_AGE = 120
+UMUR_TOLERANCE = 1  # years; an Umur typed at survey time may lag the reference date by one
+
+
+def _tl_age(ctx: CheckContext) -> tuple[pd.Series, pd.Series]:
+    """Age from Tanggal Lahir (full date), and the same including a year alone."""
+    today = ctx.settings.today
+    exact = dates.age_years(ctx.derived["tanggal_lahir:date"], today)
+    year = ctx.derived["tanggal_lahir:year"]
+    approx = exact.fillna(today.year - year)
+    return exact, approx
+
+
+@check("DATE_INVALID", "DATE_YEAR_ONLY", "DATE_FROM_SERIAL", fields="tanggal_lahir")
+def date_status(ctx: CheckContext) -> pd.DataFrame | None:
+    """Unreadable or impossible dates; a year alone (warning); a text serial converted (info)."""
+    status = ctx.derived.get("tanggal_lahir:status")
+    if status is None:
+        return None
+    code = status.map({dates.INVALID: "DATE_INVALID", dates.YEAR_ONLY: "DATE_YEAR_ONLY",
+                       dates.SERIAL: "DATE_FROM_SERIAL"})
+    bad = code.notna()
+    if not bad.any():
+        return None
+    code = code[bad]
+    year = ctx.derived["tanggal_lahir:year"][bad].astype(object)
+    iso = ctx.clean["tanggal_lahir"][bad]
+    raw = ctx.data["tanggal_lahir"][bad]
+    return findings(code.index, code=code.to_numpy(),
+                    year=np.where(code == "DATE_YEAR_ONLY", year, None),
+                    date=np.where(code == "DATE_FROM_SERIAL", iso, None),
+                    serial=np.where(code == "DATE_FROM_SERIAL", raw.str.strip(), None))
+
+
+@check("DATE_FUTURE", "DATE_AGE_IMPLAUSIBLE", fields="tanggal_lahir")
+def date_range(ctx: CheckContext) -> pd.DataFrame | None:
+    """Birth date after the reference date, or an age above 120 years."""
+    if "tanggal_lahir:date" not in ctx.derived:
+        return None
+    today = ctx.settings.today
+    tl = ctx.derived["tanggal_lahir:date"]
+    year = ctx.derived["tanggal_lahir:year"]
+    future = ((tl > pd.Timestamp(today)) | (tl.isna() & (year > today.year))).fillna(False)
+    _, age = _tl_age(ctx)
+    old = (age > MAX_AGE).fillna(False) & ~future
+    parts = []
+    if future.any():
+        idx = future.index[future.to_numpy(dtype=bool)]
+        parts.append(findings(idx, "DATE_FUTURE", date=ctx.clean["tanggal_lahir"][idx],
+                              today=today.isoformat()))
+    if old.any():
+        idx = old.index[old.to_numpy(dtype=bool)]
+        parts.append(findings(idx, "DATE_AGE_IMPLAUSIBLE", age=age[idx].astype(object)))
+    return pd.concat(parts) if parts else None
+
+
+@check("SEX_INVALID", "SEX_NUMERIC_CODE", fields="jenis_kelamin")
+def sex_status(ctx: CheckContext) -> pd.DataFrame | None:
+    """Unknown jenis kelamin (error); the codes 1/2 mapped to L/P (warning)."""
+    status = ctx.derived.get("jenis_kelamin:status")
+    if status is None:
+        return None
+    code = status.map({"invalid": "SEX_INVALID", "numeric": "SEX_NUMERIC_CODE"})
+    bad = code.notna()
+    if not bad.any():
+        return None
+    return _sex_findings(ctx, code, bad)
+
+
+def _sex_findings(ctx: CheckContext, code: pd.Series, bad: pd.Series) -> pd.DataFrame:
+    numeric = (code[bad] == "SEX_NUMERIC_CODE").to_numpy()
+    frame = findings(code.index[bad], code=code[bad].to_numpy())
+    # params: "typed" (the value as written, 1 or 2) and "sex" (L or P) for SEX_NUMERIC_CODE
+    frame["sex"] = np.where(numeric, ctx.clean["jenis_kelamin"][bad], None)
+    frame["typed"] = np.where(numeric, ctx.data["jenis_kelamin"][bad].str.strip(), None)
+    return frame
+
+
+@check("NAME_PLACEHOLDER", "NAME_HAS_DIGITS", fields="nama")
+def name_status(ctx: CheckContext) -> pd.DataFrame | None:
+    """Nama that is a filler ("-", "xxx", "nama", one letter, digits only), or has digits."""
+    status = ctx.derived.get("nama:status")
+    if status is None:
+        return None
+    code = status.map({"placeholder": "NAME_PLACEHOLDER", "has_digits": "NAME_HAS_DIGITS"})
+    bad = code.notna()
+    if not bad.any():
+        return None
+    return findings(code.index[bad], code=code[bad].to_numpy())
+
+
+def _rt_rw_check(field: str) -> Check:
+    @check("RT_RW_INVALID", "RT_RW_COMBINED", fields=field)
+    def rt_rw_status(ctx: CheckContext) -> pd.DataFrame | None:
+        status = ctx.derived.get(f"{field}:status")
+        if status is None:
+            return None
+        code = status.map({"invalid": "RT_RW_INVALID", "combined": "RT_RW_COMBINED"})
+        bad = code.notna()
+        if not bad.any():
+            return None
+        combined = (code[bad] == "RT_RW_COMBINED").to_numpy()
+        return findings(code.index[bad], code=code[bad].to_numpy(), field=field,
+                        value=ctx.data[field][bad].to_numpy(dtype=object),
+                        part=np.where(combined, ctx.clean[field][bad], None))
+
+    return rt_rw_status
+
+
+rt_status = _rt_rw_check("rt")
+rw_status = _rt_rw_check("rw")
+
+
+@check("UMUR_MISMATCH", fields="umur", needs=("umur", "tanggal_lahir"))
+def umur_vs_birthdate(ctx: CheckContext) -> pd.DataFrame | None:
+    """Umur differs from the age computed from Tanggal Lahir by more than one year."""
+    umur = ctx.derived.get("umur:value")
+    if umur is None or "tanggal_lahir:date" not in ctx.derived:
+        return None
+    exact, _ = _tl_age(ctx)
+    bad = ((umur - exact).abs() > UMUR_TOLERANCE).fillna(False).to_numpy(dtype=bool)
+    if not bad.any():
+        return None
+    idx = umur.index[bad]
+    return findings(idx, umur=umur[idx].astype(object), age=exact[idx].astype(object))
+
+
+CHECKS = [date_status, date_range, sex_status, name_status, rt_status, rw_status,
+          umur_vs_birthdate]

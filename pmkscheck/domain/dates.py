@@ -1,0 +1,317 @@
+"""Indonesian dates as typed in PMKS spreadsheets -> ``datetime64``; ages in whole years.
+
+Stage: domain (used by stage ② normalise and stage ③ validate). Element-wise parsing runs once per
+distinct (value, cell kind); results are spread back over the rows with integer indexing.
+
+Accepted forms (day before month, **never month-first**)::
+
+    17/08/1975  17-08-1975  17.08.1975  17/8/75       dd mm yyyy or yy (yy: never in the future)
+    1975-08-17  1975-08-17 00:00:00                    ISO (also what a real date cell reads as)
+    17 Agustus 1975  17-Agt-1975  31-Oct-16  17Agustus1975   month names, Indonesian or English
+    Agustus 17, 1975                                   month name first is unambiguous
+    Samarinda, 17 Agustus 1975                         the date part of a TTL cell
+    27000  (numeric cell, or 4-5 digit text)           Excel serial number, 1900 leap bug aware
+    1975                                               a year alone: kept as the year (warning)
+    17081975 / 19750817                                8 digits, day-first unless it starts with a year
+
+Month names: Januari Februari/Pebruari Maret April Mei Juni Juli Agustus September Oktober
+November/Nopember Desember, abbreviations Jan Feb Peb Mar Apr Mei Jun Jul Agu Agt Ags Sep Sept Okt
+Nov Nop Des, and English names and abbreviations (May, Aug, Oct, Dec, ...).
+
+>>> today = date(2025, 1, 1)
+>>> [parse_one(t, today).iso for t in ("17/08/1975", "17 Agustus 1975", "31-Oct-16", "1975-08-17")]
+['1975-08-17', '1975-08-17', '2016-10-31', '1975-08-17']
+>>> parse_one("12/31/1990", today).status      # month 31: not read month-first
+'invalid'
+>>> r = parse_one("27000", today); (r.iso, r.status)
+('1973-12-02', 'serial')
+>>> r = parse_one("1950", today); (r.iso, r.year, r.status)
+('1950', 1950, 'year_only')
+>>> parse_one("5/3/30", today).iso              # 2030 would be in the future
+'1930-03-05'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.normalise import NormContext, NormResult, register
+
+# Status of a parsed date cell.
+OK = "ok"
+SERIAL = "serial"  # an Excel serial number written as text, converted (info)
+NUMBER = "number"  # a numeric cell holding a serial: a date that lost its format (silent)
+YEAR_ONLY = "year_only"
+INVALID = "invalid"
+MISSING = "missing"
+
+MIN_YEAR = 1800
+MAX_YEAR = 2200
+
+MONTHS: dict[str, int] = {}
+for _num, _names in enumerate((
+    "januari jan january",
+    "februari pebruari feb peb february",
+    "maret mar march",
+    "april apr",
+    "mei may",
+    "juni jun june",
+    "juli jul july",
+    "agustus agu agt ags aug august agust",
+    "september sep sept",
+    "oktober okt oct october",
+    "november nopember nov nop",
+    "desember des dec december",
+), start=1):
+    for _n in _names.split():
+        MONTHS[_n] = _num
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_PLACEHOLDER_RE = re.compile(r"^[\s\-\u2013\u2014?./_x]*$|^(tidak|tdk|tak)\s*(tahu|tau|ada|diketahui)$"
+                             r"|^(n/?a|null|none)$")
+_TIME_RE = re.compile(r"(?:[ t]+\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?)$")
+_ISO_RE = re.compile(r"^(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})$")
+_DMY_RE = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})$")
+_DMY_MIXED_RE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})$")
+_NAMED_RE = re.compile(r"^(\d{1,2})\s*[-/.,]?\s*([a-z]+)\.?\s*[-/.,]?\s*(\d{4}|\d{2})$")
+_NAMED_FIRST_RE = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})\s*,?\s*(\d{4})$")
+_MONTH_YEAR_RE = re.compile(r"^([a-z]+)\.?\s*[-/.,]?\s*(\d{4})$")
+_NUMBER_RE = re.compile(r"^\d{1,6}(?:[.,]\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """Result of parsing one cell.
+
+    Attributes:
+        iso: ``yyyy-mm-dd`` (``yyyy`` for a year alone), or ``None``.
+        value: the date, or ``None`` (also ``None`` for a year alone).
+        year: the year when known (also for a year alone).
+        status: ``ok``, ``serial``, ``number``, ``year_only``, ``invalid`` or ``missing``.
+    """
+
+    iso: str | None
+    value: date | None
+    year: int | None
+    status: str
+
+
+_MISSING = ParsedDate(None, None, None, MISSING)
+_INVALID = ParsedDate(None, None, None, INVALID)
+
+
+def _make(y: int, m: int, d: int, status: str = OK) -> ParsedDate:
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        return _INVALID
+    try:
+        value = date(y, m, d)
+    except ValueError:
+        return _INVALID
+    return ParsedDate(value.isoformat(), value, y, status)
+
+
+def _two_digit(yy: int, m: int, d: int, today: date) -> ParsedDate:
+    """Pivot a 2-digit year: 20yy unless that is after ``today``, then 19yy."""
+    modern = _make(2000 + yy, m, d)
+    if modern.value is not None and modern.value <= today:
+        return modern
+    return _make(1900 + yy, m, d)
+
+
+def from_serial(serial: float) -> date | None:
+    """Excel serial number (1900 date system) -> date; ``None`` for 60 (the fake 29 Feb 1900).
+
+    >>> from_serial(1), from_serial(59), from_serial(61), from_serial(27000)
+    (datetime.date(1900, 1, 1), datetime.date(1900, 2, 28), datetime.date(1900, 3, 1), \
+datetime.date(1973, 12, 2))
+    """
+    whole = int(serial)
+    if whole < 1 or whole == 60 or whole > 2_958_465:
+        return None
+    if whole < 60:
+        return date(1899, 12, 31) + timedelta(days=whole)
+    return _EXCEL_EPOCH + timedelta(days=whole)
+
+
+def to_serial(value: date) -> int:
+    """Date -> Excel serial number (inverse of :func:`from_serial` from 1 March 1900)."""
+    return (value - _EXCEL_EPOCH).days
+
+
+def _number(text: str, today: date, status: str) -> ParsedDate | None:
+    """A bare number: a year alone (4 digits, 1800-2200), or an Excel serial number.
+
+    A text serial (``status == SERIAL``) must have 4-5 digits and lie between 1900 and ``today``;
+    a numeric cell may hold any serial (a future date is reported by the checks).
+    """
+    whole_part = re.split(r"[.,]", text)[0]
+    num = float(text.replace(",", "."))
+    whole = int(num)
+    if len(whole_part) == 4 and num == whole and MIN_YEAR <= whole <= MAX_YEAR:
+        return ParsedDate(str(whole), None, whole, YEAR_ONLY)
+    if status == SERIAL and (not 4 <= len(whole_part) <= 5 or whole > to_serial(today)):
+        return None
+    value = from_serial(whole)
+    if value is None:
+        return None
+    return ParsedDate(value.isoformat(), value, value.year, status)
+
+
+def parse_one(text: object, today: date, kind: str | None = None) -> ParsedDate:
+    """Parse one cell (see the module docstring for the accepted forms).
+
+    Args:
+        text: the cell text as read.
+        today: the reference date (a 2-digit year is never after it; serials up to it).
+        kind: the cell kind (``"n"`` numeric cell, ``"d"`` date cell, ...), if known.
+    """
+    if text is None:
+        return _MISSING
+    s = " ".join(str(text).split()).strip().lower()
+    if not s or _PLACEHOLDER_RE.match(s):
+        return _MISSING
+    if kind == "n" and _NUMBER_RE.match(s):
+        got = _number(s, today, NUMBER)
+        return got if got is not None else _INVALID
+    got = _parse_text(s, today)
+    if got is None and "," in s:  # "Samarinda, 17 Agustus 1975"
+        got = _parse_text(s.rsplit(",", 1)[1].strip(), today)
+    return got if got is not None else _INVALID
+
+
+def _parse_text(s: str, today: date) -> ParsedDate | None:
+    s = _TIME_RE.sub("", s).strip()
+    if m := _ISO_RE.match(s):
+        return _make(int(m[1]), int(m[3]), int(m[4]))
+    if m := (_DMY_RE.match(s) or _DMY_MIXED_RE.match(s)):
+        groups = [g for g in m.groups() if g not in ("-", "/", ".")]
+        d, mo, y = int(groups[0]), int(groups[1]), groups[2]
+        return _make(int(y), mo, d) if len(y) == 4 else _two_digit(int(y), mo, d, today)
+    if m := _NAMED_RE.match(s):
+        month = MONTHS.get(m[2])
+        if month is None:
+            return _INVALID
+        y = m[3]
+        d = int(m[1])
+        return _make(int(y), month, d) if len(y) == 4 else _two_digit(int(y), month, d, today)
+    if m := _NAMED_FIRST_RE.match(s):
+        month = MONTHS.get(m[1])
+        return _INVALID if month is None else _make(int(m[3]), month, int(m[2]))
+    if m := _MONTH_YEAR_RE.match(s):
+        month = MONTHS.get(m[1])
+        y = int(m[2])
+        if month is None or not MIN_YEAR <= y <= MAX_YEAR:
+            return _INVALID
+        return ParsedDate(str(y), None, y, YEAR_ONLY)
+    if s.isdigit() and len(s) == 8:
+        if MIN_YEAR <= int(s[:4]) <= MAX_YEAR:
+            got = _make(int(s[:4]), int(s[4:6]), int(s[6:]))
+            if got.value is not None:
+                return got
+        return _make(int(s[4:]), int(s[2:4]), int(s[:2]))
+    if _NUMBER_RE.match(s):
+        return _number(s, today, SERIAL)
+    return None
+
+
+def parse_series(raw: pd.Series, kinds: pd.Series | None, today: date) -> pd.DataFrame:
+    """Parse a column of dates, once per distinct (value, numeric-cell?) pair.
+
+    Returns:
+        A frame aligned with ``raw``: ``iso`` (object), ``date`` (datetime64[ns], NaT when not a
+        full date), ``year`` (Int64) and ``status`` (object).
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    if kinds is not None:
+        numeric = kinds.reindex(raw.index).to_numpy(dtype=object) == "n"
+    else:
+        numeric = np.zeros(len(raw), dtype=bool)
+    key = (codes.astype(np.int64) + 1) * 2 + numeric
+    ukeys, inverse = np.unique(key, return_inverse=True)
+    n = len(ukeys)
+    iso = np.empty(n, dtype=object)
+    dates = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    years = np.zeros(n, dtype=np.int64)
+    has_year = np.zeros(n, dtype=bool)
+    status = np.empty(n, dtype=object)
+    uniq = np.asarray(uniques, dtype=object)
+    for i, k in enumerate(ukeys):
+        code = k // 2 - 1
+        text = None if code < 0 else uniq[code]
+        got = parse_one(text, today, "n" if k % 2 else None)
+        iso[i], status[i] = got.iso, got.status
+        if got.value is not None:
+            dates[i] = np.datetime64(got.value, "ns")
+        if got.year is not None:
+            years[i], has_year[i] = got.year, True
+    inverse = inverse.reshape(-1)
+    year_col = pd.array(years[inverse], dtype="Int64")
+    year_col[~has_year[inverse]] = pd.NA
+    return pd.DataFrame({"iso": iso[inverse], "date": dates[inverse], "year": year_col,
+                         "status": status[inverse]}, index=raw.index)
+
+
+def age_years(birth: pd.Series | np.ndarray, today: date) -> pd.Series:
+    """Whole years between each birth date and ``today`` (``Int64``, NA for NaT).
+
+    >>> age_years(pd.Series(pd.to_datetime(["2000-01-02", "2000-01-01", None])), date(2025, 1, 1))
+    0      24
+    1      25
+    2    <NA>
+    dtype: Int64
+    """
+    idx = birth.index if isinstance(birth, pd.Series) else None
+    b = pd.DatetimeIndex(np.asarray(birth, dtype="datetime64[ns]"))
+    before = (b.month > today.month) | ((b.month == today.month) & (b.day > today.day))
+    age = today.year - b.year - before.astype(int)
+    out = pd.array(np.where(b.isna(), 0, age), dtype="Int64")
+    out[np.asarray(b.isna())] = pd.NA
+    return pd.Series(out, index=idx)
+
+
+def ymd_to_datetime(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Vectorised ``datetime64[ns]`` from integer parts; NaT where the parts are not a date."""
+    year = np.asarray(year, dtype=np.int64)
+    month = np.asarray(month, dtype=np.int64)
+    day = np.asarray(day, dtype=np.int64)
+    mdays = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 1, 12) - 1]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    mdays = mdays + ((month == 2) & leap)
+    ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= mdays) & (year >= 1678) & (
+        year <= 2261)
+    y = np.where(ok, year, 1970)
+    m = np.where(ok, month, 1)
+    d = np.where(ok, day, 1)
+    out = ((y - 1970).astype("datetime64[Y]").astype("datetime64[M]")
+           + (m - 1).astype("timedelta64[M]")).astype("datetime64[D]") + (d - 1).astype(
+        "timedelta64[D]")
+    out = out.astype("datetime64[ns]")
+    out[~ok] = np.datetime64("NaT")
+    return out
+
+
+@register("date")
+def normalise_date(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+    """Clean ISO ``yyyy-mm-dd`` (``yyyy`` for a year alone, ``None`` when not a date).
+
+    Derived (prefix = field name, ``tanggal_lahir``): ``date`` (datetime64[ns], NaT unless a full
+    date), ``year`` (Int64, also for a year alone) and ``status`` (``ok``/``serial``/``number``/
+    ``year_only``/``invalid``/``missing``). ``umur:years`` comes from the post-normaliser
+    :func:`pmkscheck.domain.person.derive_age`.
+    """
+    name = ctx.field.name
+    parsed = parse_series(raw, kinds, ctx.settings.today)
+    derived = {f"{name}:date": parsed["date"], f"{name}:year": parsed["year"],
+               f"{name}:status": parsed["status"]}
+    return NormResult(parsed["iso"].astype(object), derived=derived)
+
+
+__all__ = [
+    "INVALID", "MISSING", "MONTHS", "NUMBER", "OK", "SERIAL", "YEAR_ONLY", "ParsedDate",
+    "age_years", "from_serial", "normalise_date", "parse_one", "parse_series", "to_serial", "ymd_to_datetime",
+]

@@ -1,0 +1,526 @@
+"""NIK (Nomor Induk Kependudukan): the 16-digit Indonesian personal identity number.
+
+Stage: domain (used by stage ② normalise and stage ③ validate). Shaped like python-stdnum's
+``stdnum/id/nik.py``: ``compact`` / ``validate`` / ``is_valid`` / ``parse`` / ``format``, one
+exception class per kind of failure, and vectorised helpers over a ``pd.Series``.
+
+Specification (UU Adminduk; DOMAIN.md)::
+
+    P P K K C C D D M M Y Y S S S S
+    \\_/ \\_/ \\_/ \\___/ \\_/ \\_/ \\_____/
+     |   |   |    |   |   |     serial, 0001 upwards (0000 is invalid)
+     |   |   |    |   |   year of birth, two digits (no century)
+     |   |   |    |   month of birth, 01-12
+     |   |   |    day of birth, 01-31 for men, 41-71 (day + 40) for women
+     |   |   kecamatan of first registration
+     |   kabupaten (01-69) / kota (71-99)
+     province (Kalimantan Timur = 64)
+
+The region prefix is where the person was *first* registered: it does not follow a move and may
+carry codes that no longer exist (splits), so an unknown prefix is a warning and is never
+"corrected". A NIK typed into a numeric Excel cell has lost its 16th digit (Excel keeps 15
+significant digits) and may show as ``6.40817E+15``: that cannot be repaired, only retyped.
+
+>>> compact(" 6408 1717.0875-0001 ")
+'6408171708750001'
+>>> compact("64O817170875OOO1")   # letter O typed for zero: fixed because it gives 16 digits
+'6408171708750001'
+>>> validate("6408175708750001")
+'6408175708750001'
+>>> parse("6408175708750001")
+NikParts(province='64', kabkota='6408', kecamatan='640817', day=17, month=8, yy=75, sex='P', serial='0001')
+>>> validate("640817170875")
+Traceback (most recent call last):
+    ...
+pmkscheck.domain.nik.InvalidLength: NIK has 12 digits, not 16
+>>> validate("6408171713750001")   # month 13
+Traceback (most recent call last):
+    ...
+pmkscheck.domain.nik.InvalidBirthDate: the birth date encoded in the NIK is not a date
+>>> validate("6408171708750000")
+Traceback (most recent call last):
+    ...
+pmkscheck.domain.nik.ZeroSerial: the serial number is 0000
+>>> validate("6.40817E+15")
+Traceback (most recent call last):
+    ...
+pmkscheck.domain.nik.ExcelNumber: the NIK was stored as a number by Excel; digits are lost
+>>> format("6408171708750001")
+'64.08.17.170875.0001'
+>>> mask("6408171708750001")
+'640817******0001'
+>>> build("640817", date(1975, 8, 17), "P", 1)
+'6408175708750001'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+LENGTH = 16
+KALTIM = "64"
+
+# The 38 province codes in use (Kepmendagri 2025). A prefix outside this list is not a region.
+PROVINCES = frozenset(
+    "11 12 13 14 15 16 17 18 19 21 31 32 33 34 35 36 51 52 53 61 62 63 64 65 71 72 73 74 75 76 "
+    "81 82 91 92 93 94 95 96 97".split()
+)
+
+# Separators and invisible characters people type or paste inside identifiers.
+_REMOVE = str.maketrans({c: "" for c in " .-'\u2019\u2018`\u00a0\u2007\u202f\u200b\u200c"
+                         "\u200d\u2060\ufeff\t\r\n_/"})
+# Letters that look like digits; replaced only when that yields exactly the wanted digit count.
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+# Excel scientific notation, as shown in English (6.40817E+15) or Indonesian (6,40817E+15) locale.
+SCIENTIFIC_RE = re.compile(r"^\s*[-+]?\d+(?:[.,]\d+)?\s*[eE]\s*\+?\s*\d+\s*$")
+
+# --- exceptions (python-stdnum style: one class per kind of failure) -------------------------
+
+
+class ValidationError(ValueError):
+    """Base class: the value is not a valid identifier."""
+
+    message = "invalid identifier"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+
+
+class InvalidFormat(ValidationError):
+    """Characters other than digits and separators."""
+
+    message = "the value contains characters that are not digits"
+
+
+class ExcelNumber(InvalidFormat):
+    """Stored as a number by Excel (numeric cell or scientific notation): digits are lost."""
+
+    message = "the NIK was stored as a number by Excel; digits are lost"
+
+
+class InvalidLength(ValidationError):
+    """Not 16 digits."""
+
+    message = "the value does not have 16 digits"
+
+
+class InvalidComponent(ValidationError):
+    """A part of the number (birth date, serial) is impossible."""
+
+    message = "a component of the number is invalid"
+
+
+class InvalidBirthDate(InvalidComponent):
+    """The encoded date (DDMMYY, day + 40 for women) is not a calendar date."""
+
+    message = "the birth date encoded in the NIK is not a date"
+
+
+class ZeroSerial(InvalidComponent):
+    """The serial (last four digits) is 0000."""
+
+    message = "the serial number is 0000"
+
+
+# --- element-wise API --------------------------------------------------------------------------
+
+
+class NikParts(NamedTuple):
+    """Components of a NIK (codes as strings, dates as numbers)."""
+
+    province: str
+    kabkota: str
+    kecamatan: str
+    day: int  # real day of month (40 already subtracted for women)
+    month: int
+    yy: int
+    sex: str  # "L" | "P"
+    serial: str
+
+
+def compact(number: str, length: int = LENGTH) -> str:
+    """Remove separators and invisible characters; fix O->0, l/I->1 only if it gives ``length`` digits.
+
+    Args:
+        number: the text as typed.
+        length: wanted digit count (16 for NIK and No. KK).
+
+    Returns:
+        The compacted text (it may still contain non-digits when no certain fix exists).
+    """
+    s = str(number).translate(_REMOVE)
+    if s.isdigit() or not s:
+        return s
+    fixed = s.translate(_LOOKALIKE)
+    if fixed.isdigit() and fixed.isascii() and len(fixed) == length:
+        return fixed
+    return s
+
+
+def is_excel_number(number: str) -> bool:
+    """Text in Excel scientific notation (``6.40817E+15`` or ``6,40817E+15``)."""
+    return bool(SCIENTIFIC_RE.match(str(number)))
+
+
+def _date_ok(day: int, month: int, yy: int) -> bool:
+    """DD-MM-YY is a real date in 19YY or 20YY."""
+    for century in (1900, 2000):
+        try:
+            date(century + yy, month, day)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def validate(number: str) -> str:
+    """Check the structure of a NIK and return it compacted.
+
+    Raises:
+        ExcelNumber: scientific notation.
+        InvalidFormat: characters that are not digits.
+        InvalidLength: not 16 digits.
+        InvalidBirthDate: month not 01-12, day not 01-31 / 41-71, or no such date.
+        ZeroSerial: serial 0000.
+    """
+    if is_excel_number(number):
+        raise ExcelNumber()
+    s = compact(number)
+    if not (s.isdigit() and s.isascii()):
+        raise InvalidFormat()
+    if len(s) != LENGTH:
+        raise InvalidLength(f"NIK has {len(s)} digits, not {LENGTH}")
+    day, month, yy = int(s[6:8]), int(s[8:10]), int(s[10:12])
+    if day > 40:
+        day -= 40
+    if not _date_ok(day, month, yy):
+        raise InvalidBirthDate()
+    if s[12:] == "0000":
+        raise ZeroSerial()
+    return s
+
+
+def is_valid(number: str) -> bool:
+    """``True`` when :func:`validate` raises nothing."""
+    try:
+        validate(number)
+    except ValidationError:
+        return False
+    return True
+
+
+def parse(number: str) -> NikParts:
+    """Split a valid NIK into its components (raises like :func:`validate`)."""
+    s = validate(number)
+    day = int(s[6:8])
+    sex = "P" if day > 40 else "L"
+    return NikParts(s[:2], s[:4], s[:6], day - 40 if day > 40 else day, int(s[8:10]),
+                    int(s[10:12]), sex, s[12:])
+
+
+def build(kecamatan: str, birth: date, sex: str, serial: int) -> str:
+    """Assemble a NIK from its components (the inverse of :func:`parse`)."""
+    day = birth.day + (40 if sex == "P" else 0)
+    return f"{kecamatan}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial:04d}"
+
+
+def format(number: str) -> str:  # noqa: A001 - python-stdnum name
+    """Display form with dots between the parts: ``64.08.17.170875.0001``."""
+    s = compact(number)
+    return ".".join((s[:2], s[2:4], s[4:6], s[6:12], s[12:]))
+
+
+def mask(number: str) -> str:
+    """Hide the birth-date digits of a 16-digit NIK/No. KK: ``640817******0001``.
+
+    Anything that is not 16 digits is masked except its first 4 and last 2 characters.
+    """
+    s = str(number)
+    if len(s) == LENGTH and s.isdigit():
+        return s[:6] + "*" * 6 + s[12:]
+    if len(s) <= 6:
+        return "*" * len(s)
+    return s[:4] + "*" * (len(s) - 6) + s[-2:]
+
+
+# --- reference data ----------------------------------------------------------------------------
+
+
+@cache
+def kecamatan_codes() -> frozenset[str]:
+    """The 6-digit Kemendagri 2025 kecamatan codes of Kalimantan Timur."""
+    from pmkscheck import reference
+
+    return frozenset(reference.kecamatan()["kode"])
+
+
+@cache
+def kabupaten_codes() -> frozenset[str]:
+    """The 4-digit Kemendagri 2025 kab/kota codes of Kalimantan Timur."""
+    from pmkscheck import reference
+
+    return frozenset(reference.kabupaten()["kode"])
+
+
+# --- vectorised helpers ------------------------------------------------------------------------
+
+# Status of an identifier cell, in the order they are decided (first one wins).
+MISSING = "missing"
+EXCEL = "excel"  # numeric cell or scientific notation: digits lost
+INVALID_CHARS = "invalid_chars"  # characters that are not digits and have no certain fix
+LENGTH_BAD = "length"  # digits only, but not 16 of them
+DIGITS = "digits"  # 16 digits (structure judged separately)
+
+_DAYS = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+@dataclass
+class IdAnalysis:
+    """Per-value analysis of an identifier column (one entry per input value, aligned)."""
+
+    clean: np.ndarray  # object: 16-digit string, or trimmed raw text, or None
+    status: np.ndarray  # object: MISSING/EXCEL/INVALID_CHARS/LENGTH_BAD/DIGITS
+    cleaned: np.ndarray  # bool: separators/look-alike letters removed to give 16 digits
+    length: np.ndarray  # int: digit count after compaction (-1 when not all digits)
+
+
+def _analyse_unique(values: np.ndarray, length: int) -> IdAnalysis:
+    """Analyse distinct raw texts; only values that are not already clean run Python code."""
+    n = len(values)
+    clean = np.empty(n, dtype=object)
+    status = np.empty(n, dtype=object)
+    cleaned = np.zeros(n, dtype=bool)
+    lengths = np.full(n, -1, dtype=np.int64)
+    ser = pd.Series(values, dtype=object)
+    fast = ser.str.fullmatch(rf"\d{{{length}}}", na=False).to_numpy()
+    clean[fast] = values[fast]
+    status[fast] = DIGITS
+    lengths[fast] = length
+    for i in np.flatnonzero(~fast):
+        raw = values[i]
+        trimmed = None if raw is None else " ".join(str(raw).split())
+        if not trimmed:
+            status[i], clean[i] = MISSING, None
+            continue
+        clean[i] = trimmed
+        if is_excel_number(trimmed):
+            status[i] = EXCEL
+            continue
+        s = compact(trimmed, length)
+        if not s:
+            status[i], clean[i] = MISSING, None
+        elif not (s.isdigit() and s.isascii()):
+            status[i] = INVALID_CHARS
+        elif len(s) != length:
+            status[i] = LENGTH_BAD
+            lengths[i] = len(s)
+        else:
+            status[i], clean[i], cleaned[i], lengths[i] = DIGITS, s, True, length
+    return IdAnalysis(clean, status, cleaned, lengths)
+
+
+def analyse(raw: pd.Series, kinds: pd.Series | None = None, length: int = LENGTH) -> pd.DataFrame:
+    """Classify every cell of an identifier column, working once per distinct value.
+
+    Args:
+        raw: the column as read (``str``/``None``).
+        kinds: the cells' kinds (``"n"`` = numeric cell: an Excel number, digits lost).
+        length: wanted digit count.
+
+    Returns:
+        A frame aligned with ``raw``: ``clean`` (16-digit string when certain, else the trimmed
+        text, ``None`` if empty), ``status`` (``missing``/``excel``/``invalid_chars``/``length``/
+        ``digits``), ``cleaned`` (bool), ``length`` (digit count, -1 if not all digits) and, for
+        ``digits`` values, ``p2``/``p4``/``p6`` (prefix codes), ``dd``, ``mm``, ``yy`` (ints) and
+        ``serial_zero`` (bool).
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    uniq = np.asarray(uniques, dtype=object)
+    res = _analyse_unique(uniq, length)
+
+    def take(arr: np.ndarray, na: object) -> np.ndarray:
+        ext = np.empty(len(arr) + 1, dtype=arr.dtype)
+        ext[:-1] = arr
+        ext[-1] = na
+        return ext[codes]
+
+    status = take(res.status, MISSING)
+    clean = take(res.clean, None)
+    cleaned = take(res.cleaned, False)
+    lengths = take(res.length, -1)
+    if kinds is not None:
+        numeric = (kinds.reindex(raw.index).to_numpy(dtype=object) == "n") & (status != MISSING)
+        status = np.where(numeric, EXCEL, status)
+        cleaned = cleaned & ~numeric
+    out = pd.DataFrame({"clean": clean, "status": status, "cleaned": cleaned,
+                        "length": lengths}, index=raw.index)
+    digits_ok = status == DIGITS
+    d = _digit_matrix(clean, digits_ok, length)
+    out["p2"] = _prefix(clean, digits_ok, 2)
+    out["p4"] = _prefix(clean, digits_ok, 4)
+    out["p6"] = _prefix(clean, digits_ok, 6)
+    out["dd"] = d[:, 6] * 10 + d[:, 7]
+    out["mm"] = d[:, 8] * 10 + d[:, 9]
+    out["yy"] = d[:, 10] * 10 + d[:, 11]
+    out["serial_zero"] = digits_ok & (d[:, 12:16].sum(axis=1) == 0)
+    return out
+
+
+def _digit_matrix(clean: np.ndarray, ok: np.ndarray, length: int) -> np.ndarray:
+    """``(n, length)`` int matrix of the digits of the ``ok`` values (zeros elsewhere)."""
+    mat = np.zeros((len(clean), length), dtype=np.int64)
+    if ok.any():
+        arr = np.array(clean[ok].tolist(), dtype=f"U{length}")
+        mat[ok] = arr.view(np.uint32).reshape(-1, length).astype(np.int64) - 48
+    return mat
+
+
+def _prefix(clean: np.ndarray, ok: np.ndarray, n: int) -> np.ndarray:
+    out = np.full(len(clean), None, dtype=object)
+    if ok.any():
+        out[ok] = pd.Series(clean[ok], dtype=object).str[:n].to_numpy(dtype=object)
+    return out
+
+
+def dates_valid(day: np.ndarray, month: np.ndarray, yy: np.ndarray) -> np.ndarray:
+    """Vectorised: DD-MM-YY is a calendar date in 19YY or 20YY (29 Feb: a leap year in either)."""
+    day, month, yy = (np.asarray(a, dtype=np.int64) for a in (day, month, yy))
+    month_ok = (month >= 1) & (month <= 12)
+    mdays = _DAYS[np.clip(month, 1, 12) - 1]
+    feb29 = (month == 2) & (day == 29)
+    leap_any = (yy % 4 == 0)  # 2000 is a leap year, so 00 is leap in one of the centuries
+    ok = month_ok & (day >= 1) & (day <= mdays)
+    return ok & (~feb29 | leap_any)
+
+
+def region_status(p2: pd.Series | np.ndarray, p4: pd.Series | np.ndarray,
+                  p6: pd.Series | np.ndarray) -> np.ndarray:
+    """Per value: ``None`` (known Kaltim kecamatan), ``"other_province"`` or ``"unknown"``.
+
+    ``"unknown"``: province code not in use, or a Kaltim prefix whose kab/kota or kecamatan is
+    not in the Kemendagri 2025 list. Missing prefixes give ``None``.
+    """
+    p2 = pd.Series(np.asarray(p2, dtype=object))
+    p4 = pd.Series(np.asarray(p4, dtype=object))
+    p6 = pd.Series(np.asarray(p6, dtype=object))
+    present = p2.notna().to_numpy()
+    kaltim = (p2 == KALTIM).to_numpy()
+    known_prov = p2.isin(PROVINCES).to_numpy()
+    known_kec = p6.isin(kecamatan_codes()).to_numpy() & p4.isin(kabupaten_codes()).to_numpy()
+    out = np.full(len(p2), None, dtype=object)
+    out[present & ~known_prov] = "unknown"
+    out[present & known_prov & ~kaltim] = "other_province"
+    out[present & kaltim & ~known_kec] = "unknown"
+    return out
+
+
+def analyse_nik(raw: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`analyse` plus the NIK-specific parts.
+
+    Added columns: ``day`` (real day, 40 subtracted for women), ``sex`` (``L``/``P``/``None``),
+    ``date_ok`` (the encoded DDMMYY is a date), ``region`` (see :func:`region_status`) and
+    ``valid`` (16 digits, not an Excel number, date ok, serial not 0000).
+    """
+    out = analyse(raw, kinds)
+    digits = (out["status"] == DIGITS).to_numpy()
+    dd = out["dd"].to_numpy()
+    female = dd > 40
+    day = np.where(female, dd - 40, dd)
+    out["day"] = day
+    out["date_ok"] = digits & dates_valid(day, out["mm"].to_numpy(), out["yy"].to_numpy())
+    out["sex"] = np.where(digits & out["date_ok"].to_numpy(), np.where(female, "P", "L"), None)
+    out["region"] = region_status(out["p2"], out["p4"], out["p6"])
+    out["valid"] = out["date_ok"].to_numpy() & ~out["serial_zero"].to_numpy()
+    return out
+
+
+def nik_birth(frame: pd.DataFrame, today: date, hints: pd.DataFrame | None = None) -> np.ndarray:
+    """Birth dates (``datetime64[ns]``, NaT where unknown) from :func:`analyse_nik` output.
+
+    The NIK has no century. In order of preference: the year of the row's ``tanggal_lahir``
+    (the century closest to it), the ``umur`` column (closest age), ``19YY`` for Lanjut Usia rows,
+    else ``20YY``; never ``20YY`` when that is after ``today``.
+
+    Args:
+        frame: output of :func:`analyse_nik`.
+        today: the reference date.
+        hints: optional frame (same index) with ``year`` (Int64), ``umur`` (Int64), ``lansia``.
+    """
+    from pmkscheck.domain.dates import ymd_to_datetime
+
+    ok = frame["date_ok"].to_numpy()
+    day, month, yy = frame["day"].to_numpy(), frame["mm"].to_numpy(), frame["yy"].to_numpy()
+    d19 = ymd_to_datetime(1900 + yy, month, day)
+    d20 = ymd_to_datetime(2000 + yy, month, day)
+    now = np.datetime64(today, "ns")
+    use20 = ~np.isnat(d20) & (d20 <= now)
+    if hints is not None:
+        umur = hints["umur"].to_numpy(dtype="float64", na_value=np.nan)
+        has_umur = ~np.isnan(umur)
+        age19 = today.year - 1900 - yy
+        age20 = today.year - 2000 - yy
+        by_umur = np.abs(age20 - umur) < np.abs(age19 - umur)
+        lansia = hints["lansia"].to_numpy(dtype=bool)
+        use20 = np.where(lansia, False, use20)
+        use20 = np.where(has_umur, by_umur & ~np.isnat(d20), use20)
+        year = hints["year"].to_numpy(dtype="float64", na_value=np.nan)
+        has_year = ~np.isnan(year)
+        by_year = np.abs(2000 + yy - year) < np.abs(1900 + yy - year)
+        use20 = np.where(has_year, by_year & ~np.isnat(d20), use20)
+    use20 = use20 & ~np.isnat(d20) & (d20 <= now)  # a NIK birth date is never in the future
+    birth = np.where(use20, d20, d19)
+    birth[~ok] = np.datetime64("NaT")
+    return birth.astype("datetime64[ns]")
+
+
+def _register() -> None:
+    from pmkscheck.normalise import NormContext, NormResult, register
+
+    @register("nik")
+    def normalise_nik(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+        """Clean NIK (16 digits when certain, else trimmed text) and its derived columns.
+
+        Derived (prefix = field name, ``nik``): ``valid``, ``birth``, ``sex`` (the contract) and,
+        for the checks, ``status``, ``cleaned``, ``length``, ``region``, ``date_ok``,
+        ``serial_zero``, ``kabkota`` and ``kecamatan`` (prefix codes of 16-digit values), ``day``,
+        ``month``, ``yy`` (ints, 0 where not 16 digits).
+        """
+        name = ctx.field.name
+        frame = analyse_nik(raw, kinds)
+        idx = raw.index
+        derived = {
+            f"{name}:valid": frame["valid"].astype(bool),
+            # century by the reference date only; refined by person.derive_age (post-normaliser)
+            f"{name}:birth": pd.Series(nik_birth(frame, ctx.settings.today), index=idx),
+            f"{name}:sex": frame["sex"].astype(object),
+            f"{name}:status": frame["status"].astype(object),
+            f"{name}:cleaned": frame["cleaned"].astype(bool),
+            f"{name}:length": frame["length"],
+            f"{name}:region": frame["region"].astype(object),
+            f"{name}:date_ok": frame["date_ok"].astype(bool),
+            f"{name}:serial_zero": frame["serial_zero"].astype(bool),
+            f"{name}:kabkota": frame["p4"].astype(object),
+            f"{name}:kecamatan": frame["p6"].astype(object),
+            f"{name}:day": frame["day"],
+            f"{name}:month": frame["mm"],
+            f"{name}:yy": frame["yy"],
+        }
+        return NormResult(frame["clean"].astype(object), derived=derived)
+
+
+_register()
+
+
+__all__ = [
+    "ExcelNumber", "InvalidBirthDate", "InvalidComponent", "InvalidFormat", "InvalidLength",
+    "NikParts", "ValidationError", "ZeroSerial", "analyse", "analyse_nik", "build", "compact", "dates_valid",
+    "format", "is_excel_number", "is_valid", "kabupaten_codes", "kecamatan_codes", "mask", "nik_birth",
+    "parse", "region_status", "validate",
+]

@@ -1,0 +1,232 @@
+"""Person-level normalisers that are not identifiers: nama, RT/RW, whole numbers, and the age.
+
+Stage: domain + stage ② normalise. Registers the ``name``, ``rt_rw`` and ``integer`` normalisers
+and computes the derived ``umur:years`` that several checks (jenis PMKS age bands) rely on:
+
+* from ``tanggal_lahir`` (a year alone counts as ``today.year - year``);
+* else from the birth date encoded in the NIK (century chosen as in :func:`birth_hints`);
+* else from an ``umur`` column.
+
+Every normaliser reads its own column plus, where needed, the *raw* text of the others, so the
+order in which fields are normalised does not matter.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.domain import dates
+from pmkscheck.normalise import NormContext, NormResult, register, register_post, text_clean
+
+# --- nama --------------------------------------------------------------------------------------
+
+NAME_OK = "ok"
+NAME_PLACEHOLDER = "placeholder"
+NAME_HAS_DIGITS = "has_digits"
+
+_NAME_PLACEHOLDERS = frozenset(
+    "nama tidakada tdkada takada kosong tanpanama noname null none nan na nn tidaktahu tdktahu "
+    "tidakdiketahui belumada test tes testing contoh sample anonim anonymous".split()
+)
+
+
+def name_status(name: object) -> str | None:
+    """``None`` (missing), ``ok``, ``placeholder`` or ``has_digits`` for one cleaned name.
+
+    >>> [name_status(v) for v in ("Long La'ai", "-", "xxx", "Nama", "12345", "A", "Budi 2")]
+    ['ok', 'placeholder', 'placeholder', 'placeholder', 'placeholder', 'placeholder', 'has_digits']
+    """
+    if name is None:
+        return None
+    s = str(name).strip().lower()
+    if not s:
+        return None
+    letters = "".join(ch for ch in s if ch.isalpha())
+    if len(letters) <= 1 or letters in _NAME_PLACEHOLDERS or re.fullmatch(r"x+", letters):
+        return NAME_PLACEHOLDER
+    if any(ch.isdigit() for ch in s):
+        return NAME_HAS_DIGITS
+    return NAME_OK
+
+
+def _per_unique(values: pd.Series, fn) -> np.ndarray:  # noqa: ANN001
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([fn(u) for u in uniques] + [fn(None)], dtype=object)
+    return mapped[codes]
+
+
+@register("name")
+def normalise_name(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+    """Spaces trimmed (silently); derived ``<field>:status`` from :func:`name_status`."""
+    clean = text_clean(raw)
+    status = pd.Series(_per_unique(clean, name_status), index=raw.index, dtype=object)
+    return NormResult(clean, derived={f"{ctx.field.name}:status": status})
+
+
+# --- RT / RW -----------------------------------------------------------------------------------
+
+RT_OK = "ok"
+RT_COMBINED = "combined"
+RT_INVALID = "invalid"
+
+_RT_PREFIX = r"(?:r\.?\s*[tw]\.?\s*[:.]?\s*)?"
+_RT_SINGLE = re.compile(rf"^{_RT_PREFIX}(\d{{1,3}})(?:[.,]0+)?$")
+_RT_PAIR = re.compile(rf"^{_RT_PREFIX}(\d{{1,3}})\s*(?:[/\\\-]|,?\s+)\s*{_RT_PREFIX}(\d{{1,3}})$")
+_RT_MISSING = re.compile(r"^(?:[-\u2013?./\s]*|0+|tidak ada|tdk ada|n/?a)$")
+
+
+def rt_rw_value(text: object, part: int = 0) -> tuple[str | None, str | None]:
+    """One RT/RW cell -> (clean value, status).
+
+    ``part`` says which number of an ``RT/RW`` pair this column holds (0 = RT, 1 = RW).
+
+    >>> [rt_rw_value(v) for v in ("005", "RT. 05", "5/3", "-", "A")]
+    [('5', 'ok'), ('5', 'ok'), ('5', 'combined'), (None, None), ('A', 'invalid')]
+    >>> rt_rw_value("005/003", part=1), rt_rw_value("RT 05 RW 03", part=1)
+    (('3', 'combined'), ('3', 'combined'))
+    """
+    if text is None:
+        return None, None
+    s = " ".join(str(text).split())
+    low = s.lower()
+    if _RT_MISSING.match(low):
+        return None, None
+    if m := _RT_SINGLE.match(low):
+        return str(int(m[1])) if int(m[1]) else None, RT_OK if int(m[1]) else None
+    if m := _RT_PAIR.match(low):
+        return str(int(m[1 + part])), RT_COMBINED
+    return s, RT_INVALID
+
+
+@register("rt_rw")
+def normalise_rt_rw(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+    """``005``/``RT. 05`` -> ``5`` (silent); ``5/3`` -> its RT (or RW) part; derived status."""
+    part = 1 if ctx.field.name == "rw" else 0
+    pairs = _per_unique(raw, lambda v: rt_rw_value(v, part))
+    clean = pd.Series([p[0] for p in pairs], index=raw.index, dtype=object)
+    status = pd.Series([p[1] for p in pairs], index=raw.index, dtype=object)
+    return NormResult(clean, derived={f"{ctx.field.name}:status": status})
+
+
+# --- whole numbers (no, umur) ------------------------------------------------------------------
+
+_YEARS_SUFFIX = re.compile(r"\s*(?:th|thn|tahun|thun|tahunan|yrs?|years?)\.?$")
+
+
+def integer_text(text: object, *, age: bool = False) -> str | None:
+    """A whole number as typed -> its digits (``"25 th"`` -> ``"25"``); other text unchanged.
+
+    >>> [integer_text(v, age=True) for v in ("25", "025", "25 th", "25,0", "25.0", "dua")]
+    ['25', '25', '25', '25', '25', 'dua']
+    >>> integer_text("1.234"), integer_text("1.234", age=True)
+    ('1234', '1.234')
+    """
+    if text is None:
+        return None
+    s = " ".join(str(text).split())
+    if not s:
+        return None
+    t = _YEARS_SUFFIX.sub("", s.lower()) if age else s
+    if not age and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", t):
+        return str(int(t.replace(".", "")))
+    if m := re.fullmatch(r"(\d+)(?:[.,]0+)?", t):
+        return str(int(m[1]))
+    return s
+
+
+@register("integer")
+def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+    """Whole numbers (``no``, ``umur``); other text is kept for ``VALUE_NOT_INTEGER``.
+
+    For ``umur`` also derives ``umur:value`` (Int64; ``umur:years`` comes from
+    :func:`derive_age`).
+    """
+    is_age = ctx.field.name == "umur"
+    clean = pd.Series(_per_unique(raw, lambda v: integer_text(v, age=is_age)), index=raw.index,
+                      dtype=object)
+    derived: dict[str, pd.Series] = {}
+    if is_age:
+        numeric = clean.where(clean.str.fullmatch(r"\d{1,3}", na=False))
+        derived["umur:value"] = pd.to_numeric(numeric, errors="coerce").astype("Int64")
+    return NormResult(clean, derived=derived)
+
+
+# --- age and NIK century (post-normaliser: needs several fields) ------------------------------
+
+_LANSIA_RE = re.compile(r"lansia|lanjut\s*usia|^\s*lut\s*$", re.IGNORECASE)
+LANSIA = "Lanjut Usia Telantar"
+
+
+def lansia_rows(table, clean: pd.DataFrame | None = None) -> np.ndarray:  # noqa: ANN001
+    """Rows whose jenis PMKS is Lanjut Usia Telantar (clean official name, raw text or sheet)."""
+    n = len(table.data)
+    flags = np.zeros(n, dtype=bool)
+    if "jenis_pmks" in table.data.columns:
+        raw = table.data["jenis_pmks"]
+        flags |= _per_unique(raw, lambda v: bool(v is not None and _LANSIA_RE.search(str(v)))
+                             ).astype(bool)
+        if clean is not None and "jenis_pmks" in clean.columns:
+            flags |= (clean["jenis_pmks"] == LANSIA).to_numpy(dtype=bool)
+    elif table.sheet_jenis and _LANSIA_RE.search(table.sheet_jenis):
+        flags[:] = True
+    return flags
+
+
+def birth_hints(clean: pd.DataFrame, derived: dict[str, pd.Series], table  # noqa: ANN001
+                ) -> pd.DataFrame:
+    """What decides the century of a NIK birth date, per row.
+
+    Columns: ``year`` (Int64: the year of ``tanggal_lahir``, also a year alone), ``umur``
+    (Int64: the ``umur`` column), ``lansia`` (bool: jenis is Lanjut Usia -> 19YY).
+    """
+    index = table.data.index
+    na = pd.Series(pd.NA, index=index, dtype="Int64")
+    return pd.DataFrame({
+        "year": derived.get("tanggal_lahir:year", na),
+        "umur": derived.get("umur:value", na),
+        "lansia": lansia_rows(table, clean),
+    }, index=index)
+
+
+@register_post
+def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
+               settings) -> NormResult | None:  # noqa: ANN001
+    """Post-normaliser: ``nik:birth`` with the best century, and ``umur:years``.
+
+    ``umur:years`` (Int64, whole years at ``settings.today``): from ``tanggal_lahir`` (a year
+    alone counts as ``today.year - year``), else from the NIK birth date, else from ``umur``.
+    """
+    from pmkscheck.domain import nik as nik_mod
+
+    today = settings.today
+    index = table.data.index
+    out: dict[str, pd.Series] = {}
+    hints = birth_hints(clean, derived, table)
+    age = pd.Series(pd.NA, index=index, dtype="Int64")
+    if "tanggal_lahir:date" in derived:
+        age = dates.age_years(derived["tanggal_lahir:date"], today)
+        year = derived["tanggal_lahir:year"]
+        year_only = (age.isna() & year.notna()).to_numpy()
+        age[year_only] = today.year - year[year_only]
+        age[(age < 0).fillna(False).to_numpy(dtype=bool)] = pd.NA  # future: not an age
+    if "nik:yy" in derived:
+        frame = pd.DataFrame({"date_ok": derived["nik:date_ok"], "day": derived["nik:day"],
+                              "mm": derived["nik:month"], "yy": derived["nik:yy"]}, index=index)
+        birth = pd.Series(nik_mod.nik_birth(frame, today, hints), index=index)
+        out["nik:birth"] = birth
+        todo = age.isna().to_numpy()
+        if todo.any():
+            age[todo] = dates.age_years(birth[todo], today)
+    if "umur:value" in derived and age.isna().any():
+        age = age.fillna(derived["umur:value"])
+    out["umur:years"] = age
+    return NormResult(pd.Series(dtype=object), derived=out)
+
+
+__all__ = [
+    "birth_hints", "derive_age", "integer_text", "lansia_rows", "name_status",
+    "normalise_integer", "normalise_name", "normalise_rt_rw", "rt_rw_value",
+]
