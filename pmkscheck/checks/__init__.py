@@ -22,6 +22,7 @@ REGISTRY: list[Check] = []
 CHECK_MODULES = [
     "pmkscheck.checks.schema_checks",
     "pmkscheck.checks.jenis", "pmkscheck.checks.wilayah",
+    "pmkscheck.checks.nik", "pmkscheck.checks.nokk", "pmkscheck.checks.person",
 ]
 
 
