@@ -47,7 +47,7 @@ from pmkscheck.normalise import NormContext, NormResult, register, text_clean
 
 FUZZY_THRESHOLD = 85.0
 """rapidfuzz ``ratio`` at or above which a value is "close to" an official name (suggested)."""
-SUGGEST_THRESHOLD = 60.0
+SUGGEST_THRESHOLD = 70.0
 """Below this, an unknown value gets no suggestion ("-")."""
 
 FUZZY_MARGIN = 5.0
@@ -385,7 +385,8 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
         near = [c for c in candidates if scope and c.startswith(scope)] or candidates
         if len(near) == 1 or kecamatan_code:
             return _name_match(text, key, near[0], ds.names)
-        official = ds.names[near[0]]  # same name in several kecamatan: name fine, code unknown
+        # same name in several kecamatan: the name is fine, the code unknown
+        official = next((ds.names[c] for c in near if ds.names[c] == text), ds.names[near[0]])
         return WilayahMatch("exact" if text == official else "variant", None, official)
     kec_names = _kecamatan().names
     label = {c: kec_names[k] for c, k in ds.kec_of.items()}
