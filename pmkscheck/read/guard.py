@@ -48,7 +48,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pmkscheck.errors import InputError
@@ -72,7 +72,6 @@ _DTD_MARKERS = tuple(
 _DTD_OVERLAP = max(len(m) for m in _DTD_MARKERS)
 
 _REF_RE = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
-_WIDE_REF_RE = re.compile(rb' r="([A-Z]{3})([0-9]{1,7})"')
 _ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*? r="([0-9]{1,10})"')
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]{1,64})"')
 _SST_ATTR_RE = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
@@ -269,8 +268,6 @@ class _PartScan:
     head: bytes = b""
     tail: bytes = b""
     dtd: bool = False
-    wide_cols: list[int] = field(default_factory=list)
-    wide_rows: list[int] = field(default_factory=list)
 
 
 def _stream_parts(path: Path, fh, infos: list[zipfile.ZipInfo],
@@ -282,9 +279,8 @@ def _stream_parts(path: Path, fh, infos: list[zipfile.ZipInfo],
         if not lname.endswith(_XML_SUFFIXES) or info.is_dir():
             continue
         scan = _PartScan(info.filename)
-        is_sheet = lname.startswith("xl/worksheets/") or lname.startswith("xl/chartsheets/")
         budget = min(info.file_size, limits.max_inflated_bytes - total)
-        _inflate(path, fh, info, budget, scan, is_sheet)
+        _inflate(path, fh, info, budget, scan)
         if scan.size > info.file_size:
             raise InputError("INPUT_CORRUPT", path, reason=(
                 f"zip entry {info.filename[:80]} holds more data than its header declares "
@@ -300,8 +296,7 @@ def _stream_parts(path: Path, fh, infos: list[zipfile.ZipInfo],
     return scans
 
 
-def _inflate(path: Path, fh, info: zipfile.ZipInfo, budget: int, scan: _PartScan,
-             is_sheet: bool) -> None:
+def _inflate(path: Path, fh, info: zipfile.ZipInfo, budget: int, scan: _PartScan) -> None:
     """Inflate one entry's raw data, feeding ``scan``; stop once ``budget`` bytes are passed."""
     fh.seek(info.header_offset)
     local = fh.read(30)
@@ -321,7 +316,7 @@ def _inflate(path: Path, fh, info: zipfile.ZipInfo, budget: int, scan: _PartScan
                     f"zip entry {info.filename[:80]} is cut off"))
             remaining -= len(raw)
             if inflater is None:
-                carry = _feed(scan, raw, carry, is_sheet)
+                carry = _feed(scan, raw, carry)
                 if scan.size > budget:
                     return
                 continue
@@ -329,40 +324,34 @@ def _inflate(path: Path, fh, info: zipfile.ZipInfo, budget: int, scan: _PartScan
             while buf and not inflater.eof:
                 # max_length bounds what one call may produce: a bomb never sits in memory.
                 out = inflater.decompress(buf, _CHUNK)
-                carry = _feed(scan, out, carry, is_sheet)
+                carry = _feed(scan, out, carry)
                 if scan.size > budget:
                     return
                 buf = inflater.unconsumed_tail
             if inflater.eof:
                 break
         if inflater is not None and not inflater.eof:
-            _feed(scan, inflater.flush(), carry, is_sheet)  # at most one window (32 KB)
+            _feed(scan, inflater.flush(), carry)  # at most one window (32 KB)
     except zlib.error:
         raise InputError("INPUT_CORRUPT", path, reason=(
             f"zip entry {info.filename[:80]} has damaged compressed data")) from None
 
 
-def _feed(scan: _PartScan, data: bytes, carry: bytes, is_sheet: bool) -> bytes:
+def _feed(scan: _PartScan, data: bytes, carry: bytes) -> bytes:
     """Account for one inflated chunk; returns the overlap to prepend to the next one."""
     if not data:
         return carry
     if len(scan.head) < _HEAD:
         scan.head += data[:_HEAD - len(scan.head)]
     scan.size += len(data)
-    window = carry + data
-    if not scan.dtd and (b"<!" in window or b"<\x00!" in window) and any(
-            m in window for m in _DTD_MARKERS):
+    edge = carry + data[:64]
+    # "!" alone is a memchr (fast); the markers are only searched where one occurs.
+    if not scan.dtd and (b"!" in data or b"!" in edge) and any(
+            m in data or m in edge for m in _DTD_MARKERS):
         scan.dtd = True
-    if is_sheet and b' r="' in window:
-        for m in _WIDE_REF_RE.finditer(window):
-            scan.wide_cols.append(_col_number(m.group(1)))
-            scan.wide_rows.append(int(m.group(2)))
-            if len(scan.wide_cols) > 64:  # enough to know: keep the extremes only
-                scan.wide_cols = [max(scan.wide_cols)]
-                scan.wide_rows = [max(scan.wide_rows)]
-    scan.tail = (scan.tail + data)[-_TAIL:]
-    # Keep enough to see a marker or a cell reference cut by the chunk boundary.
-    return data[-max(_DTD_OVERLAP, 16):]
+    scan.tail = data[-_TAIL:] if len(data) >= _TAIL else (scan.tail + data)[-_TAIL:]
+    # Keep enough to see a marker cut by the chunk boundary.
+    return data[-_DTD_OVERLAP:]
 
 
 def _col_number(letters: bytes | str) -> int:
@@ -437,7 +426,7 @@ def _check_sheet(path: Path, scan: _PartScan, sheet: str,
     refs = [(_col_number(c), int(r)) for c, r in _REF_RE.findall(scan.head)]
     tail_refs = [(_col_number(c), int(r)) for c, r in _REF_RE.findall(scan.tail)]
     rows = [int(r) for r in _ROW_RE.findall(scan.tail)]
-    all_refs = refs + tail_refs + list(zip(scan.wide_cols, scan.wide_rows, strict=True))
+    all_refs = refs + tail_refs
     if not all_refs:
         return None
     cols = [c for c, _ in all_refs]
