@@ -410,17 +410,22 @@ def find_kabkota(text: str) -> set[str]:
 
     >>> sorted(find_kabkota("PMKS_Kutim_2024 (final).xlsx")), find_kabkota("DATA PMKS KOTA SAMARINDA")
     (['6408'], {'6472'})
-    >>> find_kabkota("PROVINSI KALIMANTAN TIMUR")
-    set()
+    >>> find_kabkota("PROVINSI KALIMANTAN TIMUR"), find_kabkota("KAB. PENAJAM PASER UTARA")
+    (set(), {'6409'})
     """
     tokens = _tokens(text, None)
     found: set[str] = set()
     aliases = _alias_tokens()
-    for n in (4, 3, 2, 1):
-        for i in range(len(tokens) - n + 1):
+    i = 0
+    while i < len(tokens):  # longest name first: "Penajam Paser Utara" is not "Paser"
+        for n in (4, 3, 2, 1):
             code = aliases.get(tuple(tokens[i: i + n]))
             if code:
                 found.add(code)
+                i += n
+                break
+        else:
+            i += 1
     names = _kabupaten().names
     found.update(t for t in tokens if t in names)
     return found
