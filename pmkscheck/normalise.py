@@ -108,7 +108,14 @@ def _load_domain() -> None:
 
 
 # Domain modules that register normalisers (explicit list, like checks.REGISTRY).
-DOMAIN_MODULES: list[str] = []
+DOMAIN_MODULES: list[str] = [
+    "pmkscheck.domain.nik",
+    "pmkscheck.domain.nokk",
+    "pmkscheck.domain.dates",
+    "pmkscheck.domain.sex",
+    "pmkscheck.domain.person",
+    "pmkscheck.domain.jenis", "pmkscheck.domain.wilayah",
+]
 
 
 # Post-normalisers see the whole clean frame (e.g. age from tanggal_lahir, else from the NIK).
