@@ -77,12 +77,12 @@ def check_paths(paths: Iterable[str], settings: Settings,
 def check_file(path: Path, settings: Settings, schema: Schema | None = None,
                progress: Progress | None = None) -> list[FileReport]:
     """Read one file and check each table in it. Raises :class:`InputError` if unreadable."""
-    from pmkscheck.read import read_file
+    from pmkscheck.read.isolate import read_guarded
 
     t0 = time.perf_counter()
     if progress:
         progress(f"read {path.name}")
-    result = read_file(path, settings, schema)
+    result = read_guarded(path, settings, schema)  # guard + isolated reader (issue 5)
     read_s = time.perf_counter() - t0
     reports = []
     for n, table in enumerate(result.tables):

@@ -143,6 +143,15 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def _count(n: int) -> str:
+    """A count people can read and :func:`pmkscheck.mask.scrub` leaves alone (< 10 digits)."""
+    if n >= 1_000_000_000:
+        return f"{n / 1e9:.1f} billion"
+    if n >= 1_000_000:
+        return f"{n / 1e6:.1f} million"
+    return f"{n:,}"
+
+
 def _mb(n: float) -> str:
     if n >= 1024 ** 3:
         return f"{n / 1024 ** 3:.1f} GB"
@@ -180,7 +189,7 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo], size: int,
         raise InputError("INPUT_UNSUPPORTED_FORMAT", path, detected="empty zip archive")
     if len(infos) > limits.max_zip_entries:
         raise InputError("INPUT_TOO_LARGE", path, reason=(
-            f"{len(infos):,} zip entries, limit {limits.max_zip_entries:,}"))
+            f"{_count(len(infos))} zip entries, limit {_count(limits.max_zip_entries)}"))
     seen: set[str] = set()
     for info in infos:
         key = info.filename.replace("\\", "/").lstrip("/").casefold()
@@ -413,11 +422,11 @@ def _check_shared_strings(path: Path, scan: _PartScan, limits: Limits) -> None:
     # Every entry takes at least 5 bytes (<si/>); calamine reserves `uniqueCount` slots up front.
     if claimed > scan.size // 5 + 1:
         raise InputError("INPUT_CORRUPT", path, reason=(
-            f"the shared-strings table claims {claimed:,} entries but holds at most "
-            f"{scan.size // 5:,}"))
+            f"the shared-strings table claims {_count(claimed)} entries but holds at most "
+            f"{_count(scan.size // 5)}"))
     if claimed > limits.max_cells:
         raise InputError("INPUT_TOO_LARGE", path, reason=(
-            f"{claimed:,} distinct texts, limit {limits.max_cells:,}"))
+            f"{_count(claimed)} distinct texts, limit {_count(limits.max_cells)}"))
 
 
 def _check_sheet(path: Path, scan: _PartScan, sheet: str,
@@ -440,8 +449,8 @@ def _check_sheet(path: Path, scan: _PartScan, sheet: str,
     if cells > limits.max_cells:
         raise InputError("INPUT_TOO_LARGE", path, reason=(
             f"sheet '{sheet}' spans {column_letter(first_col - 1)}{first_row}:"
-            f"{column_letter(last_col - 1)}{last_row} = {cells:,} cells, "
-            f"limit {limits.max_cells:,}"))
+            f"{column_letter(last_col - 1)}{last_row} = {_count(cells)} cells, "
+            f"limit {_count(limits.max_cells)}"))
     dim = _DIMENSION_RE.search(scan.head)
     if dim is None:
         return None
