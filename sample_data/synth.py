@@ -31,6 +31,8 @@ import csv
 import datetime as dt
 import io
 import random
+from bisect import bisect
+from itertools import accumulate
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -186,6 +188,23 @@ _PREFIX = {"banjar": (["Muhammad", "Ahmad", "Abdul"], ["Siti", "Nur"]),
            "bugis": (["Andi", "La"], ["Andi", "Wa"]), "jawa": (["Slamet"], ["Sri"]), "dayak": ([], [])}
 
 
+class _Pick:
+    """Weighted choice with precomputed cumulative weights (``rng.choices`` recomputes them)."""
+
+    __slots__ = ("items", "cum", "total")
+
+    def __init__(self, items: Sequence, weights: Sequence[float]) -> None:
+        self.items = list(items)
+        self.cum = list(accumulate(weights))
+        self.total = self.cum[-1]
+
+    def __call__(self, rng: random.Random):
+        return self.items[bisect(self.cum, rng.random() * self.total)]
+
+
+_PICK_ETHNIC = _Pick(_ETHNIC_WEIGHT, list(_ETHNIC_WEIGHT.values()))
+
+
 def _word(rng: random.Random, ethnic: str, sex: str) -> str:
     first, mid, end_m, end_f = _SYL[ethnic]
     parts = [rng.choice(first)]
@@ -201,7 +220,7 @@ def person_name(rng: random.Random, sex: str) -> str:
 
     Dayak names sometimes carry an apostrophe (``La'ai``); one to three words.
     """
-    ethnic = rng.choices(list(_ETHNIC_WEIGHT), weights=list(_ETHNIC_WEIGHT.values()))[0]
+    ethnic = _PICK_ETHNIC(rng)
     words = []
     pref_m, pref_f = _PREFIX[ethnic]
     pref = pref_f if sex == "P" else pref_m
@@ -631,7 +650,9 @@ def people(
     ds = date_styles or DEFAULT_DATE_STYLES
     ctx = _Ctx(rng, dist, fixed, set(), [], [], (list(ds), list(ds.values())))
     kec_codes = list(dist.kecamatan)
-    kec_weights = [len(dist.desa[k]) for k in kec_codes]
+    pick_kec = _Pick(kec_codes, [len(dist.desa[k]) for k in kec_codes])
+    pick_jenis = _Pick(pool, weights)
+    pick_style = _Pick(*ctx.date_weights)
     born_here = [CAPITAL[district]] + [dist.kecamatan[k] for k in kec_codes]
     rotation = list(kinds or DEFECTS)
     unknown = set(rotation) - set(DEFECTS)
@@ -643,7 +664,7 @@ def people(
     records = ctx.records
     reg_lo, reg_span = dt.date(2008, 1, 1), (dt.date(2024, 12, 31) - dt.date(2008, 1, 1)).days
     for i in range(n):
-        j = rng.choices(pool, weights)[0] if not fixed else pool[0]
+        j = pick_jenis(rng) if not fixed else pool[0]
         sex = "P" if rng.random() < _FEMALE_SHARE.get(j, 0.5) else "L"
         lo, hi = _AGE[j]
         birth = _birth_for_age(rng, rng.randint(lo, hi))
@@ -651,14 +672,14 @@ def people(
         if prev is not None and rng.random() < family:
             kec, desa_code, desa_name, alamat, rt, rw, kk = prev["_loc"]
         else:
-            kec = rng.choices(kec_codes, kec_weights)[0]
+            kec = pick_kec(rng)
             desa_code, desa_name = rng.choice(dist.desa[kec])
             alamat, rt = _alamat(rng, dist.is_kota), _rt_rw(rng)
             rw = _rt_rw(rng) if rng.random() < 0.85 else None
             reg = reg_lo + dt.timedelta(days=rng.randint(0, reg_span))
             kk = make_kk(kec, reg, rng.randint(1, 9999))
         prefix = rng.choice(kec_codes) if rng.random() < nik_moved else kec
-        style = rng.choices(*ctx.date_weights)[0]
+        style = pick_style(rng)
         nik = _new_serial(ctx, prefix, birth, sex)
         rec = {
             "nik": nik, "no_kk": kk, "nama": person_name(rng, sex), "jenis_kelamin": sex,
@@ -806,7 +827,7 @@ class Plan:
     ncols: int
     widths: list[int]
     header_row: int = 0  # 1-based, last header row
-    hidden: bool = False
+    nrows: int = 0  # rows in the sheet (last non-empty row, 1-based)
 
 
 @dataclass
@@ -967,7 +988,8 @@ def plan_sheet(records: Sequence[dict], layout: Layout | str = "plain", *,
         widths[i] = {"nik": 20, "no_kk": 20, "id_dtks": 18, "nama": 28, "ttl": 28, "alamat": 26,
                      "jenis_pmks": 30, "desa": 18, "kecamatan": 18, "nama_ibu": 24,
                      "tanggal_lahir": 16}.get(f, widths[i])
-    plan = Plan(name or lay.sheet_name, gen(), merges, ncols, widths, header_row)
+    nrows = last_data + (1 if lay.total_row else 0) + (8 if lay.signature else 0)
+    plan = Plan(name or lay.sheet_name, gen(), merges, ncols, widths, header_row, nrows)
     return plan, rows
 
 
@@ -1039,25 +1061,45 @@ class Sheet:
 
 
 def write_xlsx(path: str | Path, records: Sequence[dict], layout: Layout | str = "plain", *,
-               sheet_name: str | None = None, district_code: str | None = None) -> Written:
-    """Write one sheet to an xlsx file (fast: xlsxwriter ``constant_memory``).
+               sheet_name: str | None = None, district_code: str | None = None,
+               engine: str = "xlsxwriter") -> Written:
+    """Write one sheet to an xlsx file.
 
     NIK and No. KK are text cells (format ``@``) except the ``NIK_EXCEL_NUMBER`` defect, which
     is a numeric cell. Real date cells get the format ``dd/mm/yyyy``.
 
+    Args:
+        path: the file to write.
+        records: from :func:`people`.
+        layout: a :class:`Layout` or a key of :data:`LAYOUTS`.
+        sheet_name: default: the layout's.
+        district_code: for titles and signature (default: from the records).
+        engine: ``"xlsxwriter"`` (``constant_memory``, formatted like an office file) or
+            ``"raw"``: a minimal streaming SpreadsheetML writer, about 5x faster, for
+            100k-1M-row benchmark files (same cells, cell types, merges and row numbers; plain
+            styles).
+
     Returns:
         :class:`Written` with the sheet row of every record.
     """
-    return write_workbook(path, [Sheet(records, layout, sheet_name, district=district_code)])[0]
+    return write_workbook(path, [Sheet(records, layout, sheet_name, district=district_code)],
+                          engine=engine)[0]
 
 
-def write_workbook(path: str | Path, sheets: Sequence[Sheet]) -> list[Written]:
+def write_workbook(path: str | Path, sheets: Sequence[Sheet], *,
+                   engine: str = "xlsxwriter") -> list[Written]:
     """Write several sheets (e.g. one per jenis, plus a hidden stale one) to one xlsx file."""
+    if engine == "raw":
+        return _write_raw(Path(path), sheets)
+    if engine != "xlsxwriter":
+        raise ValueError(f"unknown engine {engine!r}")
     import xlsxwriter
 
     path = Path(path)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                           "strings_to_formulas": False, "strings_to_urls": False})
+    # fixed metadata: regenerating the samples gives byte-identical files
+    wb.set_properties({"created": dt.datetime(2025, 3, 12, 8, 0, 0), "author": "Dinas Sosial"})
     fmt = {
         "title": wb.add_format({"bold": True, "align": "center", "font_size": 12}),
         "header": wb.add_format({"bold": True, "align": "center", "valign": "vcenter",
@@ -1124,6 +1166,140 @@ def write_workbook(path: str | Path, sheets: Sequence[Sheet]) -> list[Written]:
         out.append(Written(path, plan.name, rows, plan.header_row))
     wb.close()
     return out
+
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_STYLES = (_XML + f'<styleSheet xmlns="{_NS}">'
+           '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
+           '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+           '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+           '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+           '<fill><patternFill patternType="gray125"/></fill></fills>'
+           '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+           '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+           '</cellStyleXfs><cellXfs count="4">'
+           '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+           '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+           '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+           '</cellStyles></styleSheet>')
+_EPOCH = dt.date(1899, 12, 30)
+
+
+def _esc(v: str) -> str:
+    if "&" in v or "<" in v or ">" in v:
+        v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if v[:1].isspace() or v[-1:].isspace():
+        return f'<t xml:space="preserve">{v}</t>'
+    return f"<t>{v}</t>"
+
+
+def _write_raw(path: Path, sheets: Sequence[Sheet]) -> list[Written]:
+    """Minimal streaming xlsx: inline strings, 4 styles, merges, frozen header, hidden sheets."""
+    import zipfile
+
+    out = []
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        names = []
+        for k, sh in enumerate(sheets, start=1):
+            plan, rows = plan_sheet(sh.records, sh.layout, district_code=sh.district,
+                                    name=sh.name, sheet_jenis=sh.jenis)
+            names.append((plan.name, sh.hidden))
+            letters = [_letter(c) for c in range(plan.ncols)]
+            with zf.open(f"xl/worksheets/sheet{k}.xml", "w", force_zip64=True) as raw:
+                w = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                w.write(f'{_XML}<worksheet xmlns="{_NS}" xmlns:r="{_NS_R}">'
+                        f'<dimension ref="A1:{letters[-1]}{max(plan.nrows, 1)}"/>'
+                        '<sheetViews><sheetView workbookViewId="0"'
+                        + (' tabSelected="1"' if k == 1 else "") + '>'
+                        f'<pane ySplit="{plan.header_row}" topLeftCell="A{plan.header_row + 1}"'
+                        ' activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+                        '<sheetFormatPr defaultRowHeight="15"/><cols>'
+                        + "".join(f'<col min="{c + 1}" max="{c + 1}" width="{wd}" customWidth="1"/>'
+                                  for c, wd in enumerate(plan.widths))
+                        + "</cols><sheetData>")
+                buf: list[str] = []
+                for r0, row in enumerate(plan.rows):
+                    if not any(row.cells):
+                        continue
+                    r = r0 + 1
+                    style = "" if row.style == "data" else ' s="3"'
+                    parts = [f'<row r="{r}">']
+                    for c, cell in enumerate(row.cells):
+                        if cell is None:
+                            continue
+                        kind, v = cell
+                        if kind == "s":
+                            parts.append(f'<c r="{letters[c]}{r}"{style} t="inlineStr"><is>'
+                                         f'{_esc(v)}</is></c>')
+                        elif kind == "id":
+                            parts.append(f'<c r="{letters[c]}{r}" s="1" t="inlineStr"><is>'
+                                         f'{_esc(v)}</is></c>')
+                        elif kind == "d":
+                            parts.append(f'<c r="{letters[c]}{r}" s="2"><v>'
+                                         f'{(v - _EPOCH).days}</v></c>')
+                        else:  # "n", "nik_num"
+                            parts.append(f'<c r="{letters[c]}{r}"{style}><v>{v}</v></c>')
+                    parts.append("</row>")
+                    buf.append("".join(parts))
+                    if len(buf) >= 2000:
+                        w.write("".join(buf))
+                        buf.clear()
+                w.write("".join(buf))
+                w.write("</sheetData>")
+                if plan.merges:
+                    w.write(f'<mergeCells count="{len(plan.merges)}">' + "".join(
+                        f'<mergeCell ref="{letters[c1]}{r1 + 1}:{letters[c2]}{r2 + 1}"/>'
+                        for r1, c1, r2, c2 in plan.merges) + "</mergeCells>")
+                w.write("</worksheet>")
+                w.flush()
+                w.detach()
+            out.append(Written(path, plan.name, rows, plan.header_row))
+        n = len(names)
+        zf.writestr("[Content_Types].xml", _XML + (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{k}.xml" ContentType="application/'
+                      'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      for k in range(1, n + 1)) + "</Types>"))
+        zf.writestr("_rels/.rels", _XML + (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
+        zf.writestr("xl/_rels/workbook.xml.rels", _XML + (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{k}" Type="http://schemas.openxmlformats.org/'
+                      f'officeDocument/2006/relationships/worksheet" '
+                      f'Target="worksheets/sheet{k}.xml"/>' for k in range(1, n + 1))
+            + f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'))
+        zf.writestr("xl/workbook.xml", _XML + (
+            f'<workbook xmlns="{_NS}" xmlns:r="{_NS_R}"><bookViews><workbookView activeTab="0"/>'
+            '</bookViews><sheets>'
+            + "".join(f'<sheet name="{_esc(nm)[3:-4]}" sheetId="{k}"'
+                      + (' state="hidden"' if hidden else "") + f' r:id="rId{k}"/>'
+                      for k, (nm, hidden) in enumerate(names, start=1))
+            + "</sheets></workbook>"))
+        zf.writestr("xl/styles.xml", _STYLES)
+    return out
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def write_csv(path: str | Path, records: Sequence[dict], layout: Layout | str = "csv", *,
@@ -1229,7 +1405,22 @@ def write_ods(path: str | Path, sheets: Sequence[Sheet] | Sequence[dict],
         doc.spreadsheet.addElement(table)
         out.append(Written(path, plan.name, rows, plan.header_row))
     doc.save(str(path))
+    _fix_zip_times(path)
     return out
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite a zip with fixed entry times (regenerated samples stay byte-identical)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        items = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w") as zout:
+        for info, data in items:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 3, 12, 8, 0, 0))
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, data)
 
 
 def sheet_layout(base: str | Layout, **changes: object) -> Layout:

@@ -429,3 +429,41 @@ def test_kutim_sample_plants_every_code() -> None:
             assert ws.cell(row, 2).value is None
         else:
             assert ws.cell(row, 2).data_type == "s"
+
+
+@pytest.mark.parametrize("layout", ["plain", "office", "dtks"])
+def test_raw_engine_writes_the_same_cells(tmp_path: Path, layout: str) -> None:
+    from python_calamine import CalamineWorkbook
+
+    jenis = synth.LUT if layout == "dtks" else None
+    recs, _ = synth.people(120, "6472", seed=6, defects=0.3, jenis=jenis)
+    a = synth.write_xlsx(tmp_path / "a.xlsx", recs, layout)
+    b = synth.write_xlsx(tmp_path / "b.xlsx", recs, layout, engine="raw")
+    assert a.rows == b.rows and a.header_row == b.header_row
+
+    def cells(p: Path) -> list:
+        return CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python(
+            skip_empty_area=False)
+
+    assert cells(a.path) == cells(b.path)
+    wa, wb = (openpyxl.load_workbook(p).active for p in (a.path, b.path))
+    assert sorted(map(str, wa.merged_cells.ranges)) == sorted(map(str, wb.merged_cells.ranges))
+    assert wa.freeze_panes == wb.freeze_panes
+    for rec, row in zip(recs, b.rows, strict=True):
+        cell = wb.cell(row, _col(synth.LAYOUTS[layout], "nik"))
+        assert cell.data_type == ("n" if isinstance(rec["nik"], int) else "s" if rec["nik"]
+                                  else "n")
+        if isinstance(rec["nik"], str):
+            assert cell.number_format == "@"
+
+
+def test_raw_engine_hidden_sheet(tmp_path: Path) -> None:
+    a, _ = synth.people(5, "6474", seed=1)
+    synth.write_workbook(tmp_path / "h.xlsx", [synth.Sheet(a, "plain", "Data & Info"),
+                                               synth.Sheet(a, "plain", "Lama", hidden=True)],
+                         engine="raw")
+    wb = openpyxl.load_workbook(tmp_path / "h.xlsx")
+    assert wb.sheetnames == ["Data & Info", "Lama"]
+    assert wb["Lama"].sheet_state == "hidden"
+    with pytest.raises(ValueError):
+        synth.write_workbook(tmp_path / "x.xlsx", [synth.Sheet(a)], engine="nope")
