@@ -138,23 +138,31 @@ def _text_of(typ: type, value: object) -> str:
 def convert_column(values: list) -> tuple[np.ndarray, np.ndarray]:
     """Calamine cell values of one column -> (text array, kind array).
 
-    Strings are kept as they are (``""`` -> ``None``); other types are formatted once per unique
-    value. Text equal to a spreadsheet error literal gets :data:`KIND_ERROR`.
+    Strings are kept as they are (``""`` -> ``None``); floats are formatted vectorised (integral
+    ones as integers); other types once per unique value. Text equal to a spreadsheet error
+    literal gets :data:`KIND_ERROR`.
     """
     n = len(values)
     texts = np.empty(n, dtype=object)
-    kinds = np.empty(n, dtype=object)
-    is_str = [type(v) is str for v in values]
-    if all(is_str):
-        texts[:] = values
-        kinds[:] = KIND_TEXT
+    texts[:] = values
+    types = list(map(type, values))
+    if types.count(str) == n:
+        kinds = np.full(n, KIND_TEXT, dtype=object)
     else:
-        keys = {(type(v), v) for v, s in zip(values, is_str, strict=True) if not s}
-        mapping = {k: _text_of(*k) for k in keys}
-        kind_of = {k: _KIND_OF_TYPE.get(k[0], KIND_TEXT) for k in keys}
-        texts[:] = [v if s else mapping[(type(v), v)] for v, s in zip(values, is_str, strict=True)]
-        kinds[:] = [KIND_TEXT if s else kind_of[(type(v), v)]
-                    for v, s in zip(values, is_str, strict=True)]
+        tarr = np.empty(n, dtype=object)
+        tarr[:] = types
+        kinds = np.full(n, KIND_TEXT, dtype=object)
+        is_float = tarr == float
+        if is_float.any():
+            texts[is_float] = _float_texts(texts[is_float].astype(np.float64))
+            kinds[is_float] = KIND_NUMBER
+        other = ~is_float & (tarr != str)
+        if other.any():
+            idx = np.flatnonzero(other)
+            keys = {(types[i], values[i]) for i in idx}
+            mapping = {k: _text_of(*k) for k in keys}
+            texts[idx] = [mapping[(types[i], values[i])] for i in idx]
+            kinds[idx] = [_KIND_OF_TYPE.get(types[i], KIND_TEXT) for i in idx]
     empty = texts == ""
     if empty.any():
         texts[empty] = None
@@ -164,6 +172,20 @@ def convert_column(values: list) -> tuple[np.ndarray, np.ndarray]:
         if errors is not None:
             kinds[errors] = KIND_ERROR
     return texts, kinds
+
+
+def _float_texts(values: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`number_text` for a float array (integral values via int64)."""
+    out = np.empty(len(values), dtype=object)
+    with np.errstate(invalid="ignore"):
+        integral = np.isfinite(values) & (values == np.trunc(values)) & (np.abs(values) < 1e18)
+    if integral.any():
+        out[integral] = values[integral].astype(np.int64).astype(str).astype(object)
+    rest = np.flatnonzero(~integral)
+    if len(rest):
+        uniques = {v: number_text(v) for v in set(values[rest].tolist())}
+        out[rest] = [uniques[v] for v in values[rest].tolist()]
+    return out
 
 
 def _error_mask(texts: np.ndarray) -> np.ndarray | None:

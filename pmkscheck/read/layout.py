@@ -208,23 +208,27 @@ def _merge_at(grid: Grid) -> dict[tuple[int, int], tuple[int, int, int, int]]:
 
 
 def _spans(parent_cells: list[object], child_cells: list[object], parent: int,
-           merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> set[int]:
-    """Columns under a parent cell that spans several columns (merged, or implicitly: a filled
-    parent followed by empty parent cells over filled child cells, as in unmerged copies)."""
-    cols: set[int] = set()
+           merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> dict[int, int]:
+    """Columns under a parent cell that spans several columns -> the parent's column.
+
+    Spans are merged cells, or implicit ones: a filled parent followed by empty parent cells
+    over filled child cells, as in copies that lost their merges (ODS, CSV).
+    """
+    cols: dict[int, int] = {}
     n = len(parent_cells)
     for c in range(n):
         m = merges.get((parent, c))
         if m is not None and m[3] > m[1]:
-            cols.add(c)
+            cols[c] = m[1]
     c = 0
     while c < n:
-        if _text(parent_cells[c]) and c + 1 < n and not _text(parent_cells[c + 1]) and _text(
+        if c not in cols and _text(parent_cells[c]) and c + 1 < n and not _text(
+                parent_cells[c + 1]) and (c + 1) not in cols and _text(
                 child_cells[c]) and _text(child_cells[c + 1]):
             e = c + 1
             while e + 1 < n and not _text(parent_cells[e + 1]) and _text(child_cells[e + 1]):
                 e += 1
-            cols.update(range(c, e + 1))
+            cols.update(dict.fromkeys(range(c, e + 1), c))
             c = e + 1
         else:
             c += 1
@@ -296,6 +300,7 @@ def _block_columns(grid: Grid, start: int, end: int,
     """Header parts of each column over header rows ``start..end`` (merged parents repeated)."""
     cols: list[HeaderCol] = []
     rows = {r: grid.row_cells(r) for r in range(start, end + 1)}
+    implicit = {r: _spans(rows[r], rows[r + 1], r, {}) for r in range(start, end)}
     for c in range(grid.n_cols):
         parts: list[str] = []
         for r in range(start, end + 1):
@@ -305,6 +310,8 @@ def _block_columns(grid: Grid, start: int, end: int,
                 top_left = _text(grid.cols[m[1]][m[0]])
                 if c == m[1] or r < end:
                     text = top_left
+            elif not text and r < end and c in implicit[r]:
+                text = _text(rows[r][implicit[r][c]])
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
         cols.append(HeaderCol(index=c, parts=parts))
@@ -529,10 +536,15 @@ def classify_rows(grid: Grid, layout: Layout, table_cols: list[int],
     threshold = max(3, n_mapped // 2)
     candidate = (~has_id & (nn_core <= threshold)) | (nn == 0)
     # repeated header rows (page breaks pasted): several cells equal their header text
-    header_texts = {hc.index: hc.parts[-1] for hc in layout.columns if hc.parts and hc.field}
+    header_texts: dict[int, set[str]] = {}
+    for r in range(layout.start, layout.end + 1):
+        for c in table_cols:
+            raw = grid.cols[c][r]
+            if raw is not None and str(raw).strip():
+                header_texts.setdefault(c, set()).add(raw)
     same = np.zeros(m, dtype=np.int32)
-    for c, text in header_texts.items():
-        same += grid.cols[c][span] == text
+    for c, texts in header_texts.items():
+        same += pd.Series(grid.cols[c][span]).isin(list(texts)).to_numpy()
     repeated = same >= max(2, min(len(header_texts), 3))
     candidate |= repeated
     reason = np.full(m, None, dtype=object)
