@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from pmkscheck.atomic import atomic_open, atomic_path
@@ -88,43 +87,16 @@ def write_clean_csv(f: FileReport, report: Report, settings: Settings, target: P
 
 
 def write_clean_xlsx(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
-    """xlsx via xlsxwriter in constant-memory mode; ID columns text-formatted; no formulas."""
-    import xlsxwriter
+    """xlsx via :mod:`pmkscheck.xlsxfast` (column-wise; same cells as xlsxwriter wrote, issue 6).
+
+    ID columns text-formatted, formula-like text quote-prefixed, header frozen with a filter.
+    """
+    from pmkscheck.xlsxfast import write_frame
 
     frame = clean_frame(f)
     with atomic_path(target, protect=(f.path,)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True,
-                                            "strings_to_formulas": False,
-                                            "strings_to_numbers": False,
-                                            "strings_to_urls": False})
-        ws = wb.add_worksheet("Data Bersih")
-        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        text = wb.add_format({"num_format": "@"})
-        quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
-        ws.freeze_panes(1, 0)
-        columns = list(frame.columns)
-        for c, name in enumerate(columns):
-            ws.write_string(0, c, name, head)
-            ws.set_column(c, c, max(10, min(40, len(name) + 4)),
-                          text if name in ID_COLUMNS else None)
-        arrays = [frame[c].to_numpy(dtype=object) for c in columns]
-        n = len(frame)
-        for r in range(n):
-            for c, arr in enumerate(arrays):
-                v = arr[r]
-                if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-                    continue
-                if isinstance(v, str):
-                    if v.startswith(FORMULA_START):
-                        ws.write_string(r + 1, c, v, quoted)
-                    else:
-                        ws.write_string(r + 1, c, v)
-                elif isinstance(v, (int, np.integer)):
-                    ws.write_number(r + 1, c, int(v))
-                else:
-                    ws.write_string(r + 1, c, str(v))
-        ws.autofilter(0, 0, n, len(columns) - 1)
-        wb.close()
+        write_frame(frame, tmp, sheet_name="Data Bersih", text_columns=ID_COLUMNS,
+                    widths={c: max(10, min(40, len(c) + 4)) for c in frame.columns})
 
 
 def write_json(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
