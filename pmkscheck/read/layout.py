@@ -63,6 +63,8 @@ _SECTION_WORDS = ("kecamatan", "kec", "kelurahan", "kel", "desa", "kabupaten", "
                   "jenis", "kategori")
 _TOTAL_WORDS = ("jumlah", "total", "subtotal", "grandtotal", "jml", "totalkeseluruhan",
                 "jumlahkeseluruhan", "jumlahtotal", "jumlahseluruhnya", "rekapitulasi")
+_TOTAL_RE = re.compile(r"^\s*(?:sub\s*-?\s*total|grand\s+total|total|jumlah|jml\.?)\b",
+                       re.IGNORECASE)
 _SIGNATURE_RE = re.compile(
     r"^\s*(?:mengetahui|menyetujui|disetujui|diketahui|dibuat\s+oleh|yang\s+membuat|"
     r"kepala\b|kadis\b|kabid\b|sekretaris\b|a\.?\s?n\.?\s|plt\.?\s|plh\.?\s|nip\b|nip\.|"
@@ -465,12 +467,14 @@ def classify_row(cells: list[tuple[int, str]], fields_at: dict[int, str],
         return "blank"
     if all(fields_at.get(c) == "no" and _fold_cell(t).isdigit() for c, t in cells):
         return "blank"  # a pre-numbered empty row of a template
+    if any(fields_at.get(c) in ("nik", "no_kk") and len(_DIGITS_RE.findall(t)) >= 8
+           for c, t in cells):
+        return None
     for c, text in cells:
-        folded = _fold_cell(text)
         if fields_at.get(c) in ("nik", "no_kk"):
             continue
-        if folded in _TOTAL_WORDS or (folded.startswith(("jumlah", "total", "subtotal"))
-                                      and len(folded) <= 40):
+        if _fold_cell(text) in _TOTAL_WORDS or (_TOTAL_RE.match(text) and (
+                fields_at.get(c) != "nama" or text.upper() == text)):
             return "total"
     for _, text in cells:
         if _SIGNATURE_RE.match(text) or _PLACE_DATE_RE.match(text):
@@ -768,10 +772,13 @@ def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: 
         for r in row_numbers[np.isin(row_numbers, np.fromiter(hidden_rows, dtype=np.int64))]:
             notices.append(notice("ROW_HIDDEN", row=int(r), params={"row": int(r)}))
     if is_csv and grid.widths is not None and len(rec):
-        width = max(table_cols) + 1 if table_cols else 0
         header_width = max((hc.index for hc in header_cols), default=-1) + 1
         rec_widths = grid.widths[rec]
-        ragged = np.flatnonzero((rec_widths != header_width) & (rec_widths != width))
+        beyond = np.zeros(len(rec), dtype=bool)
+        for j in range(header_width, grid.n_cols):
+            beyond |= _notna(grid.cols[j][rec])
+        # short records, and long ones with data past the header (trailing ";;;" is fine)
+        ragged = np.flatnonzero((rec_widths < header_width) | beyond)
         for i in ragged:
             notices.append(notice("ROW_RAGGED", row=int(row_numbers[i]),
                                   params={"expected": header_width,
