@@ -11,7 +11,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from pmkscheck.checks.base import CheckContext, check, findings
-from pmkscheck.schema.to_pandera import to_pandera
+from pmkscheck.schema.to_pandera import INTEGER_TYPES, to_pandera
 
 
 def _present(ctx: CheckContext) -> list[str]:
@@ -44,7 +44,7 @@ def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
     """Required values missing and whole-number fields, validated lazily by pandera."""
     present = _present(ctx)
     schema = to_pandera(ctx.schema, present)
-    frame = ctx.clean[[c for c in present if c in schema.columns]]
+    frame = _frame(ctx, [c for c in present if c in schema.columns])
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as err:
@@ -59,10 +59,23 @@ def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
     keep = code.isin(["VALUE_MISSING", "VALUE_NOT_INTEGER"]).to_numpy()
     cases, code = cases[keep], code[keep]
     index = pd.Index(cases["index"].to_numpy())
-    out = findings(index, field=cases["column"].to_numpy(dtype=object), code=code.to_numpy())
-    out["field"] = cases["column"].to_numpy(dtype=object)
-    out["code"] = code.to_numpy()
-    return out
+    return findings(index, field=cases["column"].to_numpy(dtype=object), code=code.to_numpy())
+
+
+def _frame(ctx: CheckContext, columns: list[str]) -> pd.DataFrame:
+    """What pandera validates: whole-number fields as normalised ("005" -> "5"); every other
+    field as *written* (blank = missing), so a value that is present but invalid ("X" as jenis
+    kelamin) is reported once, by its own check, and not again as missing."""
+    out = {}
+    for name in columns:
+        spec = ctx.schema.field(name)
+        if spec is not None and spec.type in INTEGER_TYPES:
+            out[name] = ctx.clean[name]
+        else:
+            raw = ctx.data[name]
+            blank = raw.isna() | raw.astype(str).str.strip().eq("")
+            out[name] = raw.where(~blank, None)
+    return pd.DataFrame(out, index=ctx.clean.index)
 
 
 CHECKS = [columns_present, pandera_values]
