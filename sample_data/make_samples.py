@@ -115,7 +115,11 @@ def bontang() -> None:
     """Bontang: a clean file (no planted defect: expect no warning and no error)."""
     recs, exp = synth.people(200, "6474", seed=74, defects=0.0)
     assert not exp
-    lay = synth.sheet_layout("plain", title=True, total_row=True, sheet_name="PMKS Bontang")
+    # with a Kabupaten/Kota column: without it the (recommended) column is reported missing
+    columns = (*synth.LAYOUTS["plain"].columns[:12], ("kabupaten", "Kab/Kota"),
+               *synth.LAYOUTS["plain"].columns[12:])
+    lay = synth.sheet_layout("plain", columns=columns, title=True, total_row=True,
+                             sheet_name="PMKS Bontang")
     w = synth.write_xlsx(HERE / "bontang_pmks_bersih.xlsx", recs, lay)
     _dump(w.path.name, "6474", "xlsx", [_sheet_entry(w, recs, exp)],
           note="Clean: a correct checker reports no error and no warning here (infos allowed).")

@@ -578,7 +578,8 @@ def _d_value_missing(rec: dict, ctx: _Ctx) -> bool:
 
 
 def _d_rt_rw_invalid(rec: dict, ctx: _Ctx) -> bool:
-    rec["rt"] = ctx.rng.choice(["abc", "RT 5 A", "1234", "-"])
+    # not "-": a dash in RT/RW means "none" (treated as empty), which is a fair reading
+    rec["rt"] = ctx.rng.choice(["abc", "RT 5 A", "1234"])
     return True
 
 
