@@ -12,6 +12,7 @@ also runs every registered check and returns normaliser + check issues together.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -21,11 +22,17 @@ from pmkscheck.checks import findings_to_issues, run_checks
 from pmkscheck.checks.base import CheckContext
 from pmkscheck.issues import Issue
 from pmkscheck.normalise import NormContext, normaliser_for, post_normalisers, text_clean
-from pmkscheck.schema import load_schema
+from pmkscheck.schema import load_schema as _load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import KIND_EMPTY, KIND_TEXT, ROW, Column, SourceTable, column_letter
 
 REFERENCE_DATE = date(2025, 6, 30)
+
+
+@cache
+def load_schema(name: str):  # noqa: ANN201 - parsing the YAML costs ~0.3 s; tests reuse it
+    """The schema, parsed once per test session."""
+    return _load_schema(name)
 FIRST_ROW = 5
 
 

@@ -321,8 +321,9 @@ def _analyse_unique(values: np.ndarray, length: int) -> IdAnalysis:
         elif len(s) != length:
             status[i] = LENGTH_BAD
             lengths[i] = len(s)
-        else:
-            status[i], clean[i], cleaned[i], lengths[i] = DIGITS, s, True, length
+        else:  # surrounding spaces alone are trimmed silently
+            status[i], clean[i], lengths[i] = DIGITS, s, length
+            cleaned[i] = s != trimmed
     return IdAnalysis(clean, status, cleaned, lengths)
 
 
