@@ -10,10 +10,12 @@ used. Bands come from ``settings.age_preset`` (``permensos-2012`` or ``dinsos-ka
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pmkscheck.checks.base import CheckContext, check
-from pmkscheck.domain.jenis import DERIVED_NO, PRSE_NO, PRESETS, classify_ages, official_names
+from pmkscheck.domain.jenis import DERIVED_NO, PRESETS, PRSE_NO, classify_ages, official_names
+from pmkscheck.domain.wilayah import spread
 
 AGE = "umur:years"
 
@@ -34,18 +36,29 @@ def age_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
     if no is None or age is None:
         return None
     preset = ctx.settings.age_preset if ctx.settings.age_preset in PRESETS else "permensos-2012"
-    age = age.reindex(no.index)
-    known = no.notna() & age.notna() & (pd.to_numeric(age, errors="coerce") >= 0)
-    if not known.any():
+    no_arr = no.to_numpy(dtype="float64", na_value=np.nan)
+    age_arr = pd.to_numeric(age.reindex(no.index), errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)
+    known = ~np.isnan(no_arr) & ~np.isnan(age_arr) & (age_arr >= 0) & (age_arr < 1000)
+    rows = np.flatnonzero(known)
+    if not len(rows):
         return None
-    verdict = classify_ages(no[known], age[known], preset)
-    bad = verdict[verdict["code"].notna()]
-    if bad.empty:
+    # once per unique (jenis, age) pair: at most 26 x ~120 pairs, whatever the row count
+    pair = no_arr[rows].astype(np.int64) * 1000 + age_arr[rows].astype(np.int64)
+    inverse, pairs = pd.factorize(pair)
+    verdict = classify_ages(pd.Series(pairs // 1000, dtype="Int64"),
+                            pd.Series(pairs % 1000, dtype="Int64"), preset)
+    code_u = verdict["code"].to_numpy(dtype=object)
+    hit_u = np.not_equal(code_u, None)
+    if not hit_u.any():
         return None
-    out = pd.DataFrame({"code": bad["code"], "field": "jenis_pmks"}, index=bad.index)
-    out["age"] = age.reindex(bad.index).astype(object)
-    out["band"] = bad["band"]
-    out["jenis"] = no.reindex(bad.index).map(official_names()).astype(object)
+    hit = hit_u[inverse]
+    sub, bad_rows = inverse[hit], rows[hit]
+    names = official_names()
+    out = pd.DataFrame({"code": code_u[sub], "field": "jenis_pmks"}, index=no.index[bad_rows])
+    out["age"] = (pairs % 1000)[sub]
+    out["band"] = verdict["band"].to_numpy(dtype=object)[sub]
+    out["jenis"] = spread([names[n] for n in pairs // 1000], sub)
     out["preset"] = preset
     return out
 

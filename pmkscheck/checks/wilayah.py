@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from pmkscheck import reference
 from pmkscheck.checks.base import CheckContext, check
+from pmkscheck.domain.wilayah import spread
 
 KEC = "kecamatan:code"
 DESA = "desa:code"
@@ -35,19 +37,26 @@ def _kab_names() -> dict[str, str]:
     return dict(zip(reference.kabupaten()["kode"], reference.kabupaten()["nama"], strict=True))
 
 
+def _per_unique(values: pd.Series, fn) -> np.ndarray:
+    """``fn`` applied once per unique value, spread back to the rows (``None`` for empty)."""
+    inverse, uniques = pd.factorize(values, use_na_sentinel=True)
+    return spread([fn(u) for u in uniques], inverse)
+
+
 @check("WILAYAH_KECAMATAN_OTHER_DISTRICT", fields=("kecamatan",))
 def kecamatan_in_district(ctx: CheckContext) -> pd.DataFrame | None:
     """A matched kecamatan outside the file's district (skipped when the district is unknown)."""
     code = ctx.derived.get(KEC)
     if ctx.district is None or code is None:
         return None
-    kab = code.str[:4]
-    bad = (code.notna() & (kab != ctx.district.code)).to_numpy(dtype=bool)
+    names, district = _kab_names(), ctx.district.code
+    other = _per_unique(code, lambda c: None if c[:4] == district else names.get(c[:4], c[:4]))
+    bad = np.not_equal(other, None)
     if not bad.any():
         return None
     idx = code.index[bad]
     out = pd.DataFrame(index=idx)
-    out["kabupaten"] = kab[bad].map(_kab_names()).to_numpy(dtype=object)
+    out["kabupaten"] = other[bad]
     out["district"] = ctx.district.name
     return out
 
@@ -59,14 +68,16 @@ def desa_in_kecamatan(ctx: CheckContext) -> pd.DataFrame | None:
     if desa is None or kec is None:
         return None
     kec = kec.reindex(desa.index)
-    bad = (desa.notna() & kec.notna() & (desa.str[:6] != kec)).to_numpy(dtype=bool)
+    desa_kec = _per_unique(desa, lambda c: c[:6])
+    kec_arr = kec.to_numpy(dtype=object)
+    bad = np.not_equal(desa_kec, None) & np.not_equal(kec_arr, None) & (desa_kec != kec_arr)
     if not bad.any():
         return None
     idx = desa.index[bad]
     out = pd.DataFrame(index=idx)
     out["kecamatan"] = ctx.clean["kecamatan"].reindex(idx).to_numpy(dtype=object)
-    out["kecamatan_of_desa"] = (
-        ctx.clean["desa"].reindex(idx).map(_kecamatan_of_desa_name()).to_numpy(dtype=object))
+    out["kecamatan_of_desa"] = _per_unique(ctx.clean["desa"].reindex(idx),
+                                           _kecamatan_of_desa_name().get)
     return out
 
 
@@ -77,19 +88,20 @@ def kabupaten_matches(ctx: CheckContext) -> pd.DataFrame | None:
     if kab is None:
         return None
     if ctx.district is not None:
-        expected = pd.Series(ctx.district.code, index=kab.index, dtype=object)
+        expected = np.full(len(kab), ctx.district.code, dtype=object)
     elif KEC in ctx.derived:
-        expected = ctx.derived[KEC].reindex(kab.index).str[:4]
+        expected = _per_unique(ctx.derived[KEC].reindex(kab.index), lambda c: c[:4])
     else:
         return None
-    bad = (kab.notna() & expected.notna() & (kab != expected)).to_numpy(dtype=bool)
+    kab_arr = kab.to_numpy(dtype=object)
+    bad = np.not_equal(kab_arr, None) & np.not_equal(expected, None) & (kab_arr != expected)
     if not bad.any():
         return None
     names = _kab_names()
     idx = kab.index[bad]
     out = pd.DataFrame(index=idx)
-    out["kabupaten"] = kab[bad].map(names).to_numpy(dtype=object)
-    out["expected"] = expected[bad].map(names).to_numpy(dtype=object)
+    out["kabupaten"] = _per_unique(pd.Series(kab_arr[bad], dtype=object), names.get)
+    out["expected"] = _per_unique(pd.Series(expected[bad], dtype=object), names.get)
     return out
 
 

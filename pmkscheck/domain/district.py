@@ -8,7 +8,8 @@ Signals, each a Kemendagri kab/kota code or nothing:
 * ``title`` -- kab/kota names in the title rows above the header ("KABUPATEN KUTAI TIMUR");
 * ``file_name`` -- names, abbreviations ("kutim", "smd", "ppu") or codes ("6408") in the file
   or sheet name;
-* ``nik`` -- the majority of the Kaltim region prefixes (first 4 digits) of the clean NIKs.
+* ``nik`` -- the majority of the Kaltim kab/kota prefixes (first 4 digits) of the NIKs
+  (``nik:kabkota`` from the NIK normaliser, else the clean ``nik`` column).
 
 The district is taken from the first signal in that order. Signals that disagree give
 DISTRICT_CONFLICT (warning); no signal gives DISTRICT_UNKNOWN (warning: district-scoped checks
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from pmkscheck import reference
@@ -38,12 +40,25 @@ MAJORITY = 0.5
 _NIK_COMPATIBLE = {"6407": {"6411"}}
 
 
-def _majority(codes: pd.Series) -> str | None:
-    codes = codes.dropna()
-    if codes.empty:
+def _majority(codes: pd.Series, prefix: int | None = None) -> str | None:
+    """The value (or its first ``prefix`` characters) holding more than half of the non-empty.
+
+    Counts per unique value (``pd.factorize`` + ``np.bincount``), then per prefix.
+    """
+    inverse, uniques = pd.factorize(codes, use_na_sentinel=True)
+    inverse = inverse[inverse >= 0]
+    if not len(inverse):
         return None
-    counts = codes.value_counts(normalize=True)
-    return str(counts.index[0]) if counts.iloc[0] > MAJORITY else None
+    counts = np.bincount(inverse, minlength=len(uniques))
+    totals: dict[str, int] = {}
+    for value, count in zip(uniques, counts, strict=True):
+        key = str(value)[:prefix] if prefix else str(value)
+        if key:
+            totals[key] = totals.get(key, 0) + int(count)
+    if not totals:
+        return None
+    best = max(totals, key=totals.__getitem__)
+    return best if totals[best] > MAJORITY * sum(totals.values()) else None
 
 
 def _one(codes: set[str]) -> str | None:
@@ -59,17 +74,27 @@ def wilayah_signal(derived: dict[str, pd.Series]) -> str | None:
             return found
     kec = derived.get("kecamatan:code")
     if kec is not None:
-        return _majority(kec.dropna().str[:4])
+        return _majority(kec, prefix=4)
     return None
 
 
-def nik_signal(clean: pd.DataFrame) -> str | None:
-    """Majority Kaltim region prefix of the clean NIKs (value_counts on 4-digit prefixes)."""
-    if "nik" not in clean.columns:
-        return None
-    prefix = clean["nik"].dropna().astype(str).str[:4]
-    prefix = prefix[prefix.isin(reference.KALTIM_KABKOTA)]
-    return _majority(prefix)
+NIK_SAMPLE = 200_000
+"""Without the NIK normaliser's ``nik:kabkota``, prefixes are counted on a fixed-seed random
+sample of at most this many rows, which decides a majority just as well."""
+
+
+def nik_signal(clean: pd.DataFrame, derived: dict[str, pd.Series] | None = None) -> str | None:
+    """Majority Kaltim kab/kota prefix of the NIKs (counted per unique prefix)."""
+    prefixes = (derived or {}).get("nik:kabkota")
+    if prefixes is None:
+        if "nik" not in clean.columns:
+            return None
+        nik = clean["nik"]
+        if len(nik) > NIK_SAMPLE:
+            nik = nik.sample(n=NIK_SAMPLE, random_state=0)
+        prefixes = nik.dropna().astype(str).str[:4]
+    prefixes = prefixes[prefixes.isin(reference.KALTIM_KABKOTA)]
+    return _majority(prefixes)
 
 
 def title_signal(lines: list[str]) -> str | None:
@@ -124,7 +149,7 @@ def infer_district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, p
         "wilayah": wilayah_signal(derived),
         "title": title_signal(list(table.title_lines)),
         "file_name": file_name_signal(table),
-        "nik": nik_signal(clean),
+        "nik": nik_signal(clean, derived),
     }
     signals.update({k: v for k, v in found.items() if v})
     if not signals:

@@ -35,7 +35,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from pmkscheck import reference
-from pmkscheck.normalise import NormContext, NormResult, register, text_clean
+from pmkscheck.normalise import NormContext, NormResult, register
 
 FIELD = "jenis_pmks"
 DERIVED_NO = "jenis_pmks:no"
@@ -342,47 +342,41 @@ def classify_ages(no: pd.Series, age: pd.Series, preset: str) -> pd.DataFrame:
 def normalise_jenis(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """Map every value to its official name; derived ``jenis_pmks:no`` (``Int64`` 1..26).
 
-    Findings: JENIS_VARIANT (info: the auto-fix), JENIS_UNKNOWN (error, with suggestions),
-    JENIS_AMBIGUOUS (Gepeng and other values naming two types), JENIS_IS_PSKS.
+    Classification runs once per unique value. Findings: JENIS_VARIANT (info: the auto-fix),
+    JENIS_UNKNOWN (error, with suggestions), JENIS_AMBIGUOUS (Gepeng and other values naming
+    two types), JENIS_IS_PSKS.
     """
-    text = text_clean(raw)
-    uniques = pd.unique(text.dropna())
-    clean_map: dict[str, str] = {}
-    no_map: dict[str, int] = {}
-    code_map: dict[str, str] = {}
-    official_map: dict[str, str] = {}
-    options_map: dict[str, str] = {}
-    for value in uniques:
-        m = classify_jenis(value)
-        clean_map[value] = m.official or value
-        if m.no is not None:
-            no_map[value] = m.no
-        if m.kind == "variant":
-            code_map[value] = "JENIS_VARIANT"
-            official_map[value] = m.official
-        elif m.kind == "unknown":
-            code_map[value] = "JENIS_UNKNOWN"
-            options_map[value] = "; ".join(m.options)
-        elif m.kind == "ambiguous":
-            code_map[value] = "JENIS_AMBIGUOUS"
-            options_map[value] = "; ".join(m.options)
-        elif m.kind == "psks":
-            code_map[value] = "JENIS_IS_PSKS"
-    clean = text.map(clean_map).astype(object).where(text.notna(), None)
-    no = text.map(no_map).astype("Int64")
-    codes = text.map(code_map)
-    hit = codes.notna()
+    from pmkscheck.domain.wilayah import factorize_text, spread
+
+    inverse, uniques = factorize_text(raw)
+    matches = [classify_jenis(u) for u in uniques]
+    clean = pd.Series(spread([m.official or u for m, u in zip(matches, uniques, strict=True)],
+                             inverse), index=raw.index, dtype=object)
+    no_u = np.array([m.no or 0 for m in matches] + [0], dtype=np.int64)[inverse]
+    no = pd.Series(pd.arrays.IntegerArray(no_u, no_u == 0), index=raw.index)
+    code_u = [_FINDINGS.get(m.kind) for m in matches]
+    hit_u = np.array([c is not None for c in code_u] + [False], dtype=bool)
+    rows = np.flatnonzero(hit_u[inverse])
     found = None
-    if hit.any():
-        sel = text[hit]
-        found = pd.DataFrame({"code": codes[hit], "field": ctx.field.name}, index=sel.index)
-        if official_map:
-            found["official"] = sel.map(official_map)
-        if options_map:
-            opts = sel.map(options_map)
-            found["suggestions"] = opts.where(found["code"] == "JENIS_UNKNOWN")
-            found["options"] = opts.where(found["code"] == "JENIS_AMBIGUOUS")
+    if len(rows):
+        sub = inverse[rows]
+        found = pd.DataFrame({"code": spread(code_u, sub), "field": ctx.field.name},
+                             index=raw.index[rows])
+        params = {
+            "official": [m.official if m.kind == "variant" else None for m in matches],
+            "suggestions": ["; ".join(m.options) if m.kind == "unknown" else None
+                            for m in matches],
+            "options": ["; ".join(m.options) if m.kind == "ambiguous" else None
+                        for m in matches],
+        }
+        for name, values in params.items():
+            if any(v is not None for v in values):
+                found[name] = spread(values, sub)
     return NormResult(values=clean, derived={DERIVED_NO: no}, findings=found)
+
+
+_FINDINGS = {"variant": "JENIS_VARIANT", "unknown": "JENIS_UNKNOWN",
+             "ambiguous": "JENIS_AMBIGUOUS", "psks": "JENIS_IS_PSKS"}
 
 
 __all__ = [

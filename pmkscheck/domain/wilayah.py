@@ -66,6 +66,9 @@ _PREFIX = {
     "kabupaten": ("kabupaten", "kab", "kota", "kab kota", "kabupaten kota", "pemkab", "pemkot"),
 }
 
+_PREFIX_WORDS = {level: sorted((p.split() for p in prefixes), key=lambda w: -len(w))
+                 for level, prefixes in _PREFIX.items()}
+
 # Names seen in older decrees, BPS lists and spreadsheets -> Kemendagri 2025 code.
 KECAMATAN_DRIFT: dict[str, str] = {
     "Pasir Belengkong": "640103",
@@ -128,8 +131,7 @@ def _tokens(text: str, level: str | None) -> list[str]:
     s = s.replace("'", "").replace("\u2019", "")
     tokens = [_TOKEN_MAP.get(t, t) for t in _NON_ALNUM.sub(" ", s).split()]
     if level:
-        for prefix in sorted(_PREFIX[level], key=lambda p: -len(p.split())):
-            words = prefix.split()
+        for words in _PREFIX_WORDS[level]:
             if len(tokens) > len(words) and tokens[: len(words)] == words:
                 tokens = tokens[len(words):]
                 break
@@ -388,8 +390,7 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
         # same name in several kecamatan: the name is fine, the code unknown
         official = next((ds.names[c] for c in near if ds.names[c] == text), ds.names[near[0]])
         return WilayahMatch("exact" if text == official else "variant", None, official)
-    kec_names = _kecamatan().names
-    label = {c: kec_names[k] for c, k in ds.kec_of.items()}
+    label = _desa_labels()
     if kecamatan_code and kecamatan_code in ds.by_kec_keys:
         keys_, codes_ = ds.by_kec_keys[kecamatan_code]
         return _fuzzy_or_unknown(keys[0], keys_, codes_, ds.names,
@@ -400,6 +401,13 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
                                  [ds.all_codes[i] for i in sel], ds.names,
                                  wider=(ds.all_keys, ds.all_codes), label=label)
     return _fuzzy_or_unknown(keys[0], ds.all_keys, ds.all_codes, ds.names, label=label)
+
+
+@cache
+def _desa_labels() -> dict[str, str]:
+    """Desa code -> its kecamatan name (to say where a suggested desa is)."""
+    kec_names = _kecamatan().names
+    return {c: kec_names[k] for c, k in _desa().kec_of.items()}
 
 
 def find_kabkota(text: str) -> set[str]:
@@ -448,61 +456,73 @@ _UNKNOWN = {"kecamatan": "WILAYAH_KECAMATAN_UNKNOWN", "desa": "WILAYAH_DESA_UNKN
             "kabupaten": "WILAYAH_KABUPATEN_UNKNOWN"}
 
 
-def _result(text: pd.Series, inverse: np.ndarray, uniques_text: np.ndarray,
+def factorize_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize a raw text column by its *cleaned* value, touching each row only once.
+
+    :func:`pmkscheck.normalise.text_clean` runs on the unique raw values, not on the rows.
+
+    Returns:
+        ``inverse`` (``int`` per row, ``-1`` for empty cells) and the unique cleaned texts.
+    """
+    codes, uniq_raw = pd.factorize(raw, use_na_sentinel=True)
+    cleaned = text_clean(pd.Series(np.asarray(uniq_raw, dtype=object), dtype=object))
+    clean_codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
+    remap = np.append(clean_codes, -1)  # index -1 (empty raw cell) -> -1
+    return remap[codes], np.asarray(uniques, dtype=object)
+
+
+def spread(per_unique: list | np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    """Per-unique values -> per-row object array (``None`` where ``inverse`` is -1)."""
+    arr = np.empty(len(per_unique) + 1, dtype=object)
+    arr[:-1] = per_unique
+    arr[-1] = None
+    return arr[inverse]
+
+
+_PARAMS = {  # finding code -> (param name, WilayahMatch attribute)
+    "WILAYAH_NAME_VARIANT": (("official", "official"),),
+    "WILAYAH_OLD_CODE": (("official", "official"), ("code_2025", "suggestion")),
+    "WILAYAH_FUZZY_MATCH": (("suggestion", "suggestion"),),
+    "WILAYAH_BPS_CODE": (("kemendagri", "suggestion"), ("name", "official")),
+    "WILAYAH_KECAMATAN_UNKNOWN": (("suggestion", "suggestion"),),
+    "WILAYAH_DESA_UNKNOWN": (("suggestion", "suggestion"),),
+    "WILAYAH_KABUPATEN_UNKNOWN": (("suggestion", "suggestion"),),
+}
+
+
+def _result(index: pd.Index, inverse: np.ndarray, uniques_text: np.ndarray,
             matches: list[WilayahMatch], level: str, field_name: str) -> NormResult:
     """Spread per-unique matches back to the rows: clean values, codes, findings."""
-    n = len(matches)
-    clean_u = np.empty(n, dtype=object)
-    code_u = np.empty(n, dtype=object)
-    finding_u = np.empty(n, dtype=object)
-    official_u = np.empty(n, dtype=object)
-    suggestion_u = np.empty(n, dtype=object)
-    for i, m in enumerate(matches):
-        raw_text = uniques_text[i]
-        clean_u[i] = m.official if m.kind in ("exact", "variant", "old") and m.official else raw_text
-        code_u[i] = m.code
-        finding_u[i] = _UNKNOWN[level] if m.kind == "unknown" else _FINDING.get(m.kind)
-        official_u[i] = m.official
-        suggestion_u[i] = m.suggestion
-    valid = inverse >= 0
-    idx = np.where(valid, inverse, 0)
-
-    def spread(arr: np.ndarray) -> np.ndarray:
-        out = arr[idx] if n else np.full(len(idx), None, dtype=object)
-        out = out.astype(object)
-        out[~valid] = None
-        return out
-
-    clean = pd.Series(spread(clean_u), index=text.index, dtype=object)
-    code = pd.Series(spread(code_u), index=text.index, dtype=object)
-    codes = spread(finding_u)
-    hit = pd.notna(codes)
+    clean_u, code_u, finding_u = [], [], []
+    params_u: dict[str, list] = {name: [] for spec in _PARAMS.values() for name, _ in spec}
+    for text, m in zip(uniques_text, matches, strict=True):
+        clean_u.append(m.official if m.kind in ("exact", "variant", "old") and m.official
+                       else text)
+        code_u.append(m.code)
+        finding = _UNKNOWN[level] if m.kind == "unknown" else _FINDING.get(m.kind)
+        finding_u.append(finding)
+        given = dict(_PARAMS.get(finding, ()))
+        for name, values in params_u.items():
+            values.append(getattr(m, given[name]) if name in given else None)
+    clean = pd.Series(spread(clean_u, inverse), index=index, dtype=object)
+    code = pd.Series(spread(code_u, inverse), index=index, dtype=object)
+    hit_u = np.array([f is not None for f in finding_u] + [False], dtype=bool)
+    rows = np.flatnonzero(hit_u[inverse])
     found = None
-    if hit.any():
-        rows = text.index[hit]
-        found = pd.DataFrame({"code": codes[hit], "field": field_name}, index=rows)
-        kinds = found["code"].to_numpy()
-        off = spread(official_u)[hit]
-        sug = spread(suggestion_u)[hit]
-        found["official"] = np.where(np.isin(kinds, ["WILAYAH_NAME_VARIANT", "WILAYAH_OLD_CODE"]),
-                                     off, None)
-        found["kemendagri"] = np.where(kinds == "WILAYAH_BPS_CODE", sug, None)
-        found["name"] = np.where(kinds == "WILAYAH_BPS_CODE", off, None)
-        found["code_2025"] = np.where(kinds == "WILAYAH_OLD_CODE", sug, None)
-        found["suggestion"] = np.where(
-            np.isin(kinds, ["WILAYAH_FUZZY_MATCH", *_UNKNOWN.values()]), sug, None)
+    if len(rows):
+        sub = inverse[rows]
+        found = pd.DataFrame({"code": spread(finding_u, sub), "field": field_name},
+                             index=index[rows])
+        for name, values in params_u.items():
+            if any(v is not None for v in values):
+                found[name] = spread(values, sub)
     return NormResult(values=clean, derived={f"{level}:code": code}, findings=found)
 
 
-def _factorize(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    text = text_clean(raw)
-    inverse, uniques = pd.factorize(text, use_na_sentinel=True)
-    return text, inverse, np.asarray(uniques, dtype=object)
-
-
 def _normalise_simple(raw: pd.Series, level: str, field_name: str, matcher) -> NormResult:
-    text, inverse, uniques = _factorize(raw)
-    return _result(text, inverse, uniques, [matcher(u) for u in uniques], level, field_name)
+    inverse, uniques = factorize_text(raw)
+    return _result(raw.index, inverse, uniques, [matcher(u) for u in uniques], level,
+                   field_name)
 
 
 @register("kecamatan")
@@ -519,37 +539,45 @@ def normalise_kabupaten(raw: pd.Series, kinds: pd.Series | None, ctx: NormContex
 
 def kecamatan_codes(raw: pd.Series) -> pd.Series:
     """Kemendagri kecamatan code per row of a raw kecamatan column (``None`` when unmatched)."""
-    text, inverse, uniques = _factorize(raw)
-    codes = np.array([match_kecamatan(u).code for u in uniques] + [None], dtype=object)
-    return pd.Series(codes[inverse], index=raw.index, dtype=object)
+    inverse, uniques = factorize_text(raw)
+    codes = [match_kecamatan(u).code for u in uniques]
+    return pd.Series(spread(codes, inverse), index=raw.index, dtype=object)
 
 
 @register("desa")
 def normalise_desa(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Desa names/codes -> official names, scoped by the row's kecamatan; derived ``desa:code``."""
-    text, inverse, uniques = _factorize(raw)
+    """Desa names/codes -> official names, scoped by the row's kecamatan; derived ``desa:code``.
+
+    Matching runs once per unique (desa text, kecamatan code) pair.
+    """
+    inverse, uniques = factorize_text(raw)
     data = ctx.table.data
     if "kecamatan" in data.columns:
-        kec = kecamatan_codes(data["kecamatan"]).reindex(text.index)
+        k_inv, k_uniq = factorize_text(data["kecamatan"].reindex(raw.index))
+        k_code = [match_kecamatan(u).code for u in k_uniq]
+        kec_codes = [None, *dict.fromkeys(c for c in k_code if c)]
+        pos = {c: i for i, c in enumerate(kec_codes)}
+        kec_inv = np.array([pos[c] if c else 0 for c in k_code] + [0], dtype=np.int64)[k_inv]
     else:
-        kec = pd.Series(None, index=text.index, dtype=object)
-    kec_inv, kec_uniques = pd.factorize(kec, use_na_sentinel=True)
-    width = len(kec_uniques) + 1
-    pair = np.where(inverse >= 0, inverse.astype(np.int64) * width + (kec_inv + 1), -1)
-    pairs, pair_inv = np.unique(pair, return_inverse=True)
-    pair_inv = pair_inv.reshape(-1)
-    if len(pairs) and pairs[0] == -1:  # empty cells
-        pair_inv = pair_inv - 1
-        pairs = pairs[1:]
-    kec_list = [None, *kec_uniques]
+        kec_codes = [None]
+        kec_inv = np.zeros(len(raw), dtype=np.int64)
+    width = len(kec_codes)
+    pair = np.where(inverse >= 0, inverse.astype(np.int64) * width + kec_inv, -1)
+    pair_inv, pairs = pd.factorize(pair, use_na_sentinel=False)
+    empty = np.flatnonzero(pairs == -1)
+    if len(empty):  # keep -1 for empty cells, shift the others
+        e = int(empty[0])
+        pairs = np.delete(pairs, e)
+        pair_inv = np.where(pair_inv == e, -1, pair_inv - (pair_inv > e))
     district = ctx.district_hint
-    matches = [match_desa(uniques[p // width], kec_list[p % width], district) for p in pairs]
+    matches = [match_desa(uniques[p // width], kec_codes[p % width], district) for p in pairs]
     pair_text = np.array([uniques[p // width] for p in pairs], dtype=object)
-    return _result(text, pair_inv, pair_text, matches, "desa", ctx.field.name)
+    return _result(raw.index, pair_inv, pair_text, matches, "desa", ctx.field.name)
 
 
 __all__ = [
     "FUZZY_THRESHOLD", "KABKOTA_ALIASES", "KECAMATAN_DRIFT", "WilayahMatch", "desa_names",
     "find_kabkota", "fold", "kecamatan_codes", "kecamatan_names", "match_desa", "match_kabupaten",
     "match_kecamatan", "normalise_desa", "normalise_kabupaten", "normalise_kecamatan",
+    "factorize_text", "spread",
 ]
