@@ -75,7 +75,7 @@ PROVINCES = frozenset(
 
 # Separators and invisible characters people type or paste inside identifiers.
 _REMOVE = str.maketrans({c: "" for c in " .-'\u2019\u2018`\u00a0\u2007\u202f\u200b\u200c"
-                         "\u200d\u2060\ufeff\t\r\n_/"})
+                         "\u200d\u2060\ufeff\t\r\n"})
 # Letters that look like digits; replaced only when that yields exactly the wanted digit count.
 _LOOKALIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 # Excel scientific notation, as shown in English (6.40817E+15) or Indonesian (6,40817E+15) locale.
