@@ -137,6 +137,7 @@ def write_annotated(f: FileReport, report: Report, settings: Settings, target: P
         settings: language and masking.
         target: the ``.xlsx`` file to write.
     """
+    refuse_input(Path(target), Path(f.path))
     plan = plan_annotations(f, settings)
     with atomic_path(Path(target), protect=(f.path,)) as tmp:
         fmt = (f.format or "").lower()
@@ -154,6 +155,16 @@ def write_annotated(f: FileReport, report: Report, settings: Settings, target: P
                 patch_workbook(base, sheet, tmp, plan, f, settings)
             finally:
                 base.unlink(missing_ok=True)
+
+
+def refuse_input(target: Path, source: Path) -> None:
+    """Raise ``PermissionError`` if ``target`` is the input file itself (never overwrite it)."""
+    try:
+        same = target.resolve() == source.resolve()
+    except OSError:
+        same = False
+    if same:
+        raise PermissionError(f"refusing to overwrite the input file {target.name}")
 
 
 # --------------------------------------------------------------------------------------------

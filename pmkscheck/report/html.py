@@ -131,6 +131,9 @@ def render_html(report: Report | FileReport, settings: Settings) -> str:
 
 def write_html(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
     """Write the HTML report of one table (atomically; never over the input)."""
+    from pmkscheck.report.excel import refuse_input
+
+    refuse_input(Path(target), Path(f.path))
     text = render_html(f, settings)
     with atomic_open(Path(target), "w", protect=(f.path,), encoding="utf-8") as fh:
         fh.write(text)

@@ -1,10 +1,17 @@
-"""``--format text``: the rich terminal view (summary panel, findings grouped by code).
+"""Stage ④ report: ``--format text``, the rich terminal view.
 
-Readable at 80 columns; colour only when the terminal supports it (rich honours ``NO_COLOR``).
+Per table: a summary panel (file, sheet, schema, district, rows, counts), then the findings
+grouped by code (worst first) with their count, the rule's title and the first cells (CSV: rows).
+Readable at 80 columns. Colour only on a terminal that supports it: none when the output is not a
+tty, none when ``NO_COLOR`` is set (rich honours it too). ``progress_printer`` gives the CLI a
+progress indicator on stderr for long runs.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from collections import defaultdict
 from typing import TYPE_CHECKING, TextIO
 
@@ -13,13 +20,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from pmkscheck.issues import Severity
+from pmkscheck.issues import Issue, Severity
+from pmkscheck.mask import scrub
 from pmkscheck.rules import format_text, rule
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport, Report
     from pmkscheck.settings import Settings
 
+FIRST = 6  # locations listed per code
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 LABEL = {
     "id": {Severity.ERROR: "galat", Severity.WARNING: "peringatan", Severity.INFO: "info"},
@@ -27,71 +36,256 @@ LABEL = {
 }
 T = {
     "id": {"rows": "baris data", "district": "kab/kota", "unknown": "tidak diketahui",
-           "header": "baris judul", "skipped": "baris dilewati", "code": "kode", "n": "jml",
-           "where": "lokasi (pertama)", "ok": "Tidak ada masalah.", "outputs": "berkas keluaran",
+           "header": "baris judul", "skipped": "baris dilewati", "schema": "skema",
+           "ok": "Tidak ada masalah.", "outputs": "Berkas keluaran",
            "unreadable": "TIDAK TERBACA", "errors": "galat", "warnings": "peringatan",
-           "infos": "info", "rows_err": "baris bergalat", "sheet": "lembar"},
+           "infos": "info", "rows_err": "baris bergalat", "sheet": "lembar", "row": "baris",
+           "col": "kolom", "file": "berkas", "from": "dari", "more": "+{n} lagi",
+           "total": "Total {files} berkas: {errors} galat, {warnings} peringatan, {infos} info.",
+           "fail": "Status keluar {code}: ada temuan setingkat --fail-on {level} atau lebih.",
+           "unread_total": "{n} berkas tidak terbaca.",
+           "details": "Rincian tiap temuan: berkas .catatan.xlsx / .laporan.html, atau "
+                      "--format json; penjelasan kode: pmkscheck rules KODE"},
     "en": {"rows": "data rows", "district": "district", "unknown": "unknown",
-           "header": "header row", "skipped": "skipped rows", "code": "code", "n": "n",
-           "where": "where (first)", "ok": "No problems found.", "outputs": "outputs",
+           "header": "header row", "skipped": "rows skipped", "schema": "schema",
+           "ok": "No problems found.", "outputs": "Output files",
            "unreadable": "UNREADABLE", "errors": "errors", "warnings": "warnings",
-           "infos": "infos", "rows_err": "rows with errors", "sheet": "sheet"},
+           "infos": "infos", "rows_err": "rows with errors", "sheet": "sheet", "row": "row",
+           "col": "column", "file": "file", "from": "from", "more": "+{n} more",
+           "total": "Total {files} files: {errors} errors, {warnings} warnings, {infos} infos.",
+           "fail": "Exit status {code}: findings at --fail-on {level} or above.",
+           "unread_total": "{n} files could not be read.",
+           "details": "Every finding: the .catatan.xlsx / .laporan.html files, or --format "
+                      "json; what a code means: pmkscheck rules CODE"},
 }
 
 
-def render(report: Report, settings: Settings, out: TextIO, width: int | None = None) -> None:
-    """Print every file's summary and findings grouped by code."""
-    console = Console(file=out, width=width, highlight=False, soft_wrap=False)
-    for f in report.files:
-        _file(console, f, settings)
+def make_console(out: TextIO, width: int | None = None, color: bool | None = None) -> Console:
+    """A rich console for ``out``: colour only on a tty without ``NO_COLOR`` (or as forced)."""
+    if color is None:
+        is_tty = bool(getattr(out, "isatty", lambda: False)())
+        color = is_tty and not os.environ.get("NO_COLOR")
+    return Console(file=out, width=width, highlight=False, soft_wrap=False, emoji=False,
+                   color_system="auto" if color else None, force_terminal=bool(color) or None,
+                   no_color=not color)
 
 
-def _file(console: Console, f: FileReport, settings: Settings) -> None:
-    t = T[settings.lang]
-    title = str(f.path) + (f" [{t['sheet']}: {f.sheet}]" if f.sheet else "")
+def render(report: Report, settings: Settings, out: TextIO, width: int | None = None,
+           color: bool | None = None) -> None:
+    """Print every file's summary panel and its findings grouped by code."""
+    console = make_console(out, width, color)
+    lang = settings.lang if settings.lang in T else "id"
+    for n, f in enumerate(report.files):
+        if n:
+            console.print()
+        render_file(console, f, settings, lang)
+    _totals(console, report, settings, lang)
+
+
+def _num(n: int, lang: str) -> str:
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
+def _pct(share: float, lang: str) -> str:
+    text = f"{share * 100:.1f}%"
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def render_file(console: Console, f: FileReport, settings: Settings, lang: str) -> None:
+    """One table: panel, grouped findings, output files."""
+    t = T[lang]
+    title = Text(str(f.path), style="bold")
+    if f.sheet:
+        title.append(f"  {t['sheet']}: {f.sheet}", style="")
     if f.error:
-        r = rule(f.error)
-        params = {k: str(v) for k, v in f.error_params.items()}
-        body = Text(format_text(r.t("message", settings.lang), params), style="bold red")
-        body.append("\n" + format_text(r.t("fix", settings.lang), params), style="")
-        console.print(Panel(body, title=f"{title} - {t['unreadable']}", title_align="left"))
+        try:
+            r = rule(f.error)
+            params = {k: scrub(str(v), settings.mask) for k, v in f.error_params.items()}
+            msg = format_text(r.t("message", lang), params)
+            fix = format_text(r.t("fix", lang), params)
+        except KeyError:
+            msg, fix = f.error, ""
+        body = Text(f"{t['unreadable']} ({f.error})\n", style="bold red")
+        body.append(msg)
+        if fix:
+            body.append("\n" + fix, style="dim")
+        console.print(Panel(body, title=title, title_align="left", border_style="red"))
         return
-    d = f.district
-    lines = Text()
-    lines.append(f"{t['rows']}: {f.data_rows:,}   {t['header']}: {f.header_row}   ")
-    lines.append(f"{t['district']}: " + (f"{d.code} {d.name} ({d.source})" if d else t["unknown"]))
-    lines.append("\n")
-    lines.append(f"{f.count(Severity.ERROR):,} {t['errors']}", style=STYLE[Severity.ERROR])
-    lines.append(f"  {f.count(Severity.WARNING):,} {t['warnings']}",
-                 style=STYLE[Severity.WARNING])
-    lines.append(f"  {f.count(Severity.INFO):,} {t['infos']}", style=STYLE[Severity.INFO])
-    lines.append(f"  {f.rows_with_errors:,} {t['rows_err']}")
-    if f.skipped_rows:
-        lines.append(f"  {len(f.skipped_rows)} {t['skipped']}")
-    console.print(Panel(lines, title=title, title_align="left"))
+    console.print(Panel(_summary(f, lang), title=title, title_align="left",
+                        border_style=_border(f)))
     if not f.issues:
-        console.print(t["ok"], style="green")
+        console.print(Text(t["ok"], style="green"))
     else:
-        table = Table(show_edge=False, pad_edge=False, expand=False)
-        table.add_column(t["code"], no_wrap=True, overflow="fold")
-        table.add_column(t["n"], justify="right")
-        table.add_column(t["where"], overflow="fold")
-        groups: dict[str, list] = defaultdict(list)
-        for i in f.issues:
-            groups[i.code].append(i)
-        order = sorted(groups, key=lambda c: (-int(groups[c][0].severity), c))
-        for code in order:
-            items = groups[code]
-            sev = items[0].severity
-            where = ", ".join(
-                (i.cell or (f"{t['rows'].split()[0]} {i.row}" if i.row else "-"))
-                for i in items[:5]
-            )
-            if len(items) > 5:
-                where += ", …"
-            table.add_row(Text(code, style=STYLE[sev]), f"{len(items):,}", where)
-        console.print(table)
+        console.print(_findings_table(f, lang))
     if f.outputs:
-        console.print(f"{t['outputs']}:", style="dim")
+        console.print(Text(f"{t['outputs']}:", style="dim"))
         for path in f.outputs.values():
-            console.print(f"  {path}", style="dim", overflow="fold")
+            console.print(Text(f"  {path}", style="dim"), overflow="fold")
+
+
+def _border(f: FileReport) -> str:
+    worst = f.worst
+    if worst is Severity.ERROR:
+        return "red"
+    if worst is Severity.WARNING:
+        return "yellow"
+    return "green"
+
+
+def _summary(f: FileReport, lang: str) -> Text:
+    t = T[lang]
+    d = f.district
+    text = Text()
+    text.append(f"{t['schema']} {f.schema or '-'}")
+    if f.header_row is not None:
+        text.append(f" · {t['header']} {f.header_row}")
+    text.append(f" · {_num(f.data_rows, lang)} {t['rows']}")
+    if f.skipped_rows:
+        text.append(f" · {_num(len(f.skipped_rows), lang)} {t['skipped']}")
+    text.append(f"\n{t['district']}: ")
+    if d:
+        text.append(f"{d.code} {d.name}", style="bold")
+        text.append(f" ({t['from']} {d.source})")
+    else:
+        text.append(t["unknown"], style="yellow")
+    text.append("\n")
+    counts = [(Severity.ERROR, t["errors"]), (Severity.WARNING, t["warnings"]),
+              (Severity.INFO, t["infos"])]
+    for n, (sev, label) in enumerate(counts):
+        if n:
+            text.append(" · ")
+        c = f.count(sev)
+        text.append(f"{_num(c, lang)} {label}", style=STYLE[sev] if c else "dim")
+    share = f.rows_with_errors / f.data_rows if f.data_rows else 0.0
+    text.append(f" · {_num(f.rows_with_errors, lang)} {t['rows_err']} ({_pct(share, lang)})")
+    return text
+
+
+def _where(items: list[Issue], is_csv: bool, lang: str) -> str:
+    t = T[lang]
+    places = []
+    for i in items[:FIRST]:
+        if i.row and i.letter and not is_csv:
+            places.append(f"{i.letter}{i.row}")
+        elif i.row:
+            places.append(f"{t['row']} {i.row}")
+        elif i.column:
+            places.append(f"{t['col']} {i.column}")
+        else:
+            places.append(t["file"])
+    text = ", ".join(dict.fromkeys(places))
+    if len(items) > FIRST:
+        text += ", " + t["more"].format(n=_num(len(items) - FIRST, lang))
+    return text
+
+
+def _findings_table(f: FileReport, lang: str) -> Table:
+    is_csv = f.format in ("csv", "tsv")
+    groups: dict[str, list[Issue]] = defaultdict(list)
+    for i in f.issues:
+        groups[i.code].append(i)
+    order = sorted(groups, key=lambda c: (-int(groups[c][0].severity), -len(groups[c]), c))
+    table = Table.grid(padding=(0, 1), pad_edge=False)
+    table.add_column(no_wrap=True)  # severity
+    table.add_column(justify="right", no_wrap=True)  # count
+    table.add_column(ratio=1, overflow="fold")  # code, title, where
+    for code in order:
+        items = groups[code]
+        sev = items[0].severity
+        try:
+            title = rule(code).t("title", lang)
+        except KeyError:
+            title = ""
+        desc = Text()
+        desc.append(code, style=STYLE[sev])
+        if title:
+            desc.append(f"  {title}")
+        desc.append("\n")
+        desc.append(_where(items, is_csv, lang), style="dim")
+        table.add_row(Text(LABEL[lang][sev], style=STYLE[sev]),
+                      Text(f"{_num(len(items), lang)}×"), desc)
+    return table
+
+
+def _totals(console: Console, report: Report, settings: Settings, lang: str) -> None:
+    t = T[lang]
+    readable = [f for f in report.files if not f.error]
+    unreadable = len(report.files) - len(readable)
+    if len(report.files) > 1:
+        console.print()
+        console.print(Text(t["total"].format(
+            files=_num(len(report.files), lang),
+            errors=_num(sum(f.count(Severity.ERROR) for f in readable), lang),
+            warnings=_num(sum(f.count(Severity.WARNING) for f in readable), lang),
+            infos=_num(sum(f.count(Severity.INFO) for f in readable), lang)), style="bold"))
+        if unreadable:
+            console.print(Text(t["unread_total"].format(n=unreadable), style="red"))
+    if any(f.issues for f in readable):
+        console.print(Text(t["details"], style="dim"))
+    code = int(report.exit_code)
+    if code == 1:
+        console.print(Text(t["fail"].format(code=code, level=settings.fail_on), style="dim"))
+
+
+# --------------------------------------------------------------------------------------------
+# progress on stderr (wired in by the CLI)
+
+
+class ProgressPrinter:
+    """``progress("read kutim.xlsx")`` -> a one-line status on stderr.
+
+    On a terminal the line is rewritten in place (with the elapsed time) and cleared by
+    :meth:`close`; elsewhere (CI logs) each step is printed on its own line only when
+    ``verbose`` is set, so logs stay short. Never writes to stdout.
+    """
+
+    def __init__(self, stream: TextIO | None = None, enabled: bool = True,
+                 verbose: int = 0) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.enabled = enabled and (self.tty or verbose > 0)
+        self.start = time.monotonic()
+        self._width = 0
+
+    def __call__(self, message: str) -> None:
+        """Show one step."""
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.start
+        line = f"pmkscheck [{elapsed:5.1f}s] {message}"
+        if self.tty:
+            cols = _columns()
+            line = line[: cols - 1]
+            pad = max(self._width - len(line), 0)
+            self.stream.write("\r" + line + " " * pad)
+            self._width = len(line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Clear the status line (terminal only)."""
+        if self.enabled and self.tty and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
+
+    def __enter__(self) -> ProgressPrinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _columns() -> int:
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        return 80
+
+
+def progress_printer(settings: Settings, stream: TextIO | None = None) -> ProgressPrinter:
+    """The progress indicator for a run (off with ``settings.progress = False``)."""
+    return ProgressPrinter(stream, enabled=settings.progress, verbose=settings.verbose)
+

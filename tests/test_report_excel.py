@@ -1,0 +1,325 @@
+"""The annotated workbook (pmkscheck.report.excel): fills, comments, links, kept formatting.
+
+The sample (tests/test_report_sample.py) is a formatted xlsx with title rows, a styled header,
+a date column, a user's own comment and a formula-looking text; its FileReport is built by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from test_report_sample import (
+    HEADER_ROW,
+    NIK,
+    RECORDS,
+    SHEET,
+    issue,
+    sample_report,
+    sample_workbook,
+)
+
+from pmkscheck.issues import Issue, Severity
+from pmkscheck.report.excel import FILL, col_index, sheet_ref, write_annotated
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _placed(i: Issue) -> str | None:
+    """Where the workbook shows a finding (header cell for column findings)."""
+    if i.row and i.letter:
+        return f"{i.letter}{i.row}"
+    if i.letter:
+        return f"{i.letter}{HEADER_ROW}"
+    return None
+
+
+def _expected_cells(issues: list[Issue]) -> dict[str, tuple[Severity, set[str]]]:
+    cells: dict[str, tuple[Severity, set[str]]] = {}
+    for i in issues:
+        ref = _placed(i)
+        if ref is None:
+            continue
+        sev, codes = cells.get(ref, (i.severity, set()))
+        cells[ref] = (max(sev, i.severity), codes | {i.code})
+    return cells
+
+
+@pytest.fixture
+def annotated(tmp_path: Path):
+    src = sample_workbook(tmp_path / "kutim.xlsx")
+    before = _sha(src)
+    report, f = sample_report(src)
+    out = tmp_path / "kutim.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    assert _sha(src) == before, "the input file must never change"
+    return src, out, f
+
+
+def test_sheets_order_and_data_kept(annotated) -> None:
+    src, out, _ = annotated
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Ringkasan", "Daftar Masalah", SHEET, "Lain"]
+    assert wb.active.title == "Ringkasan"
+    orig = load_workbook(src)[SHEET]
+    ws = wb[SHEET]
+    for row in orig.iter_rows():
+        for cell in row:
+            assert ws[cell.coordinate].value == cell.value, cell.coordinate
+    assert wb["Lain"]["A1"].value == "sheet lain"
+
+
+def test_every_flagged_cell_has_fill_and_comment(annotated) -> None:
+    _, out, f = annotated
+    ws = load_workbook(out)[SHEET]
+    expected = _expected_cells(f.issues)
+    assert {"B5", "B6", "B8", "D7", "F7", "E8", "B10", "E14", "C14", "G14", "H4"} <= set(expected)
+    for ref, (sev, codes) in expected.items():
+        cell = ws[ref]
+        assert cell.fill.fill_type == "solid", ref
+        assert cell.fill.fgColor.rgb == FILL[sev], ref
+        assert cell.comment is not None, ref
+        for code in codes:
+            assert code in cell.comment.text, (ref, code)
+    # B8 carries two findings in one comment, the worse one decides the colour
+    assert {"NIK_DUPLICATE", "NIK_BIRTHDATE_MISMATCH"} <= expected["B8"][1]
+    assert ws["B8"].fill.fgColor.rgb == FILL[Severity.ERROR]
+    flagged = set(expected)
+    for row in ws.iter_rows(min_row=1, max_row=15, max_col=8):
+        for cell in row:
+            if cell.coordinate not in flagged and cell.coordinate != "G6":
+                assert cell.comment is None, cell.coordinate
+                assert cell.fill.fgColor.rgb not in FILL.values(), cell.coordinate
+
+
+def test_formatting_of_cells_kept(annotated) -> None:
+    _, out, _ = annotated
+    ws = load_workbook(out)[SHEET]
+    assert ws["A1"].font.b and ws["A1"].font.sz == 14
+    assert ws["B4"].font.b and ws["B4"].fill.fgColor.rgb == "FF305496"  # header untouched
+    assert ws["H4"].font.b and ws["H4"].font.color.rgb == "FFFFFFFF"  # flagged header keeps font
+    assert ws["C5"].font.i and ws["C5"].font.color.rgb == "FF00B050"
+    assert ws["E9"].number_format == "DD/MM/YYYY"
+    assert ws["E8"].number_format == "DD/MM/YYYY"  # flagged: fill added, format kept
+    assert ws["B6"].border.top.style == "thin"  # flagged: border kept
+    assert ws.column_dimensions["B"].width == 22
+    assert ws["G6"].comment.text == "catatan petugas"  # the user's own comment stays
+    assert ws["E14"].value is None  # an empty flagged cell stays empty
+
+
+def test_problem_list_links_every_finding(annotated) -> None:
+    _, out, f = annotated
+    ws = load_workbook(out)["Daftar Masalah"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(f.issues)
+    got = [(r[0], r[1], r[4]) for r in rows]
+    assert got == [(i.row, i.letter, i.code) for i in f.issues]
+    for n, i in enumerate(f.issues, start=2):
+        cell = ws[f"D{n}"]
+        ref = _placed(i)
+        if ref is None:
+            assert cell.hyperlink is None
+        else:
+            assert cell.value == ref
+            assert cell.hyperlink.location == sheet_ref(SHEET, ref)
+    assert sheet_ref(SHEET, "B6") == "'Data PMKS ''Kutim'' 2024'!B6"
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:I{len(f.issues) + 1}"
+
+
+def test_summary_sheet_counts(annotated) -> None:
+    _, out, f = annotated
+    ws = load_workbook(out)["Ringkasan"]
+    values = [r for r in ws.iter_rows(values_only=True)]
+    labels = {r[0]: r[1] for r in values if r[0]}
+    assert labels["Baris data"] == 10
+    assert labels["Galat"] == 7 and labels["Peringatan"] == 4 and labels["Info"] == 2
+    assert labels["Skema"] == "pmks-individu"
+    assert labels["Kabupaten/kota"].startswith("6408 ")
+    counts: dict[str, int] = {}
+    for r in values:  # the per-code table comes first; file-level findings are listed after it
+        if r[0] in f.code_counts():
+            counts.setdefault(r[0], r[3])
+    assert counts == dict(f.code_counts())
+    assert {r[0]: r[3] for r in values if r[0] == "nik"} == {"nik": 0.9}
+
+
+def test_no_formulas_and_formula_text_neutralised(annotated) -> None:
+    _, out, _ = annotated
+    wb = load_workbook(out)
+    for name in ("Ringkasan", "Daftar Masalah"):
+        for row in wb[name].iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (name, cell.coordinate)
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    assert cell.quotePrefix, (name, cell.coordinate)
+    assert wb[SHEET]["C7"].data_type == "s"
+
+
+def test_identifiers_masked_everywhere(annotated) -> None:
+    _, out, _ = annotated
+    wb = load_workbook(out)
+    for name in ("Ringkasan", "Daftar Masalah"):
+        for row in wb[name].iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and NIK in v for v in row)
+    for row in wb[SHEET].iter_rows():
+        for cell in row:
+            if cell.comment is not None:
+                assert NIK not in cell.comment.text
+    assert wb[SHEET]["B5"].value == NIK  # the data itself is the user's, unchanged
+
+
+def test_english_comments(tmp_path: Path) -> None:
+    src = sample_workbook(tmp_path / "k.xlsx")
+    report, f = sample_report(src, lang="en")
+    out = tmp_path / "k.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    wb = load_workbook(out)
+    assert wb.sheetnames[:2] == ["Summary", "Problems"]
+    assert "Fix:" in wb[SHEET]["B6"].comment.text
+
+
+def test_workbook_without_comments(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    src = tmp_path / "plain.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    for c, h in enumerate(["No", "N I K"], start=1):
+        ws.cell(HEADER_ROW, c, h)
+    ws.cell(5, 2, "123")
+    wb.save(src)
+    report, f = sample_report(src)
+    f.issues = [issue("NIK_LENGTH", 5, "nik", "123", length=3),
+                issue("NIK_MISSING", 9, "nik")]  # row 9 does not exist in the sheet
+    out = tmp_path / "plain.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    ws = load_workbook(out)[SHEET]
+    assert ws["B5"].value == "123" and "NIK_LENGTH" in ws["B5"].comment.text
+    assert ws["B9"].value is None and "NIK_MISSING" in ws["B9"].comment.text
+    assert ws["B9"].fill.fgColor.rgb == FILL[Severity.ERROR]
+
+
+def test_no_findings(tmp_path: Path) -> None:
+    src = sample_workbook(tmp_path / "ok.xlsx")
+    report, f = sample_report(src)
+    f.issues = []
+    out = tmp_path / "ok.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    wb = load_workbook(out)
+    assert wb["Daftar Masalah"].max_row == 1
+    assert wb[SHEET]["B6"].comment is None
+
+
+def _write_csv(path: Path) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["DATA PMKS KABUPATEN KUTAI TIMUR"])
+        w.writerow(["Dinas Sosial"])
+        w.writerow([])
+        w.writerow(["No", "N I K", "Nama", "L/P", "Tgl. Lahir", "Kecamatan", "Jenis PMKS",
+                    "Hobi"])
+        for rec in RECORDS:
+            w.writerow(rec)
+
+
+def test_csv_input_rebuilt_at_original_rows(tmp_path: Path) -> None:
+    src = tmp_path / "kutim.csv"
+    _write_csv(src)
+    before = _sha(src)
+    report, f = sample_report(src, fmt="csv", sheet=None)
+    out = tmp_path / "kutim.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    assert _sha(src) == before
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Ringkasan", "Daftar Masalah", "kutim"]
+    ws = wb["kutim"]
+    assert ws["B4"].value == "N I K" and ws["A1"].value == "DATA PMKS KABUPATEN KUTAI TIMUR"
+    assert ws["B5"].value == NIK and ws["B5"].data_type == "s"  # ID stays text
+    assert ws["C7"].value == '=HYPERLINK("x")' and ws["C7"].data_type == "s"
+    assert ws["C7"].quotePrefix and ws["C14"].quotePrefix  # "=..." and "+628123"
+    for ref, (sev, codes) in _expected_cells(f.issues).items():
+        assert ws[ref].fill.fgColor.rgb == FILL[sev], ref
+        assert all(code in ws[ref].comment.text for code in codes), ref
+    links = wb["Daftar Masalah"]
+    assert links["D4"].hyperlink.location == "'kutim'!" + links["D4"].value
+
+
+def test_ods_input_rebuilt(tmp_path: Path) -> None:
+    pytest.importorskip("odf")
+    import pandas as pd
+
+    src = tmp_path / "kutim.ods"
+    rows = [["DATA PMKS"], [], [], ["No", "N I K", "Nama"]] + [r[:3] for r in RECORDS]
+    pd.DataFrame(rows).to_excel(src, engine="odf", sheet_name="PMKS", header=False, index=False)
+    report, f = sample_report(src, fmt="ods", sheet="PMKS")
+    f.issues = [issue("NIK_LENGTH", 6, "nik", "640801570875", length=12)]
+    out = tmp_path / "kutim.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    ws = load_workbook(out)["PMKS"]
+    assert ws["B4"].value == "N I K" and ws["C5"].value == "Siti Aminah"
+    assert "NIK_LENGTH" in ws["B6"].comment.text
+
+
+def test_refuses_to_overwrite_input(tmp_path: Path) -> None:
+    src = sample_workbook(tmp_path / "kutim.xlsx")
+    report, f = sample_report(src)
+    with pytest.raises(PermissionError):
+        write_annotated(f, report, report.settings, src)
+
+
+def test_col_index() -> None:
+    assert [col_index(c) for c in ("A", "Z", "AA", "AB", "XFD")] == [0, 25, 26, 27, 16383]
+
+
+def test_fast_enough_for_big_files(tmp_path: Path) -> None:
+    """20 000 rows with 5 % flagged cells: well under the time of one openpyxl load."""
+    import xlsxwriter
+
+    n = 20_000
+    src = tmp_path / "big.xlsx"
+    wb = xlsxwriter.Workbook(str(src), {"constant_memory": True})
+    ws = wb.add_worksheet(SHEET)
+    ws.write_row(HEADER_ROW - 1, 0, ["No", "N I K", "Nama"])
+    for r in range(n):
+        ws.write_row(HEADER_ROW + r, 0, RECORDS[r % 10][:3])
+    wb.close()
+    report, f = sample_report(src)
+    f.data_rows = n
+    f.issues = [issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1)
+                for r in range(0, n, 20)]
+    out = tmp_path / "big.catatan.xlsx"
+    t0 = time.perf_counter()
+    write_annotated(f, report, report.settings, out)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 10, elapsed
+    from openpyxl import load_workbook as load
+
+    ws = load(out, read_only=False)[SHEET]
+    assert ws["B5"].comment is not None and ws["B6"].comment is None
+    assert ws[f"B{HEADER_ROW + 1 + n - 20}"].fill.fgColor.rgb == FILL[Severity.ERROR]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_opens_it(annotated, tmp_path: Path) -> None:
+    """A second consumer: LibreOffice converts every sheet (the data sheet included)."""
+    _, out, _ = annotated
+    outdir = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-user",
+                    "--convert-to", "ods", "--outdir", str(outdir), str(out)],
+                   check=True, capture_output=True, timeout=120)
+    import python_calamine as pc
+
+    wb = pc.CalamineWorkbook.from_path(str(outdir / (out.stem + ".ods")))
+    assert wb.sheet_names == ["Ringkasan", "Daftar Masalah", SHEET, "Lain"]
+    grid = wb.get_sheet_by_name(SHEET).to_python()
+    assert any(NIK in map(str, row) for row in grid)
