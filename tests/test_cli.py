@@ -1,0 +1,101 @@
+"""The CLI as a user meets it: usage errors are one sentence and exit 2, never a traceback;
+``rules`` and ``schemas`` explain themselves; a broken schema file names its line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pmkscheck", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def one_sentence(stderr: str) -> None:
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert 1 <= len(lines) <= 6, stderr
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["validate", "nothere.xlsx"], "nothere.xlsx"),
+    (["validate", "sample_data/kutim_pmks_2025.xlsx", "--format", "xml"], "--format"),
+    (["validate", "sample_data/kutim_pmks_2025.xlsx", "--fail-on", "errors"], "--fail-on"),
+    (["validate", "sample_data/kutim_pmks_2025.xlsx", "--mask", "half"], "--mask"),
+    (["validate", "sample_data/kutim_pmks_2025.xlsx", "--district", "64.08"], "64.08"),
+    (["validate", "sample_data/kutim_pmks_2025.xlsx", "--schema", "nope"], "nope"),
+    (["validate", "sample_data/kutim_pmks_2025.xlsx", "--select", "NIK_LENGHT"], "NIK_LENGHT"),
+    (["validate", "sample_data/kutim_pmks_2025.xlsx", "--sheet", "Tidak Ada"], "Tidak Ada"),
+    (["validate", "sample_data/kutim_pmks_2025.xlsx", "--no-such-option"], "no-such-option"),
+    (["rules", "NOT_A_CODE"], "NOT_A_CODE"),
+])
+def test_usage_errors_exit_2_with_one_sentence(args, needle):
+    r = run(*args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    one_sentence(r.stderr)
+    assert needle in r.stderr
+
+
+def test_english_messages():
+    r = run("validate", "nothere.xlsx", "--lang", "en")
+    assert r.returncode == 2 and "not found" in r.stderr
+
+
+def test_rules_lists_every_code_and_explains_one():
+    from pmkscheck.rules import codes
+
+    listing = run("rules").stdout
+    for code in codes():
+        assert code in listing
+    one = run("rules", "NIK_EXCEL_NUMBER", "--lang", "en").stdout
+    for section in ("What it checks", "Why it matters", "How to fix", "Bad example"):
+        assert section in one
+    data = json.loads(run("rules", "NIK", "--format", "json").stdout)
+    assert data and all(r["group"] == "NIK" for r in data)
+
+
+def test_schemas_lists_builtins():
+    out = run("schemas").stdout
+    assert "pmks-individu" in out and "nik" in out
+
+
+def test_broken_schema_file_names_its_line(tmp_path):
+    bad = tmp_path / "skema.yaml"
+    bad.write_text("name: x\nfields:\n  - name: nik\n    type: nomor\n", encoding="utf-8")
+    r = run("validate", "sample_data/kutim_pmks_2025.xlsx", "--schema", str(bad), "--no-write")
+    assert r.returncode == 2
+    one_sentence(r.stderr)
+    assert "3" in r.stderr and "nomor" in r.stderr
+    bad.write_text("name: x\nfields:\n  - name: nik\n   type: [\n", encoding="utf-8")
+    r = run("validate", "sample_data/kutim_pmks_2025.xlsx", "--schema", str(bad), "--no-write")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_user_schema_file_is_used(tmp_path):
+    import yaml
+
+    from pmkscheck.schema import builtin_schemas
+
+    doc = yaml.safe_load(builtin_schemas()["pmks-individu"].read_text(encoding="utf-8"))
+    doc["name"] = "kutim-custom"
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    r = run("validate", "sample_data/kutim_pmks_2025.xlsx", "--schema", str(custom),
+            "--no-write", "--format", "json")
+    assert r.returncode == 1, r.stderr
+    assert json.loads(r.stdout)["files"][0]["schema"] == "kutim-custom"
+
+
+def test_yaml_no_stays_text():
+    from pmkscheck.schema import load_schema
+
+    schema = load_schema("pmks-individu")
+    assert schema.field("no") is not None
+    assert "no" in schema.field("no").aliases
