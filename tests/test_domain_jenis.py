@@ -214,6 +214,16 @@ def test_normaliser_clean_values_codes_and_findings():
     assert by_row[6].letter == "B" and by_row[6].value == "Lansia Terlantar (LUT)"
 
 
+def test_jenis_from_the_sheet_name_is_mapped_without_a_finding_per_row():
+    table = _table(jenis_pmks=["LANSIA TERLANTAR"] * 3)
+    table.sheet_jenis = "LANSIA TERLANTAR"
+    result = normalise_jenis(table.data["jenis_pmks"], None,
+                             NormContext(table, Settings(), SCHEMA.field("jenis_pmks")))
+    assert result.values.tolist() == ["Lanjut Usia Telantar"] * 3
+    assert result.derived["jenis_pmks:no"].tolist() == [8] * 3
+    assert _issues(result.findings, table) == []
+
+
 # --- age and sex -------------------------------------------------------------------------------
 
 AGE_CASES = [

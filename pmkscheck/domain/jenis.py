@@ -355,6 +355,10 @@ def normalise_jenis(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -
     no_u = np.array([m.no or 0 for m in matches] + [0], dtype=np.int64)[inverse]
     no = pd.Series(pd.arrays.IntegerArray(no_u, no_u == 0), index=raw.index)
     code_u = [_FINDINGS.get(m.kind) for m in matches]
+    if ctx.table.sheet_jenis is not None:
+        # the reader filled the column from the sheet name / title (JENIS_FROM_SHEET, reported
+        # once): mapping that text to the official name is not a per-row auto-fix
+        code_u = [None if c == "JENIS_VARIANT" else c for c in code_u]
     hit_u = np.array([c is not None for c in code_u] + [False], dtype=bool)
     rows = np.flatnonzero(hit_u[inverse])
     found = None
