@@ -33,15 +33,15 @@ def planted(name: str, *, hidden: bool = False) -> set[tuple[str | None, int, st
             for s in doc["sheets"] if hidden or not s["hidden"] for p in s["planted"]}
 
 
-def compare(report: dict, name: str, *, by_field: bool = False) -> dict[str, list]:
-    """Planted defects of sample ``name`` against a ``--format json`` report.
+def compare(report: dict, name: str | dict, *, by_field: bool = False) -> dict[str, list]:
+    """Planted defects of sample ``name`` (or an expected document) against a JSON report.
 
     Matches on ``(sheet, row, code)`` (and ``field`` when ``by_field``); the sheet is ignored for
     CSV. Returns ``{"found": [...], "missing": [...], "extra": [...]}`` where ``extra`` lists
     reported *errors and warnings* at rows without a planted defect (false positives on clean
     rows). Infos and file-level findings are never "extra".
     """
-    doc = expected(name)
+    doc = expected(name) if isinstance(name, str) else name
     csv_like = doc["format"] == "csv"
 
     def key(sheet: str | None, row: int, code: str, field: str | None) -> tuple:

@@ -342,6 +342,7 @@ DEFECTS: dict[str, tuple[str, str]] = {
     "nik_sex_mismatch": ("NIK_SEX_MISMATCH", "nik"),
     "nik_duplicate": ("NIK_DUPLICATE", "nik"),
     "nik_missing": ("NIK_MISSING", "nik"),
+    "nik_missing_undocumented": ("NIK_MISSING_UNDOCUMENTED", "nik"),
     "kk_length": ("KK_LENGTH", "no_kk"),
     "date_invalid": ("DATE_INVALID", "tanggal_lahir"),
     "date_future": ("DATE_FUTURE", "tanggal_lahir"),
@@ -359,7 +360,13 @@ DEFECTS: dict[str, tuple[str, str]] = {
 # Severity each planted defect is expected at (for reports; the rules TOML is the authority).
 DEFECT_SEVERITY = {
     "NIK_BIRTHDATE_MISMATCH": "warning", "NIK_SEX_MISMATCH": "warning", "JENIS_VARIANT": "info",
+    "NIK_MISSING_UNDOCUMENTED": "warning",
 }
+# Jenis whose people often have no documents: an empty NIK there is NIK_MISSING_UNDOCUMENTED
+# (a warning), elsewhere NIK_MISSING (DOMAIN.md).
+UNDOCUMENTED_JENIS = frozenset({
+    "Gelandangan", "Pengemis", "Pemulung", "Anak Jalanan", "Komunitas Adat Terpencil",
+    "Korban Trafficking", "Pekerja Migran Bermasalah Sosial"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,6 +492,15 @@ def _d_nik_duplicate(rec: dict, ctx: _Ctx) -> bool:
 
 
 def _d_nik_missing(rec: dict, ctx: _Ctx) -> bool:
+    if rec["_jenis"] in UNDOCUMENTED_JENIS:
+        return False
+    rec["nik"] = None
+    return True
+
+
+def _d_nik_missing_undocumented(rec: dict, ctx: _Ctx) -> bool:
+    if rec["_jenis"] not in UNDOCUMENTED_JENIS:
+        return False
     rec["nik"] = None
     return True
 
@@ -588,6 +604,7 @@ _INJECT = {
     "nik_birthdate_invalid": _d_nik_birthdate_invalid, "nik_serial_zero": _d_nik_serial_zero,
     "nik_birthdate_mismatch": _d_nik_birthdate_mismatch, "nik_sex_mismatch": _d_nik_sex_mismatch,
     "nik_duplicate": _d_nik_duplicate, "nik_missing": _d_nik_missing,
+    "nik_missing_undocumented": _d_nik_missing_undocumented,
     "kk_length": _d_kk_length, "date_invalid": _d_date_invalid, "date_future": _d_date_future,
     "sex_invalid": _d_sex_invalid, "jenis_unknown": _d_jenis_unknown,
     "jenis_variant": _d_jenis_variant, "jenis_age_mismatch": _d_jenis_age_mismatch,
@@ -660,7 +677,6 @@ def people(
     if unknown:
         raise ValueError(f"unknown defect kinds: {sorted(unknown)}")
     rng.shuffle(rotation)
-    turn = 0
     expected: list[Expected] = []
     records = ctx.records
     reg_lo, reg_span = dt.date(2008, 1, 1), (dt.date(2024, 12, 31) - dt.date(2008, 1, 1)).days
@@ -699,10 +715,12 @@ def people(
         }
         records.append(rec)
         if defects > 0 and rng.random() < defects:
-            for k in range(len(rotation)):
-                key = rotation[(turn + k) % len(rotation)]
+            # the first kind (in rotation order) that fits this record; it goes to the back, so
+            # kinds that rarely fit (e.g. NIK_MISSING_UNDOCUMENTED) keep their place in front
+            for key in rotation:
                 if _INJECT[key](rec, ctx):
-                    turn = (turn + k + 1) % len(rotation)
+                    rotation.remove(key)
+                    rotation.append(key)
                     rec["_defect"] = key
                     code, fld = DEFECTS[key]
                     expected.append(Expected(i, code, fld, rec.get("_related")))

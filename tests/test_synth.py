@@ -146,7 +146,9 @@ DEFECT_SHAPES = {
     "NIK_SEX_MISMATCH": lambda r: nik_birth(r["nik"])[3] != r["jenis_kelamin"]
     and nik_birth(r["nik"])[:3] == (r["_birth"].day, r["_birth"].month, r["_birth"].year % 100)
     and parse_written_date(r["tanggal_lahir"]) == r["_birth"],
-    "NIK_MISSING": lambda r: r["nik"] is None,
+    "NIK_MISSING": lambda r: r["nik"] is None and r["_jenis"] not in synth.UNDOCUMENTED_JENIS,
+    "NIK_MISSING_UNDOCUMENTED": lambda r: r["nik"] is None
+    and r["jenis_pmks"] in synth.UNDOCUMENTED_JENIS,
     "KK_LENGTH": lambda r: len(r["no_kk"]) == 15,
     "DATE_INVALID": lambda r: _invalid_date(r["tanggal_lahir"]),
     "DATE_FUTURE": lambda r: parse_written_date(r["tanggal_lahir"]) > dt.date(2030, 1, 1),
@@ -425,7 +427,7 @@ def test_kutim_sample_plants_every_code() -> None:
     for _, row, code, _ in planted("kutim_pmks_2025.xlsx"):
         if code == "NIK_EXCEL_NUMBER":
             assert ws.cell(row, 2).data_type == "n"
-        elif code == "NIK_MISSING":
+        elif code in ("NIK_MISSING", "NIK_MISSING_UNDOCUMENTED"):
             assert ws.cell(row, 2).value is None
         else:
             assert ws.cell(row, 2).data_type == "s"
