@@ -135,7 +135,7 @@ def baseline_cmd(
     config: ConfigOpt = None,
     no_config: NoConfigOpt = False,
 ) -> None:
-    """Catat temuan saat ini / record today's findings so `validate --baseline` reports only new ones."""
+    """Catat temuan saat ini / record current findings for `validate --baseline`."""
     values = dict(locals())
     values.pop("output")
     from dataclasses import replace

@@ -152,7 +152,8 @@ def test_action_fails_on_errors_and_annotates(tmp_path):
     run = run_action(ws, {"paths": "data/*.xlsx"})
     assert run.returncode == 1, run.stderr
     assert run.outputs["exit-code"] == "1"
-    assert run.pip == [f"install --disable-pip-version-check --quiet {ROOT}"]  # the action's checkout
+    # no version: the action installs its own checkout
+    assert run.pip == [f"install --disable-pip-version-check --quiet {ROOT}"]
     found = annotations(run.stdout)
     assert {f for _, f, _, _ in found} == {"data/kutim.xlsx"}  # bontang is clean
     assert any(k == "error" and f == "data/kutim.xlsx" and line for k, f, line, _ in found)

@@ -2,7 +2,7 @@
 
 Stage ④ report. Each finding becomes one line the runner turns into an annotation::
 
-    ::error file=data/kutim.xlsx,line=15,col=2,title=NIK_LENGTH::B15 (N I K): NIK berisi … [647203******01]
+    ::error file=data/kutim.xlsx,line=15,col=2,title=NIK_LENGTH::B15 (N I K): NIK … [647203******]
 
 warnings are ``::warning``, infos ``::notice``; file-level findings have no ``line``. ``file`` is
 relative to ``$GITHUB_WORKSPACE`` (the repository) when the file lies inside it, so the
