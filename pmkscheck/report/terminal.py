@@ -174,7 +174,11 @@ def _where(items: list[Issue], is_csv: bool, lang: str) -> str:
             places.append(f"{t['col']} {i.column}")
         else:
             places.append(t["file"])
-    text = ", ".join(dict.fromkeys(places))
+    unique = list(dict.fromkeys(places))
+    prefix = f"{t['row']} "
+    if len(unique) > 1 and all(p.startswith(prefix) for p in unique):
+        unique = [unique[0]] + [p[len(prefix):] for p in unique[1:]]  # "baris 5, 8, 14"
+    text = ", ".join(unique)
     if len(items) > FIRST:
         text += ", " + t["more"].format(n=_num(len(items) - FIRST, lang))
     return text
