@@ -333,3 +333,62 @@ def test_libreoffice_opens_it(annotated, tmp_path: Path) -> None:
     assert wb.sheet_names == ["Ringkasan", "Daftar Masalah", SHEET, "Lain"]
     grid = wb.get_sheet_by_name(SHEET).to_python()
     assert any(NIK in map(str, row) for row in grid)
+
+
+def test_xlsm_copy_drops_macros(tmp_path: Path) -> None:
+    """A macro-enabled input becomes a plain .xlsx copy: VBA project and its type removed."""
+    import zipfile
+
+    plain = sample_workbook(tmp_path / "plain.xlsx")
+    src = tmp_path / "kutim.xlsm"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+                    b"</Types>", b'<Default Extension="bin" ContentType="application/'
+                    b'vnd.ms-office.vbaProject"/></Types>')
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http:'
+                                    b'//schemas.microsoft.com/office/2006/relationships/vbaProject"'
+                                    b' Target="vbaProject.bin"/></Relationships>')
+            zout.writestr(item, data)
+        zout.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 fake")
+    report, f = sample_report(src, fmt="xlsm")
+    out = tmp_path / "kutim.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        ct = z.read("[Content_Types].xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    assert "xl/vbaProject.bin" not in names and "vbaProject" not in rels
+    assert "macroEnabled" not in ct
+    ws = load_workbook(out)[SHEET]
+    assert ws["B4"].fill.fgColor.rgb == "FF305496"  # patched in place, formatting kept
+    assert "NIK_LENGTH" in ws["B6"].comment.text
+
+
+def test_unpatchable_xml_falls_back_to_rebuilt_data(tmp_path: Path) -> None:
+    """A sheet part the patcher cannot read still gives an annotated workbook (from the data)."""
+    import zipfile
+
+    plain = sample_workbook(tmp_path / "plain.xlsx")
+    src = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # a legacy drawing without comments
+                data = data.replace(b"</worksheet>", b'<legacyDrawing xmlns:r="http://schemas.'
+                                    b'openxmlformats.org/officeDocument/2006/relationships" '
+                                    b'r:id="rIdX"/></worksheet>')
+            if item.filename == "xl/worksheets/_rels/sheet1.xml.rels":
+                continue
+            zout.writestr(item, data)
+    report, f = sample_report(src)
+    out = tmp_path / "odd.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    ws = load_workbook(out)[SHEET]
+    assert ws["B5"].value == NIK and "NIK_DUPLICATE" in ws["B5"].comment.text
+    assert ws["B6"].fill.fgColor.rgb == FILL[Severity.ERROR]

@@ -146,7 +146,7 @@ def write_annotated(f: FileReport, report: Report, settings: Settings, target: P
             try:
                 patch_workbook(Path(f.path), f.sheet, tmp, plan, f, settings)
                 done = True
-            except (Unpatchable, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+            except Exception:  # noqa: BLE001 - XML we cannot patch: rebuild from the data
                 done = False
         if not done:
             base = tmp.with_name(tmp.name + ".base")
