@@ -60,7 +60,8 @@ def check_paths(paths: Iterable[str], settings: Settings,
             files.append(FileReport(path=path, error=err.code, error_params=dict(err.params)))
     if not expanded:
         for raw in paths:
-            files.append(FileReport(path=Path(raw), error="INPUT_NOT_FOUND",
+            code = "INPUT_NOT_A_FILE" if Path(raw).exists() else "INPUT_NOT_FOUND"  # empty dir
+            files.append(FileReport(path=Path(raw), error=code,
                                     error_params={"path": raw}))
     report = Report(files=files, settings=settings)
     if settings.baseline is not None:  # issue 8: drop findings recorded in the baseline
