@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pmkscheck.issues import District, Issue, Severity
 from pmkscheck.report import FileReport, Report
@@ -172,3 +173,47 @@ def test_sample_is_consistent(tmp_path: Path) -> None:
         assert i.row is None or i.row in rows
     assert f.count(Severity.ERROR) == 7
     assert report.exit_code == 1
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.mark.parametrize("name", ["kutim_pmks_2025.xlsx", "balikpapan_pmks.csv",
+                                  "paser_pmks.ods", "samarinda_lansia_dtks.xlsx"])
+def test_outputs_agree_on_the_shipped_samples(tmp_path: Path, name: str) -> None:
+    """End to end: every finding sits on its cell in the annotated workbook and in its list,
+    and the HTML and terminal show every code with its first locations."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from pmkscheck.pipeline import check_paths
+    from pmkscheck.report import terminal
+
+    src = SAMPLES / name
+    if not src.exists():
+        pytest.skip(f"{name} not shipped")
+    settings = Settings(output_dir=tmp_path, reference_date=dt.date(2026, 11, 29))
+    report = check_paths([str(src)], settings)
+    assert report.files and not any(f.error for f in report.files)
+    buf = io.StringIO()
+    terminal.render(report, settings, buf, width=80)
+    shown = buf.getvalue()
+    for f in report.files:
+        wb = load_workbook(f.outputs["annotated"])
+        is_csv = f.format in ("csv", "tsv")
+        data = wb[f.sheet] if f.sheet else wb[wb.sheetnames[2]]
+        listed = [(r[0], r[1], r[4]) for r in
+                  wb[wb.sheetnames[1]].iter_rows(min_row=2, values_only=True)]
+        assert listed == [(i.row, i.letter, i.code) for i in f.issues]
+        for i in f.issues:
+            if i.row and i.letter:
+                note = data[f"{i.letter}{i.row}"].comment
+                assert note is not None and i.code in note.text, (i.code, i.row, i.letter)
+        page = Path(f.outputs["html"]).read_text(encoding="utf-8")
+        for code in f.code_counts():
+            assert f'id="{code}"' in page and code in shown
+            first = next(i for i in f.issues if i.code == code)
+            if first.row and first.letter and not is_csv:
+                assert f"<td>{first.letter}{first.row}</td>" in page
+                assert f"{first.letter}{first.row}" in shown
