@@ -1,4 +1,4 @@
-"""The terminal view (pmkscheck.report.terminal): golden files at 80 columns, colour rules, progress.
+"""Terminal view (pmkscheck.report.terminal): golden files at 80 columns, colour, progress.
 
 Golden files live in tests/golden/terminal_*.txt. To regenerate them after an intended change,
 run ``UPDATE_GOLDEN=1 python -m pytest tests/test_report_terminal.py`` and review the diff

@@ -76,7 +76,8 @@ CT_WB_MACRO = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
 T: dict[str, dict[str, str]] = {
     "id": {
-        "summary": "Ringkasan", "list": "Daftar Masalah", "title": "Ringkasan pemeriksaan pmkscheck",
+        "summary": "Ringkasan", "list": "Daftar Masalah",
+        "title": "Ringkasan pemeriksaan pmkscheck",
         "file": "Berkas", "sheet": "Lembar", "schema": "Skema", "district": "Kabupaten/kota",
         "date": "Tanggal pemeriksaan", "rows": "Baris data", "header_row": "Baris judul",
         "errors": "Galat", "warnings": "Peringatan", "infos": "Info",
@@ -92,7 +93,8 @@ T: dict[str, dict[str, str]] = {
                "dan catatan (arahkan tetikus ke sel).",
         "no_links": "Tautan hanya dibuat untuk {n} temuan pertama (batas Excel).",
         "cut": "Daftar dipotong: hanya {n} temuan pertama yang muat di satu lembar Excel.",
-        "n_problems": "pmkscheck: {n} masalah", "more": "... dan {n} lainnya (lihat Daftar Masalah)",
+        "n_problems": "pmkscheck: {n} masalah",
+        "more": "... dan {n} lainnya (lihat Daftar Masalah)",
     },
     "en": {
         "summary": "Summary", "list": "Problems", "title": "pmkscheck summary",
@@ -582,7 +584,8 @@ def patch_sheet(xml: str, flags: dict[int, dict[int, Severity]], styles: Styles)
         return 0
 
     def new_cell(row: int, col: int, sev: Severity, row_attrs: dict[str, str]) -> str:
-        return f'<{p}c r="{column_letter(col)}{row}" s="{styles.flagged(base_style(col, row_attrs), sev)}"/>'
+        style = styles.flagged(base_style(col, row_attrs), sev)
+        return f'<{p}c r="{column_letter(col)}{row}" s="{style}"/>'
 
     def new_row(row: int) -> str:
         cells = "".join(new_cell(row, c, s, {}) for c, s in sorted(flags[row].items()))
@@ -1189,7 +1192,7 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
             dropped |= {n for n in names if n.startswith("xl/vbaProject")}
             ct = re.sub(r'<Override\b[^>]*PartName="/xl/vbaProject[^"]*"[^>]*/>', "", ct)
         # other sheets must not stay "selected" together with the summary tab
-        for name, _sid, rid in sheets:
+        for _name, _sid, rid in sheets:
             part = _resolve(wb_part, rel_by_id[rid]["Target"]) if rid in rel_by_id else None
             if part and part != sheet_part and part in names and part.endswith(".xml"):
                 data = zin.read(part)

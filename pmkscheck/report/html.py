@@ -20,8 +20,8 @@ from pmkscheck import __version__
 from pmkscheck.atomic import atomic_open
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.mask import mask_value, scrub
-from pmkscheck.rules import format_text, rule
 from pmkscheck.rules import fix as rule_fix
+from pmkscheck.rules import format_text, rule
 from pmkscheck.rules import message as rule_message
 
 if TYPE_CHECKING:
