@@ -617,6 +617,68 @@ _INJECT = {
 assert set(_INJECT) == set(DEFECTS)
 
 # --------------------------------------------------------------------------------------------
+# Cosmetic noise: messy but correct values (at most an info; never a warning or an error)
+# --------------------------------------------------------------------------------------------
+
+_BULAN_SINGKAT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", "Nop",
+                  "Des"]
+
+
+def _n_upper_wilayah(rec: dict, rng: random.Random) -> bool:
+    rec["kecamatan"], rec["desa"] = rec["kecamatan"].upper(), rec["desa"].upper()
+    return True
+
+
+def _n_spaces(rec: dict, rng: random.Random) -> bool:
+    rec["nama"] = "  ".join(rec["nama"].split(" ", 1)) + " "
+    return True
+
+
+def _n_jenis_upper(rec: dict, rng: random.Random) -> bool:
+    rec["jenis_pmks"] = rec["jenis_pmks"].upper()
+    return True
+
+
+def _n_kec_prefix(rec: dict, rng: random.Random) -> bool:
+    rec["kecamatan"] = rng.choice(["Kec. ", "KEC. ", "Kecamatan "]) + rec["kecamatan"]
+    return True
+
+
+def _n_desa_prefix(rec: dict, rng: random.Random) -> bool:
+    kel = rec["_desa"][6] == "1"
+    rec["desa"] = rng.choice(["Kel. ", "Kelurahan "] if kel else ["Desa ", "Ds. "]) + rec["desa"]
+    return True
+
+
+def _n_sex_lower(rec: dict, rng: random.Random) -> bool:
+    rec["jenis_kelamin"] = rec["jenis_kelamin"].lower()
+    return True
+
+
+def _n_nik_spaces(rec: dict, rng: random.Random) -> bool:
+    n = rec["nik"]
+    rec["nik"] = rng.choice([f"{n[:4]} {n[4:8]} {n[8:12]} {n[12:]}", f"{n[:6]}.{n[6:12]}.{n[12:]}",
+                             f" {n}"])
+    return True
+
+
+def _n_date_other(rec: dict, rng: random.Random) -> bool:
+    b = rec["_birth"]
+    rec["tanggal_lahir"] = rng.choice([f"{b.day:02d}.{b.month:02d}.{b.year}",
+                                       f"{b.day} {_BULAN_SINGKAT[b.month - 1]} {b.year}",
+                                       f"{b.day} {BULAN[b.month - 1].upper()} {b.year}"])
+    return True
+
+
+NOISE = {
+    "upper_wilayah": _n_upper_wilayah, "spaces": _n_spaces, "jenis_upper": _n_jenis_upper,
+    "kec_prefix": _n_kec_prefix, "desa_prefix": _n_desa_prefix, "sex_lower": _n_sex_lower,
+    "nik_spaces": _n_nik_spaces, "date_other": _n_date_other,
+}
+"""Cosmetic variations of a clean record: a checker may normalise them (info), never flag them."""
+
+
+# --------------------------------------------------------------------------------------------
 # people()
 # --------------------------------------------------------------------------------------------
 
@@ -632,6 +694,7 @@ def people(
     date_styles: dict[str, float] | None = None,
     nik_moved: float = 0.04,
     family: float = 0.15,
+    noise: float = 0.0,
 ) -> tuple[list[dict], list[Expected]]:
     """Person records of one kab/kota of Kalimantan Timur, optionally with planted defects.
 
@@ -649,6 +712,9 @@ def people(
         nik_moved: share of clean records whose NIK prefix is another kecamatan of the district
             (first registered elsewhere; normal).
         family: share of records that share No. KK and address with the previous record.
+        noise: probability that a clean record gets one cosmetic variation from :data:`NOISE`
+            (upper-case wilayah, "Kec." prefix, double spaces, NIK with spaces, "17.08.1975",
+            ...): messy but correct, so at most an info. The key is kept in ``_noise``.
 
     Returns:
         ``(records, expected)``. A record maps canonical field names to the value to write
@@ -677,6 +743,7 @@ def people(
     if unknown:
         raise ValueError(f"unknown defect kinds: {sorted(unknown)}")
     rng.shuffle(rotation)
+    noise_keys = list(NOISE)
     expected: list[Expected] = []
     records = ctx.records
     reg_lo, reg_span = dt.date(2008, 1, 1), (dt.date(2024, 12, 31) - dt.date(2008, 1, 1)).days
@@ -711,7 +778,7 @@ def people(
                                              "Famili Lain"]),
             "_index": i, "_nik": nik, "_kk": kk, "_birth": birth, "_sex": sex, "_jenis": j,
             "_kec": kec, "_desa": desa_code, "_desa_name": desa_name, "_date_style": style,
-            "_defect": None, "_loc": (kec, desa_code, desa_name, alamat, rt, rw, kk),
+            "_defect": None, "_noise": None, "_loc": (kec, desa_code, desa_name, alamat, rt, rw, kk),
         }
         records.append(rec)
         if defects > 0 and rng.random() < defects:
@@ -726,6 +793,10 @@ def people(
                     expected.append(Expected(i, code, fld, rec.get("_related")))
                     break
         if rec["_defect"] is None:
+            if noise > 0 and rng.random() < noise:
+                key = rng.choice(noise_keys)
+                NOISE[key](rec, rng)
+                rec["_noise"] = key
             ctx.clean.append(i)
     return records, expected
 

@@ -469,3 +469,43 @@ def test_raw_engine_hidden_sheet(tmp_path: Path) -> None:
     assert wb["Lama"].sheet_state == "hidden"
     with pytest.raises(ValueError):
         synth.write_workbook(tmp_path / "x.xlsx", [synth.Sheet(a)], engine="nope")
+
+
+def _canonical(rec: dict, dist: synth.District) -> dict:
+    """Undo the cosmetic noise the way a checker's normalisers would."""
+    out = dict(rec)
+    out["nik"] = re.sub(r"\D", "", rec["nik"])
+    out["nama"] = " ".join(rec["nama"].split())
+    out["jenis_kelamin"] = rec["jenis_kelamin"].upper()
+    official = {j.casefold(): j for j in synth.JENIS}
+    out["jenis_pmks"] = official[rec["jenis_pmks"].casefold()]
+    kec = re.sub(r"^(kec\.|kecamatan)\s+", "", rec["kecamatan"], flags=re.I)
+    out["kecamatan"] = {n.casefold(): n for n in dist.kecamatan.values()}[kec.casefold()]
+    desa = re.sub(r"^(kel\.|kelurahan|desa|ds\.)\s+", "", rec["desa"], flags=re.I)
+    out["desa"] = {n.casefold(): n for _, n in dist.desa[rec["_kec"]]}[desa.casefold()]
+    t = rec["tanggal_lahir"]
+    if isinstance(t, str):
+        short = {m.casefold(): i + 1 for i, m in enumerate(
+            ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", "Nop", "Des"])}
+        if m := re.fullmatch(r"(\d{2})\.(\d{2})\.(\d{4})", t):
+            out["tanggal_lahir"] = f"{m[1]}-{m[2]}-{m[3]}"
+        elif m := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+) (\d{4})", t):
+            month = short.get(m[2].casefold()) or _MONTHS[m[2].capitalize()]
+            out["tanggal_lahir"] = f"{int(m[1]):02d}-{month:02d}-{m[3]}"
+    return out
+
+
+def test_noise_is_cosmetic_only() -> None:
+    recs, expected = synth.people(800, "6402", seed=21, noise=1.0)
+    assert expected == []
+    dist = synth.district("6402")
+    assert {r["_noise"] for r in recs} == set(synth.NOISE)
+    changed = 0
+    for rec in recs:
+        canon = _canonical(rec, dist)
+        changed += canon != rec
+        assert_clean(canon | {"nik": canon["nik"], "_nik": canon["nik"]}, dist)
+        assert canon["nik"] == rec["_nik"]
+    assert changed > 700
+    clean, _ = synth.people(50, "6402", seed=21)
+    assert all(r["_noise"] is None for r in clean)
