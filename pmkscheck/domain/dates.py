@@ -240,10 +240,11 @@ def parse_series(raw: pd.Series, kinds: pd.Series | None, today: date) -> pd.Dat
     has_year = np.zeros(n, dtype=bool)
     status = np.empty(n, dtype=object)
     uniq = np.asarray(uniques, dtype=object)
-    for i, k in enumerate(ukeys):
-        code = k // 2 - 1
-        text = None if code < 0 else uniq[code]
-        got = parse_one(text, today, "n" if k % 2 else None)
+    texts = np.append(uniq, None)[ukeys // 2 - 1]
+    done = _fast_forms(texts, ukeys % 2 == 1, iso, dates, years, has_year, status)
+    for i in np.flatnonzero(~done):
+        k = ukeys[i]
+        got = parse_one(texts[i], today, "n" if k % 2 else None)
         iso[i], status[i] = got.iso, got.status
         if got.value is not None:
             dates[i] = np.datetime64(got.value, "ns")
@@ -254,6 +255,45 @@ def parse_series(raw: pd.Series, kinds: pd.Series | None, today: date) -> pd.Dat
     year_col[~has_year[inverse]] = pd.NA
     return pd.DataFrame({"iso": iso[inverse], "date": dates[inverse], "year": year_col,
                          "status": status[inverse]}, index=raw.index)
+
+
+_FAST_FORMS = (
+    r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?: 00:00:00)?$",
+    r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})$",
+)
+
+
+def _fast_forms(texts: np.ndarray, numeric: np.ndarray, iso: np.ndarray, out_dates: np.ndarray,
+                years: np.ndarray, has_year: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """Parse the common all-digit forms (ISO, ``dd/mm/yyyy``) of text cells with Arrow kernels.
+
+    Fills the output arrays in place for the values it handles and returns that mask; anything
+    unusual (impossible dates, odd years, other forms) is left to :func:`parse_one`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    done = np.zeros(len(texts), dtype=bool)
+    if not len(texts):
+        return done
+    arr = pa.array(texts, type=pa.string(), from_pandas=True)
+    for pattern in _FAST_FORMS:
+        parts = pc.extract_regex(arr, pattern)
+        matched = parts.is_valid().to_numpy(zero_copy_only=False) & ~numeric & ~done
+        if not matched.any():
+            continue
+        idx = np.flatnonzero(matched)
+        sub = parts.filter(pa.array(matched))
+        y, m, d = (pc.cast(sub.field(k), pa.int64()).to_numpy() for k in ("y", "m", "d"))
+        dt = ymd_to_datetime(y, m, d)
+        good = ~np.isnat(dt) & (y >= MIN_YEAR) & (y <= MAX_YEAR)
+        idx, dt, y = idx[good], dt[good], y[good]
+        iso[idx] = np.datetime_as_string(dt, unit="D").astype(object)
+        out_dates[idx] = dt
+        years[idx], has_year[idx] = y, True
+        status[idx] = OK
+        done[idx] = True
+    return done
 
 
 def age_years(birth: pd.Series | np.ndarray, today: date) -> pd.Series:

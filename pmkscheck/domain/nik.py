@@ -56,7 +56,6 @@ pmkscheck.domain.nik.ExcelNumber: the NIK was stored as a number by Excel; digit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import NamedTuple
@@ -281,30 +280,14 @@ DIGITS = "digits"  # 16 digits (structure judged separately)
 _DAYS = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
-@dataclass
-class IdAnalysis:
-    """Per-value analysis of an identifier column (one entry per input value, aligned)."""
-
-    clean: np.ndarray  # object: 16-digit string, or trimmed raw text, or None
-    status: np.ndarray  # object: MISSING/EXCEL/INVALID_CHARS/LENGTH_BAD/DIGITS
-    cleaned: np.ndarray  # bool: separators/look-alike letters removed to give 16 digits
-    length: np.ndarray  # int: digit count after compaction (-1 when not all digits)
-
-
-def _analyse_unique(values: np.ndarray, length: int) -> IdAnalysis:
-    """Analyse distinct raw texts; only values that are not already clean run Python code."""
+def _analyse_slow(values: np.ndarray, length: int) -> tuple[np.ndarray, ...]:
+    """Element-wise analysis of distinct texts that are not already exactly ``length`` digits."""
     n = len(values)
     clean = np.empty(n, dtype=object)
     status = np.empty(n, dtype=object)
     cleaned = np.zeros(n, dtype=bool)
     lengths = np.full(n, -1, dtype=np.int64)
-    ser = pd.Series(values, dtype=object)
-    fast = ser.str.fullmatch(rf"\d{{{length}}}", na=False).to_numpy()
-    clean[fast] = values[fast]
-    status[fast] = DIGITS
-    lengths[fast] = length
-    for i in np.flatnonzero(~fast):
-        raw = values[i]
+    for i, raw in enumerate(values):
         trimmed = None if raw is None else " ".join(str(raw).split())
         if not trimmed:
             status[i], clean[i] = MISSING, None
@@ -324,11 +307,15 @@ def _analyse_unique(values: np.ndarray, length: int) -> IdAnalysis:
         else:  # surrounding spaces alone are trimmed silently
             status[i], clean[i], lengths[i] = DIGITS, s, length
             cleaned[i] = s != trimmed
-    return IdAnalysis(clean, status, cleaned, lengths)
+    return clean, status, cleaned, lengths
 
 
 def analyse(raw: pd.Series, kinds: pd.Series | None = None, length: int = LENGTH) -> pd.DataFrame:
-    """Classify every cell of an identifier column, working once per distinct value.
+    """Classify every cell of an identifier column.
+
+    Values that are already exactly ``length`` ASCII digits (nearly all of a real column) are
+    handled by Arrow kernels and a digit matrix, without Python per value; the rest run the
+    element-wise :func:`compact` once per *distinct* value.
 
     Args:
         raw: the column as read (``str``/``None``).
@@ -339,55 +326,82 @@ def analyse(raw: pd.Series, kinds: pd.Series | None = None, length: int = LENGTH
         A frame aligned with ``raw``: ``clean`` (16-digit string when certain, else the trimmed
         text, ``None`` if empty), ``status`` (``missing``/``excel``/``invalid_chars``/``length``/
         ``digits``), ``cleaned`` (bool), ``length`` (digit count, -1 if not all digits) and, for
-        ``digits`` values, ``p2``/``p4``/``p6`` (prefix codes), ``dd``, ``mm``, ``yy`` (ints) and
-        ``serial_zero`` (bool).
+        ``digits`` values, ``p2``/``p4``/``p6`` (prefix codes, else ``None``), ``dd``, ``mm``,
+        ``yy`` (ints, 0 elsewhere) and ``serial_zero`` (bool).
     """
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    uniq = np.asarray(uniques, dtype=object)
-    res = _analyse_unique(uniq, length)
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    def take(arr: np.ndarray, na: object) -> np.ndarray:
-        ext = np.empty(len(arr) + 1, dtype=arr.dtype)
-        ext[:-1] = arr
-        ext[-1] = na
-        return ext[codes]
-
-    status = take(res.status, MISSING)
-    clean = take(res.clean, None)
-    cleaned = take(res.cleaned, False)
-    lengths = take(res.length, -1)
+    values = raw.to_numpy(dtype=object)
+    n = len(values)
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+    fast = pc.match_substring_regex(arr, f"^[0-9]{{{length}}}$").fill_null(False)
+    fast_np = fast.to_numpy(zero_copy_only=False)
+    clean = values.copy()
+    status = np.full(n, DIGITS, dtype=object)
+    cleaned = np.zeros(n, dtype=bool)
+    lengths = np.full(n, length, dtype=np.int64)
+    slow = np.flatnonzero(~fast_np)
+    if len(slow):
+        codes, uniques = pd.factorize(pd.Series(values[slow], dtype=object), use_na_sentinel=True)
+        u_clean, u_status, u_cleaned, u_len = _analyse_slow(
+            np.append(np.asarray(uniques, dtype=object), None), length)
+        clean[slow] = u_clean[codes]
+        status[slow] = u_status[codes]
+        cleaned[slow] = u_cleaned[codes]
+        lengths[slow] = u_len[codes]
     if kinds is not None:
         numeric = (kinds.reindex(raw.index).to_numpy(dtype=object) == "n") & (status != MISSING)
-        status = np.where(numeric, EXCEL, status)
-        cleaned = cleaned & ~numeric
+        if numeric.any():
+            status[numeric] = EXCEL
+            cleaned &= ~numeric
+    ok = status == DIGITS
+    if fast_np.all():
+        mat = _digits_of(arr, length)
+    else:
+        mat = np.zeros((n, length), dtype=np.uint8)
+        if fast_np.any():
+            mat[fast_np] = _digits_of(pc.filter(arr, fast), length)
+        redo = ok & ~fast_np  # cleaned in Python: few
+        if redo.any():
+            mat[redo] = _digits_of(pa.array(clean[redo].tolist(), type=pa.string()), length)
+    if not ok.all():
+        mat[~ok] = 0
+    mat16 = mat[:, 6:16].astype(np.int64)
     out = pd.DataFrame({"clean": clean, "status": status, "cleaned": cleaned,
-                        "length": lengths}, index=raw.index)
-    digits_ok = status == DIGITS
-    d = _digit_matrix(clean, digits_ok, length)
-    out["p2"] = _prefix(clean, digits_ok, 2)
-    out["p4"] = _prefix(clean, digits_ok, 4)
-    out["p6"] = _prefix(clean, digits_ok, 6)
-    out["dd"] = d[:, 6] * 10 + d[:, 7]
-    out["mm"] = d[:, 8] * 10 + d[:, 9]
-    out["yy"] = d[:, 10] * 10 + d[:, 11]
-    out["serial_zero"] = digits_ok & (d[:, 12:16].sum(axis=1) == 0)
+                        "length": np.where(status == MISSING, -1, lengths)}, index=raw.index)
+    out["p2"], out["p4"], out["p6"] = _code_strings(mat[:, :6], ok)
+    out["dd"] = mat16[:, 0] * 10 + mat16[:, 1]
+    out["mm"] = mat16[:, 2] * 10 + mat16[:, 3]
+    out["yy"] = mat16[:, 4] * 10 + mat16[:, 5]
+    out["serial_zero"] = ok & (mat16[:, 6:10].sum(axis=1) == 0)
     return out
 
 
-def _digit_matrix(clean: np.ndarray, ok: np.ndarray, length: int) -> np.ndarray:
-    """``(n, length)`` int matrix of the digits of the ``ok`` values (zeros elsewhere)."""
-    mat = np.zeros((len(clean), length), dtype=np.int64)
-    if ok.any():
-        arr = np.array(clean[ok].tolist(), dtype=f"U{length}")
-        mat[ok] = arr.view(np.uint32).reshape(-1, length).astype(np.int64) - 48
-    return mat
+def _digits_of(arr: object, length: int) -> np.ndarray:
+    """``(n, length)`` digits of an Arrow string array whose values are ``length`` ASCII digits."""
+    import pyarrow as pa
+
+    arr = pa.concat_arrays([arr]) if isinstance(arr, pa.ChunkedArray) else arr
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1]
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
+    return data.reshape(-1, length) - np.uint8(48)
 
 
-def _prefix(clean: np.ndarray, ok: np.ndarray, n: int) -> np.ndarray:
-    out = np.full(len(clean), None, dtype=object)
-    if ok.any():
-        out[ok] = pd.Series(clean[ok], dtype=object).str[:n].to_numpy(dtype=object)
-    return out
+def _code_strings(digits: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Prefix codes of width 2, 4, 6 as strings (``"64"``, ``"6408"``, ``"640817"``).
+
+    ``None`` where not ``ok``. Hash-factorised on the 6-digit integer, so each distinct
+    kecamatan code is formatted once.
+    """
+    as_int = digits.astype(np.int64) @ (10 ** np.arange(5, -1, -1, dtype=np.int64))
+    codes, uniq = pd.factorize(np.where(ok, as_int, -1))
+    names6 = [None if u < 0 else f"{u:06d}" for u in uniq]
+    out = []
+    for width in (2, 4, 6):
+        names = np.array([None if x is None else x[:width] for x in names6], dtype=object)
+        out.append(names[codes])
+    return tuple(out)
 
 
 def dates_valid(day: np.ndarray, month: np.ndarray, yy: np.ndarray) -> np.ndarray:

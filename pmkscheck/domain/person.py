@@ -145,12 +145,14 @@ def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext)
     :func:`derive_age`).
     """
     is_age = ctx.field.name == "umur"
-    clean = pd.Series(_per_unique(raw, lambda v: integer_text(v, age=is_age)), index=raw.index,
-                      dtype=object)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    texts = [integer_text(v, age=is_age) for v in uniques] + [None]
+    clean = pd.Series(np.array(texts, dtype=object)[codes], index=raw.index, dtype=object)
     derived: dict[str, pd.Series] = {}
     if is_age:
-        numeric = clean.where(clean.str.fullmatch(r"\d{1,3}", na=False))
-        derived["umur:value"] = pd.to_numeric(numeric, errors="coerce").astype("Int64")
+        numbers = pd.array([int(t) if t is not None and t.isdigit() and len(t) <= 3 else None
+                            for t in texts], dtype="Int64")
+        derived["umur:value"] = pd.Series(numbers.take(codes), index=raw.index)
     return NormResult(clean, derived=derived)
 
 
