@@ -45,15 +45,17 @@ def test_no_signal_is_unknown():
 
 def test_option():
     district, found = _run(district="6408")
-    assert (district.code, district.name, district.source) == ("6408", "Kabupaten Kutai Timur", "option")
+    assert (district.code, district.name, district.source) == (
+        "6408", "Kabupaten Kutai Timur", "option")
     assert found == []
 
 
 @pytest.mark.parametrize("name,code", [
     ("PMKS_Kutim_2024.xlsx", "6408"), ("data pmks kutai timur.xlsx", "6408"), ("smd.xlsx", "6472"),
     ("PMKS Samarinda 2025.xlsx", "6472"), ("bpn_2024.csv", "6471"), ("Balikpapan.xlsx", "6471"),
-    ("kukar.xlsx", "6402"), ("ppu-2023.xlsx", "6409"), ("mahulu.xlsx", "6411"), ("kubar.ods", "6407"),
-    ("berau.xlsx", "6403"), ("paser.xlsx", "6401"), ("bontang.xlsx", "6474"), ("6408_pmks.xlsx", "6408"),
+    ("kukar.xlsx", "6402"), ("ppu-2023.xlsx", "6409"), ("mahulu.xlsx", "6411"),
+    ("kubar.ods", "6407"), ("berau.xlsx", "6403"), ("paser.xlsx", "6401"), ("bontang.xlsx", "6474"),
+    ("6408_pmks.xlsx", "6408"),
 ])
 def test_file_name(name, code):
     district, found = _run(_table(name=name))

@@ -76,8 +76,9 @@ FORMS = [
     ("Komunitas Adat Terpencl", 26),
 ]
 
-PSKS = ["TKSK", "Karang Taruna", "TAGANA", "LKS", "PSM", "Pekerja Sosial", "Pekerja Sosial Masyarakat",
-        "Taruna Siaga Bencana", "Lembaga Kesejahteraan Sosial", "Karang Taruna Desa Sukamaju", "PSKS"]
+PSKS = ["TKSK", "Karang Taruna", "TAGANA", "LKS", "PSM", "Pekerja Sosial",
+        "Pekerja Sosial Masyarakat", "Taruna Siaga Bencana", "Lembaga Kesejahteraan Sosial",
+        "Karang Taruna Desa Sukamaju", "PSKS"]
 
 
 @pytest.mark.parametrize("no,name", sorted(OFFICIAL.items()))
@@ -111,8 +112,9 @@ def test_written_forms(text, no):
     assert match_jenis(text) == OFFICIAL[no]
 
 
-@pytest.mark.parametrize("text", ["Gepeng", "GEPENG", "Gelandangan/Pengemis", "Gelandangan dan Pengemis",
-                                  "Gelandangan & Pengemis", "Gepeng (Gelandangan Pengemis)"])
+@pytest.mark.parametrize("text", ["Gepeng", "GEPENG", "Gelandangan/Pengemis",
+                                  "Gelandangan dan Pengemis", "Gelandangan & Pengemis",
+                                  "Gepeng (Gelandangan Pengemis)"])
 def test_gepeng_is_ambiguous_never_mapped(text):
     m = classify_jenis(text)
     assert m.kind == "ambiguous"
@@ -189,14 +191,14 @@ def _issues(found, table, code=None, fields=("jenis_pmks",)):
 
 
 def test_normaliser_clean_values_codes_and_findings():
-    values = ["Lanjut Usia Telantar", "Lansia Terlantar (LUT)", "Gepeng", "TKSK", "Warga Kurang Mampu",
-              None, "lanjut usia telantar"]
+    values = ["Lanjut Usia Telantar", "Lansia Terlantar (LUT)", "Gepeng", "TKSK",
+              "Warga Kurang Mampu", None, "lanjut usia telantar"]
     table = _table(jenis_pmks=values)
     result = normalise_jenis(table.data["jenis_pmks"], None,
                              NormContext(table, Settings(), SCHEMA.field("jenis_pmks")))
     assert result.values.tolist() == [
-        "Lanjut Usia Telantar", "Lanjut Usia Telantar", "Gepeng", "TKSK", "Warga Kurang Mampu", None,
-        "Lanjut Usia Telantar"]
+        "Lanjut Usia Telantar", "Lanjut Usia Telantar", "Gepeng", "TKSK", "Warga Kurang Mampu",
+        None, "Lanjut Usia Telantar"]
     assert result.derived["jenis_pmks:no"].tolist() == [8, 8, pd.NA, pd.NA, pd.NA, pd.NA, 8]
     assert str(result.derived["jenis_pmks:no"].dtype) == "Int64"
     issues = findings_to_issues(result.findings, table, None, ("jenis_pmks",))
@@ -314,8 +316,8 @@ def test_age_check_without_age_is_skipped():
 
 
 def test_sex_check_prse_male_only():
-    table, ctx = _context(["PRSE", "Perempuan Rawan Sosial Ekonomi", "Fakir Miskin", "WRSE", "PRSE"],
-                          [30] * 5, sexes=["L", "P", "L", None, "L"])
+    jenis = ["PRSE", "Perempuan Rawan Sosial Ekonomi", "Fakir Miskin", "WRSE", "PRSE"]
+    table, ctx = _context(jenis, [30] * 5, sexes=["L", "P", "L", None, "L"])
     issues = findings_to_issues(sex_vs_jenis.run(ctx), table, "JENIS_SEX_MISMATCH", ("jenis_pmks",))
     assert [(i.code, i.row, i.field) for i in issues] == [
         ("JENIS_SEX_MISMATCH", 5, "jenis_pmks"), ("JENIS_SEX_MISMATCH", 9, "jenis_pmks")]

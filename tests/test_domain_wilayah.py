@@ -1,4 +1,4 @@
-"""Wilayah: round trip of every Kaltim kecamatan/desa, codes, drift, BPS, old codes, fuzzy, checks."""
+"""Wilayah: round trip of every kecamatan/desa, codes, drift, BPS, old codes, fuzzy, checks."""
 
 from __future__ import annotations
 
@@ -135,7 +135,8 @@ def test_kecamatan_name_drift(text, code):
 
 @pytest.mark.parametrize("text,suggestion", [
     ("Sangata Utara", "Sangatta Utara"), ("Tenggarong Sebrang", "Tenggarong Seberang"),
-    ("Long Ikiss", "Long Ikis"), ("Samarinda Ilr", "Samarinda Ilir"), ("Balikpapn Timur", "Balikpapan Timur"),
+    ("Long Ikiss", "Long Ikis"), ("Samarinda Ilr", "Samarinda Ilir"),
+    ("Balikpapn Timur", "Balikpapan Timur"),
     ("Muara Wahu", "Muara Wahau"),
 ])
 def test_kecamatan_typo_is_suggested_not_mapped(text, suggestion):
@@ -222,13 +223,14 @@ def test_unknown_codes():
     assert match_kabupaten("9999").kind == "unknown"
 
 
-# --- find_kabkota ----------------------------------------------------------------------------------
+# --- find_kabkota ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("text,codes", [
     ("PMKS_Kutim_2024", {"6408"}), ("data pmks kota samarinda", {"6472"}), ("rekap-bpn", {"6471"}),
-    ("KABUPATEN KUTAI TIMUR", {"6408"}), ("6402_pmks", {"6402"}), ("PROVINSI KALIMANTAN TIMUR", set()),
-    ("PPU 2023", {"6409"}), ("mahulu", {"6411"}), ("kubar-kukar", {"6407", "6402"}), ("2024", set()),
+    ("KABUPATEN KUTAI TIMUR", {"6408"}), ("6402_pmks", {"6402"}),
+    ("PROVINSI KALIMANTAN TIMUR", set()), ("PPU 2023", {"6409"}), ("mahulu", {"6411"}),
+    ("kubar-kukar", {"6407", "6402"}), ("2024", set()),
 ])
 def test_find_kabkota(text, codes):
     assert find_kabkota(text) == codes
@@ -247,7 +249,8 @@ def _table(**columns) -> SourceTable:
 
 def _normalise(table, district=None):
     clean, derived, issues = {}, {}, []
-    fns = {"kecamatan": normalise_kecamatan, "desa": normalise_desa, "kabupaten": normalise_kabupaten}
+    fns = {"kecamatan": normalise_kecamatan, "desa": normalise_desa,
+           "kabupaten": normalise_kabupaten}
     for name in table.fields:
         ctx = NormContext(table, Settings(district=district), SCHEMA.field(name), district)
         result = fns[name](table.data[name], None, ctx)
@@ -267,8 +270,8 @@ def test_normalisers_clean_codes_and_findings():
                    "Jakarta", "64.08.12"],
         desa=["Swarga Bara", "swarga bara", "Teluk Lingga", "Singa Geweh", "6408122002", "Xyzzy",
               "Singa Gewe"],
-        kabupaten=["Kabupaten Kutai Timur", "KUTIM", "6404", "Kab. Kutai Timur", None, "Kab. Malinau",
-                   "6408"],
+        kabupaten=["Kabupaten Kutai Timur", "KUTIM", "6404", "Kab. Kutai Timur", None,
+                   "Kab. Malinau", "6408"],
     )
     clean, derived, issues = _normalise(table)
     assert _tuples(issues) == [

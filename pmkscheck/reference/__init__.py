@@ -1,8 +1,8 @@
-"""Reference data shipped with pmkscheck: Kemendagri 2025 wilayah codes of Kalimantan Timur,
-old village codes, the BPS-Kemendagri code bridge and the 26 jenis PMKS.
+"""Reference data shipped with pmkscheck (wilayah codes, BPS bridge, 26 jenis PMKS).
 
-Stage: shared by normalise (wilayah, jenis) and checks (NIK region prefixes). Provenance and
-licences: ``SOURCE.md`` and ``LICENSE-wilayah`` in this folder.
+Kemendagri 2025 wilayah codes of Kalimantan Timur, old village codes, the BPS-Kemendagri code
+bridge and the 26 jenis PMKS. Stage: shared by normalise (wilayah, jenis) and checks (NIK region
+prefixes). Provenance and licences: ``SOURCE.md`` and ``LICENSE-wilayah`` in this folder.
 
 Every accessor returns a fresh copy of a cached ``DataFrame`` whose code columns are strings
 (``"640801"``, never ints) and whose column names are those of the CSV files:
@@ -96,7 +96,7 @@ def _kab_names() -> dict[str, str]:
 
 
 def kabupaten_name(code: str | None) -> str | None:
-    """Official name of a Kaltim kab/kota code (``"6472"`` -> ``"Kota Samarinda"``), else ``None``."""
+    """Official name of a Kaltim kab/kota code (``"6472"`` -> ``"Kota Samarinda"``) or ``None``."""
     if code is None:
         return None
     return _kab_names().get(str(code).strip())
@@ -109,7 +109,7 @@ def _kec_names() -> dict[str, str]:
 
 
 def kecamatan_name(code: str | None) -> str | None:
-    """Official name of a Kaltim kecamatan code (``"640804"`` -> ``"Sangatta Utara"``), else ``None``."""
+    """Official name of a kecamatan code (``"640804"`` -> ``"Sangatta Utara"``) or ``None``."""
     if code is None:
         return None
     return _kec_names().get(str(code).strip())
