@@ -153,12 +153,7 @@ def _safe_found(cells: list[str]) -> str:
 def _read_text(path: Path, settings: Settings, schemas: list[Schema]) -> ReadResult:
     from pmkscheck.read.csvread import read_text
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError("INPUT_UNREADABLE", path, reason=type(exc).__name__) from None
-    grid, info = read_text(path, raw)
-    del raw
+    grid, info = read_text(path, _open_head(path, settings))
     found = _best_layout(grid, schemas)
     if found is None:
         raise _no_table(path, schemas, [grid])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +39,38 @@ class TextInfo:
     def format(self) -> str:
         """``tsv`` for tab-separated files, else ``csv``."""
         return "tsv" if self.delimiter == "\t" else "csv"
+
+
+def detect_encoding(path: Path, head: bytes) -> str:
+    """Encoding of a text file: BOM, UTF-16 by NUL pattern, strict UTF-8 (streamed), cp1252.
+
+    The returned name is one ``open()`` understands and that drops a BOM (``utf-8-sig``,
+    ``utf-16``).
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:4096]
+    if len(sample) >= 4 and sample.count(0) >= len(sample) // 4:
+        return "utf-16-le" if sample[1::2].count(0) >= sample[0::2].count(0) else "utf-16-be"
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    decoder = codecs.getincrementaldecoder("cp1252")("strict")
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -106,52 +138,73 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_text(path: Path, raw: bytes) -> tuple[Grid, TextInfo]:
-    """Parse a CSV/TSV file's bytes into a :class:`Grid` (row numbers = first line of each record)."""
-    text, encoding = decode(raw)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    delimiter = sniff_delimiter(text)
+def read_text(path: Path, head: bytes) -> tuple[Grid, TextInfo]:
+    """Parse a CSV/TSV file into a :class:`Grid` (row numbers = first line of each record).
+
+    The file is streamed (never held in memory as one string); records are parsed by the C
+    ``csv`` reader in blocks. When some record spans several lines (a quoted line break), the
+    file is parsed a second time record by record to get each record's first line.
+    """
+    encoding = detect_encoding(path, head)
+    label = encoding
+    if encoding == "utf-16":
+        label = "utf-16-be" if head.startswith(codecs.BOM_UTF16_BE) else "utf-16-le"
     try:
-        grid = _parse(text, delimiter)
+        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+            delimiter = sniff_delimiter(fh.read(_SNIFF_CHARS))
+        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+            grid, multiline = _parse(fh, delimiter)
     except csv.Error as exc:
         raise InputError("INPUT_CORRUPT", path, reason=f"CSV: {type(exc).__name__}") from None
-    return grid, TextInfo(encoding=encoding, delimiter=delimiter)
+    except OSError as exc:
+        raise InputError("INPUT_UNREADABLE", path, reason=type(exc).__name__) from None
+    if multiline:
+        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+            grid.rows = _record_starts(fh, delimiter, grid.n_rows)
+    return grid, TextInfo(encoding=label, delimiter=delimiter)
 
 
-def _parse(text: str, delimiter: str) -> Grid:
+def _reader(fh, delimiter: str):
     csv.field_size_limit(1 << 24)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
-                        doublequote=True, strict=False)
-    starts: list[int] = []
+    return csv.reader(fh, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+
+
+def _parse(fh, delimiter: str) -> tuple[Grid, bool]:
+    reader = _reader(fh, delimiter)
     widths: list[int] = []
     blocks: list[tuple[int, list[np.ndarray]]] = []
-    block: list[list[str]] = []
-    line = 1
-    for record in reader:
-        starts.append(line)
-        line = reader.line_num + 1
-        block.append(record)
-        if len(block) >= _BLOCK:
-            blocks.append(_columns(block, widths))
-            block = []
-    if block:
+    n = 0
+    while block := list(itertools.islice(reader, _BLOCK)):
         blocks.append(_columns(block, widths))
+        n += len(block)
     width = max((len(c) for _, c in blocks), default=0)
     cols: list[np.ndarray] = []
     for j in range(width):
-        parts = [c[j] if j < len(c) else np.full(n, None, dtype=object) for n, c in blocks]
+        parts = [c[j] if j < len(c) else np.full(k, None, dtype=object) for k, c in blocks]
         cols.append(np.concatenate(parts) if len(parts) > 1 else parts[0])
-    return Grid(name=None, cols=cols, kinds=None, rows=np.asarray(starts, dtype=np.int64),
+    grid = Grid(name=None, cols=cols, kinds=None, rows=np.arange(1, n + 1, dtype=np.int64),
                 widths=np.asarray(widths, dtype=np.int64))
+    # every record on one line <=> lines read == records: row number = record number
+    return grid, reader.line_num != n
+
+
+def _record_starts(fh, delimiter: str, n: int) -> np.ndarray:
+    """First line of each record (slow path, only for files with quoted line breaks)."""
+    reader = _reader(fh, delimiter)
+    starts = np.empty(n, dtype=np.int64)
+    line = 1
+    for i, _ in enumerate(reader):
+        starts[i] = line
+        line = reader.line_num + 1
+    return starts
 
 
 def _columns(block: list[list[str]], widths: list[int]) -> tuple[int, list[np.ndarray]]:
     """One block of records -> its columns (short records padded with empty cells)."""
-    lens = [len(r) for r in block]
+    lens = list(map(len, block))
     widths.extend(lens)
     w = max(lens)
-    if any(n != w for n in lens):
+    if lens.count(w) != len(lens):
         block = [r + [""] * (w - len(r)) if len(r) != w else r for r in block]
-    cols = [intern_column(list(c)) for c in zip(*block, strict=True)] if w else []
+    cols = [intern_column(c) for c in zip(*block, strict=True)] if w else []
     return len(block), cols

@@ -13,6 +13,7 @@ Cell values are converted per *unique* value, never with per-cell formatting wor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,6 +79,13 @@ class Grid:
         out = np.full(len(values), KIND_TEXT, dtype=object)
         out[_isnone(values)] = KIND_EMPTY
         return out
+
+    def notna(self, col: int) -> np.ndarray:
+        """Boolean mask of non-empty cells of column ``col`` (computed once)."""
+        cache = self.__dict__.setdefault("_notna", {})
+        if col not in cache:
+            cache[col] = ~_isnone(self.cols[col])
+        return cache[col]
 
     def row_cells(self, i: int) -> list[str | None]:
         """All cells of grid row ``i`` (layout uses this on the few rows near the header)."""
@@ -197,11 +205,18 @@ def _error_mask(texts: np.ndarray) -> np.ndarray | None:
     return pd.Series(texts).isin(bad).to_numpy()
 
 
-def intern_column(values: list) -> np.ndarray:
-    """Plain text column (CSV): ``""`` -> ``None``; repeated strings share one object."""
+def intern_column(values: Sequence[str]) -> np.ndarray:
+    """Plain text column (CSV): ``""`` -> ``None``; repeated strings share one object.
+
+    Sharing matters for memory: a 1M-row file repeats the same desa, kecamatan and jenis names
+    on every row, and the csv module makes a new string object for each.
+    """
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
-    empty = arr == ""
-    if empty.any():
-        arr[empty] = None
+    if len(set(arr[:2000].tolist())) <= 200:  # repetitive column: share the string objects
+        codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+        uniques = np.asarray(uniques, dtype=object)
+        uniques[uniques == ""] = None
+        return uniques.take(codes)
+    arr[arr == ""] = None
     return arr

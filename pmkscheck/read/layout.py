@@ -525,7 +525,7 @@ def classify_rows(grid: Grid, layout: Layout, table_cols: list[int],
     nn = np.zeros(m, dtype=np.int32)
     filled = {}
     for c in table_cols:
-        f = _notna(grid.cols[c][span])
+        f = grid.notna(c)[span]
         filled[c] = f
         nn += f
     no_cols = [c for c, f in fields_at.items() if f == "no"]
@@ -547,9 +547,11 @@ def classify_rows(grid: Grid, layout: Layout, table_cols: list[int],
             if raw is not None and str(raw).strip():
                 header_texts.setdefault(c, set()).add(raw)
     same = np.zeros(m, dtype=np.int32)
-    for c, texts in header_texts.items():
-        same += pd.Series(grid.cols[c][span]).isin(list(texts)).to_numpy()
-    repeated = same >= max(2, min(len(header_texts), 3))
+    probe = sorted(header_texts)[:3]  # three header columns are enough to recognise a copy
+    for c in probe:
+        same += pd.Series(grid.cols[c][span]).isin(list(header_texts[c])).to_numpy()
+    header_texts = {c: header_texts[c] for c in probe}
+    repeated = same >= 2
     candidate |= repeated
     reason = np.full(m, None, dtype=object)
     reason[repeated] = "repeated_header"
@@ -680,7 +682,7 @@ def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: 
     header_cols = [hc for hc in layout.columns if hc.parts]
     # columns of the table: with a header, or with data under the header block
     first = (layout.numbers_row if layout.numbers_row is not None else layout.end) + 1
-    has_data = {c: bool(_notna(grid.cols[c][first:]).any()) for c in range(grid.n_cols)}
+    has_data = {c: bool(grid.notna(c)[first:].any()) for c in range(grid.n_cols)}
     fields_at: dict[int, str] = {}
     first_of: dict[str, int] = {}
     for hc in header_cols:
@@ -722,7 +724,7 @@ def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: 
         if sex_pair and c == sex_pair[1]:
             continue  # the P column is folded into jenis_kelamin at the L column
         if not header:
-            if has_data.get(c) and len(rec) and _notna(grid.cols[c][rec]).any():
+            if has_data.get(c) and len(rec) and grid.notna(c)[rec].any():
                 notices.append(notice("COLUMN_BLANK_HEADER", letter=letter,
                                       params={"letter": letter}))
             continue
@@ -776,7 +778,7 @@ def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: 
         rec_widths = grid.widths[rec]
         beyond = np.zeros(len(rec), dtype=bool)
         for j in range(header_width, grid.n_cols):
-            beyond |= _notna(grid.cols[j][rec])
+            beyond |= grid.notna(j)[rec]
         # short records, and long ones with data past the header (trailing ";;;" is fine)
         ragged = np.flatnonzero((rec_widths < header_width) | beyond)
         for i in ragged:
