@@ -38,6 +38,7 @@ import posixpath
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -549,7 +550,40 @@ def _col_styles(xml_head: str, p: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def patch_sheet(xml: str, flags: dict[int, dict[int, Severity]], styles: Styles) -> str:
+@dataclass
+class PatchedSheet:
+    """The target sheet after patching, kept as edits of the original text (no full copy).
+
+    ``head`` (root tag .. ``<sheetData>``) and ``tail`` (``</sheetData>`` .. end) are small and
+    may still be edited (namespace, ``<legacyDrawing>``); the rows in between are the original
+    text with ``edits`` (start, end, replacement) applied while streaming into the zip.
+    """
+
+    xml: str
+    p: str
+    head: str
+    body_start: int
+    body_end: int
+    tail: str
+    edits: list[tuple[int, int, str]]
+
+    def chunks(self) -> Iterator[str]:
+        """The new sheet XML in pieces."""
+        yield self.head
+        pos = self.body_start
+        for start, end, text in self.edits:
+            yield self.xml[pos:start]
+            yield text
+            pos = end
+        yield self.xml[pos: self.body_end]
+        yield self.tail
+
+    def text(self) -> str:
+        """The whole new sheet XML (tests and small sheets)."""
+        return "".join(self.chunks())
+
+
+def patch_sheet(xml: str, flags: dict[int, dict[int, Severity]], styles: Styles) -> PatchedSheet:
     """Give every flagged cell (row -> col -> severity) a filled copy of its own format."""
     p = _prefix(xml, "worksheet")
     pe = re.escape(p)
@@ -560,20 +594,18 @@ def patch_sheet(xml: str, flags: dict[int, dict[int, Severity]], styles: Styles)
     head = re.sub(r'\stabSelected="(?:1|true)"', "", head)
     colstyles = _col_styles(head, p)
     if start.group(1):  # <sheetData/>
-        body, tail = "", xml[start.end():]
+        body_start = body_end = start.end()
+        tail = f"</{p}sheetData>" + xml[start.end():]
         open_tag = start.group(0)[:-2].rstrip() + ">"
     else:
         end = xml.rfind(f"</{p}sheetData")
         if end < start.end():
             raise Unpatchable("unterminated sheetData")
-        close = xml.index(">", end) + 1
-        body = xml[start.end(): end]
-        tail = xml[close:]
+        body_start, body_end = start.end(), end
+        tail = xml[end:]
         open_tag = start.group(0)
     row_re, cell_re = _row_cell_res(p)
     wanted = sorted(flags)
-    pos = 0
-    prev = 0
 
     def base_style(col: int, row_attrs: dict[str, str]) -> int:
         if row_attrs.get("customFormat") in ("1", "true") and "s" in row_attrs:
@@ -583,63 +615,61 @@ def patch_sheet(xml: str, flags: dict[int, dict[int, Severity]], styles: Styles)
                 return st
         return 0
 
-    def new_cell(row: int, col: int, sev: Severity, row_attrs: dict[str, str]) -> str:
-        style = styles.flagged(base_style(col, row_attrs), sev)
-        return f'<{p}c r="{column_letter(col)}{row}" s="{style}"/>'
-
     def new_row(row: int) -> str:
-        cells = "".join(new_cell(row, c, s, {}) for c, s in sorted(flags[row].items()))
+        cells = "".join(
+            f'<{p}c r="{column_letter(c)}{row}" s="{styles.flagged(base_style(c, {}), sev)}"/>'
+            for c, sev in sorted(flags[row].items()))
         return f'<{p}row r="{row}">{cells}</{p}row>'
 
-    def on_row(m: re.Match[str]) -> str:
-        nonlocal pos, prev
-        attrs = m.group(1)
-        rm = re.search(r'\br="(\d+)"', attrs)
-        row = int(rm.group(1)) if rm else prev + 1
-        prev = row
-        out = []
-        while pos < len(wanted) and wanted[pos] < row:
-            out.append(new_row(wanted[pos]))
-            pos += 1
-        if pos < len(wanted) and wanted[pos] == row:
-            pos += 1
-            out.append(_patch_row(m, row, flags[row], styles, cell_re, p, base_style))
-        else:
-            out.append(m.group(0))
-        return "".join(out)
+    edits = _patch_rows_fast(xml, body_start, body_end, wanted, flags, styles, p, cell_re,
+                             base_style)
+    if edits is None:  # rows without r=, r not first, missing rows: look at every row
+        edits = []
+        pos = prev = 0
+        for m in row_re.finditer(xml, body_start, body_end):
+            rm = re.search(r'\br="(\d+)"', m.group(1))
+            row = int(rm.group(1)) if rm else prev + 1
+            prev = row
+            missing = []
+            while pos < len(wanted) and wanted[pos] < row:
+                missing.append(new_row(wanted[pos]))
+                pos += 1
+            if missing:
+                edits.append((m.start(), m.start(), "".join(missing)))
+            if pos < len(wanted) and wanted[pos] == row:
+                pos += 1
+                edits.append((m.start(), m.end(),
+                              _patch_row(m, row, flags[row], styles, cell_re, p, base_style)))
+        if pos < len(wanted):
+            edits.append((body_end, body_end, "".join(new_row(r) for r in wanted[pos:])))
+    return PatchedSheet(xml=xml, p=p, head=head + open_tag, body_start=body_start,
+                        body_end=body_end, tail=tail, edits=edits)
 
-    fast = _patch_rows_fast(body, wanted, flags, styles, p, cell_re, base_style)
-    if fast is not None:
-        return head + open_tag + fast + f"</{p}sheetData>" + tail
-    body = row_re.sub(on_row, body)
-    rest = "".join(new_row(r) for r in wanted[pos:])
-    return head + open_tag + body + rest + f"</{p}sheetData>" + tail
 
-
-def _patch_rows_fast(body: str, wanted: list[int], flags: dict[int, dict[int, Severity]],
-                     styles: Styles, p: str, cell_re: re.Pattern[str],
-                     base_style: Any) -> str | None:
+def _patch_rows_fast(xml: str, body_start: int, body_end: int, wanted: list[int],
+                     flags: dict[int, dict[int, Severity]], styles: Styles, p: str,
+                     cell_re: re.Pattern[str], base_style: Any
+                     ) -> list[tuple[int, int, str]] | None:
     """Patch only the flagged rows, found by ``str.find`` of ``<row r="N"`` (rows in order).
 
     Returns ``None`` when a flagged row is not written that way (missing row, ``r`` not the
-    first attribute, rows out of order); the caller then rewrites every row.
+    first attribute, rows out of order); the caller then looks at every row.
     """
     row_re = re.compile(rf"<{re.escape(p)}row\b([^>]*?)(?:/>|>(.*?)</{re.escape(p)}row\s*>)",
                         re.S)
-    out: list[str] = []
-    pos = 0
+    edits: list[tuple[int, int, str]] = []
+    pos = body_start
     for n in wanted:
-        idx = body.find(f'<{p}row r="{n}"', pos)
-        if idx < 0 or body[idx + len(p) + len(str(n)) + 9] not in " />\t\n\r":
+        needle = f'<{p}row r="{n}"'
+        idx = xml.find(needle, pos, body_end)
+        if idx < 0 or xml[idx + len(needle)] not in " />\t\n\r":
             return None
-        m = row_re.match(body, idx)
+        m = row_re.match(xml, idx, body_end)
         if m is None:
             return None
-        out.append(body[pos:idx])
-        out.append(_patch_row(m, n, flags[n], styles, cell_re, p, base_style))
+        edits.append((idx, m.end(), _patch_row(m, n, flags[n], styles, cell_re, p, base_style)))
         pos = m.end()
-    out.append(body[pos:])
-    return "".join(out)
+    return edits
 
 
 def _patch_row(m: re.Match[str], row: int, cols: dict[int, Severity], styles: Styles,
@@ -1041,7 +1071,7 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
     t = T[settings.lang]
     with zipfile.ZipFile(src) as zin:
         names = set(zin.namelist())
-        changed: dict[str, str | bytes] = {}
+        changed: dict[str, str | bytes | PatchedSheet] = {}
         dropped: set[str] = set()
 
         def read(name: str) -> str:
@@ -1093,8 +1123,7 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         flags: dict[int, dict[int, Severity]] = defaultdict(dict)
         for (row, col), note in plan.notes.items():
             flags[row][col] = note.severity
-        sheet_xml = read(sheet_part)
-        sheet_xml = patch_sheet(sheet_xml, flags, styles)
+        patched = patch_sheet(read(sheet_part), flags, styles)
 
         # comments
         sheet_rels_part = _rels_path(sheet_part)
@@ -1131,13 +1160,14 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
                 ct = _add_override(ct, "/" + cpart, CT_COMMENTS)
                 if not re.search(r'Extension="vml"', ct, re.I):
                     ct = _add_default(ct, "vml", CT_VML)
-                sp = _prefix(sheet_xml, "worksheet")
-                sheet_xml, srp = _ensure_ns(sheet_xml, "worksheet", "r", NS_REL)
-                if re.search(rf"<{re.escape(sp)}legacyDrawing\b", sheet_xml):
+                sp = patched.p
+                patched.head, srp = _ensure_ns(patched.head, "worksheet", "r", NS_REL)
+                if re.search(rf"<{re.escape(sp)}legacyDrawing\b", patched.tail):
                     raise Unpatchable("legacy drawing without comments")
-                sheet_xml = _insert_child(sheet_xml, sp, f'<{sp}legacyDrawing {srp}:id="{vid}"/>',
-                                          _AFTER_LEGACY, "worksheet")
-        changed[sheet_part] = sheet_xml
+                patched.tail = _insert_child(patched.tail, sp,
+                                           f'<{sp}legacyDrawing {srp}:id="{vid}"/>',
+                                           _AFTER_LEGACY, "worksheet")
+        changed[sheet_part] = patched
 
         # the new sheets
         st = _st(styles)
@@ -1210,17 +1240,38 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
                     continue
                 written.add(info.filename)
                 data = changed.pop(info.filename, None)
+                zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                if isinstance(data, PatchedSheet):
+                    _stream(zout, zi, data)
+                    continue
                 if data is None:
                     data = zin.read(info.filename)
                 elif isinstance(data, str):
                     data = data.encode("utf-8")
-                zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                zi.compress_type = zipfile.ZIP_DEFLATED
                 zout.writestr(zi, data, compresslevel=1)
             # new parts: content types first is not required, but keep a stable order
             for name in sorted(changed):
                 data = changed[name]
-                zout.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
+                if isinstance(data, PatchedSheet):
+                    _stream(zout, zipfile.ZipInfo(name), data)
+                else:
+                    zout.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _stream(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, sheet: PatchedSheet) -> None:
+    """Write a patched sheet piece by piece (a 1M-row sheet is never copied whole)."""
+    zi.compress_type = zipfile.ZIP_DEFLATED
+    for attr in ("_compresslevel", "compress_level"):  # name differs across Python versions
+        try:
+            setattr(zi, attr, 1)
+        except AttributeError:
+            pass
+    big = len(sheet.xml) > (1 << 31) - (1 << 26)
+    with zout.open(zi, "w", force_zip64=big) as fh:
+        for chunk in sheet.chunks():
+            if chunk:
+                fh.write(chunk.encode("utf-8"))
 
 
 def _add_override(ct: str, part: str, content_type: str) -> str:
