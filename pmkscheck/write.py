@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from pmkscheck.atomic import atomic_open, atomic_path
@@ -68,8 +69,10 @@ def row_summary(f: FileReport) -> tuple[dict[int, str], dict[int, str]]:
 def neutralise_csv(values: pd.Series) -> pd.Series:
     """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe."""
     s = values.astype(object)
-    mask = s.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START), na_action="ignore")
-    mask = mask.fillna(False).astype(bool)
+    codes, uniques = pd.factorize(s)  # once per distinct value (issue 6: was once per cell)
+    risky = np.array([isinstance(v, str) and v.startswith(FORMULA_START) for v in uniques]
+                     + [False], dtype=bool)
+    mask = pd.Series(risky[codes], index=s.index)  # code -1 (missing) picks the final False
     if mask.any():
         s = s.copy()
         s[mask] = "'" + s[mask].astype(str)
