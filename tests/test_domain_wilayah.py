@@ -205,6 +205,17 @@ def test_bps_only_kabupaten_codes(code, dagri):
     assert (m.kind, m.code, m.suggestion) == ("bps", None, dagri)
 
 
+def test_kabupaten_code_in_a_bps_coded_sheet_is_reported_not_mis_mapped():
+    table = _table(kecamatan=["6402010", "6402020"], kabupaten=["6402", "6401"])
+    clean, derived, issues = _normalise(table)
+    assert _tuples(issues) == [("WILAYAH_BPS_CODE", 5, "kecamatan"),
+                               ("WILAYAH_BPS_CODE", 6, "kecamatan"),
+                               ("WILAYAH_BPS_CODE", 5, "kabupaten"),
+                               ("WILAYAH_NAME_VARIANT", 6, "kabupaten")]
+    assert issues[2].params == {"kemendagri": "6407", "name": "Kabupaten Kutai Barat"}
+    assert derived["kabupaten:code"].tolist() == [None, "6401"]  # 6401 = Paser in both
+
+
 def test_bps_desa_code_is_detected():
     m = match_desa("6404040001")  # BPS kecamatan 6404040 = Sangatta Utara
     assert (m.kind, m.code, m.suggestion) == ("bps", None, "640804")

@@ -316,11 +316,18 @@ def match_kecamatan(text: str | None) -> WilayahMatch:
 
 
 @cache
-def match_kabupaten(text: str | None) -> WilayahMatch:
+def match_kabupaten(text: str | None, bps_sheet: bool = False) -> WilayahMatch:
     """Match one kab/kota value (name, abbreviation or code) to Kemendagri 2025.
+
+    Args:
+        text: the cell text.
+        bps_sheet: the sheet uses BPS codes elsewhere (kecamatan/desa columns): a 4-digit code
+            that means another kab/kota in BPS numbering (6402, 6403) is then a BPS code too.
 
     >>> match_kabupaten("KAB. KUTIM").official, match_kabupaten("6404").kind
     ('Kabupaten Kutai Timur', 'bps')
+    >>> match_kabupaten("6402").official, match_kabupaten("6402", bps_sheet=True).official
+    ('Kabupaten Kutai Kartanegara', 'Kabupaten Kutai Barat')
     """
     if text is None or not str(text).strip():
         return WilayahMatch("empty")
@@ -328,9 +335,9 @@ def match_kabupaten(text: str | None) -> WilayahMatch:
     level = _kabupaten()
     code = _digits(text)
     if code is not None:
-        if code in level.names:
-            return WilayahMatch("variant", code, level.names[code])
         _, bps_kab = _bps()
+        if code in level.names and not (bps_sheet and bps_kab.get(code, code) != code):
+            return WilayahMatch("variant", code, level.names[code])
         if code in bps_kab:
             dagri = bps_kab[code]
             return WilayahMatch("bps", None, level.names.get(dagri), dagri)
@@ -533,8 +540,24 @@ def normalise_kecamatan(raw: pd.Series, kinds: pd.Series | None, ctx: NormContex
 
 @register("kabupaten")
 def normalise_kabupaten(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Kab/kota names/codes -> official names; derived ``kabupaten:code``."""
-    return _normalise_simple(raw, "kabupaten", ctx.field.name, match_kabupaten)
+    """Kab/kota names/codes -> official names; derived ``kabupaten:code``.
+
+    When the sheet's kecamatan or desa column holds BPS codes, kab/kota codes whose BPS meaning
+    differs from their Kemendagri meaning (BPS 6402 = Kutai Barat) are reported as BPS codes.
+    """
+    bps = uses_bps_codes(ctx.table.data)
+    return _normalise_simple(raw, "kabupaten", ctx.field.name,
+                             lambda text: match_kabupaten(text, bps))
+
+
+def uses_bps_codes(data: pd.DataFrame) -> bool:
+    """Does a kecamatan or desa column hold at least one BPS code? (checked per unique value)"""
+    for name, matcher in (("kecamatan", match_kecamatan), ("desa", match_desa)):
+        if name in data.columns:
+            uniques = pd.unique(data[name].dropna())
+            if any(matcher(u).kind == "bps" for u in uniques if _digits(str(u))):
+                return True
+    return False
 
 
 def kecamatan_codes(raw: pd.Series) -> pd.Series:
@@ -579,5 +602,5 @@ __all__ = [
     "FUZZY_THRESHOLD", "KABKOTA_ALIASES", "KECAMATAN_DRIFT", "WilayahMatch", "desa_names",
     "find_kabkota", "fold", "kecamatan_codes", "kecamatan_names", "match_desa", "match_kabupaten",
     "match_kecamatan", "normalise_desa", "normalise_kabupaten", "normalise_kecamatan",
-    "factorize_text", "spread",
+    "factorize_text", "spread", "uses_bps_codes",
 ]
