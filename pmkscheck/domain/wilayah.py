@@ -551,7 +551,7 @@ def normalise_kabupaten(raw: pd.Series, kinds: pd.Series | None, ctx: NormContex
 
 
 def uses_bps_codes(data: pd.DataFrame) -> bool:
-    """Does a kecamatan or desa column hold at least one BPS code? (checked per unique value)"""
+    """True when a kecamatan or desa column holds a BPS code (checked per unique value)."""
     for name, matcher in (("kecamatan", match_kecamatan), ("desa", match_desa)):
         if name in data.columns:
             uniques = pd.unique(data[name].dropna())
