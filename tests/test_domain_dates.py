@@ -91,9 +91,10 @@ CASES = [
     # missing
     (None, None, None, dates.MISSING),
     ("", None, None, dates.MISSING),
-    ("-", None, None, dates.MISSING),
-    ("  ?  ", None, None, dates.MISSING),
-    ("tidak tahu", None, None, dates.MISSING),
+    ("-", None, None, dates.INVALID),  # written but not a date (the cell is not blank)
+    ("  ?  ", None, None, dates.INVALID),
+    ("tidak tahu", None, None, dates.INVALID),
+    ("   ", None, None, dates.MISSING),
 ]
 
 

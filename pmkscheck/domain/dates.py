@@ -173,8 +173,10 @@ def parse_one(text: object, today: date, kind: str | None = None) -> ParsedDate:
     if text is None:
         return _MISSING
     s = " ".join(str(text).split()).strip().lower()
-    if not s or _PLACEHOLDER_RE.match(s):
+    if not s:
         return _MISSING
+    if _PLACEHOLDER_RE.match(s):  # "-", "?", "tidak tahu": written, but not a date
+        return _INVALID
     if kind == "n" and _NUMBER_RE.match(s):
         got = _number(s, today, NUMBER)
         return got if got is not None else _INVALID

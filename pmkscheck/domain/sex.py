@@ -37,7 +37,6 @@ _WORDS = {
 _LOOKUP = {w: sex for sex, words in _WORDS.items() for w in words}
 _NUMERIC = {"1": "L", "2": "P"}
 _FOLD_RE = re.compile(r"[^0-9a-z]+")
-_PLACEHOLDER = {"", "-", "?"}
 
 
 def sex_of(text: object) -> tuple[str | None, str]:
@@ -45,7 +44,7 @@ def sex_of(text: object) -> tuple[str | None, str]:
     if text is None:
         return None, MISSING
     raw = str(text).strip().lower()
-    if raw in _PLACEHOLDER or not raw.strip("-?. "):
+    if not raw:
         return None, MISSING
     number = re.fullmatch(r"([12])(?:[.,]0+)?", raw)
     if number:
