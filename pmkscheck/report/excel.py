@@ -182,6 +182,7 @@ class Note:
     col: int  # 0-based
     severity: Severity
     issues: list[Issue] = field(default_factory=list)
+    rendered: tuple[str, str] | None = None  # comment_text, computed once
 
 
 @dataclass
@@ -252,6 +253,13 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
 
 def comment_text(note: Note, plan: Plan, lang: str) -> tuple[str, str]:
     """Bold first line and body of a cell's comment."""
+    if note.rendered is not None:
+        return note.rendered
+    note.rendered = _comment_text(note, plan, lang)
+    return note.rendered
+
+
+def _comment_text(note: Note, plan: Plan, lang: str) -> tuple[str, str]:
     t = T[lang]
     head = t["n_problems"].format(n=len(note.issues)) if len(note.issues) > 1 else "pmkscheck"
     parts: list[str] = []
