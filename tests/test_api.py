@@ -63,3 +63,19 @@ def test_version_and_completion(tmp_path):
     assert "complete " in r.stdout and "pmkscheck" in r.stdout
     r = run_cli("--help", cwd=tmp_path)
     assert "--install-completion" in r.stdout
+
+
+def test_completion_completes_commands_and_options(tmp_path):
+    import os
+
+    def complete(words: str, cword: int) -> list[str]:
+        env = {**os.environ, "_PMKSCHECK_COMPLETE": "complete_bash", "COMP_WORDS": words,
+               "COMP_CWORD": str(cword)}
+        r = subprocess.run([sys.executable, "-m", "pmkscheck"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.split()
+
+    assert complete("pmkscheck val", 1) == ["validate"]
+    assert complete("pmkscheck validate --fa", 2) == ["--fail-on"]
+    assert "--baseline" in complete("pmkscheck validate --", 2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -149,7 +148,7 @@ def test_summary_mentions_baseline(tmp_path, monkeypatch):
     settings = Settings(write=False, baseline=tmp_path / "b.json")
     report = hand_report(settings)
     report.files[0].baselined = 3
-    render(report, replace(settings))
+    render(report, settings)
     assert "> 3 temuan lama" in summary.read_text(encoding="utf-8")
 
 
