@@ -695,6 +695,7 @@ def people(
     nik_moved: float = 0.04,
     family: float = 0.15,
     noise: float = 0.0,
+    dtks: bool | None = None,
 ) -> tuple[list[dict], list[Expected]]:
     """Person records of one kab/kota of Kalimantan Timur, optionally with planted defects.
 
@@ -715,6 +716,8 @@ def people(
         noise: probability that a clean record gets one cosmetic variation from :data:`NOISE`
             (upper-case wilayah, "Kec." prefix, double spaces, NIK with spaces, "17.08.1975",
             ...): messy but correct, so at most an info. The key is kept in ``_noise``.
+        dtks: also fill the DTKS columns ``id_dtks``, ``nama_ibu``, ``hubungan_keluarga``
+            (default: only when ``jenis`` is one fixed jenis, as in DTKS exports).
 
     Returns:
         ``(records, expected)``. A record maps canonical field names to the value to write
@@ -724,6 +727,8 @@ def people(
     """
     rng = random.Random(seed)
     dist = _district(district)
+    if dtks is None:
+        dtks = isinstance(jenis, str)
     if isinstance(jenis, str):
         if jenis not in JENIS:
             raise ValueError(f"not an official jenis PMKS: {jenis!r}")
@@ -772,14 +777,15 @@ def people(
             "tanggal_lahir": render_date(birth, style), "alamat": alamat, "rt": rt, "rw": rw,
             "desa": desa_name, "kecamatan": dist.kecamatan[kec], "kabupaten": dist.name,
             "jenis_pmks": j, "keterangan": rng.choice(_KET) or None,
-            "id_dtks": str(rng.randint(10**13, 10**14 - 1)),
-            "nama_ibu": person_name(rng, "P"),
-            "hubungan_keluarga": rng.choice(["Kepala Keluarga", "Istri", "Anak", "Orang Tua",
-                                             "Famili Lain"]),
             "_index": i, "_nik": nik, "_kk": kk, "_birth": birth, "_sex": sex, "_jenis": j,
             "_kec": kec, "_desa": desa_code, "_desa_name": desa_name, "_date_style": style,
             "_defect": None, "_noise": None, "_loc": (kec, desa_code, desa_name, alamat, rt, rw, kk),
         }
+        if dtks:
+            rec["id_dtks"] = str(rng.randint(10**13, 10**14 - 1))
+            rec["nama_ibu"] = person_name(rng, "P")
+            rec["hubungan_keluarga"] = rng.choice(["Kepala Keluarga", "Istri", "Anak",
+                                                   "Orang Tua", "Famili Lain"])
         records.append(rec)
         if defects > 0 and rng.random() < defects:
             # the first kind (in rotation order) that fits this record; it goes to the back, so
@@ -1097,7 +1103,7 @@ def _getter(f: str, lay: Layout, dates: bool):
             return ("id", v)
         return get_id
     if f == "id_dtks":
-        return lambda rec, no: ("id", rec["id_dtks"])
+        return lambda rec, no: ("id", rec["id_dtks"]) if rec.get("id_dtks") else None
     if f == "tanggal_lahir":
         def get_date(rec: dict, no: int) -> Cell:
             v = rec.get("tanggal_lahir")
