@@ -204,3 +204,33 @@ def test_cli_round_trip(tmp_path):
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
     assert Path(tmp_path / "pmkscheck-baseline.json").read_text(encoding="utf-8").count(
         "647203") == 0
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(order=st.permutations(range(len(PEOPLE) + 1)), keep=st.integers(1, len(PEOPLE) + 1))
+def test_property_any_reordering_or_subset_is_fully_baselined(tmp_path_factory, order, keep):
+    people = [*PEOPLE, NEW]
+    target = tmp_path_factory.mktemp("b") / "baseline.json"
+    write_baseline(hand_report(people=people), target)
+    chosen = [people[i] for i in order[:keep]]
+    report = hand_report(people=chosen)
+    apply_baseline(report, target)
+    assert {i.severity.label for i in report.files[0].issues} <= {"info"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(order=st.permutations(range(len(PEOPLE))))
+def test_property_a_new_person_is_always_reported(tmp_path_factory, order):
+    target = tmp_path_factory.mktemp("b") / "baseline.json"
+    write_baseline(hand_report(), target)
+    people = [PEOPLE[i] for i in order]
+    people.insert(order[0], NEW)
+    report = hand_report(people=people)
+    apply_baseline(report, target)
+    left = [(i.code, i.row) for i in report.files[0].issues if i.severity.label != "info"]
+    new_row = 5 + people.index(NEW)
+    assert left == [("DATE_FUTURE", new_row)]

@@ -161,3 +161,15 @@ def test_clean_report_summary_is_green(tmp_path, monkeypatch):
     assert render(report, settings) == ""
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## ✅ pmkscheck") and "| ✅ |" in text
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text())
+def test_property_escaping_round_trips(text):
+    data = github.escape_data(text)
+    assert "\n" not in data and "\r" not in data and unescape(data) == text
+    prop = github.escape_property(text)
+    assert not {",", ":", "\n", "\r"} & set(prop) and unescape(prop) == text
