@@ -66,6 +66,8 @@ _PREFIX = {
     "kabupaten": ("kabupaten", "kab", "kota", "kab kota", "kabupaten kota", "pemkab", "pemkot"),
 }
 
+_KAMPUNG_KABKOTA = frozenset({"6407", "6411"})  # Kutai Barat, Mahakam Ulu
+
 _PREFIX_WORDS = {level: sorted((p.split() for p in prefixes), key=lambda w: -len(w))
                  for level, prefixes in _PREFIX.items()}
 
@@ -100,13 +102,14 @@ class WilayahMatch:
     """How one wilayah value matched.
 
     Attributes:
-        kind: ``exact`` (official name or code), ``variant`` (folded/drift/code -> official
-            name), ``old`` (old desa code, mapped), ``fuzzy`` (suggestion only), ``bps`` (a BPS
-            code), ``unknown`` or ``empty``.
-        code: Kemendagri code (exact/variant/old), else ``None``.
+        kind: ``exact`` (the official name as written), ``variant`` (case, spacing, prefix,
+            drift or a code -> official name), ``old`` (old desa code, mapped), ``fuzzy``
+            (suggestion only), ``bps`` (a BPS code), ``unknown`` or ``empty``.
+        code: Kemendagri code (exact/variant/old; ``None`` for a desa name that exists in
+            several kecamatan when the row's kecamatan is unknown), else ``None``.
         official: official name for exact/variant/old; for ``bps`` the Kemendagri equivalent.
-        suggestion: fuzzy/unknown: the nearest official name (``"-"`` when none); ``bps``: the
-            Kemendagri code of the equivalent.
+        suggestion: fuzzy/unknown: the nearest official name (``"-"`` when none); ``bps`` and
+            ``old``: the Kemendagri (2025) code of the equivalent.
     """
 
     kind: str
@@ -271,15 +274,21 @@ def _name_match(text: str, key: str, code: str, names: dict[str, str]) -> Wilaya
 def _fuzzy_or_unknown(key: str, keys: list[str], codes: list[str], names: dict[str, str],
                       wider: tuple[list[str], list[str]] | None = None,
                       label: dict[str, str] | None = None) -> WilayahMatch:
+    """Fuzzy search in ``keys`` (the row's kecamatan, say), then in ``wider`` (province).
+
+    A name found in the wider scope is labelled with ``label[code]`` (its kecamatan).
+    """
     code, score, unique = _best(key, keys, codes)
     if code is not None and score >= FUZZY_THRESHOLD and unique:
         return WilayahMatch("fuzzy", suggestion=names[code])
-    if wider is not None and (code is None or score < SUGGEST_THRESHOLD):
+    if code is not None and score >= SUGGEST_THRESHOLD:
+        return WilayahMatch("unknown", suggestion=names[code])
+    if wider is not None:
         code, score, unique = _best(key, *wider)
         if code is not None and score >= FUZZY_THRESHOLD and unique:
             return WilayahMatch("fuzzy", suggestion=_label(code, names, label))
-    if code is not None and score >= SUGGEST_THRESHOLD:
-        return WilayahMatch("unknown", suggestion=_label(code, names, label))
+        if code is not None and score >= SUGGEST_THRESHOLD:
+            return WilayahMatch("unknown", suggestion=_label(code, names, label))
     return WilayahMatch("unknown", suggestion=NO_SUGGESTION)
 
 
@@ -378,17 +387,19 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
             return WilayahMatch("bps", None, _kecamatan().names.get(dagri), dagri)
         return WilayahMatch("unknown", suggestion=NO_SUGGESTION)
     tokens = _tokens(text, "desa")
-    keys = ["".join(tokens)]
+    # (key, kab/kota codes it may match): villages of Kutai Barat and Mahakam Ulu are called
+    # "Kampung X"; elsewhere "Kampung" is part of the name (Kampung Baru)
+    keys = [("".join(tokens), None)]
     if len(tokens) > 1 and tokens[0] == "kampung":
-        keys.append("".join(tokens[1:]))  # "Kampung X" in Kutai Barat / Mahakam Ulu
+        keys.append(("".join(tokens[1:]), _KAMPUNG_KABKOTA))
     if kecamatan_code:
-        for key in keys:
+        for key, only in keys:
             found = ds.in_kec.get((kecamatan_code, key))
-            if found:
+            if found and (only is None or found[:4] in only):
                 return _name_match(text, key, found, ds.names)
     scope = district or (kecamatan_code[:4] if kecamatan_code else None)
-    for key in keys:
-        candidates = ds.anywhere.get(key)
+    for key, only in keys:
+        candidates = [c for c in ds.anywhere.get(key, ()) if only is None or c[:4] in only]
         if not candidates:
             continue
         near = [c for c in candidates if scope and c.startswith(scope)] or candidates
@@ -400,14 +411,14 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
     label = _desa_labels()
     if kecamatan_code and kecamatan_code in ds.by_kec_keys:
         keys_, codes_ = ds.by_kec_keys[kecamatan_code]
-        return _fuzzy_or_unknown(keys[0], keys_, codes_, ds.names,
+        return _fuzzy_or_unknown(keys[0][0], keys_, codes_, ds.names,
                                  wider=(ds.all_keys, ds.all_codes), label=label)
     if scope:
         sel = [i for i, c in enumerate(ds.all_codes) if c.startswith(scope)]
-        return _fuzzy_or_unknown(keys[0], [ds.all_keys[i] for i in sel],
+        return _fuzzy_or_unknown(keys[0][0], [ds.all_keys[i] for i in sel],
                                  [ds.all_codes[i] for i in sel], ds.names,
                                  wider=(ds.all_keys, ds.all_codes), label=label)
-    return _fuzzy_or_unknown(keys[0], ds.all_keys, ds.all_codes, ds.names, label=label)
+    return _fuzzy_or_unknown(keys[0][0], ds.all_keys, ds.all_codes, ds.names, label=label)
 
 
 @cache
