@@ -969,8 +969,9 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     b.add([t["title"]], st["title"])
     b.add([t["how"].replace("Daftar Masalah", list_sheet)], st["wrapnote"])
     b.n += 1
-    d = f.district
-    district = f"{d.code} {d.name} ({d.source})" if d else t["unknown"]
+    from pmkscheck.report.html import district_text
+
+    district = district_text(f.district, lang, t["unknown"])
     info: list[tuple[str, Any]] = [
         (t["file"], Path(f.path).name), (t["sheet"], data_sheet if f.sheet else "-"),
         (t["schema"], f.schema or "-"), (t["district"], district),

@@ -81,6 +81,25 @@ T: dict[str, dict[str, str]] = {
         "meaning": "Meaning",
     },
 }
+SOURCE = {
+    "id": {"option": "dari opsi --district", "file_name": "dari nama berkas",
+           "title": "dari judul tabel", "wilayah": "dari kolom wilayah",
+           "nik": "dari kode wilayah NIK"},
+    "en": {"option": "from --district", "file_name": "from the file name",
+           "title": "from the table title", "wilayah": "from the wilayah columns",
+           "nik": "from the NIK region codes"},
+}
+
+
+def district_text(district: object, lang: str, unknown: str) -> str:
+    """``6408 Kabupaten Kutai Timur (dari kode wilayah NIK)`` or ``unknown``."""
+    if district is None:
+        return unknown
+    code, name, source = (getattr(district, k) for k in ("code", "name", "source"))
+    how = SOURCE.get(lang, SOURCE["id"]).get(source, source)
+    return f"{code} {name} ({how})"
+
+
 SEV = {
     "id": {Severity.ERROR: "galat", Severity.WARNING: "peringatan", Severity.INFO: "info"},
     "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"},
@@ -180,8 +199,7 @@ def _file_section(f: FileReport, settings: Settings, lang: str) -> str:
 
 def _meta(f: FileReport, settings: Settings, lang: str) -> str:
     t = T[lang]
-    d = f.district
-    district = f"{d.code} {d.name} ({d.source})" if d else t["unknown"]
+    district = district_text(f.district, lang, t["unknown"])
     rows = [(t["file"], str(Path(f.path).name)), (t["sheet"], f.sheet or "-"),
             (t["format"], f.format or "-"), (t["schema"], f.schema or "-"),
             (t["district"], district),

@@ -145,8 +145,10 @@ def _summary(f: FileReport, lang: str) -> Text:
         text.append(f" · {_num(len(f.skipped_rows), lang)} {t['skipped']}")
     text.append(f"\n{t['district']}: ")
     if d:
+        from pmkscheck.report.html import SOURCE
+
         text.append(f"{d.code} {d.name}", style="bold")
-        text.append(f" ({t['from']} {d.source})")
+        text.append(f" ({SOURCE[lang].get(d.source, d.source)})")
     else:
         text.append(t["unknown"], style="yellow")
     text.append("\n")
