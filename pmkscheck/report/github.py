@@ -9,8 +9,9 @@ relative to ``$GITHUB_WORKSPACE`` (the repository) when the file lies inside it,
 annotation links to the file. Every finding is printed (GitHub itself shows only the first few
 annotations per step; the job summary and the exit status carry the rest).
 
-With ``GITHUB_STEP_SUMMARY`` set, a Markdown job summary is appended to that file: a table of
-files with their counts, then per file its most frequent codes with their titles and first cells.
+With ``GITHUB_STEP_SUMMARY`` set, a Markdown job summary is appended to that file (first, so a
+closed stdout cannot lose it): a table of files with their counts, then per file its most
+frequent codes with their titles and first cells.
 """
 
 from __future__ import annotations
@@ -90,7 +91,11 @@ def command(issue: Issue, f: FileReport, settings: Settings) -> str:
 
 
 def render(report: Report, settings: Settings, out: TextIO) -> None:
-    """One workflow command per finding, then the job summary (if the runner asks for one)."""
+    """The job summary (if the runner asks for one), then one workflow command per finding."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as fh:  # noqa: PTH123
+            fh.write(job_summary(report, settings))
     for f in report.files:
         if f.error:
             err = file_dict(f, settings)["error"]
@@ -100,10 +105,6 @@ def render(report: Report, settings: Settings, out: TextIO) -> None:
             continue
         for issue in f.issues:
             out.write(command(issue, f, settings) + "\n")
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as fh:  # noqa: PTH123
-            fh.write(job_summary(report, settings))
 
 
 def column_number(letter: str) -> int:
