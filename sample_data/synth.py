@@ -32,10 +32,10 @@ import datetime as dt
 import io
 import random
 from bisect import bisect
-from itertools import accumulate
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 # --------------------------------------------------------------------------------------------
@@ -169,11 +169,13 @@ _SYL = {
     "jawa": (["Su", "Sri", "Tri", "Pur", "Har", "Sar", "Wi", "Ka", "Rah", "Sus", "Mar", "Sum",
               "Dar", "Ngat"],
              ["par", "yan", "gi", "ri", "ti", "mi", "jo", "ya", "wi", "dar", "min", "ka"],
-             ["to", "no", "man", "di", "yo", "ji", "mo"], ["ti", "ni", "yati", "wati", "sih", "nah"]),
+             ["to", "no", "man", "di", "yo", "ji", "mo"],
+             ["ti", "ni", "yati", "wati", "sih", "nah"]),
     "banjar": (["Mas", "Ra", "Sar", "Jum", "Fah", "Hai", "Rus", "Ar", "Nor", "Ma", "Bah", "Ju",
                 "Sya", "Ha"],
                ["ha", "ni", "ri", "ya", "sa", "li", "ba", "run", "mi", "da"],
-               ["ni", "an", "di", "syah", "dan", "ran"], ["ah", "iah", "nah", "yani", "dah", "nia"]),
+               ["ni", "an", "di", "syah", "dan", "ran"],
+               ["ah", "iah", "nah", "yani", "dah", "nia"]),
     "bugis": (["Ba", "Sa", "Ma", "Ta", "Ra", "Ca", "Pa", "Be", "Ku", "Sul", "Ha", "Ram"],
               ["so", "ha", "ri", "tang", "ming", "lu", "ce", "pa", "ti"],
               ["so", "din", "ri", "lang", "ma", "sa"], ["ti", "ce", "nah", "sa", "wa", "ria"]),
@@ -185,7 +187,8 @@ _SYL = {
 _APOS = ["La'ai", "Mu'ut", "Pe'ing", "Bu'ung", "Le'u", "Ta'ang", "Ne'eng", "Hu'ai"]
 _ETHNIC_WEIGHT = {"jawa": 35, "banjar": 30, "bugis": 20, "dayak": 15}
 _PREFIX = {"banjar": (["Muhammad", "Ahmad", "Abdul"], ["Siti", "Nur"]),
-           "bugis": (["Andi", "La"], ["Andi", "Wa"]), "jawa": (["Slamet"], ["Sri"]), "dayak": ([], [])}
+           "bugis": (["Andi", "La"], ["Andi", "Wa"]), "jawa": (["Slamet"], ["Sri"]),
+           "dayak": ([], [])}
 
 
 class _Pick:
@@ -779,7 +782,8 @@ def people(
             "jenis_pmks": j, "keterangan": rng.choice(_KET) or None,
             "_index": i, "_nik": nik, "_kk": kk, "_birth": birth, "_sex": sex, "_jenis": j,
             "_kec": kec, "_desa": desa_code, "_desa_name": desa_name, "_date_style": style,
-            "_defect": None, "_noise": None, "_loc": (kec, desa_code, desa_name, alamat, rt, rw, kk),
+            "_defect": None, "_noise": None,
+            "_loc": (kec, desa_code, desa_name, alamat, rt, rw, kk),
         }
         if dtks:
             rec["id_dtks"] = str(rng.randint(10**13, 10**14 - 1))
@@ -1031,7 +1035,7 @@ def plan_sheet(records: Sequence[dict], layout: Layout | str = "plain", *,
             rows[i] = r
     last_data = r
     if lay.sections:
-        for k, j, idx in sections:
+        for _k, _j, idx in sections:
             first = rows[idx[0]] - 2  # 0-based row of the section label
             merges.append((first, 0, first, ncols - 1))
     if lay.total_row:
@@ -1526,8 +1530,10 @@ def sheet_layout(base: str | Layout, **changes: object) -> Layout:
 
 
 __all__ = [
-    "CAPITAL", "DATE_STYLES", "DEFECTS", "JENIS", "JENIS_VARIANTS", "LAYOUTS", "REF_DATE",
-    "SHEET_NAME", "District", "Expected", "Layout", "Plan", "Sheet", "Written", "age_at",
-    "district", "expected_rows", "make_kk", "make_nik", "people", "person_name", "plan_sheet",
-    "render_date", "sheet_layout", "write_csv", "write_ods", "write_workbook", "write_xlsx",
+    "ABT", "BULAN", "CAPITAL", "DATE_STYLES", "DEFAULT_DATE_STYLES", "DEFECTS", "DEFECT_SEVERITY",
+    "JENIS", "JENIS_VARIANTS", "LAYOUTS", "LUT", "NOISE", "PRSE", "REF_DATE", "SHEET_NAME",
+    "UNDOCUMENTED_JENIS", "District", "Expected", "Layout", "Plan", "Sheet", "Written", "age_at",
+    "district", "expected_rows", "make_kk", "make_nik", "nip", "people", "person_name",
+    "plan_sheet", "render_date", "sheet_layout", "write_csv", "write_ods", "write_workbook",
+    "write_xlsx",
 ]

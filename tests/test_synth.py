@@ -166,7 +166,8 @@ DEFECT_SHAPES = {
     synth.district(r["_kec"][:4]).kecamatan.values(),
     "WILAYAH_DESA_NOT_IN_KECAMATAN": lambda r: r["desa"] not in
     {n for _, n in synth.district(r["_kec"][:4]).desa[r["_kec"]]}
-    and any(r["desa"] in {n for _, n in lst} for lst in synth.district(r["_kec"][:4]).desa.values()),
+    and any(r["desa"] in {n for _, n in lst}
+            for lst in synth.district(r["_kec"][:4]).desa.values()),
     "NAME_PLACEHOLDER": lambda r: r["nama"] == "-",
     "VALUE_MISSING": lambda r: r["nama"] is None,
     "RT_RW_INVALID": lambda r: not re.fullmatch(r"\d{1,3}", r["rt"]),
@@ -207,7 +208,7 @@ def test_nik_duplicate_copies_a_clean_person(kutim) -> None:
 
 
 def test_defects_touch_only_their_field(kutim) -> None:
-    """Apart from NIK_EXCEL_NUMBER / NIK_DUPLICATE / identity rebuilds, the other fields stay clean."""
+    """Wilayah, RT, name and KK defects leave the rest of the record clean."""
     recs, expected = kutim
     dist = synth.district("6408")
     for e in expected:
@@ -242,7 +243,8 @@ def test_fixed_jenis_plants_no_jenis_column_defect() -> None:
 
 
 def test_kinds_restricts_planted_defects() -> None:
-    recs, expected = synth.people(300, "6474", seed=1, defects=0.5, kinds=["nik_length", "kk_length"])
+    recs, expected = synth.people(300, "6474", seed=1, defects=0.5,
+                                  kinds=["nik_length", "kk_length"])
     assert {e.code for e in expected} == {"NIK_LENGTH", "KK_LENGTH"}
     with pytest.raises(ValueError):
         synth.people(1, "6474", kinds=["no_such_defect"])
