@@ -26,7 +26,7 @@ from test_report_sample import (
 )
 
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.report.excel import FILL, col_index, sheet_ref, write_annotated
+from pmkscheck.report.excel import FILL, Styles, col_index, sheet_ref, write_annotated
 
 
 def _sha(path: Path) -> str:
@@ -392,3 +392,44 @@ def test_unpatchable_xml_falls_back_to_rebuilt_data(tmp_path: Path) -> None:
     ws = load_workbook(out)[SHEET]
     assert ws["B5"].value == NIK and "NIK_DUPLICATE" in ws["B5"].comment.text
     assert ws["B6"].fill.fgColor.rgb == FILL[Severity.ERROR]
+
+
+def _styles() -> Styles:
+    return Styles(None)
+
+
+def test_patch_sheet_rows_and_cells_without_references() -> None:
+    """The slow path: rows/cells without r=, a missing row, a prefixed namespace."""
+    from pmkscheck.report.excel import patch_sheet
+
+    xml = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           '<x:sheetViews><x:sheetView tabSelected="1" workbookViewId="0"/></x:sheetViews>'
+           "<x:sheetData><x:row><x:c t=\"inlineStr\"><x:is><x:t>a</x:t></x:is></x:c></x:row>"
+           '<x:row><x:c s="0"><x:v>1</x:v></x:c><x:c><x:v>2</x:v></x:c></x:row>'
+           '<x:row r="5"><x:c r="C5"><x:v>3</x:v></x:c></x:row></x:sheetData></x:worksheet>')
+    styles = _styles()
+    flags = {2: {1: Severity.ERROR}, 4: {0: Severity.WARNING}, 5: {0: Severity.INFO,
+                                                                   2: Severity.ERROR}}
+    out = patch_sheet(xml, flags, styles).text()
+    err, warn, info = (styles.flagged(0, s) for s in (Severity.ERROR, Severity.WARNING,
+                                                       Severity.INFO))
+    assert 'tabSelected' not in out
+    assert f'<x:c r="B2" s="{err}"><x:v>2</x:v></x:c>' in out  # second cell of row 2
+    assert f'<x:row r="4"><x:c r="A4" s="{warn}"/></x:row><x:row r="5">' in out  # row inserted
+    assert f'<x:c r="A5" s="{info}"/><x:c r="C5" s="{err}"><x:v>3</x:v></x:c>' in out
+    assert out.count("<x:row") == 4
+
+
+def test_patch_sheet_fast_path_keeps_other_rows_byte_identical() -> None:
+    from pmkscheck.report.excel import patch_sheet
+
+    rows = "".join(f'<row r="{r}" spans="1:2"><c r="A{r}" s="3"><v>{r}</v></c></row>'
+                   for r in range(1, 200))
+    xml = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f"<sheetData>{rows}</sheetData><pageMargins/></worksheet>")
+    styles = _styles()
+    patched = patch_sheet(xml, {7: {0: Severity.ERROR}, 150: {1: Severity.WARNING}}, styles)
+    assert len(patched.edits) == 2  # only the two flagged rows are rewritten
+    out = patched.text()
+    assert out.replace(f's="{styles.flagged(3, Severity.ERROR)}"', 's="3"', 1).replace(
+        f'<c r="B150" s="{styles.flagged(0, Severity.WARNING)}"/>', "") == xml
