@@ -44,6 +44,8 @@ MAP_THRESHOLD = 90.0
 """rapidfuzz ``ratio`` (0-100) at or above which a typo is mapped to the official name."""
 SUGGEST_LIMIT = 3
 """How many closest official names an unknown value gets as suggestions."""
+SUGGEST_THRESHOLD = 60.0
+"""rapidfuzz score (0-100) below which an official name is not suggested at all."""
 
 PRESETS: dict[str, tuple[str, str]] = {
     "permensos-2012": ("usia_min", "usia_max"),
@@ -182,21 +184,33 @@ def _fuzzy(key: str) -> int | None:
 
 
 def suggestions(text: str, limit: int = SUGGEST_LIMIT) -> tuple[str, ...]:
-    """The ``limit`` official names closest to ``text`` (for an unknown value).
+    """Up to ``limit`` official names close to ``text`` (for an unknown value), closest first.
 
-    >>> suggestions("Penyalagunaan Napza")[0]
-    'Korban Penyalahgunaan NAPZA'
+    Names, variants and old names are compared word by word (rapidfuzz ``token_set_ratio``,
+    at least :data:`SUGGEST_THRESHOLD`); abbreviations only when the value is itself short.
+
+    >>> suggestions("Penyalagunaan Napza")[0], suggestions("Lansia Miskin")
+    ('Korban Penyalahgunaan NAPZA', ('Lanjut Usia Telantar', 'Fakir Miskin'))
+    >>> suggestions("xyz")
+    ()
     """
     key = _strip_prefix(fold(text))
-    index, _, _ = _index()
-    keys = list(index)
-    scored = process.extract(key, keys, scorer=fuzz.WRatio, limit=len(keys))
+    index, long_keys, long_nos = _index()
+    if len(key) < 6:
+        short = [k for k in index if len(k) < 6]
+        scored = [(s, index[k]) for k, s, _ in process.extract(
+            key, short, scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGEST_THRESHOLD)]
+    else:
+        scored = []
+    scored += [(s, long_nos[i]) for _, s, i in process.extract(
+        key, long_keys, scorer=fuzz.token_set_ratio, limit=len(long_keys),
+        score_cutoff=SUGGEST_THRESHOLD)]
+    scored.sort(key=lambda pair: -pair[0])  # stable: ties keep the data file's order
     names = official_names()
     out: list[str] = []
-    for _, _, i in scored:
-        name = names[index[keys[i]]]
-        if name not in out:
-            out.append(name)
+    for _, no in scored:
+        if names[no] not in out:
+            out.append(names[no])
         if len(out) == limit:
             break
     return tuple(out)
@@ -368,7 +382,7 @@ def normalise_jenis(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -
                              index=raw.index[rows])
         params = {
             "official": [m.official if m.kind == "variant" else None for m in matches],
-            "suggestions": ["; ".join(m.options) if m.kind == "unknown" else None
+            "suggestions": [("; ".join(m.options) or "-") if m.kind == "unknown" else None
                             for m in matches],
             "options": ["; ".join(m.options) if m.kind == "ambiguous" else None
                         for m in matches],
