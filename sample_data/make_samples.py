@@ -15,6 +15,9 @@ Writes, next to this script:
 * ``bontang_pmks_bersih.xlsx``: Bontang (6474), clean: must produce no warning and no error.
 * ``paser_pmks.ods``: Paser (6401), "Tempat/Tgl Lahir" merged over "Tempat" | "Tanggal".
 * ``expected/<file name>.json``: per sheet, the planted ``(row, code, field)``.
+
+``python sample_data/make_samples.py --corpus DIR [--rows N --defects P --noise P]`` writes a
+larger corpus instead (one file per kab/kota, five layouts, not committed).
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ def _sheet_entry(written: synth.Written, records: list[dict], expected: list[syn
     }
 
 
-def _dump(name: str, district: str, fmt: str, sheets: list[dict], note: str = "") -> None:
+def _dump(name: str, district: str, fmt: str, sheets: list[dict], note: str = "",
+          where: Path | None = None) -> None:
     doc = {
         "file": name,
         "format": fmt,
@@ -56,7 +60,7 @@ def _dump(name: str, district: str, fmt: str, sheets: list[dict], note: str = ""
         "note": note,
         "sheets": sheets,
     }
-    out = HERE / "expected" / f"{name}.json"
+    out = (where or HERE) / "expected" / f"{name}.json"
     out.parent.mkdir(exist_ok=True)
     text = json.dumps(doc, indent=1, ensure_ascii=False)
     # one planted defect per line: easy to read and to diff
@@ -132,13 +136,61 @@ def paser() -> None:
     _dump(ws[0].path.name, "6401", "ods", [_sheet_entry(ws[0], recs, exp)])
 
 
-def main() -> None:
-    """Write every sample and its expected JSON."""
-    for make in (kutim, samarinda, balikpapan, bontang, paser):
-        make()
-    for p in sorted(HERE.glob("*.*")):
-        if p.suffix in (".xlsx", ".csv", ".ods"):
-            print(f"{p.name:32} {p.stat().st_size / 1024:7.1f} KB")
+CORPUS_LAYOUTS = ("office", "plain", "office_split", "csv", "dtks")
+
+
+def corpus(out: Path, rows: int = 2000, defects: float = 0.1, noise: float = 0.2,
+           seed: int = 100) -> list[Path]:
+    """A larger end-to-end corpus (not committed): one file per kab/kota, layouts rotating.
+
+    Writes ``<code>_<layout>.<ext>`` and ``expected/<file>.json`` (same shape as the samples) into
+    ``out``; clean records get cosmetic noise with probability ``noise`` (never a warning).
+
+    Returns:
+        The files written.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "expected").mkdir(exist_ok=True)
+    written = []
+    for k, code in enumerate(sorted(synth.CAPITAL)):
+        layout = CORPUS_LAYOUTS[k % len(CORPUS_LAYOUTS)]
+        jenis = synth.LUT if layout == "dtks" else None
+        recs, exp = synth.people(rows, code, seed=seed + k, defects=defects, jenis=jenis,
+                                 noise=noise)
+        if layout == "csv":
+            w, fmt = synth.write_csv(out / f"{code}_{layout}.csv", recs), "csv"
+        elif layout == "office_split":
+            w = synth.write_ods(out / f"{code}_{layout}.ods", [synth.Sheet(recs, layout)])[0]
+            fmt = "ods"
+        else:
+            name = synth.SHEET_NAME[jenis] if jenis else None
+            w = synth.write_workbook(out / f"{code}_{layout}.xlsx",
+                                     [synth.Sheet(recs, layout, name, jenis=jenis)])[0]
+            fmt = "xlsx"
+        _dump(w.path.name, code, fmt, [_sheet_entry(w, recs, exp, jenis=jenis)],
+              note=f"corpus: {rows} rows, defects={defects}, noise={noise}", where=out)
+        written.append(w.path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Write every sample and its expected JSON (or, with ``--corpus DIR``, a larger corpus)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, help="write a larger corpus to this folder instead")
+    ap.add_argument("--rows", type=int, default=2000, help="records per corpus file")
+    ap.add_argument("--defects", type=float, default=0.1)
+    ap.add_argument("--noise", type=float, default=0.2)
+    args = ap.parse_args(argv)
+    if args.corpus:
+        files = corpus(args.corpus, args.rows, args.defects, args.noise)
+    else:
+        for make in (kutim, samarinda, balikpapan, bontang, paser):
+            make()
+        files = [p for p in sorted(HERE.glob("*.*")) if p.suffix in (".xlsx", ".csv", ".ods")]
+    for p in files:
+        print(f"{p.name:32} {p.stat().st_size / 1024:9.1f} KB")
 
 
 if __name__ == "__main__":

@@ -408,7 +408,7 @@ def test_shipped_samples_match_the_generator(tmp_path: Path, monkeypatch) -> Non
     sys.path.insert(0, str(ROOT / "sample_data"))
     make_samples = importlib.import_module("make_samples")
     monkeypatch.setattr(make_samples, "HERE", tmp_path)
-    make_samples.main()
+    make_samples.main([])
     shipped = ROOT / "sample_data" / "expected"
     for fresh in sorted((tmp_path / "expected").glob("*.json")):
         assert json.loads(fresh.read_text()) == json.loads((shipped / fresh.name).read_text()), \
@@ -511,3 +511,18 @@ def test_noise_is_cosmetic_only() -> None:
     assert changed > 700
     clean, _ = synth.people(50, "6402", seed=21)
     assert all(r["_noise"] is None for r in clean)
+
+
+def test_corpus_writes_one_file_per_district(tmp_path: Path) -> None:
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "sample_data"))
+    make_samples = importlib.import_module("make_samples")
+    files = make_samples.corpus(tmp_path, rows=60, defects=0.3, noise=0.3)
+    assert len(files) == 10 and {p.suffix for p in files} == {".xlsx", ".csv", ".ods"}
+    for p in files:
+        doc = json.loads((tmp_path / "expected" / f"{p.name}.json").read_text())
+        sheet = doc["sheets"][0]
+        assert sheet["data_rows"] == 60 and sheet["planted"]
+        rows = [e["row"] for e in sheet["planted"]]
+        assert all(sheet["first_data_row"] <= r <= sheet["last_data_row"] for r in rows)
