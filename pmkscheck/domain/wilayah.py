@@ -276,7 +276,8 @@ def _fuzzy_or_unknown(key: str, keys: list[str], codes: list[str], names: dict[s
                       label: dict[str, str] | None = None) -> WilayahMatch:
     """Fuzzy search in ``keys`` (the row's kecamatan, say), then in ``wider`` (province).
 
-    A name found in the wider scope is labelled with ``label[code]`` (its kecamatan).
+    A name found in the wider scope is labelled with ``label[code]`` (its kecamatan) and must be
+    at least :data:`FUZZY_THRESHOLD` close (far-away guesses from another district would mislead).
     """
     code, score, unique = _best(key, keys, codes)
     if code is not None and score >= FUZZY_THRESHOLD and unique:
@@ -287,7 +288,7 @@ def _fuzzy_or_unknown(key: str, keys: list[str], codes: list[str], names: dict[s
         code, score, unique = _best(key, *wider)
         if code is not None and score >= FUZZY_THRESHOLD and unique:
             return WilayahMatch("fuzzy", suggestion=_label(code, names, label))
-        if code is not None and score >= SUGGEST_THRESHOLD:
+        if code is not None and score >= FUZZY_THRESHOLD:  # close, but not to one name only
             return WilayahMatch("unknown", suggestion=_label(code, names, label))
     return WilayahMatch("unknown", suggestion=NO_SUGGESTION)
 
