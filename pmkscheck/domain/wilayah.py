@@ -572,7 +572,7 @@ def uses_bps_codes(data: pd.DataFrame) -> bool:
     return False
 
 
-def kecamatan_codes(raw: pd.Series) -> pd.Series:
+def kecamatan_codes_of(raw: pd.Series) -> pd.Series:
     """Kemendagri kecamatan code per row of a raw kecamatan column (``None`` when unmatched)."""
     inverse, uniques = factorize_text(raw)
     codes = [match_kecamatan(u).code for u in uniques]
@@ -612,7 +612,7 @@ def normalise_desa(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) ->
 
 __all__ = [
     "FUZZY_THRESHOLD", "KABKOTA_ALIASES", "KECAMATAN_DRIFT", "WilayahMatch", "desa_names",
-    "find_kabkota", "fold", "kecamatan_codes", "kecamatan_names", "match_desa", "match_kabupaten",
+    "find_kabkota", "fold", "kecamatan_codes_of", "kecamatan_names", "match_desa", "match_kabupaten",
     "match_kecamatan", "normalise_desa", "normalise_kabupaten", "normalise_kecamatan",
     "factorize_text", "spread", "uses_bps_codes",
 ]
