@@ -612,7 +612,7 @@ def normalise_desa(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) ->
 
 __all__ = [
     "FUZZY_THRESHOLD", "KABKOTA_ALIASES", "KECAMATAN_DRIFT", "WilayahMatch", "desa_names",
-    "find_kabkota", "fold", "kecamatan_codes_of", "kecamatan_names", "match_desa", "match_kabupaten",
-    "match_kecamatan", "normalise_desa", "normalise_kabupaten", "normalise_kecamatan",
-    "factorize_text", "spread", "uses_bps_codes",
+    "factorize_text", "find_kabkota", "fold", "kecamatan_codes_of", "kecamatan_names",
+    "match_desa", "match_kabupaten", "match_kecamatan", "normalise_desa", "normalise_kabupaten",
+    "normalise_kecamatan", "spread", "uses_bps_codes",
 ]
