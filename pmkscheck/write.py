@@ -10,7 +10,6 @@ Excel shows and edits it as text); in CSV with a leading apostrophe (OWASP's adv
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,8 +104,9 @@ def write_clean_xlsx(f: FileReport, report: Report, settings: Settings, target: 
 def write_json(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
     """The JSON report of this table (same content as ``--format json`` for it)."""
     from pmkscheck.report import file_dict
+    from pmkscheck.report.json_report import dumps_doc
 
     doc = {"tool": "pmkscheck", "version": report.version, "files": [file_dict(f, settings)]}
     with atomic_open(target, "w", protect=(f.path,), encoding="utf-8") as fh:
-        json.dump(doc, fh, ensure_ascii=False, indent=2)
+        fh.write(dumps_doc(doc))  # json.dump(indent=2) is the pure-Python encoder (issue 6)
         fh.write("\n")
