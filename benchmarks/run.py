@@ -223,6 +223,10 @@ def run(args: argparse.Namespace) -> int:
     meta = ensure_data(args.sizes, data_dir, log)
     results: list[dict] = []
     problems: list[str] = []
+    if args.append and (out / "latest.json").exists():
+        old = json.loads((out / "latest.json").read_text())
+        results = [r for r in old["results"] if r["rows"] not in args.sizes]
+        problems = list(old.get("findings_problems", []))
     finding_sets: dict[tuple[int, str], tuple[Counter, Counter]] = {}
     for n in args.sizes:
         m = meta[n]
@@ -282,6 +286,7 @@ def run(args: argparse.Namespace) -> int:
                     [sys.executable, str(HERE / "naive.py"), str(path), str(header_row),
                      str(raw / f"{tag}.naive")], 1, ok=(0,), stderr=raw / f"{tag}.naive.err")
             results.append(res)
+            results.sort(key=lambda r: (r["rows"], r["format"] != "xlsx"))
             log(f"[{tag}] " + _summary_line(res))
             _write(out, args, results, problems)  # keep what we have
         a, b = finding_sets[(n, "xlsx")], finding_sets[(n, "csv")]
@@ -530,6 +535,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="10k and 100k rows, one run each, no naive stack")
     p.add_argument("--no-frictionless", dest="frictionless", action="store_false")
     p.add_argument("--no-naive", dest="naive", action="store_false")
+    p.add_argument("--append", action="store_true",
+                   help="keep the results of other sizes from <out>/latest.json")
     p.add_argument("--out", default=str(HERE / "results"))
     p.add_argument("--data", default=str(HERE / "data"))
     args = p.parse_args(argv)
