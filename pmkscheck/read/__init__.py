@@ -70,12 +70,21 @@ def read_file(path: Path, settings: Settings, schema: Schema | None = None) -> R
             ``INPUT_PASSWORD``, ``INPUT_SHEET_NOT_FOUND``, ``INPUT_NO_TABLE``.
     """
     path = Path(path)
-    head = _open_head(path, settings)
-    detected = detect_format(path, head, settings.limits)
-    schemas = [schema] if schema is not None else _builtin()
-    if detected.format == "text":
-        return _read_text(path, settings, schemas)
-    return _read_workbook(path, detected.format, detected.macros, settings, schemas)
+    try:
+        head = _open_head(path, settings)
+        detected = detect_format(path, head, settings.limits)
+        schemas = [schema] if schema is not None else _builtin()
+        if detected.format == "text":
+            return _read_text(path, settings, schemas)
+        return _read_workbook(path, detected.format, detected.macros, settings, schemas)
+    except InputError:
+        raise
+    except MemoryError:
+        raise InputError("INPUT_TOO_LARGE", path, reason="memory") from None
+    except RecursionError:
+        raise InputError("INPUT_READER_FAILED", path, reason="RecursionError") from None
+    except Exception as exc:  # noqa: BLE001 - no library exception or traceback reaches a user
+        raise InputError("INPUT_READER_FAILED", path, reason=type(exc).__name__) from None
 
 
 def _open_head(path: Path, settings: Settings) -> bytes:
