@@ -162,14 +162,17 @@ def _markup_kind(head: bytes) -> str | None:
 
 
 def _looks_binary(head: bytes) -> bool:
-    """NUL bytes outside a UTF-16 pattern, or many control characters."""
+    """Many NUL bytes outside a UTF-16 pattern, or many control characters.
+
+    A stray NUL byte in an otherwise ordinary CSV (a known export glitch) is still text.
+    """
     sample = head[:8192]
     if not sample:
         return False
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     nuls = sample.count(0)
-    if nuls:
+    if nuls > max(1, len(sample) // 100):
         # UTF-16 without BOM: NULs on every other byte
         odd, even = sample[1::2].count(0), sample[0::2].count(0)
         return not (max(odd, even) >= len(sample) // 4 and min(odd, even) <= len(sample) // 50)
