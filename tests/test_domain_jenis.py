@@ -328,11 +328,14 @@ def test_sex_check_prse_male_only():
         ("JENIS_SEX_MISMATCH", 5, "jenis_pmks"), ("JENIS_SEX_MISMATCH", 9, "jenis_pmks")]
 
 
+_BANDS = reference.jenis_pmks().set_index("no")
+
+
 @settings(max_examples=100, deadline=None)
 @given(no=st.integers(1, 26), age=st.integers(0, 110),
        preset=st.sampled_from(sorted(PRESETS)))
 def test_age_inside_own_band_is_never_flagged(no, age, preset):
-    bands = reference.jenis_pmks().set_index("no")
+    bands = _BANDS
     lo_col, hi_col = PRESETS[preset]
     lo, hi = bands.at[no, lo_col], bands.at[no, hi_col]
     out = classify_ages(pd.Series([no], dtype="Int64"), pd.Series([age], dtype="Int64"), preset)

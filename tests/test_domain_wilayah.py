@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -363,13 +364,10 @@ def test_kabupaten_mismatch_with_district_and_with_kecamatan():
 
 def test_large_column_is_matched_per_unique_value():
     n = 50_000
-    names = KEC["nama"].tolist()
-    desa = DESA.set_index("kode_kecamatan")["nama"]
-    kec_col = [names[i % len(names)] for i in range(n)]
-    desa_col = [desa[KEC["kode"].iloc[i % len(names)]] for i in range(n)]
-    desa_col = [d if isinstance(d, str) else d.iloc[0] for d in desa_col]
-    table = _table(kecamatan=kec_col, desa=desa_col)
+    pick = np.arange(n) % len(DESA)
+    table = _table(kecamatan=KEC.set_index("kode")["nama"][DESA["kode_kecamatan"]].to_numpy()[pick],
+                   desa=DESA["nama"].to_numpy()[pick])
     clean, derived, issues = _normalise(table)
-    assert derived["kecamatan:code"].notna().all()
-    assert derived["desa:code"].notna().all()
+    assert derived["kecamatan:code"].tolist() == DESA["kode_kecamatan"].to_numpy()[pick].tolist()
+    assert derived["desa:code"].tolist() == DESA["kode"].to_numpy()[pick].tolist()
     assert issues == []
