@@ -17,7 +17,7 @@ one-shot wrapper process, so every run has its own peak), median of ``--repeat``
 * the floor: the fastest raw read of the same file (python-calamine ``to_python()``, polars,
   fastexcel; CSV: polars, pyarrow) -- the fastest reader's median counts;
 * ``frictionless validate`` with ``benchmarks/pmks-individu.tableschema.json`` (every error:
-  ``--limit-errors`` lifted);
+  ``--limit-errors`` lifted; at most two runs; xlsx only up to 100k rows);
 * the naive stack (``benchmarks/naive.py``: pandas+openpyxl read, pandera, openpyxl writes),
   xlsx at <= 100k rows only, one run.
 
@@ -274,7 +274,8 @@ def run(args: argparse.Namespace) -> int:
             if floors:
                 best = min(floors, key=lambda k: floors[k]["wall"])
                 res["floor"] = {"reader": best, **floors[best]}
-            if args.frictionless:
+            if args.frictionless and (fmt == "csv" or n <= 100_000):
+                # the 1M-row xlsx takes frictionless minutes (issue 6: 137 s) and no target uses it
                 log(f"[{tag}] frictionless validate")
                 res["frictionless"] = repeated(
                     frictionless_cmd(path, header_row), max(1, min(repeat, 2)),
