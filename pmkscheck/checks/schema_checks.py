@@ -6,6 +6,7 @@ missing, whole-number fields that are not whole numbers.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -73,8 +74,9 @@ def _frame(ctx: CheckContext, columns: list[str]) -> pd.DataFrame:
             out[name] = ctx.clean[name]
         else:
             raw = ctx.data[name]
-            blank = raw.isna() | raw.astype(str).str.strip().eq("")
-            out[name] = raw.where(~blank, None)
+            codes, uniques = pd.factorize(raw)  # blank test once per distinct value (issue 6)
+            blank = np.array([not str(u).strip() for u in uniques] + [True], dtype=bool)
+            out[name] = raw.where(~blank[codes], None)
     return pd.DataFrame(out, index=ctx.clean.index)
 
 
