@@ -80,7 +80,7 @@ def _no_shared_nik(*groups: list[dict]) -> None:
 
 def kutim() -> None:
     """Kutai Timur: the full office layout with ~8% defects."""
-    recs, exp = synth.people(300, "6408", seed=2025, defects=0.08)
+    recs, exp = synth.people(300, "6408", seed=2033, defects=0.08)
     w = synth.write_xlsx(HERE / "kutim_pmks_2025.xlsx", recs, "office")
     _dump(w.path.name, "6408", "xlsx", [_sheet_entry(w, recs, exp)])
 

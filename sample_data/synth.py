@@ -435,7 +435,12 @@ def _d_nik_excel_number(rec: dict, ctx: _Ctx) -> bool:
     if zeroed != rec["_nik"] and zeroed in ctx.used_nik:
         return False
     ctx.used_nik.add(zeroed)
-    rec["nik"] = int(zeroed)  # a numeric cell: Excel kept 15 significant digits
+    if ctx.rng.random() < 0.25:
+        # pasted from a sheet that showed it in General format: "6,40801E+15" / "6.40801E+15"
+        text = _excel_general(int(zeroed))
+        rec["nik"] = text if ctx.rng.random() < 0.6 else text.replace(",", ".")
+    else:
+        rec["nik"] = int(zeroed)  # a numeric cell: Excel kept 15 significant digits
     return True
 
 
