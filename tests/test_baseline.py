@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -166,8 +165,10 @@ NEW_ROW = "2,6472031708800002,Ani,P,31/02/1980,Sungai Pinang Dalam,Sungai Pinang
 
 
 def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "pmkscheck", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=180)
+    from test_ci_support import run_main
+
+    code, out, err = run_main(*args, cwd=cwd)
+    return subprocess.CompletedProcess(args, code, out, err)
 
 
 def errors(stdout: str) -> set[tuple[str, int]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -51,8 +50,10 @@ def test_selected_matches_aliases(monkeypatch):
 
 
 def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "pmkscheck", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    from test_ci_support import run_main
+
+    code, out, err = run_main(*args, cwd=cwd)
+    return subprocess.CompletedProcess(args, code, out, err)
 
 
 def test_cli_select_ignore(tmp_path, all_codes):

@@ -115,3 +115,39 @@ def test_builder_follows_moved_rows():
     moved = [PEOPLE[3], PEOPLE[0], PEOPLE[4], PEOPLE[2], PEOPLE[1]]
     got = {(i.code, i.row) for i in hand_report(people=moved).files[0].issues if i.row}
     assert ("NIK_LENGTH", 9) in got and ("DATE_FUTURE", 8) in got and ("NIK_DUPLICATE", 7) in got
+
+
+def run_main(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """Run ``pmkscheck ARGS`` in this process (``cli.main``, as the console script does).
+
+    Returns ``(exit status, stdout, stderr)``. Faster than a subprocess: no interpreter start-up
+    and no re-import of pandas for each call.
+    """
+    import contextlib
+    import io
+    import os
+
+    from pmkscheck.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    code: int | str | None = 0
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code = exc.code
+    finally:
+        os.chdir(old)
+    return (code if isinstance(code, int) else (0 if code is None else 1)), out.getvalue(), \
+        err.getvalue()
+
+
+def test_run_main_reports_status_and_streams(tmp_path):
+    code, out, err = run_main("--version", cwd=tmp_path)
+    assert code == 0 and out.startswith("pmkscheck ") and err == ""
+    code, out, err = run_main("validate", "nope.csv", "--no-config", "--lang", "en",
+                              cwd=tmp_path)
+    assert code == 2 and "nope.csv" in err

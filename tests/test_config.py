@@ -186,16 +186,19 @@ def test_cli_reports_config_problems(tmp_path):
 
 
 def test_cli_uses_config_and_overrides_it(tmp_path):
+    from test_ci_support import run_main
+
     (tmp_path / ".git").mkdir()
     write(tmp_path / "pmkscheck.toml", 'format = "json"\nno-write = true\nfail-on = "never"\n'
           'lagn = "en"\n')
     write(tmp_path / "kutim.csv",
           "No,NIK,Nama,Jenis Kelamin,Tanggal Lahir,Desa,Kecamatan,Jenis PMKS\n"
           "1,647203170880,Budi,L,1980-08-17,Sungai Pinang Dalam,Sungai Pinang,Fakir Miskin\n")
-    r = run_cli("validate", "kutim.csv", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr  # fail-on never from the config
-    assert r.stdout.lstrip().startswith("{")  # format json from the config
-    assert '"lagn"' in r.stderr and '"lang"' in r.stderr  # unknown key, closest named
+    code, out, err = run_main("validate", "kutim.csv", cwd=tmp_path)
+    assert code == 0, err  # fail-on never from the config
+    assert out.lstrip().startswith("{")  # format json from the config
+    assert '"lagn"' in err and '"lang"' in err  # unknown key, closest named
     assert not (tmp_path / "kutim_pmkscheck").exists()  # no-write from the config
-    r = run_cli("validate", "kutim.csv", "--fail-on", "error", "--format", "github", cwd=tmp_path)
-    assert r.returncode == 1 and r.stdout.startswith("::")
+    code, out, err = run_main("validate", "kutim.csv", "--fail-on", "error", "--format",
+                              "github", cwd=tmp_path)
+    assert code == 1 and out.startswith("::")
