@@ -530,3 +530,19 @@ def test_corpus_writes_one_file_per_district(tmp_path: Path) -> None:
         assert sheet["data_rows"] == 60 and sheet["planted"]
         rows = [e["row"] for e in sheet["planted"]]
         assert all(sheet["first_data_row"] <= r <= sheet["last_data_row"] for r in rows)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(DISTRICTS), st.integers(0, 10**6), st.sampled_from([None, synth.LUT]))
+def test_defects_any_district_any_seed(code: str, seed: int, jenis: str | None) -> None:
+    recs, expected = synth.people(80, code, seed=seed, defects=0.5, jenis=jenis)
+    assert len({e.row_index for e in expected}) == len(expected)
+    assert {e.row_index for e in expected} == {r["_index"] for r in recs if r["_defect"]}
+    dist = synth.district(code)
+    for e in expected:
+        rec = recs[e.row_index]
+        if e.code != "NIK_DUPLICATE":
+            assert DEFECT_SHAPES[e.code](rec), (e.code, rec["_index"])
+    for rec in recs:
+        if rec["_defect"] is None:
+            assert_clean(rec, dist)
