@@ -19,6 +19,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from pmkscheck.errors import InputError
@@ -108,11 +109,16 @@ def _open_head(path: Path, settings: Settings) -> bytes:
         raise InputError("INPUT_UNREADABLE", path, reason=type(exc).__name__) from None
 
 
-def _builtin() -> list[Schema]:
+@cache
+def _builtin_cached() -> tuple[Schema, ...]:
     names = sorted(builtin_schemas())
     # pmks-individu first: it wins ties
     names.sort(key=lambda n: (n != "pmks-individu", n))
-    return [load_schema(n) for n in names]
+    return tuple(load_schema(n) for n in names)
+
+
+def _builtin() -> list[Schema]:
+    return list(_builtin_cached())
 
 
 def _best_layout(grid: Grid, schemas: list[Schema]) -> tuple[Layout, Schema] | None:

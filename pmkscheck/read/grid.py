@@ -143,7 +143,8 @@ def _text_of(typ: type, value: object) -> str:
     return date_text(value)
 
 
-def convert_column(values: list) -> tuple[np.ndarray, np.ndarray]:
+def convert_column(values: Sequence, check_errors: bool = True
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Calamine cell values of one column -> (text array, kind array).
 
     Strings are kept as they are (``""`` -> ``None``); floats are formatted vectorised (integral
@@ -175,7 +176,7 @@ def convert_column(values: list) -> tuple[np.ndarray, np.ndarray]:
     if empty.any():
         texts[empty] = None
         kinds[empty] = KIND_EMPTY
-    if n:
+    if n and check_errors:
         errors = _error_mask(texts)
         if errors is not None:
             kinds[errors] = KIND_ERROR

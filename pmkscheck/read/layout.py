@@ -134,6 +134,20 @@ def match_header(text: str, schema: Schema) -> str | None:
     """
     if not text:
         return None
+    key = (schema.name, schema.source, len(schema.fields), text)
+    if key in _MATCH_CACHE:
+        return _MATCH_CACHE[key]
+    found = _match_header(text, schema)
+    if len(_MATCH_CACHE) > 50_000:
+        _MATCH_CACHE.clear()
+    _MATCH_CACHE[key] = found
+    return found
+
+
+_MATCH_CACHE: dict[tuple[str, str, int, str], str | None] = {}
+
+
+def _match_header(text: str, schema: Schema) -> str | None:
     index, prefixes = _indexes(schema)
     folded = fold_header(text)
     if not folded:

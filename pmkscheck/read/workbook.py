@@ -10,7 +10,6 @@ Library exceptions never leave this module: they become :class:`InputError`.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,10 +105,11 @@ class Workbook:
                 height * width > self.limits.max_cells):
             raise InputError("INPUT_TOO_LARGE", self.path,
                              reason=f"{height} x {width} cells in sheet '{name}'")
-        start = sheet.start
-        col0 = start[1] if start else 0
         try:
-            cols, kinds, n_rows = _read_columns(sheet.iter_rows(), col0)
+            rows = sheet.to_python(skip_empty_area=False)  # from A1: indices are Excel's
+            cols, kinds, n_rows = _read_columns(rows, check_errors=self.format not in (
+                "xlsx", "xlsm"))
+            del rows
         except Exception as exc:  # noqa: BLE001
             raise InputError("INPUT_CORRUPT", self.path, reason=_reason(exc)) from None
         merges: list[tuple[int, int, int, int]] = []
@@ -133,38 +133,29 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _blocks(rows: Iterator[list], size: int) -> Iterator[list[list]]:
-    block: list[list] = []
-    for row in rows:
-        block.append(row)
-        if len(block) >= size:
-            yield block
-            block = []
-    if block:
-        yield block
-
-
-def _read_columns(rows: Iterator[list], col0: int
+def _read_columns(rows: list[list], check_errors: bool = True
                   ) -> tuple[list[np.ndarray], list[np.ndarray], int]:
-    """Rows (lists) -> per-column text and kind arrays, block by block.
+    """Rows (lists, from A1) -> per-column text and kind arrays, converted block by block.
 
-    ``col0`` leading empty columns (calamine starts rows at the first used column) are added, so
-    that column index 0 is always ``A``.
+    Args:
+        rows: calamine's rows.
+        check_errors: mark text equal to an error literal as an error cell (xls/ods hand error
+            cells over as text; for xlsx the sheet scan finds them).
     """
+    n_rows = len(rows)
     text_parts: list[list[np.ndarray]] = []
     kind_parts: list[list[np.ndarray]] = []
-    n_rows = 0
     width = 0
-    for block in _blocks(rows, _BLOCK):
-        w = max(len(r) for r in block)
-        if any(len(r) != w for r in block):
-            block = [r + [""] * (w - len(r)) for r in block]
-        columns = list(zip(*block, strict=True)) if w else []
-        converted = [convert_column(list(c)) for c in columns]
+    for lo in range(0, n_rows, _BLOCK):
+        block = rows[lo:lo + _BLOCK]
+        lens = list(map(len, block))
+        w = max(lens)
+        if lens.count(w) != len(lens):
+            block = [r + [""] * (w - len(r)) if len(r) != w else r for r in block]
+        converted = [convert_column(c, check_errors) for c in zip(*block, strict=True)]
         text_parts.append([t for t, _ in converted])
         kind_parts.append([k for _, k in converted])
         width = max(width, w)
-        n_rows += len(block)
     cols: list[np.ndarray] = []
     kinds: list[np.ndarray] = []
     for j in range(width):
@@ -179,11 +170,6 @@ def _read_columns(rows: Iterator[list], col0: int
                 kparts.append(np.full(n, "", dtype=object))
         cols.append(np.concatenate(tparts) if len(tparts) > 1 else tparts[0])
         kinds.append(np.concatenate(kparts) if len(kparts) > 1 else kparts[0])
-    if col0:
-        empty_t = np.full(n_rows, None, dtype=object)
-        empty_k = np.full(n_rows, "", dtype=object)
-        cols = [empty_t.copy() for _ in range(col0)] + cols
-        kinds = [empty_k.copy() for _ in range(col0)] + kinds
     return cols, kinds, n_rows
 
 
