@@ -252,6 +252,8 @@ def test_csv_input_rebuilt_at_original_rows(tmp_path: Path) -> None:
         assert all(code in ws[ref].comment.text for code in codes), ref
     links = wb["Daftar Masalah"]
     assert links["D4"].hyperlink.location == "'kutim'!" + links["D4"].value
+    notes = [r[0] for r in wb["Ringkasan"].iter_rows(values_only=True) if r[0]]
+    assert any(str(n).startswith("Berkas asli berformat CSV") for n in notes)
 
 
 def test_ods_input_rebuilt(tmp_path: Path) -> None:

@@ -94,6 +94,10 @@ T: dict[str, dict[str, str]] = {
                "dan catatan (arahkan tetikus ke sel).",
         "no_links": "Tautan hanya dibuat untuk {n} temuan pertama (batas Excel).",
         "cut": "Daftar dipotong: hanya {n} temuan pertama yang muat di satu lembar Excel.",
+        "copied": "Berkas asli berformat {fmt}: lembar data di sini disalin dari isinya (nilai "
+                  "saja, tanpa format) agar setiap temuan dapat ditandai di selnya. Perbaiki "
+                  "data di berkas asli.",
+        "skipped": "Baris dilewati (bukan data)",
         "n_problems": "pmkscheck: {n} masalah",
         "more": "... dan {n} lainnya (lihat Daftar Masalah)",
     },
@@ -114,6 +118,10 @@ T: dict[str, dict[str, str]] = {
                "a comment (hover over the cell).",
         "no_links": "Links are made for the first {n} findings only (Excel's limit).",
         "cut": "List cut: only the first {n} findings fit on one Excel sheet.",
+        "copied": "The original file is {fmt}: the data sheet here is a copy of its values "
+                  "(no formatting) so that every finding can be marked on its cell. Fix the "
+                  "data in the original file.",
+        "skipped": "Rows skipped (not data)",
         "n_problems": "pmkscheck: {n} problems", "more": "... and {n} more (see Problems)",
     },
 }
@@ -155,7 +163,7 @@ def write_annotated(f: FileReport, report: Report, settings: Settings, target: P
             base = tmp.with_name(tmp.name + ".base")
             try:
                 sheet = build_base_workbook(f, base)
-                patch_workbook(base, sheet, tmp, plan, f, settings)
+                patch_workbook(base, sheet, tmp, plan, f, settings, rebuilt=True)
             finally:
                 base.unlink(missing_ok=True)
 
@@ -979,6 +987,7 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
         (t["header_row"], f.header_row if f.header_row is not None else "-"),
         (t["errors"], f.count(Severity.ERROR)), (t["warnings"], f.count(Severity.WARNING)),
         (t["infos"], f.count(Severity.INFO)), (t["rows_err"], f.rows_with_errors),
+        (t["skipped"], len(f.skipped_rows)),
     ]
     for label, value in info:
         b.add([label, value], [st["label"], st["plain"] if isinstance(value, str) else None])
@@ -1075,7 +1084,7 @@ def _sheet_name(wanted: str, taken: set[str]) -> str:
 
 
 def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
-                   settings: Settings) -> None:
+                   settings: Settings, rebuilt: bool = False) -> None:
     """Copy ``src`` to ``dst`` with the flags, comments and the two new sheets added."""
     t = T[settings.lang]
     with zipfile.ZipFile(src) as zin:
@@ -1181,6 +1190,8 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         # the new sheets
         st = _st(styles)
         plist, last, notes = list_sheet(f, plan, settings, styles, st, sheet)
+        if rebuilt:
+            notes = [t["copied"].format(fmt=(f.format or "?").upper()), *notes]
         psum = summary_sheet(f, plan, settings, styles, st, sheet, problems_name, notes)
         changed[styles_part] = styles.render()
         sum_part = _unique_part(names, "xl/worksheets/pmkscheck_summary{}.xml")

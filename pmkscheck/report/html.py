@@ -265,7 +265,7 @@ def _location(issue: Issue, is_csv: bool, lang: str) -> str:
     if issue.row and issue.letter and not is_csv:
         return f"{issue.letter}{issue.row}"
     if issue.row:
-        return f"{t['row']} {issue.row}"
+        return str(issue.row) if is_csv else f"{t['row']} {issue.row}"
     if issue.letter and not is_csv:
         return f"{t['column']} {issue.letter}"
     return t["file_level"]
