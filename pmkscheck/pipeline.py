@@ -153,6 +153,10 @@ def _severity(code: str) -> Severity:
 def check_table(table: SourceTable, settings: Settings, schema: Schema,
                 notices: list[Issue] | None = None) -> FileReport:
     """Normalise and check one table; return its report (issues sorted by row, column)."""
+    if schema.kind == "rekap":  # issue 7: recap tables have their own reader and checks
+        from pmkscheck.rekap import check_rekap_table
+
+        return check_rekap_table(table, settings, schema, notices)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     clean, derived, issues = normalise_table(table, settings, schema)

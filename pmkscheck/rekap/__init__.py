@@ -1,0 +1,149 @@
+"""Recap tables (``pmks-rekap``): counts per wilayah x jenis PMKS, in their real shapes.
+
+Stages ① read -> ③ validate for a table whose schema kind is ``rekap``; the pipeline hands such a
+table to :func:`check_rekap_table` instead of the person-list normalise/check path::
+
+    report = check_rekap_table(table, settings, schema, notices)   # -> FileReport
+
+* :mod:`pmkscheck.rekap.shape` -- the sheet grid -> header groups (wide: one group per jenis,
+  L/P/Jumlah sub-columns; long: L/P/Jumlah columns + a jenis column), wilayah rows, Jumlah rows;
+* :mod:`pmkscheck.rekap.counts` -- count cells -> whole numbers (``"1.234"`` = 1234, empty = 0);
+* :mod:`pmkscheck.rekap.checks` -- REKAP_* findings (totals, coverage, jenis headers);
+* :mod:`pmkscheck.rekap.compare` -- ``--compare-with PERSON_LIST`` (REKAP_COMPARE_MISMATCH).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.issues import Issue
+from pmkscheck.report import FileReport
+from pmkscheck.rules import catalogue
+from pmkscheck.schema import Schema
+from pmkscheck.settings import Settings
+from pmkscheck.table import ROW, SkippedRow, SourceTable
+
+#: Reader notices that describe person-list columns and mean nothing for a recap (many columns
+#: per field, formula totals): the recap checks report these situations in their own terms.
+DROPPED_NOTICES = frozenset({"COLUMN_DUPLICATE", "COLUMN_UNKNOWN", "COLUMN_MISSING",
+                             "COLUMN_RECOMMENDED_MISSING", "CELL_FORMULA_NO_VALUE",
+                             "CELL_ERROR", "JENIS_FROM_SHEET"})
+
+
+def to_issues(found: pd.DataFrame, is_csv: bool = False) -> list[Issue]:
+    """Findings frame (``code``, ``row``, ``letter``, ``field``, ``column``, ``value``, params)
+    -> issues, severity from the rules catalogue; NaN params dropped."""
+    if found is None or found.empty:
+        return []
+    rules = catalogue()
+    base = ["code", "row", "letter", "field", "column", "value"]
+    params = [c for c in found.columns if c not in base]
+    records = found[params].to_dict("records") if params else [{}] * len(found)
+    out = []
+    for (code, row, letter, fld, column, value), p in zip(
+            found[base].itertuples(index=False, name=None), records, strict=True):
+        r = rules[code]
+        wanted = r.placeholders
+        p = {"value": value, **p}
+        out.append(Issue(
+            code=r.code, severity=r.severity,
+            row=None if _missing(row) else int(row),
+            field=None if _missing(fld) else str(fld),
+            column=None if _missing(column) else str(column),
+            letter=None if is_csv or _missing(letter) else str(letter),
+            value=None if _missing(value) else str(value),
+            params={k: _plain(v) for k, v in p.items() if k in wanted and not _missing(v)},
+        ))
+    return out
+
+
+def _missing(x: object) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(x: object) -> object:
+    x = x.item() if isinstance(x, np.generic) else x
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
+                      notices: list[Issue] | None = None) -> FileReport:
+    """Locate the recap in its sheet, run the REKAP_ checks, return the table's report."""
+    from pmkscheck.checks import selected
+    from pmkscheck.rekap.checks import run
+    from pmkscheck.rekap.shape import load_grid, locate
+
+    t0 = time.perf_counter()
+    kept = [n for n in [*(notices or []), *table.notices] if n.code not in DROPPED_NOTICES]
+    grid = load_grid(table, settings)
+    shape = locate(grid, schema)
+    if shape is None:  # the header matched but no count column was found
+        issues = [*kept, Issue(code="REKAP_NO_COUNTS", severity=catalogue()[
+            "REKAP_NO_COUNTS"].severity)]
+        return FileReport(path=table.path, format=table.format, sheet=table.sheet,
+                          schema=schema.name, header_row=table.header_row, issues=issues,
+                          columns=list(table.columns), table=None)
+    result = run(shape, table, settings)
+    issues = [*kept, *to_issues(result.findings, table.is_csv)]
+    if result.district is None and result.scope == "kecamatan":
+        issues.append(Issue(code="DISTRICT_UNKNOWN", severity=catalogue()[
+            "DISTRICT_UNKNOWN"].severity))
+    if settings.compare_with is not None:
+        from pmkscheck.rekap.compare import compare
+
+        issues.extend(to_issues(compare(shape, result, settings), table.is_csv))
+    if settings.select or settings.ignore:
+        issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
+    issues.sort(key=Issue.sort_key)
+    rekap_table, clean = _tables(table, shape, result)
+    present = len(set(result.codes.dropna()) & set(result.expected))
+    completeness = {"wilayah": present / len(result.expected)} if result.expected else {}
+    skipped = [*table.skipped_rows]
+    seen = {s.row for s in skipped}
+    skipped += [SkippedRow(int(r), "total") for r in shape.user_rows(shape.total_rows)
+                if int(r) not in seen]
+    return FileReport(
+        path=table.path, format=table.format, sheet=table.sheet, schema=schema.name,
+        header_row=int(grid.rows[shape.layout.end]), data_rows=len(shape.data_rows),
+        district=result.district, columns=list(table.columns),
+        skipped_rows=sorted(skipped, key=lambda s: s.row), issues=issues,
+        completeness=completeness, kecamatan=[],
+        timings={"check": time.perf_counter() - t0}, table=rekap_table, clean=clean,
+    )
+
+
+def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFrame]:
+    """A SourceTable of the wilayah rows (for writers) and the cleaned recap (numbers parsed)."""
+    from dataclasses import replace
+
+    rows = shape.user_rows(shape.data_rows)
+    index = pd.RangeIndex(len(rows))
+    grid = shape.grid
+    data = {ROW: rows, "wilayah": grid.cols[shape.wilayah_col][shape.data_rows]}
+    letters = {"wilayah": shape.letter(shape.wilayah_col)}
+    headers = {"wilayah": shape.wilayah_header}
+    clean: dict[str, object] = {
+        "wilayah": result.official.where(result.official.notna(),
+                                         pd.Series(data["wilayah"], dtype=object)).to_numpy(),
+        "kode_wilayah": result.codes.to_numpy(),
+    }
+    if result.jenis is not None:
+        clean["jenis_pmks"] = result.jenis.to_numpy()
+    m = result.matrix
+    for j, col in enumerate(shape.counts):
+        clean[col.header] = pd.array(
+            [None if np.isnan(v) else int(v) for v in m.values[: m.n_data, j]], dtype="Int64")
+    rekap = replace(table, data=pd.DataFrame(data, index=index), kinds={}, letters=letters,
+                    headers=headers)
+    return rekap, pd.DataFrame(clean, index=index)
+
+
+__all__ = ["DROPPED_NOTICES", "check_rekap_table", "to_issues"]
