@@ -435,3 +435,44 @@ def test_patch_sheet_fast_path_keeps_other_rows_byte_identical() -> None:
     out = patched.text()
     assert out.replace(f's="{styles.flagged(3, Severity.ERROR)}"', 's="3"', 1).replace(
         f'<c r="B150" s="{styles.flagged(0, Severity.WARNING)}"/>', "") == xml
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_package_is_well_formed(tmp_path: Path, fmt: str) -> None:
+    """Every part parses as XML, has a content type, and every relationship target exists."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    if fmt == "xlsx":
+        src = sample_workbook(tmp_path / "k.xlsx")
+        report, f = sample_report(src)
+    else:
+        src = tmp_path / "k.csv"
+        _write_csv(src)
+        report, f = sample_report(src, fmt="csv", sheet=None)
+    out = tmp_path / "k.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    with zipfile.ZipFile(out) as z:
+        names = set(z.namelist())
+        assert len(names) == len(z.namelist()), "duplicate zip entries"
+        ct = ET.fromstring(z.read("[Content_Types].xml"))
+        ns = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+        defaults = {d.get("Extension").lower() for d in ct.iter(f"{ns}Default")}
+        overrides = {o.get("PartName") for o in ct.iter(f"{ns}Override")}
+        for name in names:
+            data = z.read(name)
+            if name.endswith((".xml", ".rels", ".vml")):
+                ET.fromstring(data)  # well-formed
+            assert "/" + name in overrides or name.rsplit(".", 1)[-1].lower() in defaults, name
+        for o in overrides:
+            assert o.lstrip("/") in names, o
+        for rels in (n for n in names if n.endswith(".rels")):
+            base = posixpath.dirname(posixpath.dirname(rels))
+            for rel in ET.fromstring(z.read(rels)):
+                if rel.get("TargetMode") == "External":
+                    continue
+                target = rel.get("Target")
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join(base, target))
+                assert path in names, (rels, target)

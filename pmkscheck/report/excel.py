@@ -829,6 +829,28 @@ _VML_SHAPETYPE = (
 )
 
 
+_VML_NS = {"v": "urn:schemas-microsoft-com:vml", "o": "urn:schemas-microsoft-com:office:office",
+           "x": "urn:schemas-microsoft-com:office:excel"}
+
+
+def _vml_prefixes(xml: str) -> tuple[str, dict[str, str]]:
+    """The prefixes an existing VML drawing uses for v/o/x (declared on the root if absent)."""
+    root = re.search(r"<xml\b[^>]*>", xml)
+    if root is None:
+        raise Unpatchable("unexpected VML")
+    tag = root.group(0)
+    names: dict[str, str] = {}
+    for short, uri in _VML_NS.items():
+        m = re.search(rf'xmlns:(\w+)="{re.escape(uri)}"', tag)
+        if m:
+            names[short] = m.group(1)
+        else:
+            prefix = short if f"xmlns:{short}=" not in tag else f"pmks{short}"
+            tag = tag[:-1] + f' xmlns:{prefix}="{uri}">'
+            names[short] = prefix
+    return xml[: root.start()] + tag + xml[root.end():], names
+
+
 def vml_xml(notes: list[Note], plan: Plan, lang: str, first_block: int,
             existing: str | None = None) -> str:
     """Legacy VML shapes that make comments visible in Excel and LibreOffice."""
@@ -851,17 +873,18 @@ def vml_xml(notes: list[Note], plan: Plan, lang: str, first_block: int,
             f"<x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill>"
             f"<x:Row>{r}</x:Row><x:Column>{c}</x:Column></x:ClientData></v:shape>")
     if existing is not None:
+        existing, names = _vml_prefixes(existing)
         extra = "" if "_x0000_t202" in existing else _VML_SHAPETYPE
-        m = re.search(r"</xml\s*>\s*$", existing)
-        if m is None:
-            raise Unpatchable("unexpected VML")
         more = ",".join(str(first_block + i) for i in range(blocks))
-        existing = re.sub(r'(<o:idmap\b[^>]*\bdata=")([^"]*)(")',
+        existing = re.sub(r'(<\w+:idmap\b[^>]*\bdata=")([^"]*)(")',
                           lambda mm: mm.group(1) + mm.group(2) + "," + more + mm.group(3),
                           existing, count=1)
         m = re.search(r"</xml\s*>\s*$", existing)
-        assert m is not None
-        return existing[: m.start()] + extra + "".join(shapes) + existing[m.start():]
+        if m is None:
+            raise Unpatchable("unexpected VML")
+        ours = re.sub(r"(</?|\s)([vox]):", lambda mm: mm.group(1) + names[mm.group(2)] + ":",
+                      extra + "".join(shapes))
+        return existing[: m.start()] + ours + existing[m.start():]
     data = ",".join(str(first_block + i) for i in range(blocks))
     return (_VML_HEAD + f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{data}"/>'
             "</o:shapelayout>" + _VML_SHAPETYPE + "".join(shapes) + "</xml>")
