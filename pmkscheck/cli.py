@@ -98,6 +98,9 @@ def validate(
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help="Baseline file (from `pmkscheck baseline`): findings recorded "
         "there are not reported.", show_default=False)] = None,
+    compare_with: Annotated[Path | None, typer.Option(
+        "--compare-with", help="Person list to reconcile recap (pmks-rekap) counts with.",
+        show_default=False)] = None,
     quiet: QuietOpt = None,
     config: ConfigOpt = None,
     no_config: NoConfigOpt = False,
@@ -181,6 +184,18 @@ def _raise_single_file_error(report) -> None:
         f = report.files[0]
         raise InputError(f.error, f.path, **{k: v for k, v in f.error_params.items()
                                               if k != "path"})
+
+
+@app.command()
+def template(
+    district: Annotated[str, typer.Option(help="Kemendagri kab/kota code, e.g. 6408.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The xlsx file to write.")],
+    kind: Annotated[str, typer.Option(help="individu (person list) | rekap (counts).")] = "individu",
+) -> None:
+    """Tulis templat pengisian / write a submission template (xlsx) for a kab/kota."""
+    from pmkscheck.template import write_template
+
+    typer.echo(str(write_template(output, district.strip(), kind.strip().lower())))
 
 
 @app.command()

@@ -81,7 +81,8 @@ def write_template(path: Path, district: str, kind: str = "individu",
     if kind not in KINDS:
         raise UsageError("USAGE_BAD_CHOICE", option="kind", value=kind, choices=", ".join(KINDS))
     if district not in reference.KALTIM_KABKOTA:
-        raise UsageError("USAGE_BAD_DISTRICT", value=district)
+        raise UsageError("USAGE_BAD_DISTRICT", value=district,
+                         choices=", ".join(reference.KALTIM_KABKOTA))
     import xlsxwriter
 
     from pmkscheck.atomic import atomic_path
