@@ -64,6 +64,11 @@ def check_paths(paths: Iterable[str], settings: Settings,
             files.append(FileReport(path=Path(raw), error=code,
                                     error_params={"path": raw}))
     report = Report(files=files, settings=settings)
+    province = len(expanded) > 1 or any(Path(p).is_dir() for p in paths)
+    if province:  # issue 7: province view (adds PROVINCE_NIK_IN_TWO_DISTRICTS findings)
+        from pmkscheck.province import summarise
+
+        report.province = summarise(report)
     if settings.baseline is not None:  # issue 8: drop findings recorded in the baseline
         from pmkscheck.baseline import apply_baseline
 
@@ -72,6 +77,10 @@ def check_paths(paths: Iterable[str], settings: Settings,
         from pmkscheck.outputs import write_outputs
 
         write_outputs(report, settings)
+        if province:
+            from pmkscheck.province import write_province
+
+            write_province(report, settings, [str(p) for p in paths])
     if __import__("os").environ.get("PMKSCHECK_TIMINGS"):  # benchmarks/run.py reads this
         print(__import__("json").dumps([{"path": str(f.path), "rows": f.data_rows, **f.timings}
                                         for f in report.files]), file=__import__("sys").stderr)

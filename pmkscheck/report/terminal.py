@@ -79,6 +79,10 @@ def render(report: Report, settings: Settings, out: TextIO, width: int | None = 
         if n:
             console.print()
         render_file(console, f, settings, lang)
+    if report.province is not None:  # issue 7: province view after the per-file views
+        from pmkscheck.province import render_terminal
+
+        render_terminal(console, report, settings)
     _totals(console, report, settings, lang)
 
 

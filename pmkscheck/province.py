@@ -1,0 +1,388 @@
+"""Province view of a batch: per-district summary, missing districts, NIKs in two districts.
+
+Stage ④ report (runs after every file was checked; issue 7). ``pmkscheck validate FOLDER`` (or
+several files) builds a :class:`ProvinceSummary` from the run's :class:`~pmkscheck.report.Report`:
+
+* per kab/kota: files, rows, completeness, errors, warnings, a quality score and the top
+  problems; kab/kota without any file are listed as missing;
+* the same NIK in the person lists of two districts: warning PROVINCE_NIK_IN_TWO_DISTRICTS on
+  each row concerned, naming the other file and row (vectorised: one frame of (file, row, NIK) for
+  the whole batch, ``duplicated`` across districts);
+* output: the terminal view (after the per-file views), ``provinsi.xlsx`` and ``provinsi.html``.
+
+**Quality score** (0-100, per file; a district's score is the row-weighted mean of its files;
+documented in docs/province.md)::
+
+    score = 100 * (0.5 * (1 - rows_with_errors / rows)
+                 + 0.2 * (1 - rows_with_warnings / rows)
+                 + 0.3 * mean completeness)  -  5 per file-level error,   clipped to 0..100
+
+An unreadable file scores 0.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck import reference
+from pmkscheck.issues import Issue, Severity
+from pmkscheck.table import ROW
+
+if TYPE_CHECKING:
+    from pmkscheck.report import FileReport, Report
+    from pmkscheck.settings import Settings
+
+UNKNOWN = "?"
+"""District key of files whose kab/kota is unknown (or province-wide recaps)."""
+TOP = 3
+CODE = "PROVINCE_NIK_IN_TWO_DISTRICTS"
+
+
+@dataclass
+class DistrictSummary:
+    """One kab/kota of the province (or the unknown bucket)."""
+
+    code: str
+    name: str
+    files: int = 0
+    unreadable: int = 0
+    rows: int = 0
+    completeness: float | None = None
+    errors: int = 0
+    warnings: int = 0
+    score: float | None = None
+    top: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def missing(self) -> bool:
+        """No file of this district was given."""
+        return self.files == 0
+
+
+@dataclass
+class ProvinceSummary:
+    """What the province view shows."""
+
+    districts: list[DistrictSummary]
+    duplicates: pd.DataFrame  # file, district, row, other_file, other_district, other_row
+    files: list[dict[str, Any]]
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> list[DistrictSummary]:
+        """Kab/kota with no file."""
+        return [d for d in self.districts if d.missing and d.code != UNKNOWN]
+
+
+def file_district(f: FileReport) -> str:
+    """Kab/kota code of a file report (its inferred district, else its file name) or ``?``."""
+    if f.district is not None and f.district.code in reference.KALTIM_KABKOTA:
+        return f.district.code
+    from pmkscheck.domain.wilayah import find_kabkota
+
+    found = find_kabkota(Path(f.path).stem)
+    return found.pop() if len(found) == 1 else UNKNOWN
+
+
+def file_score(f: FileReport) -> float:
+    """Quality score of one table (see the module docstring)."""
+    if f.error:
+        return 0.0
+    n = max(f.data_rows, 1)
+    err_rows = len({i.row for i in f.issues if i.severity is Severity.ERROR and i.row})
+    warn_rows = len({i.row for i in f.issues if i.severity is Severity.WARNING and i.row})
+    comp = float(np.mean(list(f.completeness.values()))) if f.completeness else 1.0
+    file_errors = sum(1 for i in f.issues if i.severity is Severity.ERROR and i.row is None)
+    score = 100 * (0.5 * (1 - min(err_rows, n) / n) + 0.2 * (1 - min(warn_rows, n) / n)
+                   + 0.3 * comp) - 5 * file_errors
+    return float(min(100.0, max(0.0, score)))
+
+
+def nik_in_two_districts(files: list[FileReport]) -> pd.DataFrame:
+    """Rows whose valid NIK also appears in another district's person list.
+
+    Returns:
+        One row per occurrence: ``file`` (index into ``files``), ``row``, ``nik``, ``district``,
+        and the first occurrence in another district: ``other_file``, ``other_row``,
+        ``other_district``.
+    """
+    parts = []
+    for n, f in enumerate(files):
+        if f.error or f.clean is None or f.table is None or "nik" not in f.clean.columns:
+            continue
+        parts.append(pd.DataFrame({"file": n, "district": file_district(f) + f"#{n}"
+                                   if file_district(f) == UNKNOWN else file_district(f),
+                                   "row": f.table.data[ROW].to_numpy(),
+                                   "nik": f.clean["nik"].to_numpy(dtype=object)}))
+    cols = ["file", "row", "nik", "district", "other_file", "other_row", "other_district"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    df = pd.concat(parts, ignore_index=True)
+    df = df[df["nik"].astype("string").str.fullmatch(r"\d{16}").fillna(False).to_numpy()]
+    spread = df.groupby("nik")["district"].nunique()
+    df = df[df["nik"].isin(spread.index[spread > 1])].reset_index(drop=True)
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    first = df.drop_duplicates("nik").set_index("nik")
+    in_first = (df["district"] == df["nik"].map(first["district"])).to_numpy()
+    first_other = df[~in_first].drop_duplicates("nik").set_index("nik")
+    for col in ("file", "row", "district"):
+        df["other_" + col] = np.where(in_first, df["nik"].map(first_other[col]),
+                                      df["nik"].map(first[col]))
+    df["district"] = df["district"].str.split("#").str[0]
+    df["other_district"] = df["other_district"].astype(str).str.split("#").str[0]
+    return df[cols]
+
+
+def _add_duplicate_issues(files: list[FileReport], dups: pd.DataFrame,
+                          settings: Settings) -> None:
+    from pmkscheck.checks import selected
+    from pmkscheck.rules import rule
+
+    if dups.empty or not selected(CODE, settings.select, settings.ignore):
+        return
+    r = rule(CODE)
+    for n, group in dups.groupby("file"):
+        f = files[int(n)]
+        letter = None if f.table is None or f.table.is_csv else f.table.letters.get("nik")
+        column = f.table.headers.get("nik") if f.table is not None else None
+        new = [Issue(code=CODE, severity=r.severity, row=int(row), field="nik", column=column,
+                     letter=letter, value=str(nik), params={
+                         "other_file": Path(files[int(of)].path).name, "other_row": int(orow),
+                         "district": _name(d), "other_district": _name(od)})
+               for row, nik, d, of, orow, od in group[
+                   ["row", "nik", "district", "other_file", "other_row",
+                    "other_district"]].itertuples(index=False, name=None)]
+        f.issues = sorted([*f.issues, *new], key=Issue.sort_key)
+
+
+def _name(code: str) -> str:
+    return reference.kabupaten_name(code) or ("tidak diketahui" if code == UNKNOWN else code)
+
+
+def summarise(report: Report) -> ProvinceSummary:
+    """Build the province view; adds PROVINCE_NIK_IN_TWO_DISTRICTS findings to the files."""
+    files = report.files
+    dups = nik_in_two_districts(files)
+    _add_duplicate_issues(files, dups, report.settings)
+    rows: dict[str, DistrictSummary] = {
+        c: DistrictSummary(c, reference.kabupaten_name(c) or c) for c in reference.KALTIM_KABKOTA}
+    rows[UNKNOWN] = DistrictSummary(UNKNOWN, "Tidak diketahui / provinsi")
+    weights: dict[str, list[tuple[float, float, float | None]]] = {}
+    codes: dict[str, Counter[str]] = {}
+    seen_paths: dict[str, set[Path]] = {}
+    listing = []
+    for f in files:
+        code = file_district(f)
+        d = rows[code]
+        seen_paths.setdefault(code, set()).add(Path(f.path))
+        d.files = len(seen_paths[code])
+        score = file_score(f)
+        comp = float(np.mean(list(f.completeness.values()))) if f.completeness else None
+        if f.error:
+            d.unreadable += 1
+            d.errors += 1
+            codes.setdefault(code, Counter()).update([f.error])
+        else:
+            d.rows += f.data_rows
+            d.errors += f.count(Severity.ERROR)
+            d.warnings += f.count(Severity.WARNING)
+            codes.setdefault(code, Counter()).update(
+                i.code for i in f.issues if i.severity >= Severity.WARNING)
+        weights.setdefault(code, []).append((max(f.data_rows, 1), score, comp))
+        listing.append({"path": str(f.path), "sheet": f.sheet, "schema": f.schema,
+                        "district": code, "rows": f.data_rows, "error": f.error,
+                        "errors": f.count(Severity.ERROR), "warnings": f.count(Severity.WARNING),
+                        "score": round(score, 1)})
+    for code, items in weights.items():
+        w = np.array([x[0] for x in items], dtype=float)
+        rows[code].score = round(float(np.average([x[1] for x in items], weights=w)), 1)
+        comps = [(x[0], x[2]) for x in items if x[2] is not None]
+        if comps:
+            rows[code].completeness = round(float(np.average(
+                [c for _, c in comps], weights=[wt for wt, _ in comps])), 4)
+        rows[code].top = codes.get(code, Counter()).most_common(TOP)
+    districts = [rows[c] for c in reference.KALTIM_KABKOTA]
+    if rows[UNKNOWN].files:
+        districts.append(rows[UNKNOWN])
+    return ProvinceSummary(districts=districts, duplicates=dups, files=listing)
+
+
+# ------------------------------------------------------------------------------ outputs
+
+T = {
+    "id": {"title": "Ringkasan provinsi Kalimantan Timur", "district": "Kab/Kota",
+           "files": "Berkas", "rows": "Baris", "completeness": "Kelengkapan", "errors": "Galat",
+           "warnings": "Peringatan", "score": "Skor mutu", "top": "Masalah terbanyak",
+           "missing": "Belum ada berkas", "dups": "NIK yang sama di dua kab/kota",
+           "file": "Berkas", "row": "Baris", "other_file": "Berkas lain",
+           "other_row": "Baris lain", "other_district": "Kab/Kota lain",
+           "unreadable": "tidak terbaca", "none": "tidak ada",
+           "missing_list": "Kab/kota tanpa berkas"},
+    "en": {"title": "Province summary, Kalimantan Timur", "district": "District",
+           "files": "Files", "rows": "Rows", "completeness": "Completeness", "errors": "Errors",
+           "warnings": "Warnings", "score": "Quality score", "top": "Top problems",
+           "missing": "No file yet", "dups": "Same NIK in two districts",
+           "file": "File", "row": "Row", "other_file": "Other file", "other_row": "Other row",
+           "other_district": "Other district", "unreadable": "unreadable", "none": "none",
+           "missing_list": "Districts without a file"},
+}
+
+
+def _t(settings: Settings) -> dict[str, str]:
+    return T.get(settings.lang, T["id"])
+
+
+def _top(d: DistrictSummary) -> str:
+    return ", ".join(f"{c} ({n})" for c, n in d.top)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def output_folder(paths: list[str], settings: Settings) -> Path:
+    """``-o DIR``; else ``<folder>_pmkscheck/`` beside a folder input; else beside the first file."""
+    if settings.output_dir is not None:
+        return Path(settings.output_dir)
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    if folders:
+        folder = folders[0].resolve()
+        return folder.parent / f"{folder.name}_pmkscheck"
+    first = Path(paths[0]) if paths else Path(".")
+    return first.parent / "provinsi_pmkscheck"
+
+
+def write_province(report: Report, settings: Settings, paths: list[str]) -> None:
+    """Write ``provinsi.xlsx`` and ``provinsi.html``; paths land in ``summary.outputs``."""
+    from pmkscheck.atomic import atomic_open, atomic_path
+
+    summary: ProvinceSummary = report.province  # type: ignore[attr-defined]
+    folder = output_folder(paths, settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    xlsx, page = folder / "provinsi.xlsx", folder / "provinsi.html"
+    with atomic_path(xlsx) as tmp:
+        _xlsx(summary, report, settings, tmp)
+    with atomic_open(page, "w", encoding="utf-8") as fh:
+        fh.write(render_html(summary, report, settings))
+    summary.outputs = {"xlsx": str(xlsx), "html": str(page)}
+
+
+def _dup_rows(summary: ProvinceSummary, report: Report, settings: Settings) -> list[list]:
+    from pmkscheck.mask import mask_id
+
+    files = report.files
+    return [[Path(files[int(f)].path).name, int(r), _name(d),
+             Path(files[int(of)].path).name, int(orow), _name(od), mask_id(n, settings.mask)]
+            for f, r, n, d, of, orow, od in summary.duplicates[
+                ["file", "row", "nik", "district", "other_file", "other_row",
+                 "other_district"]].itertuples(index=False, name=None)]
+
+
+def _district_rows(summary: ProvinceSummary, t: dict[str, str]) -> list[list]:
+    out = []
+    for d in summary.districts:
+        out.append([d.code, d.name, d.files, d.rows, _pct(d.completeness), d.errors,
+                    d.warnings, "-" if d.score is None else d.score,
+                    t["missing"] if d.missing else _top(d)])
+    return out
+
+
+def _headers(t: dict[str, str]) -> list[str]:
+    return ["Kode", t["district"], t["files"], t["rows"], t["completeness"], t["errors"],
+            t["warnings"], t["score"], t["top"]]
+
+
+def _dup_headers(t: dict[str, str]) -> list[str]:
+    return [t["file"], t["row"], t["district"], t["other_file"], t["other_row"],
+            t["other_district"], "NIK"]
+
+
+def _xlsx(summary: ProvinceSummary, report: Report, settings: Settings, target: Path) -> None:
+    import xlsxwriter
+
+    t = _t(settings)
+    wb = xlsxwriter.Workbook(str(target))
+    try:
+        bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        for name, headers, rows in (
+                ("Ringkasan", _headers(t), _district_rows(summary, t)),
+                ("NIK ganda", _dup_headers(t), _dup_rows(summary, report, settings)),
+                ("Berkas", ["Path", "Sheet", "Schema", t["district"], t["rows"], "Error",
+                            t["errors"], t["warnings"], t["score"]],
+                 [list(x.values()) for x in summary.files])):
+            ws = wb.add_worksheet(name)
+            ws.write_row(0, 0, headers, bold)
+            for r, row in enumerate(rows, start=1):
+                for c, v in enumerate(row):
+                    if v is None:
+                        continue
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        ws.write_number(r, c, v)
+                    else:
+                        ws.write_string(r, c, str(v))
+            ws.freeze_panes(1, 0)
+            ws.set_column(0, len(headers) - 1, 16)
+            ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    finally:
+        wb.close()
+
+
+def render_html(summary: ProvinceSummary, report: Report, settings: Settings) -> str:
+    """A standalone HTML page of the province view."""
+    t = _t(settings)
+    e = html.escape
+
+    def table(headers: list[str], rows: list[list]) -> str:
+        head = "".join(f"<th>{e(str(h))}</th>" for h in headers)
+        body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>"
+                       for row in rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    missing = ", ".join(d.name for d in summary.missing) or t["none"]
+    dups = _dup_rows(summary, report, settings)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{e(settings.lang)}">\n<head><meta charset="utf-8">'
+        f"<title>{e(t['title'])}</title><style>body{{font-family:sans-serif;margin:2em}}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
+        "th{background:#ddebf7}</style></head>\n<body>\n"
+        f"<h1>{e(t['title'])}</h1>\n{table(_headers(t), _district_rows(summary, t))}\n"
+        f"<h2>{e(t['missing_list'])}</h2><p>{e(missing)}</p>\n"
+        f"<h2>{e(t['dups'])} ({len(dups)})</h2>\n{table(_dup_headers(t), dups)}\n"
+        "</body>\n</html>\n"
+    )
+
+
+def render_terminal(console: Any, report: Report, settings: Settings) -> None:
+    """Print the province table (rich) after the per-file views."""
+    from rich.table import Table
+    from rich.text import Text
+
+    summary: ProvinceSummary = report.province  # type: ignore[attr-defined]
+    t = _t(settings)
+    table = Table(title=t["title"], title_justify="left")
+    for h in _headers(t)[1:]:
+        table.add_column(h, overflow="fold")
+    for row in _district_rows(summary, t):
+        table.add_row(*(str(v) for v in row[1:]))
+    console.print()
+    console.print(table)
+    missing = ", ".join(d.name for d in summary.missing)
+    if missing:
+        console.print(Text(f"{t['missing_list']}: {missing}", style="yellow"))
+    if len(summary.duplicates):
+        console.print(Text(f"{t['dups']}: {len(summary.duplicates)} ({CODE})", style="yellow"))
+    for path in summary.outputs.values():
+        console.print(Text(f"  {path}", style="dim"), overflow="fold")
+
+
+__all__ = ["CODE", "DistrictSummary", "ProvinceSummary", "file_district", "file_score",
+           "nik_in_two_districts", "output_folder", "render_html", "render_terminal",
+           "summarise", "write_province"]
