@@ -154,7 +154,7 @@ def check_outcome(o: Outcome) -> None:
         assert_no_full_id("stderr", run.stderr)
     report = json.loads(o.json_run.stdout)  # exactly one JSON document on stdout
     (entry,) = report["files"]
-    error = entry.get("error")
+    error = entry.get("error")  # present only for a file that could not be checked
     if o.json_run.returncode == 2:
         assert error is not None
         if case.code is not None:
@@ -209,7 +209,7 @@ def test_leading_dash_file_name(tmp_path: Path) -> None:
     for args in (("--", "-x.xlsx"), ("./-x.xlsx",)):
         run = run_cli("validate", "--format", "json", "--no-write", *args, cwd=tmp_path)
         assert run.returncode == 0, run.stderr
-        assert json.loads(run.stdout)["files"][0]["error"] is None
+        assert json.loads(run.stdout)["files"][0].get("error") is None
     assert sha256(path) == before
 
 
@@ -233,16 +233,28 @@ def test_output_dir_is_read_only_mount_or_unwritable(tmp_path: Path) -> None:
 
 
 def test_outputs_beside_the_input_never_overwrite_it(tmp_path: Path) -> None:
-    path = corpus.valid_xlsx(tmp_path / "kutim.xlsx")
-    csv_path = corpus.valid_csv(tmp_path / "kutim.bersih.csv")  # named like an output
-    before = {p: sha256(p) for p in (path, csv_path)}
-    for p in (path, csv_path):
-        run = run_cli("validate", "--format", "json", "-o", str(tmp_path), str(p))
-        assert run.returncode == 0, run.stderr
-        outputs = json.loads(run.stdout)["files"][0]["outputs"]
-        assert outputs and all(Path(v).resolve() != p.resolve() for v in outputs.values())
-    assert {p: sha256(p) for p in before} == before
+    path = corpus.valid_xlsx(tmp_path / "kutim.bersih.xlsx")  # named like an output
+    before = sha256(path)
+    run = run_cli("validate", "--format", "json", "-o", str(tmp_path), str(path))
+    assert run.returncode == 0, run.stderr
+    outputs = json.loads(run.stdout)["files"][0]["outputs"]
+    assert outputs and all(Path(v).resolve() != path.resolve() for v in outputs.values())
+    assert all(Path(v).exists() for v in outputs.values())
+    assert sha256(path) == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outputs only protect the file they belong to (write.py/excel.py/html.py pass "
+    "protect=(f.path,)): in a batch with -o set to the input folder, kutim.xlsx's "
+    "kutim.bersih.csv replaces an input of the same batch"))
+def test_batch_outputs_never_overwrite_another_input(tmp_path: Path) -> None:
+    corpus.valid_xlsx(tmp_path / "kutim.xlsx")
+    other = corpus.valid_csv(tmp_path / "kutim.bersih.csv")  # an input of the same batch
+    before = sha256(other)
+    run = run_cli("validate", "--format", "json", "-o", str(tmp_path), str(tmp_path))
+    assert "Traceback" not in run.stderr
+    assert sha256(other) == before
 
 
 def test_folder_with_only_hostile_files_goes_on(tmp_path: Path) -> None:
@@ -253,7 +265,7 @@ def test_folder_with_only_hostile_files_goes_on(tmp_path: Path) -> None:
     run = run_cli("validate", "--format", "json", "--no-write", str(tmp_path))
     assert run.returncode == 2 or run.returncode in (0, 1)
     files = {Path(f["path"]).name: f for f in json.loads(run.stdout)["files"]}
-    assert files["a_baik.xlsx"]["error"] is None
+    assert files["a_baik.xlsx"].get("error") is None
     assert files["b_kosong.xlsx"]["error"]["code"] == "INPUT_EMPTY"
     assert files["entitas.xlsx"]["error"]["code"] == "INPUT_XML_ENTITIES"
     assert "Traceback" not in run.stderr
