@@ -20,8 +20,8 @@ An entry is a scalar (the cell text, ``null`` = empty) or a mapping with ``value
 tested one (for duplicates); such a case runs in a table of its own, with the tested record last.
 All other cases of a file run together, one row each, in a single table (one normalise + check
 run per file keeps the suite fast), so cases must not depend on each other: only the tested
-code on the tested row and field is asserted. The reference date is 2025-06-30. Every file must have at least one
-``fail`` entry; ``pass`` entries are optional but expected.
+code on the tested row and field is asserted. The reference date is 2025-06-30. Every file
+must have at least one ``fail`` entry; ``pass`` entries are optional but expected.
 """
 
 from __future__ import annotations
@@ -31,10 +31,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import check_issues, make_table, triples
 
 from pmkscheck.rules import catalogue
-
-from conftest import check_issues, make_table, triples
 
 CASES_DIR = Path(__file__).parent / "cases"
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import check_issues, make_context, make_table, test_settings, triples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmkscheck.rules import format_text, rule
-
-from conftest import check_issues, make_context, make_table, test_settings, triples
 
 NIK_A = "6408175708750001"  # woman, 17-08-75, Kutai Timur
 NIK_B = "6472031708500002"  # man, 17-08-50, Samarinda

@@ -1,4 +1,6 @@
-"""NIK_ checks: missing, destroyed by Excel, stray characters, length, structure, region prefix,
+"""NIK_ checks: format, structure, region prefix, agreement with other columns, duplicates.
+
+Missing, destroyed by Excel, stray characters, length, birth date and serial, region prefix,
 agreement with Tanggal Lahir and Jenis Kelamin, and duplicates.
 
 Stage ③ validate. Reads the clean ``nik`` and the derived ``nik:*`` columns written by the
@@ -31,7 +33,7 @@ UNDOCUMENTED_JENIS = frozenset({
 
 
 def jenis_of_rows(ctx: CheckContext) -> pd.Series:
-    """Official jenis PMKS per row: the clean column, else the sheet's jenis (mapped if possible)."""
+    """Official jenis PMKS per row: the clean column, else the sheet's jenis (mapped if known)."""
     index = ctx.data.index
     if "jenis_pmks" in ctx.clean.columns:
         return ctx.clean["jenis_pmks"].astype(object)

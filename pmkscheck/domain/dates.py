@@ -12,7 +12,7 @@ Accepted forms (day before month, **never month-first**)::
     Samarinda, 17 Agustus 1975                         the date part of a TTL cell
     27000  (numeric cell, or 4-5 digit text)           Excel serial number, 1900 leap bug aware
     1975                                               a year alone: kept as the year (warning)
-    17081975 / 19750817                                8 digits, day-first unless it starts with a year
+    17081975 / 19750817                                8 digits: day first unless a year leads
 
 Month names: Januari Februari/Pebruari Maret April Mei Juni Juli Agustus September Oktober
 November/Nopember Desember, abbreviations Jan Feb Peb Mar Apr Mei Jun Jul Agu Agt Ags Sep Sept Okt
@@ -72,7 +72,8 @@ for _num, _names in enumerate((
         MONTHS[_n] = _num
 
 _EXCEL_EPOCH = date(1899, 12, 30)
-_PLACEHOLDER_RE = re.compile(r"^[\s\-\u2013\u2014?./_x]*$|^(tidak|tdk|tak)\s*(tahu|tau|ada|diketahui)$"
+_PLACEHOLDER_RE = re.compile(r"^[\s\-\u2013\u2014?./_x]*$"
+                             r"|^(tidak|tdk|tak)\s*(tahu|tau|ada|diketahui)$"
                              r"|^(n/?a|null|none)$")
 _TIME_RE = re.compile(r"(?:[ t]+\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?)$")
 _ISO_RE = re.compile(r"^(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})$")
@@ -355,5 +356,6 @@ def normalise_date(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) ->
 
 __all__ = [
     "INVALID", "MISSING", "MONTHS", "NUMBER", "OK", "SERIAL", "YEAR_ONLY", "ParsedDate",
-    "age_years", "from_serial", "normalise_date", "parse_one", "parse_series", "to_serial", "ymd_to_datetime",
+    "age_years", "from_serial", "normalise_date", "parse_one", "parse_series", "to_serial",
+    "ymd_to_datetime",
 ]

@@ -1,4 +1,4 @@
-"""NIK (Nomor Induk Kependudukan): the 16-digit Indonesian personal identity number.
+r"""NIK (Nomor Induk Kependudukan): the 16-digit Indonesian personal identity number.
 
 Stage: domain (used by stage ② normalise and stage ③ validate). Shaped like python-stdnum's
 ``stdnum/id/nik.py``: ``compact`` / ``validate`` / ``is_valid`` / ``parse`` / ``format``, one
@@ -7,11 +7,11 @@ exception class per kind of failure, and vectorised helpers over a ``pd.Series``
 Specification (UU Adminduk; DOMAIN.md)::
 
     P P K K C C D D M M Y Y S S S S
-    \\_/ \\_/ \\_/ \\___/ \\_/ \\_/ \\_____/
-     |   |   |    |   |   |     serial, 0001 upwards (0000 is invalid)
-     |   |   |    |   |   year of birth, two digits (no century)
-     |   |   |    |   month of birth, 01-12
-     |   |   |    day of birth, 01-31 for men, 41-71 (day + 40) for women
+    \_/ \_/ \_/ \_/ \_/ \_/ \_____/
+     |   |   |   |   |   |     serial, 0001 upwards (0000 is invalid)
+     |   |   |   |   |   year of birth, two digits (no century)
+     |   |   |   |   month of birth, 01-12
+     |   |   |   day of birth, 01-31 for men, 41-71 (day + 40) for women
      |   |   kecamatan of first registration
      |   kabupaten (01-69) / kota (71-99)
      province (Kalimantan Timur = 64)
@@ -27,8 +27,9 @@ significant digits) and may show as ``6.40817E+15``: that cannot be repaired, on
 '6408171708750001'
 >>> validate("6408175708750001")
 '6408175708750001'
->>> parse("6408175708750001")
-NikParts(province='64', kabkota='6408', kecamatan='640817', day=17, month=8, yy=75, sex='P', serial='0001')
+>>> parse("6408175708750001")  # doctest: +NORMALIZE_WHITESPACE
+NikParts(province='64', kabkota='6408', kecamatan='640817', day=17, month=8, yy=75,
+         sex='P', serial='0001')
 >>> validate("640817170875")
 Traceback (most recent call last):
     ...
@@ -145,7 +146,7 @@ class NikParts(NamedTuple):
 
 
 def compact(number: str, length: int = LENGTH) -> str:
-    """Remove separators and invisible characters; fix O->0, l/I->1 only if it gives ``length`` digits.
+    """Remove separators and invisible characters; O->0, l/I->1 only if that gives 16 digits.
 
     Args:
         number: the text as typed.
@@ -535,7 +536,8 @@ _register()
 
 __all__ = [
     "ExcelNumber", "InvalidBirthDate", "InvalidComponent", "InvalidFormat", "InvalidLength",
-    "NikParts", "ValidationError", "ZeroSerial", "analyse", "analyse_nik", "build", "compact", "dates_valid",
-    "format", "is_excel_number", "is_valid", "kabupaten_codes", "kecamatan_codes", "mask", "nik_birth",
+    "NikParts", "ValidationError", "ZeroSerial", "analyse", "analyse_nik", "build", "compact",
+    "dates_valid", "format", "is_excel_number", "is_valid", "kabupaten_codes", "kecamatan_codes",
+    "mask", "nik_birth",
     "parse", "region_status", "validate",
 ]

@@ -1,4 +1,4 @@
-"""No. KK (Nomor Kartu Keluarga): the 16-digit family card number.
+r"""No. KK (Nomor Kartu Keluarga): the 16-digit family card number.
 
 Stage: domain + stage ② normalise (registers the ``no_kk`` normaliser). Same shape as
 :mod:`pmkscheck.domain.nik`, whose compaction and exceptions it shares.
@@ -6,11 +6,11 @@ Stage: domain + stage ② normalise (registers the ``no_kk`` normaliser). Same s
 Specification (DOMAIN.md)::
 
     K K K K K K D D M M Y Y S S S S
-    \\_________/ \\___/ \\_/ \\_/ \\_____/
-         |        |   |   |     serial, 0001 upwards (0000 is invalid)
-         |        |   |   year of registration, two digits
-         |        |   month, 01-12
-         |        day, 01-31 (no +40: a family card has no sex)
+    \_________/ \_/ \_/ \_/ \_____/
+         |       |   |   |   serial, 0001 upwards (0000 is invalid)
+         |       |   |   year of registration, two digits
+         |       |   month, 01-12
+         |       day, 01-31 (no +40: a family card has no sex)
          kecamatan that issued the card (province, kab/kota, kecamatan)
 
 A No. KK changes when the family changes (marriage, move), so its prefix need not match the

@@ -40,7 +40,7 @@ _FOLD_RE = re.compile(r"[^0-9a-z]+")
 
 
 def sex_of(text: object) -> tuple[str | None, str]:
-    """One value -> (``"L"``/``"P"``/``None``, status ``ok``/``numeric``/``invalid``/``missing``)."""
+    """One value -> (``"L"``/``"P"``/``None``, status: ok, numeric, invalid or missing)."""
     if text is None:
         return None, MISSING
     raw = str(text).strip().lower()
@@ -65,7 +65,7 @@ def parse_series(raw: pd.Series) -> pd.DataFrame:
 
 @register("sex")
 def normalise_sex(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Clean ``L``/``P``/``None``; derived ``<field>:status`` (``ok``/``numeric``/``invalid``/...)."""
+    """Clean ``L``/``P``/``None``; derived ``<field>:status`` (ok, numeric, invalid, missing)."""
     parsed = parse_series(raw)
     return NormResult(parsed["sex"].astype(object),
                       derived={f"{ctx.field.name}:status": parsed["status"]})
