@@ -447,22 +447,28 @@ def _prepare_column(values: pd.Series, letter: str, as_text: bool,
     uniques = np.asarray(uniques, dtype=object)
     codes = codes.astype(np.int64)
     k = len(uniques)
-    number_tail = np.full(k, None, dtype=object)
+    number_tail = None
     if k and pd.api.types.infer_dtype(uniques, skipna=False) != "string":
         # rare: text mixed with numbers or other objects -- classify each distinct value
         texts = np.full(k, None, dtype=object)
+        tails = np.full(k, None, dtype=object)
         for i, u in enumerate(uniques):
             if isinstance(u, (int, np.integer, np.bool_)):
-                number_tail[i] = f'"{num_style}><v>{int(u)}</v></c>'
+                tails[i] = f'"{num_style}><v>{int(u)}</v></c>'
             else:
                 texts[i] = _as_text(u)
-        none = np.array([t is None and nt is None for t, nt in zip(texts, number_tail)],
-                        dtype=bool)
+        if any(t is not None for t in tails):
+            number_tail = tails
+        none = np.array([t is None and nt is None for t, nt in zip(texts, tails)], dtype=bool)
         if none.any():  # NaT and the like: no cell
             codes = np.where(codes >= 0, np.where(none[np.maximum(codes, 0)], -1, codes), -1)
+        is_text = np.array([t is not None for t in texts], dtype=bool)
+        # only real text gets the quote prefix (xlsxwriter wrote str(-1.0) without it)
+        quotable = np.array([isinstance(u, str) for u in uniques], dtype=bool)[is_text]
     else:
         texts = uniques
-    is_text = np.array([t is not None for t in texts], dtype=bool)
+        is_text = np.ones(k, dtype=bool)
+        quotable = None
     sst_local = np.full(k, -1, dtype=np.int64)
     sst_local[is_text] = np.arange(int(is_text.sum()))
     text_values = texts[is_text]
@@ -477,6 +483,8 @@ def _prepare_column(values: pd.Series, letter: str, as_text: bool,
             for i in long:
                 text_values[i] = _truncate_utf16(text_values[i])
         quoted = _starts_formula(text_values)
+        if quotable is not None:
+            quoted &= quotable
         text_style[is_text] = np.where(quoted, XF_QUOTED, text_xf)
         ticket = strings.collect(text_values)
     return _Column(letter, codes, np.zeros((1, 1), dtype=np.uint8), sst_local=sst_local,
@@ -489,7 +497,7 @@ def _finish_tails(col: _Column, sst_index: np.ndarray | None) -> None:
         return
     k = len(col.sst_local)
     is_text = col.sst_local >= 0
-    if col.number_tail is not None and any(t is not None for t in col.number_tail):
+    if col.number_tail is not None:
         # rare mixed column: one Python string per distinct value
         mids = [_text_mid(x) for x in range(4)]
         tails = np.array([

@@ -212,3 +212,14 @@ def test_libreoffice_opens_it(tmp_path):
     assert text[1].startswith("5,6408010101900001,")
     assert "=1+1" in text[3]  # shown as text, not evaluated
     assert len(text) == 6
+
+
+def test_quote_prefix_only_for_text(tmp_path):
+    # a float column: -1.0 is written as the text "-1.0" without the quote prefix, as before
+    frame = pd.DataFrame({"x": [None, -1, 2], "s": ["-1", "a", None]})
+    xlsxwriter_reference(frame, tmp_path / "ref.xlsx")
+    fast(frame, tmp_path / "fast.xlsx")
+    got = cells(tmp_path / "fast.xlsx")
+    assert got == cells(tmp_path / "ref.xlsx")
+    assert got[(3, 1)] == ("-1.0", "s", "General", False, False)
+    assert got[(2, 2)] == ("-1", "s", "@", True, False)
