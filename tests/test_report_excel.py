@@ -7,6 +7,7 @@ a date column, a user's own comment and a formula-looking text; its FileReport i
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from test_report_sample import (
     HEADER_ROW,
+    HEADERS,
     NIK,
     RECORDS,
     SHEET,
@@ -237,6 +239,7 @@ def test_csv_input_rebuilt_at_original_rows(tmp_path: Path) -> None:
     _write_csv(src)
     before = _sha(src)
     report, f = sample_report(src, fmt="csv", sheet=None)
+    f.issues = [dataclasses.replace(i, letter=None) for i in f.issues]  # CSV: no letters
     out = tmp_path / "kutim.catatan.xlsx"
     write_annotated(f, report, report.settings, out)
     assert _sha(src) == before
@@ -247,7 +250,10 @@ def test_csv_input_rebuilt_at_original_rows(tmp_path: Path) -> None:
     assert ws["B5"].value == NIK and ws["B5"].data_type == "s"  # ID stays text
     assert ws["C7"].value == '=HYPERLINK("x")' and ws["C7"].data_type == "s"
     assert ws["C7"].quotePrefix and ws["C14"].quotePrefix  # "=..." and "+628123"
-    for ref, (sev, codes) in _expected_cells(f.issues).items():
+    with_letters = [dataclasses.replace(i, letter=chr(65 + HEADERS.index(i.column)))
+                    if i.column else i for i in f.issues]
+    assert len(_expected_cells(with_letters)) == 11
+    for ref, (sev, codes) in _expected_cells(with_letters).items():
         assert ws[ref].fill.fgColor.rgb == FILL[sev], ref
         assert all(code in ws[ref].comment.text for code in codes), ref
     links = wb["Daftar Masalah"]

@@ -221,6 +221,11 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
     first_letter = None
     if f.columns:
         first_letter = min(f.columns, key=lambda c: c.index).letter
+    letters = dict(f.table.letters) if f.table is not None else {}
+    for c in f.columns:
+        if c.field:
+            letters.setdefault(c.field, c.letter)
+    by_header = {c.header: c.letter for c in f.columns}
     notes: dict[tuple[int, int], Note] = {}
     file_level: list[Issue] = []
     place: dict[int, tuple[int, int]] = {}
@@ -240,7 +245,8 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
             cache[key] = rendered
         value = mask_value(issue.field, issue.value, settings.mask) or ""
         texts[id(issue)] = (rendered[0], rendered[1], value)
-        row, letter = issue.row, issue.letter
+        row, letter = issue.row, issue.letter or letters.get(issue.field or "") or (
+            by_header.get(issue.column or ""))  # CSV findings carry no letter
         if row and not letter:
             letter = first_letter
         if letter and not row:
@@ -1077,7 +1083,8 @@ def list_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
         cells = []
         if issue.row:
             cells.append(f'<c r="A{n}" s="{num}"><v>{issue.row}</v></c>')
-        for letter, v, s in (("B", issue.letter or "", text), ("C", issue.column or "", text),
+        shown_letter = issue.letter or (column_letter(pos[1]) if pos and issue.column else "")
+        for letter, v, s in (("B", shown_letter, text), ("C", issue.column or "", text),
                              ("D", cell, link if pos else text), ("E", issue.code, text),
                              ("F", labels[issue.severity], sev_st[issue.severity]),
                              ("G", message, text), ("H", fix, text), ("I", value, text)):
