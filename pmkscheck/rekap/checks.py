@@ -382,7 +382,7 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
         out.append(_frame("REKAP_WILAYAH_MISSING", [None] * len(missing), [None] * len(missing),
                           [field_name] * len(missing), [column] * len(missing),
                           [None] * len(missing), wilayah=[names[c] for c in missing],
-                          code=missing, level=_level(scope),
+                          kode=missing, level=_level(scope),
                           area=district.name if district else "Provinsi Kalimantan Timur"))
     return out, district, scope, codes, official, expected
 
