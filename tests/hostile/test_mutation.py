@@ -156,3 +156,25 @@ def test_sheet_xml_spliced_with_markup(data: st.DataObject) -> None:
     pos = data.draw(st.integers(0, len(xml)))
     parts["xl/worksheets/sheet1.xml"] = (xml[:pos] + snippet + xml[pos:]).encode()
     outcome(_rezip(list(parts.items())), ".xlsx")
+
+
+@settings(SETTINGS, max_examples=300)
+@given(flips=flips, cut=st.floats(0.05, 1.0))
+def test_guard_alone_raises_only_catalogued_errors(flips: list[tuple[int, int]],
+                                                    cut: float) -> None:
+    """The guard (no fork, no parser: cheap, so many examples) on flipped + cut workbooks."""
+    from pmkscheck.errors import InputError
+    from pmkscheck.read import guard
+    from pmkscheck.settings import Limits
+
+    data = _flip(base_xlsx(), flips)
+    data = data[: max(1, int(len(data) * cut))]
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "mutan.xlsx"
+        path.write_bytes(data)
+        try:
+            notices = guard.inspect(path, Limits())
+        except InputError as err:
+            assert err.code in catalogue()
+        else:
+            assert all(n.code in catalogue() for n in notices)
