@@ -133,6 +133,17 @@ def masked_params(issue: Issue, mode: str) -> dict[str, object]:
     return {k: scrub(v, mode) if isinstance(v, str) else v for k, v in issue.params.items()}
 
 
+def _issue_dicts(f: FileReport, settings: Settings, is_csv: bool) -> list[dict[str, Any]]:
+    """Rendered findings of ``f``, kept on it: a run renders them for stdout *and* the report
+    file, and at 1M rows rendering costs seconds (issue 6). Re-rendered if anything changed."""
+    key = (settings.mask, settings.lang, is_csv, id(f.issues), len(f.issues))
+    cached = f.__dict__.get("_issue_dicts")
+    if cached is None or cached[0] != key:
+        cached = (key, [issue_dict(i, settings, is_csv) for i in f.issues])
+        f.__dict__["_issue_dicts"] = cached
+    return cached[1]
+
+
 def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
     """One file entry of the JSON report."""
     is_csv = f.format in ("csv", "tsv")
@@ -160,7 +171,7 @@ def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
             "by_code": dict(sorted(f.code_counts().items())),
             "kecamatan": f.kecamatan,
         },
-        "issues": [issue_dict(i, settings, is_csv) for i in f.issues],
+        "issues": _issue_dicts(f, settings, is_csv),
         "outputs": dict(f.outputs),
     }
     if f.error:
