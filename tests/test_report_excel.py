@@ -482,3 +482,27 @@ def test_package_is_well_formed(tmp_path: Path, fmt: str) -> None:
                 path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                     posixpath.join(base, target))
                 assert path in names, (rels, target)
+
+
+def test_xls_input_rebuilt_with_types(tmp_path: Path) -> None:
+    xlwt = pytest.importorskip("xlwt")
+    src = tmp_path / "lama.xls"
+    book = xlwt.Workbook()
+    ws = book.add_sheet("PMKS")
+    ws.write(0, 0, "DATA PMKS")
+    for c, h in enumerate(["No", "N I K", "Nama", "Umur"]):
+        ws.write(3, c, h)
+    ws.write(4, 0, 1)
+    ws.write(4, 1, "640801570875")
+    ws.write(4, 2, "@Budi")
+    ws.write(4, 3, 44.5)
+    book.save(str(src))
+    report, f = sample_report(src, fmt="xls", sheet="PMKS")
+    f.issues = [issue("NIK_LENGTH", 5, "nik", "640801570875", length=12)]
+    out = tmp_path / "lama.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    ws2 = load_workbook(out)["PMKS"]
+    assert ws2["A1"].value == "DATA PMKS" and ws2["B4"].value == "N I K"
+    assert ws2["A5"].value == 1 and ws2["D5"].value == 44.5  # numbers stay numbers
+    assert ws2["C5"].value == "@Budi" and ws2["C5"].quotePrefix
+    assert "NIK_LENGTH" in ws2["B5"].comment.text
