@@ -175,7 +175,7 @@ def write_frame(frame: pd.DataFrame, target: str | Path, *, sheet_name: str = "S
         header: write the column names as a styled first row.
         freeze_header: keep the header row visible while scrolling.
         autofilter: put Excel's filter buttons on the header row.
-        compresslevel: zlib level of the sheet (1 = fastest; the other parts use 6).
+        compresslevel: zlib level (1 = fastest; the XML is very repetitive, 1 packs it well).
         block_rows: rows per block of XML (bounds memory; each block is about 40 bytes a cell).
 
     Rows past Excel's limit (1,048,576 rows with the header) are not written, as with
@@ -249,24 +249,21 @@ def write_frame(frame: pd.DataFrame, target: str | Path, *, sheet_name: str = "S
         f'{defined}<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
     )
 
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    # one level for every part (the small ones cost nothing); naming members by string lets
+    # zipfile apply it on every Python version (ZipInfo's level attribute was renamed in 3.13)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED,
+                         compresslevel=compresslevel) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         zf.writestr("_rels/.rels", ROOT_RELS)
         zf.writestr("docProps/app.xml", APP)
         zf.writestr("xl/workbook.xml", workbook)
         zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         zf.writestr("xl/styles.xml", STYLES)
-        info = zipfile.ZipInfo("xl/worksheets/sheet1.xml", date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info._compresslevel = compresslevel  # type: ignore[attr-defined]  # honoured by zipfile
-        with zf.open(info, "w", force_zip64=True) as sheet:
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write("".join(head).encode("utf-8"))
             _write_blocks(sheet, columns, n, first, block_rows)
             sheet.write(tail.encode("utf-8"))
-        info = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info._compresslevel = compresslevel  # type: ignore[attr-defined]
-        with zf.open(info, "w", force_zip64=True) as sst:
+        with zf.open("xl/sharedStrings.xml", "w", force_zip64=True) as sst:
             strings.write(sst, block_rows)
 
 
