@@ -632,56 +632,73 @@ _BULAN_SINGKAT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep",
                   "Des"]
 
 
-def _n_upper_wilayah(rec: dict, rng: random.Random) -> bool:
+def _n_upper_wilayah(rec: dict, ctx: _Ctx) -> bool:
     rec["kecamatan"], rec["desa"] = rec["kecamatan"].upper(), rec["desa"].upper()
     return True
 
 
-def _n_spaces(rec: dict, rng: random.Random) -> bool:
+def _n_spaces(rec: dict, ctx: _Ctx) -> bool:
     rec["nama"] = "  ".join(rec["nama"].split(" ", 1)) + " "
     return True
 
 
-def _n_jenis_upper(rec: dict, rng: random.Random) -> bool:
+def _n_jenis_upper(rec: dict, ctx: _Ctx) -> bool:
     rec["jenis_pmks"] = rec["jenis_pmks"].upper()
     return True
 
 
-def _n_kec_prefix(rec: dict, rng: random.Random) -> bool:
-    rec["kecamatan"] = rng.choice(["Kec. ", "KEC. ", "Kecamatan "]) + rec["kecamatan"]
+def _n_kec_prefix(rec: dict, ctx: _Ctx) -> bool:
+    rec["kecamatan"] = ctx.rng.choice(["Kec. ", "KEC. ", "Kecamatan "]) + rec["kecamatan"]
     return True
 
 
-def _n_desa_prefix(rec: dict, rng: random.Random) -> bool:
+def _n_desa_prefix(rec: dict, ctx: _Ctx) -> bool:
     kel = rec["_desa"][6] == "1"
-    rec["desa"] = rng.choice(["Kel. ", "Kelurahan "] if kel else ["Desa ", "Ds. "]) + rec["desa"]
+    prefixes = ["Kel. ", "Kelurahan "] if kel else ["Desa ", "Ds. "]
+    rec["desa"] = ctx.rng.choice(prefixes) + rec["desa"]
     return True
 
 
-def _n_sex_lower(rec: dict, rng: random.Random) -> bool:
+def _n_sex_lower(rec: dict, ctx: _Ctx) -> bool:
     rec["jenis_kelamin"] = rec["jenis_kelamin"].lower()
     return True
 
 
-def _n_nik_spaces(rec: dict, rng: random.Random) -> bool:
+def _n_nik_spaces(rec: dict, ctx: _Ctx) -> bool:
     n = rec["nik"]
-    rec["nik"] = rng.choice([f"{n[:4]} {n[4:8]} {n[8:12]} {n[12:]}", f"{n[:6]}.{n[6:12]}.{n[12:]}",
-                             f" {n}"])
+    rec["nik"] = ctx.rng.choice([f"{n[:4]} {n[4:8]} {n[8:12]} {n[12:]}",
+                                 f"{n[:6]}.{n[6:12]}.{n[12:]}", f" {n}"])
     return True
 
 
-def _n_date_other(rec: dict, rng: random.Random) -> bool:
+def _n_date_other(rec: dict, ctx: _Ctx) -> bool:
     b = rec["_birth"]
-    rec["tanggal_lahir"] = rng.choice([f"{b.day:02d}.{b.month:02d}.{b.year}",
+    rec["tanggal_lahir"] = ctx.rng.choice([f"{b.day:02d}.{b.month:02d}.{b.year}",
                                        f"{b.day} {_BULAN_SINGKAT[b.month - 1]} {b.year}",
                                        f"{b.day} {BULAN[b.month - 1].upper()} {b.year}"])
+    return True
+
+
+# Kecamatan codes of other provinces (first registered there; migrants are normal in Kaltim).
+_MIGRANT_PREFIX = {"637101": "Banjarmasin", "630301": "Martapura", "737101": "Makassar",
+                   "731101": "Bone", "357801": "Surabaya", "350901": "Jember"}
+
+
+def _n_nik_migrant(rec: dict, ctx: _Ctx) -> bool:
+    prefix = ctx.rng.choice(sorted(_MIGRANT_PREFIX))
+    nik = prefix + rec["_nik"][6:]
+    if nik in ctx.used_nik:
+        return False
+    ctx.used_nik.add(nik)
+    rec["nik"] = rec["_nik"] = nik
+    rec["tempat_lahir"] = _MIGRANT_PREFIX[prefix]
     return True
 
 
 NOISE = {
     "upper_wilayah": _n_upper_wilayah, "spaces": _n_spaces, "jenis_upper": _n_jenis_upper,
     "kec_prefix": _n_kec_prefix, "desa_prefix": _n_desa_prefix, "sex_lower": _n_sex_lower,
-    "nik_spaces": _n_nik_spaces, "date_other": _n_date_other,
+    "nik_spaces": _n_nik_spaces, "date_other": _n_date_other, "nik_migrant": _n_nik_migrant,
 }
 """Cosmetic variations of a clean record: a checker may normalise them (info), never flag them."""
 
@@ -810,8 +827,8 @@ def people(
         if rec["_defect"] is None:
             if noise > 0 and rng.random() < noise:
                 key = rng.choice(noise_keys)
-                NOISE[key](rec, rng)
-                rec["_noise"] = key
+                if NOISE[key](rec, ctx):
+                    rec["_noise"] = key
             ctx.clean.append(i)
     return records, expected
 
