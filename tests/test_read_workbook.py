@@ -296,3 +296,13 @@ def test_xlsm_macros_notice(tmp_path):
     result = read_file(dst, Settings())
     assert result.format == "xlsm"
     assert [n.code for n in result.notices] == ["WORKBOOK_MACROS"]
+
+
+def test_sheet_starting_away_from_a1_keeps_excel_rows_and_letters(tmp_path):
+    rows = [[], [], [], [], [None, None, "NIK", "Nama", "Desa", "Kecamatan"],
+            [None, None, NIK1, "A", "X", "Y"], [], [None, None, NIK2, "B", "X", "Y"]]
+    table = read_file(write_xlsx(tmp_path / "c5.xlsx", {"S": rows}), Settings()).tables[0]
+    assert table.header_row == 5
+    assert table.letters == {"nik": "C", "nama": "D", "desa": "E", "kecamatan": "F"}
+    assert list(table.data[ROW]) == [6, 8]
+    assert [(s.row, s.reason) for s in table.skipped_rows] == [(7, "blank")]

@@ -9,7 +9,9 @@ Library exceptions never leave this module: they become :class:`InputError`.
 
 from __future__ import annotations
 
+import itertools
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,11 +107,13 @@ class Workbook:
                 height * width > self.limits.max_cells):
             raise InputError("INPUT_TOO_LARGE", self.path,
                              reason=f"{height} x {width} cells in sheet '{name}'")
+        start = sheet.start
         try:
-            rows = sheet.to_python(skip_empty_area=False)  # from A1: indices are Excel's
-            cols, kinds, n_rows = _read_columns(rows, check_errors=self.format not in (
-                "xlsx", "xlsm"))
-            del rows
+            # iter_rows: rows from row 1, columns from the first used one; rows are turned into
+            # Python objects one block at a time, which keeps a 1M-row sheet's peak memory low
+            cols, kinds, n_rows = _read_columns(
+                sheet.iter_rows(), col0=start[1] if start else 0,
+                check_errors=self.format not in ("xlsx", "xlsm"))
         except Exception as exc:  # noqa: BLE001
             raise InputError("INPUT_CORRUPT", self.path, reason=_reason(exc)) from None
         merges: list[tuple[int, int, int, int]] = []
@@ -133,21 +137,23 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _read_columns(rows: list[list], check_errors: bool = True
+def _read_columns(rows: Iterator[list], col0: int = 0, check_errors: bool = True
                   ) -> tuple[list[np.ndarray], list[np.ndarray], int]:
-    """Rows (lists, from A1) -> per-column text and kind arrays, converted block by block.
+    """Rows (lists) -> per-column text and kind arrays, converted block by block.
 
     Args:
-        rows: calamine's rows.
+        rows: calamine's rows (``iter_rows``: from row 1, from the first used column).
+        col0: index of the first used column; that many empty columns are put in front so
+            that column index 0 is always ``A``.
         check_errors: mark text equal to an error literal as an error cell (xls/ods hand error
             cells over as text; for xlsx the sheet scan finds them).
     """
-    n_rows = len(rows)
+    n_rows = 0
     text_parts: list[list[np.ndarray]] = []
     kind_parts: list[list[np.ndarray]] = []
     width = 0
-    for lo in range(0, n_rows, _BLOCK):
-        block = rows[lo:lo + _BLOCK]
+    while block := list(itertools.islice(rows, _BLOCK)):
+        n_rows += len(block)
         lens = list(map(len, block))
         w = max(lens)
         if lens.count(w) != len(lens):
@@ -170,6 +176,9 @@ def _read_columns(rows: list[list], check_errors: bool = True
                 kparts.append(np.full(n, "", dtype=object))
         cols.append(np.concatenate(tparts) if len(tparts) > 1 else tparts[0])
         kinds.append(np.concatenate(kparts) if len(kparts) > 1 else kparts[0])
+    if col0:
+        cols = [np.full(n_rows, None, dtype=object) for _ in range(col0)] + cols
+        kinds = [np.full(n_rows, "", dtype=object) for _ in range(col0)] + kinds
     return cols, kinds, n_rows
 
 
