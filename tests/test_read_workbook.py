@@ -7,8 +7,19 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from builders import Error, Formula, Sheet, fake_nik, write_ods, write_xls, write_xlsx
+from builders import (
+    Error,
+    Formula,
+    Sheet,
+    fake_nik,
+    write_csv,
+    write_ods,
+    write_xls,
+    write_xlsx,
+)
 from pmkscheck.errors import InputError
 from pmkscheck.read import read_file
 from pmkscheck.settings import Settings
@@ -306,3 +317,33 @@ def test_sheet_starting_away_from_a1_keeps_excel_rows_and_letters(tmp_path):
     assert table.letters == {"nik": "C", "nama": "D", "desa": "E", "kecamatan": "F"}
     assert list(table.data[ROW]) == [6, 8]
     assert [(s.row, s.reason) for s in table.skipped_rows] == [(7, "blank")]
+
+
+@settings(max_examples=12, deadline=None)
+@given(titles=st.integers(min_value=0, max_value=4), gap=st.booleans(),
+       records=st.lists(st.booleans(), min_size=1, max_size=6),
+       fmt=st.sampled_from(["xlsx", "csv"]))
+def test_row_numbers_are_spreadsheet_rows(tmp_path_factory, titles, gap, records, fmt):
+    """Whatever sits above the header, a record's row number is the row Excel shows."""
+    header = ["No", "NIK", "Nama", "Desa", "Kecamatan", "Jenis PMKS"]
+    rows: list[list] = [[f"JUDUL {i}"] for i in range(titles)] + ([[]] if gap else [])
+    rows.append(header)
+    expected = []
+    for i, blank_before in enumerate(records):
+        if blank_before:
+            rows.append([])
+        rows.append([i + 1, fake_nik(serial=i + 1), f"Nama {i}", "X", "Y", "Pemulung"])
+        expected.append(len(rows))
+    folder = tmp_path_factory.mktemp("rows")
+    if fmt == "xlsx":
+        path = write_xlsx(folder / "a.xlsx", {"S": rows})
+    else:
+        path = write_csv(folder / "a.csv", [[("" if v is None else v) for v in r] for r in rows],
+                         delimiter=";")
+    table = read_file(path, Settings()).tables[0]
+    assert table.header_row == titles + int(gap) + 1
+    assert list(table.data[ROW]) == expected
+    # blank rows between the header and the first record, or between records, are listed
+    assert [(s.row, s.reason) for s in table.skipped_rows] == [
+        (r - 1, "blank") for r, blank in zip(expected, records, strict=True) if blank]
+    assert len(table.title_lines) == titles

@@ -147,8 +147,9 @@ def _display(schema: Schema, name: str) -> str:
     spec = schema.field(name)
     if spec is None or not spec.aliases:
         return name
-    alias = spec.aliases[0]
-    return alias.upper() if len(alias) <= 3 else alias.title()
+    words = spec.aliases[0].split()
+    acronyms = {"nik", "kk", "pmks", "ppks", "rt", "rw", "dtks", "ktp"}
+    return " ".join(w.upper() if w.lower() in acronyms else w.capitalize() for w in words)
 
 
 _ID_LIKE = re.compile(r"\d{5,}")
