@@ -573,14 +573,15 @@ def _col_styles(xml_head: str, p: str) -> list[tuple[int, int, int]]:
 
 @dataclass
 class PatchedSheet:
-    """The target sheet after patching, kept as edits of the original text (no full copy).
+    """The target sheet after patching, kept as edits of the original bytes (no full copy).
 
     ``head`` (root tag .. ``<sheetData>``) and ``tail`` (``</sheetData>`` .. end) are small and
     may still be edited (namespace, ``<legacyDrawing>``); the rows in between are the original
-    text with ``edits`` (start, end, replacement) applied while streaming into the zip.
+    bytes with ``edits`` (start, end, replacement) applied while streaming into the zip. A
+    1M-row sheet is neither decoded nor copied whole.
     """
 
-    xml: str
+    xml: bytes
     p: str
     head: str
     body_start: int
@@ -588,44 +589,61 @@ class PatchedSheet:
     tail: str
     edits: list[tuple[int, int, str]]
 
-    def chunks(self) -> Iterator[str]:
-        """The new sheet XML in pieces."""
-        yield self.head
+    def chunks(self) -> Iterator[bytes]:
+        """The new sheet XML in pieces (UTF-8)."""
+        yield self.head.encode("utf-8")
         pos = self.body_start
         for start, end, text in self.edits:
             yield self.xml[pos:start]
-            yield text
+            yield text.encode("utf-8")
             pos = end
         yield self.xml[pos: self.body_end]
-        yield self.tail
+        yield self.tail.encode("utf-8")
 
     def text(self) -> str:
         """The whole new sheet XML (tests and small sheets)."""
-        return "".join(self.chunks())
+        return b"".join(self.chunks()).decode("utf-8")
 
 
-def patch_sheet(xml: str, flags: dict[int, dict[int, Severity]], styles: Styles) -> PatchedSheet:
+_ROW_B: dict[str, re.Pattern[bytes]] = {}
+
+
+def _row_re_bytes(p: str) -> re.Pattern[bytes]:
+    if p not in _ROW_B:
+        pe = re.escape(p.encode())
+        _ROW_B[p] = re.compile(rb"<" + pe + rb"row\b([^>]*?)(?:/>|>(.*?)</" + pe + rb"row\s*>)",
+                               re.S)
+    return _ROW_B[p]
+
+
+def patch_sheet(xml: bytes | str, flags: dict[int, dict[int, Severity]],
+                styles: Styles) -> PatchedSheet:
     """Give every flagged cell (row -> col -> severity) a filled copy of its own format."""
-    p = _prefix(xml, "worksheet")
-    pe = re.escape(p)
-    start = re.search(rf"<{pe}sheetData\b[^>]*?(/?)>", xml)
+    raw = xml.encode("utf-8") if isinstance(xml, str) else xml
+    root = re.search(rb"<(\w+:)?worksheet\b", raw)
+    if root is None:
+        raise Unpatchable("no <worksheet>")
+    p = (root.group(1) or b"").decode()
+    pb = p.encode()
+    start = re.compile(rb"<" + re.escape(pb) + rb"sheetData\b[^>]*?(/?)>").search(raw)
     if start is None:
         raise Unpatchable("no sheetData")
-    head = xml[: start.start()]
+    head = raw[: start.start()].decode("utf-8")
     head = re.sub(r'\stabSelected="(?:1|true)"', "", head)
     colstyles = _col_styles(head, p)
+    open_tag = start.group(0).decode("utf-8")
     if start.group(1):  # <sheetData/>
         body_start = body_end = start.end()
-        tail = f"</{p}sheetData>" + xml[start.end():]
-        open_tag = start.group(0)[:-2].rstrip() + ">"
+        tail = f"</{p}sheetData>" + raw[start.end():].decode("utf-8")
+        open_tag = open_tag[:-2].rstrip() + ">"
     else:
-        end = xml.rfind(f"</{p}sheetData")
+        end = raw.rfind(b"</" + pb + b"sheetData")
         if end < start.end():
             raise Unpatchable("unterminated sheetData")
         body_start, body_end = start.end(), end
-        tail = xml[end:]
-        open_tag = start.group(0)
+        tail = raw[end:].decode("utf-8")
     row_re, cell_re = _row_cell_res(p)
+    row_re_b = _row_re_bytes(p)
     wanted = sorted(flags)
 
     def base_style(col: int, row_attrs: dict[str, str]) -> int:
@@ -642,13 +660,17 @@ def patch_sheet(xml: str, flags: dict[int, dict[int, Severity]], styles: Styles)
             for c, sev in sorted(flags[row].items()))
         return f'<{p}row r="{row}">{cells}</{p}row>'
 
-    edits = _patch_rows_fast(xml, body_start, body_end, wanted, flags, styles, p, cell_re,
-                             base_style)
+    def patch(mb: re.Match[bytes], row: int) -> str:
+        m = row_re.match(mb.group(0).decode("utf-8"))
+        assert m is not None
+        return _patch_row(m, row, flags[row], styles, cell_re, p, base_style)
+
+    edits = _patch_rows_fast(raw, body_start, body_end, wanted, pb, row_re_b, patch)
     if edits is None:  # rows without r=, r not first, missing rows: look at every row
         edits = []
         pos = prev = 0
-        for m in row_re.finditer(xml, body_start, body_end):
-            rm = re.search(r'\br="(\d+)"', m.group(1))
+        for mb in row_re_b.finditer(raw, body_start, body_end):
+            rm = re.search(rb'\br="(\d+)"', mb.group(1))
             row = int(rm.group(1)) if rm else prev + 1
             prev = row
             missing = []
@@ -656,40 +678,37 @@ def patch_sheet(xml: str, flags: dict[int, dict[int, Severity]], styles: Styles)
                 missing.append(new_row(wanted[pos]))
                 pos += 1
             if missing:
-                edits.append((m.start(), m.start(), "".join(missing)))
+                edits.append((mb.start(), mb.start(), "".join(missing)))
             if pos < len(wanted) and wanted[pos] == row:
                 pos += 1
-                edits.append((m.start(), m.end(),
-                              _patch_row(m, row, flags[row], styles, cell_re, p, base_style)))
+                edits.append((mb.start(), mb.end(), patch(mb, row)))
         if pos < len(wanted):
             edits.append((body_end, body_end, "".join(new_row(r) for r in wanted[pos:])))
-    return PatchedSheet(xml=xml, p=p, head=head + open_tag, body_start=body_start,
+    return PatchedSheet(xml=raw, p=p, head=head + open_tag, body_start=body_start,
                         body_end=body_end, tail=tail, edits=edits)
 
 
-def _patch_rows_fast(xml: str, body_start: int, body_end: int, wanted: list[int],
-                     flags: dict[int, dict[int, Severity]], styles: Styles, p: str,
-                     cell_re: re.Pattern[str], base_style: Any
+def _patch_rows_fast(raw: bytes, body_start: int, body_end: int, wanted: list[int], pb: bytes,
+                     row_re_b: re.Pattern[bytes], patch: Any
                      ) -> list[tuple[int, int, str]] | None:
-    """Patch only the flagged rows, found by ``str.find`` of ``<row r="N"`` (rows in order).
+    """Patch only the flagged rows, found by ``bytes.find`` of ``<row r="N"`` (rows in order).
 
     Returns ``None`` when a flagged row is not written that way (missing row, ``r`` not the
     first attribute, rows out of order); the caller then looks at every row.
     """
-    row_re = re.compile(rf"<{re.escape(p)}row\b([^>]*?)(?:/>|>(.*?)</{re.escape(p)}row\s*>)",
-                        re.S)
     edits: list[tuple[int, int, str]] = []
     pos = body_start
     for n in wanted:
-        needle = f'<{p}row r="{n}"'
-        idx = xml.find(needle, pos, body_end)
-        if idx < 0 or xml[idx + len(needle)] not in " />\t\n\r":
+        needle = b"<" + pb + b'row r="' + str(n).encode() + b'"'
+        idx = raw.find(needle, pos, body_end)
+        if idx < 0 or raw[idx + len(needle): idx + len(needle) + 1] not in (
+                b" ", b"/", b">", b"\t", b"\n", b"\r"):
             return None
-        m = row_re.match(xml, idx, body_end)
-        if m is None:
+        mb = row_re_b.match(raw, idx, body_end)
+        if mb is None:
             return None
-        edits.append((idx, m.end(), _patch_row(m, n, flags[n], styles, cell_re, p, base_style)))
-        pos = m.end()
+        edits.append((idx, mb.end(), patch(mb, n)))
+        pos = mb.end()
     return edits
 
 
@@ -1170,7 +1189,7 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         flags: dict[int, dict[int, Severity]] = defaultdict(dict)
         for (row, col), note in plan.notes.items():
             flags[row][col] = note.severity
-        patched = patch_sheet(read(sheet_part), flags, styles)
+        patched = patch_sheet(zin.read(sheet_part), flags, styles)
 
         # comments
         sheet_rels_part = _rels_path(sheet_part)
@@ -1320,7 +1339,7 @@ def _stream(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, sheet: PatchedSheet) -> 
     with zout.open(zi, "w", force_zip64=big) as fh:
         for chunk in sheet.chunks():
             if chunk:
-                fh.write(chunk.encode("utf-8"))
+                fh.write(chunk)
 
 
 def _add_override(ct: str, part: str, content_type: str) -> str:
