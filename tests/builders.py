@@ -147,10 +147,12 @@ def _patch_cached_values(path: Path, names: list[str], cached: list[tuple[str, s
         xml = members[part].decode("utf-8")
         pattern = re.compile(rf'(<c r="{coord}"[^>]*>)(<f>[^<]*</f>)<v\s*/>')
         if isinstance(value, str):
-            xml = pattern.sub(lambda m: m.group(1).replace("<c ", '<c t="str" ') + m.group(2)
-                              + f"<v>{escape(value)}</v>", xml)
+            cached_v = f"<v>{escape(value)}</v>"
+            xml = pattern.sub(lambda m, v=cached_v: m.group(1).replace("<c ", '<c t="str" ')
+                              + m.group(2) + v, xml)
         else:
-            xml = pattern.sub(lambda m: m.group(1) + m.group(2) + f"<v>{value}</v>", xml)
+            cached_v = f"<v>{value}</v>"
+            xml = pattern.sub(lambda m, v=cached_v: m.group(1) + m.group(2) + v, xml)
         members[part] = xml.encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
@@ -212,7 +214,8 @@ def write_ods(path: Path, book: Book) -> Path:
             spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
             covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
         width = max((len(r) for r in sheet.rows), default=0)
-        width = max([width] + [c for _, c in covered] + [c0 + s[1] - 1 for (_, c0), s in spans.items()])
+        width = max([width] + [c for _, c in covered]
+                    + [c0 + s[1] - 1 for (_, c0), s in spans.items()])
         rows_xml = []
         n_rows = max([len(sheet.rows)] + [r for r, _ in covered])
         for r in range(1, n_rows + 1):

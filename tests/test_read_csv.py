@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from builders import csv_text, fake_nik, write_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import csv_text, fake_nik, write_csv
 from pmkscheck.read import read_file
 from pmkscheck.read.csvread import decode, sniff_delimiter
 from pmkscheck.settings import Settings
@@ -106,7 +106,7 @@ def test_sniff_delimiter(text, expected):
     ("Nama\n".encode("utf-16-le"), "utf-16-le"),
     ("Nama\n".encode("utf-16-be"), "utf-16-be"),
     (b"\xff\xfe" + "Nama\n".encode("utf-16-le"), "utf-16-le"),
-    ("Désirée\n".encode("utf-8"), "utf-8"),
+    ("Désirée\n".encode(), "utf-8"),
     ("Désirée\n".encode("cp1252"), "cp1252"),
 ])
 def test_decode(raw, encoding):

@@ -7,8 +7,8 @@ import os
 import zipfile
 
 import pytest
-
 from builders import fake_nik, write_csv, write_ods, write_xls, write_xlsx
+
 from pmkscheck.errors import InputError
 from pmkscheck.read import read_file
 from pmkscheck.rules import catalogue

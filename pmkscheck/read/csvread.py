@@ -118,9 +118,9 @@ def _counts_outside_quotes(line_iter: list[str]) -> dict[str, list[int]]:
 
 
 def sniff_delimiter(text: str) -> str:
-    """Pick the delimiter whose per-line count is most consistent (and non-zero).
+    r"""Pick the delimiter whose per-line count is most consistent (and non-zero).
 
-    >>> sniff_delimiter('No;Nama;Alamat\\n1;"Ali, S.Pd";Jl. A, RT 2\\n')
+    >>> sniff_delimiter('No;Nama;Alamat\n1;"Ali, S.Pd";Jl. A, RT 2\n')
     ';'
     """
     lines = text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES]

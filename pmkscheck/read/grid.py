@@ -161,11 +161,11 @@ def convert_column(values: Sequence, check_errors: bool = True
         tarr = np.empty(n, dtype=object)
         tarr[:] = types
         kinds = np.full(n, KIND_TEXT, dtype=object)
-        is_float = tarr == float
+        is_float = tarr == float  # noqa: E721 - elementwise numpy comparison
         if is_float.any():
             texts[is_float] = _float_texts(texts[is_float].astype(np.float64))
             kinds[is_float] = KIND_NUMBER
-        other = ~is_float & (tarr != str)
+        other = ~is_float & (tarr != str)  # noqa: E721 - elementwise numpy comparison
         if other.any():
             idx = np.flatnonzero(other)
             keys = {(types[i], values[i]) for i in idx}

@@ -619,9 +619,11 @@ def split_ttl(values: np.ndarray, kinds: np.ndarray
     a comma the date starts at the first digit ("Samarinda 17 Agustus 1975"). A date cell is
     only a date.
 
-    >>> split_ttl(np.array(["Samarinda, 17 Agustus 1975", "Bontang 1-2-1980", None], dtype=object),
-    ...           np.array(["s", "s", ""], dtype=object))[:2]
-    (array(['Samarinda', 'Bontang', None], dtype=object), array(['17 Agustus 1975', '1-2-1980', None], dtype=object))
+    >>> tempat, tanggal, _, _ = split_ttl(
+    ...     np.array(["Samarinda, 17 Agustus 1975", "Bontang 1-2-1980", None], dtype=object),
+    ...     np.array(["s", "s", ""], dtype=object))
+    >>> tempat.tolist(), tanggal.tolist()
+    (['Samarinda', 'Bontang', None], ['17 Agustus 1975', '1-2-1980', None])
     """
     n = len(values)
     is_text = kinds == KIND_TEXT
