@@ -327,13 +327,16 @@ def ymd_to_datetime(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.
     mdays = mdays + ((month == 2) & leap)
     ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= mdays) & (year >= 1678) & (
         year <= 2261)
-    y = np.where(ok, year, 1970)
+    y = np.where(ok, year, 1970) - (month <= 2)
     m = np.where(ok, month, 1)
     d = np.where(ok, day, 1)
-    out = ((y - 1970).astype("datetime64[Y]").astype("datetime64[M]")
-           + (m - 1).astype("timedelta64[M]")).astype("datetime64[D]") + (d - 1).astype(
-        "timedelta64[D]")
-    out = out.astype("datetime64[ns]")
+    # days since 1970-01-01 by H. Hinnant's days_from_civil, in integer arithmetic
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * np.where(m > 2, m - 3, m + 9) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    days = era * 146097 + doe - 719468
+    out = (days * 86_400_000_000_000).view("datetime64[ns]")
     out[~ok] = np.datetime64("NaT")
     return out
 
