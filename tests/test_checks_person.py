@@ -226,3 +226,11 @@ def test_no_row_loops_scale_linearly():
     start = time.process_time()
     check_issues(table, test_settings())
     assert time.process_time() - start < 10
+
+
+@pytest.mark.parametrize("type_name", ["nik", "no_kk", "date", "sex", "name", "rt_rw", "integer"])
+def test_person_normalisers_are_registered(type_name):
+    from pmkscheck.normalise import normalise_text, normaliser_for, post_normalisers
+
+    assert normaliser_for(type_name) is not normalise_text
+    assert any(p.__name__ == "derive_age" for p in post_normalisers())
