@@ -157,6 +157,7 @@ def convert_column(values: Sequence, check_errors: bool = True
     types = list(map(type, values))
     if types.count(str) == n:
         kinds = np.full(n, KIND_TEXT, dtype=object)
+        texts = _share_repeats(texts)
     else:
         tarr = np.empty(n, dtype=object)
         tarr[:] = types
@@ -204,6 +205,18 @@ def _error_mask(texts: np.ndarray) -> np.ndarray | None:
     if not bad:
         return None
     return pd.Series(texts).isin(bad).to_numpy()
+
+
+def _share_repeats(arr: np.ndarray) -> np.ndarray:
+    """Let equal strings of a repetitive column share one object (desa, kecamatan, jenis...).
+
+    A 1M-row sheet repeats the same few hundred names on every row and the readers make a new
+    string object per cell; sharing them saves most of the memory such columns take.
+    """
+    if len(arr) > 4000 and len(set(arr[:2000].tolist())) <= 200:
+        codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+        return np.asarray(uniques, dtype=object).take(codes)
+    return arr
 
 
 def intern_column(values: Sequence[str]) -> np.ndarray:
