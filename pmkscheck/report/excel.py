@@ -581,7 +581,7 @@ class PatchedSheet:
     1M-row sheet is neither decoded nor copied whole.
     """
 
-    xml: bytes
+    xml: bytes | bytearray
     p: str
     head: str
     body_start: int
@@ -616,7 +616,7 @@ def _row_re_bytes(p: str) -> re.Pattern[bytes]:
     return _ROW_B[p]
 
 
-def patch_sheet(xml: bytes | str, flags: dict[int, dict[int, Severity]],
+def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severity]],
                 styles: Styles) -> PatchedSheet:
     """Give every flagged cell (row -> col -> severity) a filled copy of its own format."""
     raw = xml.encode("utf-8") if isinstance(xml, str) else xml
@@ -688,8 +688,8 @@ def patch_sheet(xml: bytes | str, flags: dict[int, dict[int, Severity]],
                         body_end=body_end, tail=tail, edits=edits)
 
 
-def _patch_rows_fast(raw: bytes, body_start: int, body_end: int, wanted: list[int], pb: bytes,
-                     row_re_b: re.Pattern[bytes], patch: Any
+def _patch_rows_fast(raw: bytes | bytearray, body_start: int, body_end: int,
+                     wanted: list[int], pb: bytes, row_re_b: re.Pattern[bytes], patch: Any
                      ) -> list[tuple[int, int, str]] | None:
     """Patch only the flagged rows, found by ``bytes.find`` of ``<row r="N"`` (rows in order).
 
@@ -1189,7 +1189,7 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         flags: dict[int, dict[int, Severity]] = defaultdict(dict)
         for (row, col), note in plan.notes.items():
             flags[row][col] = note.severity
-        patched = patch_sheet(zin.read(sheet_part), flags, styles)
+        patched = patch_sheet(_read_whole(zin, sheet_part), flags, styles)
 
         # comments
         sheet_rels_part = _rels_path(sheet_part)
@@ -1325,6 +1325,22 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
                     _stream(zout, zipfile.ZipInfo(name), data)
                 else:
                     zout.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _read_whole(zin: zipfile.ZipFile, name: str) -> bytearray:
+    """A part's bytes read into one preallocated buffer (``read()`` would peak at twice that)."""
+    info = zin.getinfo(name)
+    buf = bytearray(info.file_size)
+    got = 0
+    with zin.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 24)
+            if not chunk:
+                break
+            buf[got: got + len(chunk)] = chunk
+            got += len(chunk)
+    del buf[got:]
+    return buf
 
 
 def _stream(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, sheet: PatchedSheet) -> None:
