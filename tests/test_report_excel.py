@@ -506,3 +506,22 @@ def test_xls_input_rebuilt_with_types(tmp_path: Path) -> None:
     assert ws2["A5"].value == 1 and ws2["D5"].value == 44.5  # numbers stay numbers
     assert ws2["C5"].value == "@Budi" and ws2["C5"].quotePrefix
     assert "NIK_LENGTH" in ws2["B5"].comment.text
+
+
+def test_comment_cap_keeps_fills_and_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pmkscheck.report.excel as excel
+
+    monkeypatch.setattr(excel, "MAX_COMMENTS", 3)
+    src = sample_workbook(tmp_path / "k.xlsx")
+    report, f = sample_report(src)
+    out = tmp_path / "k.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+    wb = load_workbook(out)
+    ws = wb[SHEET]
+    cells = _expected_cells(f.issues)
+    commented = [ref for ref in cells if ws[ref].comment is not None]
+    assert len(commented) == 3
+    assert all(ws[ref].fill.fgColor.rgb == FILL[sev] for ref, (sev, _) in cells.items())
+    assert wb["Daftar Masalah"].max_row == len(f.issues) + 1
+    notes = [r[0] for r in wb["Ringkasan"].iter_rows(values_only=True) if r[0]]
+    assert any(str(n).startswith("Catatan hanya dipasang pada 3 sel") for n in notes)

@@ -58,6 +58,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FILL = {Severity.ERROR: "FFFFC7CE", Severity.WARNING: "FFFFEB9C", Severity.INFO: "FFDDEBF7"}
 MAX_ROWS = 1_048_576
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet
+MAX_COMMENTS = 100_000  # beyond this Excel becomes unusable; cells are still filled and listed
 MAX_TEXT = 32_767
 MAX_COMMENT = 2_000  # characters per comment; longer lists end with "..."
 
@@ -97,6 +98,9 @@ T: dict[str, dict[str, str]] = {
                   "saja, tanpa format) agar setiap temuan dapat ditandai di selnya. Perbaiki "
                   "data di berkas asli.",
         "skipped": "Baris dilewati (bukan data)",
+        "few_comments": "Catatan hanya dipasang pada {n} sel bermasalah pertama (lebih dari itu "
+                        "membuat Excel sangat lambat); semua sel bermasalah tetap diwarnai dan "
+                        "tercantum di Daftar Masalah.",
         "n_problems": "pmkscheck: {n} masalah",
         "more": "... dan {n} lainnya (lihat Daftar Masalah)",
     },
@@ -121,6 +125,9 @@ T: dict[str, dict[str, str]] = {
                   "(no formatting) so that every finding can be marked on its cell. Fix the "
                   "data in the original file.",
         "skipped": "Rows skipped (not data)",
+        "few_comments": "Comments are on the first {n} problem cells only (more makes Excel very "
+                        "slow); every problem cell is still filled and listed on the Problems "
+                        "sheet.",
         "n_problems": "pmkscheck: {n} problems", "more": "... and {n} more (see Problems)",
     },
 }
@@ -1195,7 +1202,7 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         sheet_rels_part = _rels_path(sheet_part)
         sheet_rels = read(sheet_rels_part) if sheet_rels_part in names else None
         srels = _relationships(sheet_rels) if sheet_rels else []
-        notes_sorted = [plan.notes[k] for k in sorted(plan.notes)]
+        notes_sorted = [plan.notes[k] for k in sorted(plan.notes)][:MAX_COMMENTS]
         if notes_sorted:
             existing_c = next((_resolve(sheet_part, r["Target"]) for r in srels
                                if r.get("Type") == REL_COMMENTS), None)
@@ -1238,6 +1245,8 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         # the new sheets
         st = _st(styles)
         plist, last, notes = list_sheet(f, plan, settings, styles, st, sheet)
+        if len(plan.notes) > MAX_COMMENTS:
+            notes.append(t["few_comments"].format(n=MAX_COMMENTS))
         if rebuilt:
             notes = [t["copied"].format(fmt=(f.format or "?").upper()), *notes]
         psum = summary_sheet(f, plan, settings, styles, st, sheet, problems_name, notes)
