@@ -223,15 +223,20 @@ def run(args: argparse.Namespace) -> int:
     meta = ensure_data(args.sizes, data_dir, log)
     results: list[dict] = []
     problems: list[str] = []
+    sources = [Path(m) for m in args.merge]
     if args.append and (out / "latest.json").exists():
-        old = json.loads((out / "latest.json").read_text())
-        results = [r for r in old["results"] if r["rows"] not in args.sizes]
-        problems = list(old.get("findings_problems", []))
+        sources.append(out / "latest.json")
+    for src in sources:
+        old = json.loads(src.read_text())
+        results += [r for r in old["results"] if r["rows"] not in args.sizes
+                    and (r["rows"], r["format"]) not in {(x["rows"], x["format"]) for x in results}]
+        problems += list(old.get("findings_problems", []))
+    results.sort(key=lambda r: (r["rows"], r["format"] != "xlsx"))
     finding_sets: dict[tuple[int, str], tuple[Counter, Counter]] = {}
     for n in args.sizes:
         m = meta[n]
         repeat = args.repeat if n <= 100_000 or not args.repeat_large else args.repeat_large
-        for fmt in ("xlsx", "csv"):
+        for fmt in args.formats:
             path = data_dir / m[fmt]
             header_row = m[f"{fmt}_header_row"]
             rows = m[f"{fmt}_rows"]
@@ -248,16 +253,17 @@ def run(args: argparse.Namespace) -> int:
             finding_sets[(n, fmt)] = findings(report, rows)
             res["findings"] = sum(finding_sets[(n, fmt)][0].values()) + sum(
                 finding_sets[(n, fmt)][1].values())
-            log(f"[{tag}] pmkscheck, every output")
-            outdir = raw / f"{tag}.out"
-            shutil.rmtree(outdir, ignore_errors=True)
-            res["all"] = repeated(pmkscheck_cmd(path, "-o", str(outdir)), repeat,
-                                  stdout=raw / f"{tag}.all.json",
-                                  stderr=raw / f"{tag}.all.timings.txt",
-                                  env={"PMKSCHECK_TIMINGS": "1"})
-            res["all"]["phases"] = _phases(raw / f"{tag}.all.timings.txt")
-            res["all"]["outputs"] = sorted(p.name for p in outdir.iterdir()) \
-                if outdir.exists() else []
+            if fmt in args.all_formats:
+                log(f"[{tag}] pmkscheck, every output")
+                outdir = raw / f"{tag}.out"
+                shutil.rmtree(outdir, ignore_errors=True)
+                res["all"] = repeated(pmkscheck_cmd(path, "-o", str(outdir)), repeat,
+                                      stdout=raw / f"{tag}.all.json",
+                                      stderr=raw / f"{tag}.all.timings.txt",
+                                      env={"PMKSCHECK_TIMINGS": "1"})
+                res["all"]["phases"] = _phases(raw / f"{tag}.all.timings.txt")
+                res["all"]["outputs"] = sorted(p.name for p in outdir.iterdir()) \
+                    if outdir.exists() else []
             readers = ("calamine", "fastexcel", "polars") if fmt == "xlsx" else \
                 ("polars", "pyarrow")
             floors = {}
@@ -290,6 +296,8 @@ def run(args: argparse.Namespace) -> int:
             results.sort(key=lambda r: (r["rows"], r["format"] != "xlsx"))
             log(f"[{tag}] " + _summary_line(res))
             _write(out, args, results, problems)  # keep what we have
+        if (n, "xlsx") not in finding_sets or (n, "csv") not in finding_sets:
+            continue
         a, b = finding_sets[(n, "xlsx")], finding_sets[(n, "csv")]
         for what, x, y in (("per record", a[0], b[0]), ("file level", a[1], b[1])):
             diff = compare(f"{n}.xlsx", x, f"{n}.csv", y)
@@ -297,7 +305,7 @@ def run(args: argparse.Namespace) -> int:
                 problems.append(f"{n} rows, xlsx vs csv, {what}: " + "; ".join(diff))
     sizes = sorted(args.sizes)
     for small, big in zip(sizes, sizes[1:]):
-        for fmt in ("xlsx", "csv"):
+        for fmt in args.formats:
             s = finding_sets[(small, fmt)][0]
             b = Counter({k: v for k, v in finding_sets[(big, fmt)][0].items()
                          if isinstance(k[0], int) and k[0] < small})
@@ -335,8 +343,9 @@ def _phases(path: Path) -> dict[str, float]:
 
 
 def _summary_line(r: dict) -> str:
-    bits = [f"no-write {r['nowrite']['wall']:.2f}s/{r['nowrite']['rss_mb']:.0f}MB",
-            f"all {r['all']['wall']:.2f}s"]
+    bits = [f"no-write {r['nowrite']['wall']:.2f}s/{r['nowrite']['rss_mb']:.0f}MB"]
+    if "all" in r:
+        bits.append(f"all {r['all']['wall']:.2f}s/{r['all']['rss_mb']:.0f}MB")
     if "floor" in r:
         bits.append(f"floor {r['floor']['wall']:.2f}s ({r['floor']['reader']})")
     if "frictionless" in r:
@@ -393,8 +402,9 @@ def ratios(results: list[dict]) -> dict:
             d["nowrite_over_floor_cpu"] = r["nowrite"]["cpu"] / r["floor"]["cpu"]
         if "frictionless" in r:
             d["frictionless_over_nowrite"] = r["frictionless"]["wall"] / r["nowrite"]["wall"]
-            d["frictionless_over_all"] = r["frictionless"]["wall"] / r["all"]["wall"]
-        if "naive" in r:
+            if "all" in r:
+                d["frictionless_over_all"] = r["frictionless"]["wall"] / r["all"]["wall"]
+        if "naive" in r and "all" in r:
             d["naive_over_all"] = r["naive"]["wall"] / r["all"]["wall"]
         out[f"{n}.{fmt}"] = d
     sizes = sorted({n for n, _ in by})
@@ -403,6 +413,8 @@ def ratios(results: list[dict]) -> dict:
             if (lo, fmt) in by and (hi, fmt) in by:
                 k = math.log(hi / lo)
                 for what in ("nowrite", "all"):
+                    if what not in by[(lo, fmt)] or what not in by[(hi, fmt)]:
+                        continue
                     a, b = by[(lo, fmt)][what]["wall"], by[(hi, fmt)][what]["wall"]
                     out.setdefault("growth", {})[f"{what}.{fmt}.{lo}->{hi}"] = \
                         math.log(b / a) / k
@@ -435,7 +447,7 @@ def targets(results: list[dict], rat: dict) -> list[tuple[str, str, bool | None]
     add("1M xlsx --no-write peak memory <= 2 GB", r["nowrite"]["rss_mb"] / 1024 if r else None,
         lambda v: v <= 2, "{:.2f} GB")
     add("1M xlsx every output finishes (peak memory, machine RAM)",
-        r["all"]["rss_mb"] / 1024 if r else None,
+        r["all"]["rss_mb"] / 1024 if r and "all" in r else None,
         lambda v: v * 1024 < (machine().get("memory_gb", 0) * 1024 or 1e12), "{:.2f} GB")
     add("1M csv --no-write >= 8x faster than frictionless",
         get("1000000.csv", "frictionless_over_nowrite"), lambda v: v >= 8, "{:.1f}x")
@@ -484,16 +496,18 @@ def markdown(doc: dict) -> str:
     ]
     for r in doc["results"]:
         fl = r.get("floor")
+        al = r.get("all")
         lines.append(
             f"| {r['format']} | {r['rows']:,} | {_s(r['nowrite'])} | {r['nowrite']['rss_mb']:.0f} "
-            f"| {_s(r['all'])} | {r['all']['rss_mb']:.0f} "
+            f"| {_s(al)} | {al['rss_mb'] if al else 0:.0f} "
             f"| {_s(fl)} ({fl['reader'] if fl else '—'}) | {_s(r.get('frictionless'))} "
             f"| {_s(r.get('naive'))} | {r['findings']:,} |")
-    lines += ["", "Phases of pmkscheck (seconds, from `PMKSCHECK_TIMINGS=1`, every-output run):",
+    lines += ["", "Phases of pmkscheck (seconds, from `PMKSCHECK_TIMINGS=1`, every-output run, or "
+              "--no-write where that was not measured):",
               "", "| file | rows | " + " | ".join(PHASES) + " |",
               "|---|---:|" + "---:|" * len(PHASES)]
     for r in doc["results"]:
-        ph = r["all"].get("phases", {})
+        ph = (r.get("all") or r["nowrite"]).get("phases", {})
         lines.append(f"| {r['format']} | {r['rows']:,} | "
                      + " | ".join(f"{ph[p]:.2f}" if p in ph else "—" for p in PHASES) + " |")
     lines += ["", "CPU seconds (user+sys, median) — less sensitive to other load on the machine:",
@@ -501,7 +515,7 @@ def markdown(doc: dict) -> str:
               "|---|---:|---:|---:|---:|---:|"]
     for r in doc["results"]:
         lines.append(f"| {r['format']} | {r['rows']:,} | {_s(r['nowrite'], 'cpu')} "
-                     f"| {_s(r['all'], 'cpu')} | {_s(r.get('floor'), 'cpu')} "
+                     f"| {_s(r.get('all'), 'cpu')} | {_s(r.get('floor'), 'cpu')} "
                      f"| {_s(r.get('frictionless'), 'cpu')} |")
     lines += ["", "Targets (issue 6), ratios measured in the same run:", "",
               "| target | measured | met |", "|---|---:|:---:|"]
@@ -538,6 +552,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-naive", dest="naive", action="store_false")
     p.add_argument("--append", action="store_true",
                    help="keep the results of other sizes from <out>/latest.json")
+    p.add_argument("--merge", action="append", default=[], metavar="JSON",
+                   help="also report the results of other sizes from this latest.json")
+    p.add_argument("--formats", default="xlsx,csv", type=lambda s: s.split(","))
+    p.add_argument("--all-formats", default="xlsx,csv", type=lambda s: s.split(","),
+                   help="formats whose every-output run is measured")
     p.add_argument("--out", default=str(HERE / "results"))
     p.add_argument("--data", default=str(HERE / "data"))
     args = p.parse_args(argv)
