@@ -19,9 +19,8 @@ def atomic_path(target: Path, protect: tuple[Path, ...] = ()) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` on success."""
     target = Path(target)
     for p in protect:
-        with contextlib.suppress(OSError):
-            if target.resolve() == Path(p).resolve():
-                raise PermissionError(f"refusing to overwrite the input file {target.name}")
+        if _same_file(target, Path(p)):
+            raise PermissionError(f"refusing to overwrite the input file {target.name}")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -32,6 +31,16 @@ def atomic_path(target: Path, protect: tuple[Path, ...] = ()) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Do two paths name the same file (links and ``..`` resolved)?"""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 
 ID_FIELDS = frozenset({"nik", "no_kk"})
-_LONG_DIGITS = re.compile(r"\d[\d .,\-]{8,}\d(?:[eE][+\-]?\d+)?")
+# a run of digits with single spaces, dots, dashes or decimal commas between them ("6,47E+15")
+_LONG_DIGITS = re.compile(r"\d(?:[\d.\-]|[ ,](?=\d)){8,}\d?(?:[eE][+\-]?\d+)?")
+_DATES = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}(?:[ ,]+\d{1,4}[-./]\d{1,2}[-./]\d{1,4})*")
 
 
 def mask_id(value: str | None, mode: str = "partial") -> str | None:
@@ -42,7 +44,14 @@ def scrub(text: str | None, mode: str = "partial") -> str | None:
     """Mask every run of 10+ digits (with spaces, dots, dashes) in free text."""
     if text is None or mode == "none":
         return text
-    return _LONG_DIGITS.sub(lambda m: mask_id(m.group(0), mode) or "", text)
+    return _LONG_DIGITS.sub(lambda m: _mask_run(m.group(0), mode), text)
+
+
+def _mask_run(run: str, mode: str) -> str:
+    """Mask a digit run that may be an identifier; dates and short numbers stay readable."""
+    if sum(ch.isdigit() for ch in run) < 10 or _DATES.fullmatch(run.strip(" ,")):
+        return run
+    return mask_id(run, mode) or ""
 
 
 def mask_value(field: str | None, value: str | None, mode: str = "partial") -> str | None:

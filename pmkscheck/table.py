@@ -76,6 +76,9 @@ class SourceTable:
             jenis taken from the sheet name, formulas without cached values, ...).
         title_lines: the text of the rows above the header (for district and jenis inference).
         sheet_jenis: jenis PMKS given once for the whole sheet (sheet name / title), or ``None``.
+        extra: values of the columns that are not schema fields (unknown, blank-header or
+            duplicate columns), keyed by header, same index as ``data``: never checked, but
+            copied to the cleaned file so that nothing is thrown away.
         schema: name of the schema whose headers matched.
         encoding: for CSV, the encoding detected; delimiter likewise.
     """
@@ -93,6 +96,7 @@ class SourceTable:
     notices: list[Issue] = field(default_factory=list)
     title_lines: list[str] = field(default_factory=list)
     sheet_jenis: str | None = None
+    extra: pd.DataFrame | None = None
     schema: str | None = None
     encoding: str | None = None
     delimiter: str | None = None

@@ -44,9 +44,9 @@ def clean_frame(f: FileReport) -> pd.DataFrame:
         for key, (code_name, after) in CODE_COLUMNS.items():
             if after == name and key in f.derived:
                 cols[code_name] = f.derived[key]
-    for name in table.data.columns:  # unrecognised columns, kept as read
-        if name.startswith("_col_"):
-            cols[name[len("_col_"):]] = table.data[name]
+    if table.extra is not None:  # unrecognised columns, kept as read
+        for name in table.extra.columns:
+            cols[name if name not in cols else f"{name} (asli)"] = table.extra[name]
     frame = pd.DataFrame(cols, index=table.data.index)
     worst, codes = row_summary(f)
     frame["severity"] = frame["source_row"].map(worst).fillna("")

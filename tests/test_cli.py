@@ -99,3 +99,26 @@ def test_yaml_no_stays_text():
     schema = load_schema("pmks-individu")
     assert schema.field("no") is not None
     assert "no" in schema.field("no").aliases
+
+
+def test_scrub_masks_identifiers_but_not_dates():
+    from pmkscheck.mask import scrub
+
+    text = scrub("lahir 2031-05-05, 17/08/1975; NIK 6472035708750001 / 6472 0357 0875 0001")
+    assert "2031-05-05" in text and "17/08/1975" in text
+    assert "6472035708750001" not in text and "6472 0357 0875 0001" not in text
+    assert "647203******0001" in text
+
+
+def test_atomic_write_refuses_the_input(tmp_path):
+    from pmkscheck.atomic import atomic_open
+
+    src = tmp_path / "in.csv"
+    src.write_text("asli", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(src)
+    for target in (src, link, tmp_path / "." / "in.csv"):
+        with pytest.raises(PermissionError), atomic_open(target, "w", protect=(src,)) as fh:
+            fh.write("baru")
+    assert src.read_text(encoding="utf-8") == "asli"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "link.csv"]

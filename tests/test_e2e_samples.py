@@ -132,3 +132,20 @@ def test_cleaned_files_keep_every_row_in_order(tmp_path):
 
 def raw_bytes_start(path: Path) -> bytes:
     return path.read_bytes()[:3]
+
+
+def test_unrecognised_columns_are_kept_in_the_cleaned_file(tmp_path):
+    import csv
+
+    src = tmp_path / "kutim.csv"
+    src.write_text(
+        "No;NIK;Nama;L/P;Tgl Lahir;Desa;Kecamatan;Jenis PMKS;Hobi;;Hobi\n"
+        "1;6408014101600001;SITI;P;01-01-1960;Sangatta Utara;Sangatta Utara;"
+        "Lanjut Usia Telantar;memancing;x;=1+1\n", encoding="utf-8")
+    r = run("validate", str(src), "-o", str(tmp_path / "out"), "-q")
+    assert r.returncode == 0, r.stdout + r.stderr
+    with open(tmp_path / "out" / "kutim.bersih.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[0]["Hobi"] == "memancing"
+    assert rows[0]["(J)"] == "x"
+    assert rows[0]["Hobi (2)"] == "'=1+1"  # formula neutralised

@@ -725,6 +725,7 @@ def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: 
     columns: list[Column] = []
     by_index = {hc.index: hc for hc in layout.columns}
     sex_pair = layout.sex_pair
+    extra: dict[str, np.ndarray] = {}  # unrecognised columns: kept for the cleaned file
     for c in table_cols:
         hc = by_index.get(c)
         header = hc.text if hc else ""
@@ -743,12 +744,15 @@ def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: 
             if has_data.get(c) and len(rec) and grid.notna(c)[rec].any():
                 notices.append(notice("COLUMN_BLANK_HEADER", letter=letter,
                                       params={"letter": letter}))
+                extra[_unique_name(f"({letter})", extra)] = grid.cols[c][rec]
             continue
         if fld is None:
             notices.append(notice("COLUMN_UNKNOWN", column=header, letter=letter,
                                   params={"header": header}))
+            extra[_unique_name(header, extra)] = grid.cols[c][rec]
             continue
         if fields_at.get(c) != fld:
+            extra[_unique_name(header, extra)] = grid.cols[c][rec]  # a duplicate column
             continue
         if hidden:
             notices.append(notice("COLUMN_HIDDEN", field=fld, column=header, letter=letter,
@@ -809,8 +813,18 @@ def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: 
         path=path, format=fmt, sheet=grid.name, header_row=int(grid.rows[layout.end]),
         data=frame, kinds={k: pd.Series(v, index=index, dtype=object) for k, v in kinds.items()},
         columns=columns, letters=letters, headers=headers, skipped_rows=rows.skipped,
+        extra=pd.DataFrame({k: pd.Series(v, index=index, dtype=object)
+                            for k, v in extra.items()}, index=index),
         notices=notices, title_lines=title_lines, sheet_jenis=sheet_jenis, schema=schema.name,
     )
+
+
+def _unique_name(header: str, taken: dict[str, np.ndarray]) -> str:
+    """A name for an unrecognised column that does not clash with another one."""
+    name, n = header, 2
+    while name in taken:
+        name, n = f"{header} ({n})", n + 1
+    return name
 
 
 def _cell_notices(notices: list[Issue], kinds: np.ndarray, rows: np.ndarray, fld: str,
