@@ -110,8 +110,10 @@ def validate(
     from pmkscheck.pipeline import check_paths
     from pmkscheck.report import reporters
 
-    progress = _progress_printer(settings)
-    report = check_paths([str(p) for p in paths], settings, progress=progress)
+    from pmkscheck.report.terminal import progress_printer
+
+    with progress_printer(settings) as progress:
+        report = check_paths([str(p) for p in paths], settings, progress=progress)
     if settings.baseline is not None:
         _baseline_note(report, settings)
     reporters()[settings.format](report, settings, sys.stdout)
@@ -147,7 +149,10 @@ def baseline_cmd(
     from pmkscheck.pipeline import check_paths
 
     settings = replace(_settings(values, use_baseline=False), write=False, baseline=None)
-    report = check_paths([str(p) for p in paths], settings, progress=_progress_printer(settings))
+    from pmkscheck.report.terminal import progress_printer
+
+    with progress_printer(settings) as progress:
+        report = check_paths([str(p) for p in paths], settings, progress=progress)
     _raise_single_file_error(report)
     n = write_baseline(report, output)
     what = ("temuan dicatat di" if settings.lang == "id" else "findings recorded in")
@@ -233,17 +238,6 @@ def _check_codes(settings: Settings) -> None:
     for code in (*settings.select, *settings.ignore):
         if code not in known:
             raise UsageError("USAGE_UNKNOWN_RULE", value=code)
-
-
-def _progress_printer(settings: Settings):
-    if not settings.progress or not sys.stderr.isatty():
-        return None
-
-    def show(text: str) -> None:
-        sys.stderr.write(f"\r\033[Kpmkscheck: {text}")
-        sys.stderr.flush()
-
-    return show
 
 
 def _error_sentence(err: PmkscheckError, lang: str) -> str:

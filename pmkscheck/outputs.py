@@ -75,12 +75,15 @@ def outputs() -> dict[str, tuple[str, Output]]:
     return table
 
 
-def write_outputs(report: Report, settings: Settings) -> None:
+def write_outputs(report: Report, settings: Settings,
+                  progress: Callable[[str], None] | None = None) -> None:
     """Write every output of every readable table; paths land in ``FileReport.outputs``."""
     writers = outputs()
     for f in report.files:
         if f.error or f.table is None:
             continue
+        if progress:
+            progress(f"tulis/write {f.path.name}" + (f" [{f.sheet}]" if f.sheet else ""))
         folder = output_dir(f.path, settings)
         _prepare(folder)
         stem = output_stem(f, report)

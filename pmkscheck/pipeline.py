@@ -6,6 +6,9 @@ The only module that knows the order of the stages. Stage errors become ``FileRe
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -76,14 +79,14 @@ def check_paths(paths: Iterable[str], settings: Settings,
     if settings.write:
         from pmkscheck.outputs import write_outputs
 
-        write_outputs(report, settings)
+        write_outputs(report, settings, progress)
         if province:
             from pmkscheck.province import write_province
 
             write_province(report, settings, [str(p) for p in paths])
-    if __import__("os").environ.get("PMKSCHECK_TIMINGS"):  # benchmarks/run.py reads this
-        print(__import__("json").dumps([{"path": str(f.path), "rows": f.data_rows, **f.timings}
-                                        for f in report.files]), file=__import__("sys").stderr)
+    if os.environ.get("PMKSCHECK_TIMINGS"):  # benchmarks/run.py reads this
+        print(json.dumps([{"path": str(f.path), "rows": f.data_rows, **f.timings}
+                          for f in report.files]), file=sys.stderr)
     return report
 
 
@@ -94,13 +97,15 @@ def check_file(path: Path, settings: Settings, schema: Schema | None = None,
 
     t0 = time.perf_counter()
     if progress:
-        progress(f"read {path.name}")
+        progress(f"baca/read {path.name}")
     result = read_guarded(path, settings, schema)  # guard + isolated reader (issue 5)
     read_s = time.perf_counter() - t0
     reports = []
     for n, table in enumerate(result.tables):
         table_schema = schema or load_schema(table.schema or "pmks-individu")
         notices = result.notices if n == 0 else []
+        if progress:
+            progress(f"periksa/check {path.name}" + (f" [{table.sheet}]" if table.sheet else ""))
         report = check_table(table, settings, table_schema, notices)
         report.timings = {"read": read_s / max(len(result.tables), 1), **report.timings}
         reports.append(report)
