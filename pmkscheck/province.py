@@ -249,7 +249,11 @@ def _pct(x: float | None) -> str:
 
 
 def output_folder(paths: list[str], settings: Settings) -> Path:
-    """``-o DIR``; else ``<folder>_pmkscheck/`` beside a folder input; else beside the first file."""
+    """Folder of the province outputs.
+
+    ``-o DIR``; else ``<folder>_pmkscheck/`` beside a folder input; else
+    ``provinsi_pmkscheck/`` beside the first file.
+    """
     if settings.output_dir is not None:
         return Path(settings.output_dir)
     folders = [Path(p) for p in paths if Path(p).is_dir()]

@@ -13,12 +13,11 @@ import sys
 
 import openpyxl
 import pytest
+from test_rekap import clean_rows, kecamatan, write_wide
 
 from pmkscheck.pipeline import check_paths
 from pmkscheck.province import file_score, nik_in_two_districts
 from pmkscheck.settings import Settings
-
-from test_rekap import clean_rows, kecamatan, write_wide
 
 
 @pytest.fixture(scope="module")

@@ -268,8 +268,8 @@ def test_long_recap_clean_and_defects(tmp_path):
     rows = []
     for i, name in enumerate(kecamatan()):
         for k, jenis in enumerate(JENIS[:2]):
-            l, p = (i + k) % 5, (2 * i + k) % 4
-            rows.append((name if k == 0 else None, jenis, l, p, l + p))  # name once per block
+            males, females = (i + k) % 5, (2 * i + k) % 4
+            rows.append((name if k == 0 else None, jenis, males, females, males + females))
     path = tmp_path / "kutim_rekap_long.xlsx"
     write_long(path, rows)
     assert triples(validate(path), ("error", "warning", "info")) == set()

@@ -34,8 +34,11 @@ DROPPED_NOTICES = frozenset({"COLUMN_DUPLICATE", "COLUMN_UNKNOWN", "COLUMN_MISSI
 
 
 def to_issues(found: pd.DataFrame, is_csv: bool = False) -> list[Issue]:
-    """Findings frame (``code``, ``row``, ``letter``, ``field``, ``column``, ``value``, params)
-    -> issues, severity from the rules catalogue; NaN params dropped."""
+    """Findings frame -> issues (severity from the rules catalogue; NaN params dropped).
+
+    The frame has ``code``, ``row``, ``letter``, ``field``, ``column``, ``value`` and one column
+    per message parameter; ``value`` is also offered to the message as ``{value}``.
+    """
     if found is None or found.empty:
         return []
     rules = catalogue()

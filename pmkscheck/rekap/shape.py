@@ -212,7 +212,7 @@ def _header_cell(grid: Grid, layout: Layout, col: int, text: str) -> tuple[int, 
     for r in range(layout.start, layout.end + 1):
         if _text(grid.cols[col][r]) == _text(text):
             return int(grid.rows[r]), column_letter(col)
-    for r0, c0, r1, c1 in grid.merges:
+    for r0, c0, _r1, c1 in grid.merges:
         if c0 <= col <= c1 and layout.start <= r0 <= layout.end:
             return int(grid.rows[r0]), column_letter(c0)
     return int(grid.rows[layout.start]), column_letter(col)
