@@ -7,6 +7,7 @@ YAML is read with 1.2 booleans only (``true``/``false``): a header alias ``no`` 
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,7 @@ _FIELD_KEYS = {"name", "type", "required", "recommended", "aliases", "derived", 
 _TOP_KEYS = {"name", "kind", "title", "min_fields", "fields"}
 
 
+@functools.cache
 def builtin_schemas() -> dict[str, Path]:
     """Built-in schema name -> YAML path (from the ``schemas/`` folder shipped as package data)."""
     root = resources.files("pmkscheck.schemas")
@@ -45,10 +47,26 @@ def builtin_schemas() -> dict[str, Path]:
 
 
 def load_schema(name_or_path: str) -> Schema:
-    """Load a built-in schema by name, or a YAML schema file by path."""
+    """Load a built-in schema by name, or a YAML schema file by path (cached per file state)."""
     builtins = builtin_schemas()
     if name_or_path in builtins:
-        return _parse(builtins[name_or_path].read_text(encoding="utf-8"), name_or_path)
+        return _load_builtin(name_or_path)
+    path = Path(name_or_path)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _load_file(str(path), stamp)
+
+
+@functools.cache
+def _load_builtin(name: str) -> Schema:
+    return _parse(builtin_schemas()[name].read_text(encoding="utf-8"), name)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_file(name_or_path: str, _stamp: int | None) -> Schema:
+    builtins = builtin_schemas()
     path = Path(name_or_path)
     if not path.is_file():
         raise UsageError("USAGE_UNKNOWN_SCHEMA", value=name_or_path,

@@ -12,7 +12,7 @@ import pandera.pandas as pa
 from pmkscheck.schema.model import Schema
 
 # Field types whose values are whole numbers (after normalisation).
-INTEGER_TYPES = ("integer", "rt_rw", "count")
+INTEGER_TYPES = ("integer", "count")  # RT/RW have their own check (RT_RW_INVALID)
 # Required fields whose "missing" has its own, domain-specific code (e.g. NIK_MISSING).
 OWN_MISSING_CODE = ("nik",)
 
@@ -30,8 +30,8 @@ def to_pandera(schema: Schema, present: list[str]) -> pa.DataFrameSchema:
             continue
         checks = []
         if spec.type in INTEGER_TYPES:
-            checks.append(pa.Check.str_matches(r"^\d+$", name="VALUE_NOT_INTEGER",
-                                               ignore_na=True))
+            checks.append(pa.Check(lambda s: s.astype(str).str.fullmatch(r"\d+"),
+                                   name="VALUE_NOT_INTEGER", ignore_na=True))
         columns[spec.name] = pa.Column(
             object,
             nullable=not (spec.required and spec.name not in OWN_MISSING_CODE),
