@@ -39,6 +39,10 @@ def batch(tmp_path_factory):
     }
     (folder / "paser_pmks.xlsx").write_bytes(b"PK\x03\x04 broken zip")
     write_wide(folder / "kutim_rekap.xlsx", clean_rows(kecamatan(), 8))
+    smd_rows = clean_rows(kecamatan("6472"), 8)
+    smd_rows[1][1][0] = "dua"
+    rows["smd_rekap"] = write_wide(folder / "samarinda_rekap.xlsx", smd_rows[:-1],
+                                   title="REKAP PMKS KOTA SAMARINDA")
     settings = Settings(output_dir=folder.parent / "out", reference_date=dt.date(2025, 7, 1))
     report = check_paths([str(folder)], settings)
     return folder, report, rows
@@ -50,9 +54,9 @@ def _by_name(report, name):
 
 def test_batch_goes_on_past_an_unreadable_file(batch):
     _, report, _ = batch
-    assert len(report.files) == 5
+    assert len(report.files) == 6
     assert _by_name(report, "paser_pmks.xlsx").error is not None
-    assert sum(1 for f in report.files if not f.error) == 4
+    assert sum(1 for f in report.files if not f.error) == 5
     assert _by_name(report, "kutim_rekap.xlsx").schema == "pmks-rekap"
 
 
@@ -74,12 +78,24 @@ def test_nik_in_two_districts_names_both_files_and_rows(batch):
     assert found[("kutim_pmks.xlsx", k[3])][2].startswith("B")  # the NIK cell
 
 
+def test_recap_defects_located_in_the_batch(batch):
+    _, report, rows = batch
+    f = _by_name(report, "samarinda_rekap.xlsx")
+    lay = rows["smd_rekap"]
+    r = lay["row"][1]
+    last = kecamatan("6472")[-1]
+    assert {(i.code, i.row, i.cell) for i in f.issues if i.severity.label == "error"} == {
+        ("REKAP_COUNT_INVALID", r, f"C{r}"), ("REKAP_WILAYAH_MISSING", None, None)}
+    assert next(i for i in f.issues if i.code == "REKAP_WILAYAH_MISSING").params[
+        "wilayah"] == last
+
+
 def test_district_summary_and_missing(batch):
     _, report, _ = batch
     summary = report.province
     by_code = {d.code: d for d in summary.districts}
     assert by_code["6408"].files == 2 and by_code["6408"].rows == 40 + 18
-    assert by_code["6472"].files == 1 and by_code["6474"].files == 1
+    assert by_code["6472"].files == 2 and by_code["6474"].files == 1
     assert by_code["6401"].unreadable == 1 and by_code["6401"].score == 0.0
     assert {d.code for d in summary.missing} == {"6402", "6403", "6407", "6409", "6411", "6471"}
     assert 0 < by_code["6472"].score <= 100
@@ -125,7 +141,7 @@ def test_cli_folder_json_and_terminal(batch, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pmkscheck", "validate", str(folder),
                            "--no-write", "--format", "json"], capture_output=True, text=True)
     doc = json.loads(proc.stdout)
-    assert len(doc["files"]) == 5 and proc.returncode == 2
+    assert len(doc["files"]) == 6 and proc.returncode == 2
     text = subprocess.run([sys.executable, "-m", "pmkscheck", "validate", str(folder),
                            "-o", str(tmp_path)], capture_output=True, text=True,
                           env={"COLUMNS": "200", "PATH": "", "PYTHONPATH": ""}).stdout

@@ -332,3 +332,40 @@ def test_parse_count(text, kind, value, status):
 def test_thousands_round_trip(n):
     assert parse_count(f"{n:,}".replace(",", "."), "s") == (float(n), "ok")
     assert parse_count(str(n), "n") == (float(n), "ok")
+
+
+def test_long_recap_as_csv_with_thousands(tmp_path):
+    import csv
+
+    names = kecamatan("6474")
+    path = tmp_path / "rekap_bontang.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerows([["REKAP PMKS KOTA BONTANG"], [], ["Kecamatan", "Jenis PMKS", "L", "P",
+                                                       "Jumlah"]])
+        for n in names:
+            w.writerow([n, "Fakir Miskin", "1.200", "3", "1.203"])
+            w.writerow(["", "Lanjut Usia Telantar", "2", "2", "4"])
+        w.writerow(["Jumlah", "", 1202 * len(names), 5 * len(names), 1207 * len(names) + 1])
+    f = validate(path)
+    assert f.schema == "pmks-rekap" and f.district.code == "6474"
+    line = 3 + 2 * len(names) + 1
+    assert triples(f) == {("REKAP_COLUMN_TOTAL", line, None)}  # CSV: line number, no cell
+    assert next(i for i in f.issues if i.code == "REKAP_COLUMN_TOTAL").field == "jumlah"
+
+
+def test_wide_recap_without_sex_columns_or_number_column(tmp_path):
+    names = kecamatan("6474")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kecamatan", "Anak Telantar", "Fakir Miskin", "Jumlah"])
+    for n in names:
+        ws.append([n, 1, 2, 3])
+    ws.append(["Total", len(names), 2 * len(names), 3 * len(names) + 2])
+    ws.cell(3, 4, 4)  # second kecamatan: 1 + 2 != 4
+    path = tmp_path / "bontang_rekap.xlsx"
+    wb.save(path)
+    f = validate(path)
+    total = 2 + len(names)
+    assert triples(f) == {("REKAP_ROW_TOTAL", 3, "D3"), ("REKAP_COLUMN_TOTAL", total,
+                                                          f"D{total}")}
