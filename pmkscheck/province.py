@@ -125,7 +125,8 @@ def nik_in_two_districts(files: list[FileReport]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=cols)
     df = pd.concat(parts, ignore_index=True)
-    df = df[df["nik"].astype("string").str.fullmatch(r"\d{16}").fillna(False).to_numpy()]
+    df = df[df["nik"].notna() & df["nik"].duplicated(keep=False)]  # only repeated NIKs ...
+    df = df[df["nik"].astype(str).str.fullmatch(r"\d{16}").to_numpy()]  # ... that are valid
     spread = df.groupby("nik")["district"].nunique()
     df = df[df["nik"].isin(spread.index[spread > 1])].reset_index(drop=True)
     if df.empty:
@@ -191,7 +192,8 @@ def summarise(report: Report) -> ProvinceSummary:
             d.errors += 1
             codes.setdefault(code, Counter()).update([f.error])
         else:
-            d.rows += f.data_rows
+            if f.schema != "pmks-rekap":  # rows = people listed; a recap's rows are areas
+                d.rows += f.data_rows
             d.errors += f.count(Severity.ERROR)
             d.warnings += f.count(Severity.WARNING)
             codes.setdefault(code, Counter()).update(

@@ -142,8 +142,7 @@ def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFram
         clean["jenis_pmks"] = result.jenis.to_numpy()
     m = result.matrix
     for j, col in enumerate(shape.counts):
-        clean[col.header] = pd.array(
-            [None if np.isnan(v) else int(v) for v in m.values[: m.n_data, j]], dtype="Int64")
+        clean[col.header] = pd.Series(m.values[: m.n_data, j]).astype("Int64").to_numpy()
     rekap = replace(table, data=pd.DataFrame(data, index=index), kinds={}, letters=letters,
                     headers=headers)
     return rekap, pd.DataFrame(clean, index=index)

@@ -232,10 +232,10 @@ def jenis_values(shape: RekapShape) -> tuple[pd.Series | None, list[pd.DataFrame
     if shape.jenis_col is None:
         return None, []
     raw = pd.Series(shape.grid.cols[shape.jenis_col][shape.data_rows], dtype=object)
-    uniques = pd.unique(raw)
-    matched = {u: classify_jenis(u) for u in uniques}
-    official = raw.map(lambda v: matched[v].official)
-    kind = raw.map(lambda v: matched[v].kind).to_numpy()
+    keyed = raw.fillna("")
+    matched = {u: classify_jenis(u or None) for u in pd.unique(keyed)}
+    official = keyed.map({u: m.official for u, m in matched.items()}).astype(object)
+    kind = keyed.map({u: m.kind for u, m in matched.items()}).to_numpy()
     rows = shape.user_rows(shape.data_rows)
     letter = shape.letter(shape.jenis_col)
     out = []
@@ -243,9 +243,9 @@ def jenis_values(shape: RekapShape) -> tuple[pd.Series | None, list[pd.DataFrame
                        (~np.isin(kind, ["exact", "variant"]), "REKAP_JENIS_UNKNOWN")):
         i = np.flatnonzero(mask)
         if len(i):
-            vals = raw.iloc[i].to_numpy()
+            vals = keyed.iloc[i].to_numpy()
             out.append(_frame(code, rows[i], [letter] * len(i), ["jenis"] * len(i),
-                              ["jenis"] * len(i), vals,
+                              ["jenis"] * len(i), raw.iloc[i].to_numpy(),
                               official=[matched[v].official or "-" for v in vals],
                               first_letter="-",
                               suggestions=[", ".join(matched[v].options) or NO_SUGGESTION
@@ -311,8 +311,8 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
     matcher = match_kabupaten if scope == "kabupaten" else match_kecamatan
     matched = {u: matcher(str(u)) for u in uniques}
 
-    def attr(name: str) -> pd.Series:
-        return filled.map(lambda v: getattr(matched[v], name) if v in matched else None)
+    def attr(name: str) -> pd.Series:  # per unique value, spread with Series.map
+        return filled.map({u: getattr(m, name) for u, m in matched.items()})
 
     codes = attr("code").astype(object)
     official = attr("official").astype(object)
