@@ -228,7 +228,8 @@ def run(args: argparse.Namespace) -> int:
         sources.append(out / "latest.json")
     for src in sources:
         old = json.loads(src.read_text())
-        results += [r for r in old["results"] if r["rows"] not in args.sizes
+        now = {(n, f) for n in args.sizes for f in args.formats}
+        results += [r for r in old["results"] if (r["rows"], r["format"]) not in now
                     and (r["rows"], r["format"]) not in {(x["rows"], x["format"]) for x in results}]
         problems += list(old.get("findings_problems", []))
     results.sort(key=lambda r: (r["rows"], r["format"] != "xlsx"))
@@ -296,6 +297,9 @@ def run(args: argparse.Namespace) -> int:
             results.sort(key=lambda r: (r["rows"], r["format"] != "xlsx"))
             log(f"[{tag}] " + _summary_line(res))
             _write(out, args, results, problems)  # keep what we have
+        for fmt in ("xlsx", "csv"):  # the other format's report from an earlier run
+            if (n, fmt) not in finding_sets and (raw / f"{n}.{fmt}.json").exists():
+                finding_sets[(n, fmt)] = findings(raw / f"{n}.{fmt}.json", m[f"{fmt}_rows"])
         if (n, "xlsx") not in finding_sets or (n, "csv") not in finding_sets:
             continue
         a, b = finding_sets[(n, "xlsx")], finding_sets[(n, "csv")]
