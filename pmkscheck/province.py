@@ -372,6 +372,8 @@ def render_terminal(console: Any, report: Report, settings: Settings) -> None:
     from rich.text import Text
 
     summary: ProvinceSummary = report.province  # type: ignore[attr-defined]
+    if len(report.files) < 2:  # one table: its own view says it all (files are still written)
+        return
     t = _t(settings)
     table = Table(title=t["title"], title_justify="left")
     for h in _headers(t)[1:]:
