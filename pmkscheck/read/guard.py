@@ -467,7 +467,8 @@ def _check_sheet(path: Path, scan: _PartScan, sheet: str,
     with contextlib.suppress(ValueError):
         d_rows = int(r1) - int(r0) + 1
         d_cols = _col_number(c1) - _col_number(c0) + 1
-        actual = f"{column_letter(first_col - 1)}{first_row}:{column_letter(last_col - 1)}{last_row}"
+        actual = (f"{column_letter(first_col - 1)}{first_row}:"
+                  f"{column_letter(last_col - 1)}{last_row}")
         huge = d_rows * d_cols > limits.max_cells
         understated = int(r1) < last_row or _col_number(c1) < last_col
         if huge or understated:
