@@ -102,13 +102,13 @@ def write_wide(path: Path, rows: list[tuple[str, list[object]]], *, jenis: list[
     overrides = total_override or {}
     for (r, c), v in overrides.items():  # planted cell values: the Jumlah row follows them
         if r != total:
-            ws.cell(r, c, v)
+            ws.cell(r, c).value = v
     ws.cell(total, 2, "Jumlah")
     for c in range(3, max(cols.values()) + 1):
         ws.cell(total, c, _sum([ws.cell(first + i, c).value for i in range(len(rows))]))
     for (r, c), v in overrides.items():
         if r == total:
-            ws.cell(r, c, v)
+            ws.cell(r, c).value = v
     ws.cell(total + 2, 2, "Mengetahui,")
     ws.cell(total + 3, 2, "Kepala Dinas Sosial")
     wb.save(path)
@@ -369,3 +369,19 @@ def test_wide_recap_without_sex_columns_or_number_column(tmp_path):
     total = 2 + len(names)
     assert triples(f) == {("REKAP_ROW_TOTAL", 3, "D3"), ("REKAP_COLUMN_TOTAL", total,
                                                           f"D{total}")}
+
+
+def test_cleaned_recap_and_empty_total_cell(tmp_path):
+    rows = clean_rows(kecamatan(), 8)
+    path = tmp_path / "kutim_rekap.xlsx"
+    lay = write_wide(path, rows, total_override={(23, 3): None})  # Jumlah row C23 left empty
+    settings = Settings(output_dir=tmp_path / "out", reference_date=dt.date(2025, 7, 1))
+    f = check_paths([str(path)], settings).files[0]
+    issue = next(i for i in f.issues if i.code == "REKAP_COLUMN_TOTAL")
+    assert (issue.row, issue.cell, issue.params["value"]) == (lay["total"], "C23", "0")
+    wb = openpyxl.load_workbook(f.outputs["clean"])
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["source_row", "wilayah", "kode_wilayah", "Anak Balita Telantar / L"]
+    assert [c.value for c in ws[2]][:4] == [5, kecamatan()[0], "640801", rows[0][1][0]]
+    assert ws.max_row == 1 + 18

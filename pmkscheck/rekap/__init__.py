@@ -50,7 +50,7 @@ def to_issues(found: pd.DataFrame, is_csv: bool = False) -> list[Issue]:
             found[base].itertuples(index=False, name=None), records, strict=True):
         r = rules[code]
         wanted = r.placeholders
-        p = {"value": value, **p}
+        p = {"value": "0" if _missing(value) else value, **p}  # an empty count cell is 0
         out.append(Issue(
             code=r.code, severity=r.severity,
             row=None if _missing(row) else int(row),
@@ -143,8 +143,9 @@ def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFram
     m = result.matrix
     for j, col in enumerate(shape.counts):
         clean[col.header] = pd.Series(m.values[: m.n_data, j]).astype("Int64").to_numpy()
+    changes = {"extra": None} if hasattr(table, "extra") else {}  # counts are in ``clean``
     rekap = replace(table, data=pd.DataFrame(data, index=index), kinds={}, letters=letters,
-                    headers=headers)
+                    headers=headers, **changes)
     return rekap, pd.DataFrame(clean, index=index)
 
 
