@@ -75,10 +75,28 @@ def outputs() -> dict[str, tuple[str, Output]]:
     return table
 
 
+def _key(path: Path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return str(path)
+
+
+def _not_an_input(target: Path, inputs: set[str]) -> Path:
+    """``target``, or a variant of its name when that would overwrite an input of the run."""
+    candidate, n = target, 2
+    while _key(candidate) in inputs:
+        candidate = target.with_name(f"{target.stem}.pmkscheck{n if n > 2 else ''}"
+                                     f"{target.suffix}")
+        n += 1
+    return candidate
+
+
 def write_outputs(report: Report, settings: Settings,
                   progress: Callable[[str], None] | None = None) -> None:
     """Write every output of every readable table; paths land in ``FileReport.outputs``."""
     writers = outputs()
+    inputs = {_key(f.path) for f in report.files}
     for f in report.files:
         if f.error or f.table is None:
             continue
@@ -88,7 +106,7 @@ def write_outputs(report: Report, settings: Settings,
         _prepare(folder)
         stem = output_stem(f, report)
         for name in writers:
-            f.outputs[name] = str(folder / (stem + writers[name][0]))
+            f.outputs[name] = str(_not_an_input(folder / (stem + writers[name][0]), inputs))
         for name, (_suffix, writer) in writers.items():
             t0 = time.perf_counter()
             target = Path(f.outputs[name])

@@ -244,10 +244,6 @@ def test_outputs_beside_the_input_never_overwrite_it(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outputs only protect the file they belong to (write.py/excel.py/html.py pass "
-    "protect=(f.path,)): in a batch with -o set to the input folder, kutim.xlsx's "
-    "kutim.bersih.csv replaces an input of the same batch"))
 def test_batch_outputs_never_overwrite_another_input(tmp_path: Path) -> None:
     corpus.valid_xlsx(tmp_path / "kutim.xlsx")
     other = corpus.valid_csv(tmp_path / "kutim.bersih.csv")  # an input of the same batch
