@@ -87,6 +87,7 @@ class Report:
     files: list[FileReport]
     settings: Settings
     version: str = __version__
+    province: Any = None  # pmkscheck.province.ProvinceSummary for a batch of several files
     province: Any = None  # pmkscheck.province.ProvinceSummary for a batch (issue 7)
 
     @property
