@@ -231,7 +231,8 @@ def run(args: argparse.Namespace) -> int:
         now = {(n, f) for n in args.sizes for f in args.formats}
         results += [r for r in old["results"] if (r["rows"], r["format"]) not in now
                     and (r["rows"], r["format"]) not in {(x["rows"], x["format"]) for x in results}]
-        problems += list(old.get("findings_problems", []))
+        problems += [p for p in old.get("findings_problems", []) if p not in problems
+                     and not any(f"{n} rows" in p or f" {n} " in p for n in args.sizes)]
     results.sort(key=lambda r: (r["rows"], r["format"] != "xlsx"))
     finding_sets: dict[tuple[int, str], tuple[Counter, Counter]] = {}
     for n in args.sizes:
@@ -307,9 +308,19 @@ def run(args: argparse.Namespace) -> int:
             diff = compare(f"{n}.xlsx", x, f"{n}.csv", y)
             if diff:
                 problems.append(f"{n} rows, xlsx vs csv, {what}: " + "; ".join(diff))
-    sizes = sorted(args.sizes)
+    # sizes vs sizes: every size with a report, this run's or an earlier one's (raw/)
+    sizes = sorted({r["rows"] for r in results} | set(args.sizes))
+    for n in sizes:
+        for fmt in ("xlsx", "csv"):
+            mf = data_dir / f"pmks_{n}.meta.json"
+            if (n, fmt) not in finding_sets and (raw / f"{n}.{fmt}.json").exists() \
+                    and mf.exists():
+                rows = json.loads(mf.read_text())[f"{fmt}_rows"]
+                finding_sets[(n, fmt)] = findings(raw / f"{n}.{fmt}.json", rows)
     for small, big in zip(sizes, sizes[1:]):
-        for fmt in args.formats:
+        for fmt in ("xlsx", "csv"):
+            if (small, fmt) not in finding_sets or (big, fmt) not in finding_sets:
+                continue
             s = finding_sets[(small, fmt)][0]
             b = Counter({k: v for k, v in finding_sets[(big, fmt)][0].items()
                          if isinstance(k[0], int) and k[0] < small})
@@ -495,20 +506,20 @@ def markdown(doc: dict) -> str:
         f"{m.get('load_avg', '?')}. "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
         "",
-        f"Whole processes, wall time, median of {doc['repeat']} run(s) (above 100k rows: "
-        f"{doc.get('repeat_large') or doc['repeat']}; frictionless: at most 2, "
+        "Whole processes, wall time, median of the runs given per file (frictionless: at most 2, "
         "naive stack: 1); peak RSS is the largest of the runs. Data: `sample_data/synth.py` "
         "person lists (Kutai Timur, 15 columns, 3 title rows, ~5 % planted defects).",
         "",
-        "| file | rows | pmkscheck --no-write | peak MB | pmkscheck, every output | peak MB "
+        "| file | rows | runs | pmkscheck --no-write | peak MB | pmkscheck, every output | peak MB "
         "| floor (reader) | frictionless | naive stack | findings |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for r in doc["results"]:
         fl = r.get("floor")
         al = r.get("all")
         lines.append(
-            f"| {r['format']} | {r['rows']:,} | {_s(r['nowrite'])} | {r['nowrite']['rss_mb']:.0f} "
+            f"| {r['format']} | {r['rows']:,} | {r.get('repeat', doc['repeat'])} "
+            f"| {_s(r['nowrite'])} | {r['nowrite']['rss_mb']:.0f} "
             f"| {_s(al)} | {al['rss_mb'] if al else 0:.0f} "
             f"| {_s(fl)} ({fl['reader'] if fl else '—'}) | {_s(r.get('frictionless'))} "
             f"| {_s(r.get('naive'))} | {r['findings']:,} |")
