@@ -269,15 +269,23 @@ def output_folder(paths: list[str], settings: Settings) -> Path:
 def write_province(report: Report, settings: Settings, paths: list[str]) -> None:
     """Write ``provinsi.xlsx`` and ``provinsi.html``; paths land in ``summary.outputs``."""
     from pmkscheck.atomic import atomic_open, atomic_path
+    from pmkscheck.errors import UsageError
 
     summary: ProvinceSummary = report.province  # type: ignore[attr-defined]
     folder = output_folder(paths, settings)
-    folder.mkdir(parents=True, exist_ok=True)
     xlsx, page = folder / "provinsi.xlsx", folder / "provinsi.html"
-    with atomic_path(xlsx) as tmp:
-        _xlsx(summary, report, settings, tmp)
-    with atomic_open(page, "w", encoding="utf-8") as fh:
-        fh.write(render_html(summary, report, settings))
+    inputs = tuple(Path(f.path) for f in report.files)  # never write over an input of the run
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_path(xlsx, protect=inputs) as tmp:
+            _xlsx(summary, report, settings, tmp)
+        with atomic_open(page, "w", protect=inputs, encoding="utf-8") as fh:
+            fh.write(render_html(summary, report, settings))
+    except PermissionError as exc:
+        raise UsageError("USAGE_OUTPUT_DIR", path=str(folder), reason=str(exc)) from None
+    except OSError as exc:
+        raise UsageError("USAGE_OUTPUT_DIR", path=str(folder),
+                         reason=exc.strerror or type(exc).__name__) from None
     summary.outputs = {"xlsx": str(xlsx), "html": str(page)}
 
 

@@ -147,3 +147,17 @@ def test_cli_folder_json_and_terminal(batch, tmp_path):
                           env={"COLUMNS": "200", "PATH": "", "PYTHONPATH": ""}).stdout
     assert "Ringkasan provinsi" in text and "Kab/kota tanpa berkas" in text
     assert (tmp_path / "provinsi.xlsx").is_file()
+
+
+def test_province_outputs_never_overwrite_an_input(batch, tmp_path):
+    import shutil
+
+    from pmkscheck.errors import UsageError
+
+    folder, _, _ = batch
+    shutil.copy(folder / "kutim_pmks.xlsx", tmp_path / "provinsi.xlsx")
+    shutil.copy(folder / "samarinda_pmks.xlsx", tmp_path / "smd.xlsx")
+    before = (tmp_path / "provinsi.xlsx").read_bytes()
+    with pytest.raises(UsageError):
+        check_paths([str(tmp_path)], Settings(output_dir=tmp_path))
+    assert (tmp_path / "provinsi.xlsx").read_bytes() == before
