@@ -317,7 +317,7 @@ def run(args: argparse.Namespace) -> int:
                     and mf.exists():
                 rows = json.loads(mf.read_text())[f"{fmt}_rows"]
                 finding_sets[(n, fmt)] = findings(raw / f"{n}.{fmt}.json", rows)
-    for small, big in zip(sizes, sizes[1:]):
+    for small, big in zip(sizes, sizes[1:], strict=False):
         for fmt in ("xlsx", "csv"):
             if (small, fmt) not in finding_sets or (big, fmt) not in finding_sets:
                 continue
@@ -423,7 +423,7 @@ def ratios(results: list[dict]) -> dict:
         out[f"{n}.{fmt}"] = d
     sizes = sorted({n for n, _ in by})
     for fmt in ("xlsx", "csv"):
-        for lo, hi in zip(sizes, sizes[1:]):
+        for lo, hi in zip(sizes, sizes[1:], strict=False):
             if (lo, fmt) in by and (hi, fmt) in by:
                 k = math.log(hi / lo)
                 for what in ("nowrite", "all"):

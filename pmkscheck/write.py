@@ -89,7 +89,7 @@ def write_clean_csv(f: FileReport, report: Report, settings: Settings, target: P
 
 
 def write_clean_xlsx(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
-    """xlsx via :mod:`pmkscheck.xlsxfast` (column-wise; same cells as xlsxwriter wrote, issue 6).
+    """Write the cleaned xlsx with :mod:`pmkscheck.xlsxfast` (same cells as xlsxwriter, issue 6).
 
     ID columns text-formatted, formula-like text quote-prefixed, header frozen with a filter.
     """

@@ -52,7 +52,8 @@ _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 CONTENT_TYPES = (
     _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/>'
@@ -88,7 +89,8 @@ WORKBOOK_RELS = (
     'relationships/sharedStrings" Target="sharedStrings.xml"/>'
     '</Relationships>'
 )
-_FONT = '<sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/>'
+_FONT = ('<sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
+         '<scheme val="minor"/>')
 _THIN = '<{0} style="thin"><color auto="1"/></{0}>'
 STYLES = (
     _XML + f'<styleSheet xmlns="{_NS}">'
@@ -163,13 +165,13 @@ def write_frame(frame: pd.DataFrame, target: str | Path, *, sheet_name: str = "S
                 text_columns: Iterable[str] = (), widths: Mapping[str, float] | None = None,
                 header: bool = True, freeze_header: bool = True, autofilter: bool = True,
                 compresslevel: int = 1, block_rows: int = 65_536) -> None:
-    """Write ``frame`` as a one-sheet xlsx workbook at ``target``.
+    r"""Write ``frame`` as a one-sheet xlsx workbook at ``target``.
 
     Args:
         frame: the table; column names become the header row. Values: ``str``, ``None``/NaN/NA
             (no cell), integers (number cells); anything else is written as its ``str()``.
         target: where to write (overwritten; use :func:`pmkscheck.atomic.atomic_path`).
-        sheet_name: the sheet's name (at most 31 characters, no ``[]:*?/\\``).
+        sheet_name: the sheet's name (at most 31 characters, no ``[]:*?/\``).
         text_columns: columns formatted as text (``@``), e.g. NIK, No. KK, codes.
         widths: column name -> width in characters (default: Excel's default width).
         header: write the column names as a styled first row.
@@ -331,9 +333,9 @@ def _pick(grid: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def digits(values: np.ndarray) -> np.ndarray:
-    """Decimal ASCII of integers as a NUL-padded uint8 matrix (one row per value).
+    r"""Decimal ASCII of integers as a NUL-padded uint8 matrix (one row per value).
 
-    >>> bytes(digits(np.array([7, -120, 3051]))[1]).replace(b"\\0", b"")
+    >>> bytes(digits(np.array([7, -120, 3051]))[1]).replace(b"\0", b"")
     b'-120'
     """
     values = np.asarray(values, dtype=np.int64)
@@ -428,7 +430,7 @@ def _prepare_column(values: pd.Series, letter: str, as_text: bool,
     text_xf = XF_TEXT if as_text else XF_DEFAULT
     num_style = f' s="{XF_TEXT}"' if as_text else ""
     if (pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)) \
-            and dtype != object:
+            and not pd.api.types.is_object_dtype(dtype):
         arr = values.to_numpy(dtype=object, na_value=None) if values.hasnans else \
             values.to_numpy()
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
@@ -456,7 +458,8 @@ def _prepare_column(values: pd.Series, letter: str, as_text: bool,
                 texts[i] = _as_text(u)
         if any(t is not None for t in tails):
             number_tail = tails
-        none = np.array([t is None and nt is None for t, nt in zip(texts, tails)], dtype=bool)
+        none = np.array([t is None and nt is None
+                         for t, nt in zip(texts, tails, strict=True)], dtype=bool)
         if none.any():  # NaT and the like: no cell
             codes = np.where(codes >= 0, np.where(none[np.maximum(codes, 0)], -1, codes), -1)
         is_text = np.array([t is not None for t in texts], dtype=bool)

@@ -182,7 +182,8 @@ _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",),
 _cell = st.one_of(st.none(), _text, st.integers(-10**12, 10**12))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(_cell, _cell, _text), min_size=1, max_size=12))
 def test_property_same_cells_as_xlsxwriter(tmp_path, rows):
     frame = pd.DataFrame(rows, columns=["nik", "x", "y"]).astype(object)

@@ -135,8 +135,10 @@ def masked_params(issue: Issue, mode: str) -> dict[str, object]:
 
 
 def _issue_dicts(f: FileReport, settings: Settings, is_csv: bool) -> list[dict[str, Any]]:
-    """Rendered findings of ``f``, kept on it: a run renders them for stdout *and* the report
-    file, and at 1M rows rendering costs seconds (issue 6). Re-rendered if anything changed."""
+    """Rendered findings of ``f``, kept on it (re-rendered if anything changed).
+
+    A run renders them for stdout *and* the report file; at 1M rows that costs seconds (issue 6).
+    """
     key = (settings.mask, settings.lang, is_csv, id(f.issues), len(f.issues))
     cached = f.__dict__.get("_issue_dicts")
     if cached is None or cached[0] != key:
