@@ -88,7 +88,6 @@ class Report:
     settings: Settings
     version: str = __version__
     province: Any = None  # pmkscheck.province.ProvinceSummary for a batch of several files
-    province: Any = None  # pmkscheck.province.ProvinceSummary for a batch (issue 7)
 
     @property
     def exit_code(self) -> ExitCode:
