@@ -58,7 +58,13 @@ def test_api_accepts_settings_and_baseline(tmp_path, monkeypatch):
 def test_version_and_completion(tmp_path):
     r = run_cli("--version", cwd=tmp_path)
     assert r.returncode == 0 and r.stdout.strip() == f"pmkscheck {pmkscheck.__version__}"
-    r = run_cli("--show-completion", "bash", cwd=tmp_path)
+    # Typer detects the user's shell from the parent processes (shellingham); under pytest and
+    # CI that parent may be no shell at all, so name the shell explicitly, as a user may.
+    import os
+
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    r = subprocess.run([sys.executable, "-m", "pmkscheck", "--show-completion", "bash"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "complete " in r.stdout and "pmkscheck" in r.stdout
     r = run_cli("--help", cwd=tmp_path)
