@@ -374,6 +374,11 @@ def render_html(summary: ProvinceSummary, report: Report, settings: Settings) ->
     )
 
 
+def _short(name: str) -> str:
+    """Drop the "Kabupaten" prefix for narrow tables ("Kota" stays: Kota Bontang)."""
+    return name.removeprefix("Kabupaten ")
+
+
 def render_terminal(console: Any, report: Report, settings: Settings) -> None:
     """Print the province table (rich) after the per-file views."""
     from rich.table import Table
@@ -383,13 +388,22 @@ def render_terminal(console: Any, report: Report, settings: Settings) -> None:
     if len(report.files) < 2:  # one table: its own view says it all (files are still written)
         return
     t = _t(settings)
-    table = Table(title=t["title"], title_justify="left")
-    for h in _headers(t)[1:]:
-        table.add_column(h, overflow="fold")
-    for row in _district_rows(summary, t):
-        table.add_row(*(str(v) for v in row[1:]))
+    # Narrow enough for 80 columns: one line per district that sent files, short names, no
+    # wrapped "top problems" column (they follow the table, one line per district).
+    table = Table(title=t["title"], title_justify="left", pad_edge=False)
+    for i, h in enumerate(_headers(t)[:8]):
+        table.add_column(h, justify="left" if i < 2 else "right", no_wrap=i < 2)
+    sent = [d for d in summary.districts if not d.missing]
+    for d, row in zip(summary.districts, _district_rows(summary, t), strict=True):
+        if not d.missing:
+            table.add_row(row[0], _short(d.name), *(str(v) for v in row[2:8]))
     console.print()
     console.print(table)
+    for d in sent:
+        top = _top(d)
+        if top:
+            console.print(Text(f"{d.code} {_short(d.name)}: {top}", style="dim"),
+                          overflow="fold")
     missing = ", ".join(d.name for d in summary.missing)
     if missing:
         console.print(Text(f"{t['missing_list']}: {missing}", style="yellow"))
