@@ -492,6 +492,10 @@ def _write(out: Path, args: argparse.Namespace, results: list[dict], problems: l
     (out / "latest.md").write_text(markdown(doc))
 
 
+def _mb(x: dict | None) -> str:
+    return "—" if not x else f"{x['rss_mb']:.0f}"
+
+
 def _s(x: dict | None, key: str = "wall") -> str:
     return "—" if not x else f"{x[key]:.2f} s"
 
@@ -520,7 +524,7 @@ def markdown(doc: dict) -> str:
         lines.append(
             f"| {r['format']} | {r['rows']:,} | {r.get('repeat', doc['repeat'])} "
             f"| {_s(r['nowrite'])} | {r['nowrite']['rss_mb']:.0f} "
-            f"| {_s(al)} | {al['rss_mb'] if al else 0:.0f} "
+            f"| {_s(al)} | {_mb(al)} "
             f"| {_s(fl)} ({fl['reader'] if fl else '—'}) | {_s(r.get('frictionless'))} "
             f"| {_s(r.get('naive'))} | {r['findings']:,} |")
     lines += ["", "Phases of pmkscheck (seconds, from `PMKSCHECK_TIMINGS=1`, every-output run, or "
