@@ -98,7 +98,7 @@ def check_file(path: Path, settings: Settings, schema: Schema | None = None,
     t0 = time.perf_counter()
     if progress:
         progress(f"baca/read {path.name}")
-    result = read_guarded(path, settings, schema)  # guard + isolated reader (issue 5)
+    result = read_guarded(path, settings, schema, meanwhile=_warm_up)  # guard + isolation
     read_s = time.perf_counter() - t0
     reports = []
     for n, table in enumerate(result.tables):
@@ -110,6 +110,15 @@ def check_file(path: Path, settings: Settings, schema: Schema | None = None,
         report.timings = {"read": read_s / max(len(result.tables), 1), **report.timings}
         reports.append(report)
     return reports
+
+
+def _warm_up() -> None:
+    """Import the checks (pandera) and normalisers while the isolated reader works."""
+    from pmkscheck.checks import registry
+    from pmkscheck.normalise import post_normalisers
+
+    registry()
+    post_normalisers()
 
 
 def normalise_table(table: SourceTable, settings: Settings, schema: Schema

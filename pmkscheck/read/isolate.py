@@ -38,6 +38,7 @@ import select
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,7 +56,8 @@ _READ_CHUNK = 1 << 20
 _SAME_NOTICE = {"FILE_MACROS": "WORKBOOK_MACROS"}
 
 
-def read_guarded(path: Path, settings: Settings, schema: Schema | None = None) -> ReadResult:
+def read_guarded(path: Path, settings: Settings, schema: Schema | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> ReadResult:
     """Inspect ``path`` (:func:`guard.inspect`), then read it isolated; notices merged.
 
     Args:
@@ -71,7 +73,7 @@ def read_guarded(path: Path, settings: Settings, schema: Schema | None = None) -
     """
     path = Path(path)
     notices = guard.inspect(path, settings.limits)
-    result = read_isolated(path, settings, schema)
+    result = read_isolated(path, settings, schema, meanwhile)
     if notices:
         have = {n.code for n in result.notices}
         notices = [n for n in notices if _SAME_NOTICE.get(n.code) not in have]
@@ -79,7 +81,8 @@ def read_guarded(path: Path, settings: Settings, schema: Schema | None = None) -
     return result
 
 
-def read_isolated(path: Path, settings: Settings, schema: Schema | None = None) -> ReadResult:
+def read_isolated(path: Path, settings: Settings, schema: Schema | None = None,
+                  meanwhile: Callable[[], object] | None = None) -> ReadResult:
     """:func:`pmkscheck.read.read_file` in a child process with memory and time limits.
 
     Args:
@@ -87,6 +90,8 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None) 
         settings: ``settings.limits.memory_mb`` / ``timeout_s`` bound the child;
             ``settings.limits.isolate`` False reads in-process.
         schema: passed on to the reader.
+        meanwhile: work for the parent while the child reads (the pipeline imports the checks
+            and loads reference data: on two cores that costs nothing).
 
     Returns:
         The reader's :class:`~pmkscheck.read.ReadResult`.
@@ -99,6 +104,8 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None) 
 
     limits = settings.limits
     if not limits.isolate or not hasattr(os, "fork"):
+        if meanwhile is not None:
+            meanwhile()
         return read_file(path, settings, schema)
     rfd, wfd = os.pipe()
     pid = os.fork()
@@ -107,6 +114,8 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None) 
         _child(wfd, path, settings, schema)
     os.close(wfd)
     try:
+        if meanwhile is not None:
+            meanwhile()
         payload, status = _collect(rfd, pid, path, limits)
     finally:
         os.close(rfd)
