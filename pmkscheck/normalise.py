@@ -46,6 +46,10 @@ Normaliser = Callable[[pd.Series, "pd.Series | None", NormContext], NormResult]
 # Invisible or odd characters typed or pasted into cells.
 _INVISIBLE = {"\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u2060": "",
               "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ", "\r": " ", "\n": " "}
+# Other control characters (NUL, BEL, ...) never belong in a cell: removed, and reported by
+# CELL_CONTROL_CHARACTERS (pmkscheck/checks/cells.py).
+CONTROL_CHARS = "".join(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
+_INVISIBLE.update(dict.fromkeys(CONTROL_CHARS, ""))
 _INVISIBLE_TABLE = str.maketrans(_INVISIBLE)
 
 

@@ -21,6 +21,7 @@ REGISTRY: list[Check] = []
 
 CHECK_MODULES = [
     "pmkscheck.checks.schema_checks",
+    "pmkscheck.checks.cells",
     "pmkscheck.checks.jenis", "pmkscheck.checks.wilayah",
     "pmkscheck.checks.nik", "pmkscheck.checks.nokk", "pmkscheck.checks.person",
 ]
