@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmkscheck.checks import findings_to_issues, run_checks
+from pmkscheck.checks import run_checks
 from pmkscheck.checks.base import CheckContext
 from pmkscheck.issues import Issue
-from pmkscheck.normalise import NormContext, normaliser_for, post_normalisers, text_clean
+from pmkscheck.pipeline import normalise_table
 from pmkscheck.schema import load_schema as _load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import KIND_EMPTY, KIND_TEXT, ROW, Column, SourceTable, column_letter
@@ -96,28 +96,7 @@ def normalise(table: SourceTable, settings: Settings | None = None
     Returns the clean frame, the derived columns and the normalisers' own findings as issues.
     """
     settings = settings or test_settings()
-    schema = load_schema(table.schema or "pmks-individu")
-    clean: dict[str, pd.Series] = {}
-    derived: dict[str, pd.Series] = {}
-    issues: list[Issue] = []
-    for name in table.fields:
-        spec = schema.field(name)
-        raw = table.data[name]
-        if spec is None:
-            clean[name] = text_clean(raw)
-            continue
-        ctx = NormContext(table=table, settings=settings, field=spec)
-        result = normaliser_for(spec.type)(raw, table.kinds.get(name), ctx)
-        clean[name] = result.values
-        derived.update(result.derived)
-        issues.extend(findings_to_issues(result.findings, table, None, (name,)))
-    frame = pd.DataFrame(clean, index=table.data.index)
-    for post in post_normalisers():
-        result = post(frame, derived, table, settings)
-        if result is not None:
-            derived.update(result.derived)
-            issues.extend(findings_to_issues(result.findings, table, None, ()))
-    return frame, derived, issues
+    return normalise_table(table, settings, load_schema(table.schema or "pmks-individu"))
 
 
 def make_context(table: SourceTable, settings: Settings | None = None) -> CheckContext:

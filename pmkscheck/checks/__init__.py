@@ -104,19 +104,20 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
     for c, r, f, v, p in zip(codes, rows, fld_arr, values, params_records, strict=True):
         rule = rules[c]
         if p:
-            p = {k: _plain(x) for k, x in p.items() if not _is_missing(x)}
+            p = {k: plain(x) for k, x in p.items() if not is_missing(x)}
         out.append(Issue(
             code=rule.code, severity=rule.severity,
-            row=None if _is_missing(r) else int(r),
+            row=None if is_missing(r) else int(r),
             field=f, column=headers.get(f) if f else None,
             letter=None if table.is_csv or not f else letters.get(f),
-            value=None if _is_missing(v) else str(v),
+            value=None if is_missing(v) else str(v),
             params=p,
         ))
     return out
 
 
-def _is_missing(x: object) -> bool:
+def is_missing(x: object) -> bool:
+    """``None``, NaN, NaT or pd.NA (a scalar that pandas considers missing)."""
     if x is None:
         return True
     try:
@@ -125,10 +126,10 @@ def _is_missing(x: object) -> bool:
         return False
 
 
-def _plain(x: object) -> object:
-    """numpy scalars -> Python scalars (JSON-friendly params)."""
+def plain(x: object) -> object:
+    """Numpy scalars -> Python scalars (JSON-friendly params)."""
     return x.item() if isinstance(x, np.generic) else x
 
 
-__all__ = ["Check", "CheckContext", "REGISTRY", "findings_to_issues", "registry", "run_checks",
-           "selected"]
+__all__ = ["Check", "CheckContext", "REGISTRY", "findings_to_issues", "is_missing", "plain",
+           "registry", "run_checks", "selected"]

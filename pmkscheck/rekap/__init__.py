@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pandas as pd
 
+from pmkscheck.checks import is_missing, plain
 from pmkscheck.issues import Issue
 from pmkscheck.report import FileReport
 from pmkscheck.rules import catalogue
@@ -50,30 +50,22 @@ def to_issues(found: pd.DataFrame, is_csv: bool = False) -> list[Issue]:
             found[base].itertuples(index=False, name=None), records, strict=True):
         r = rules[code]
         wanted = r.placeholders
-        p = {"value": "0" if _missing(value) else value, **p}  # an empty count cell is 0
+        p = {"value": "0" if is_missing(value) else value, **p}  # an empty count cell is 0
         out.append(Issue(
             code=r.code, severity=r.severity,
-            row=None if _missing(row) else int(row),
-            field=None if _missing(fld) else str(fld),
-            column=None if _missing(column) else str(column),
-            letter=None if is_csv or _missing(letter) else str(letter),
-            value=None if _missing(value) else str(value),
-            params={k: _plain(v) for k, v in p.items() if k in wanted and not _missing(v)},
+            row=None if is_missing(row) else int(row),
+            field=None if is_missing(fld) else str(fld),
+            column=None if is_missing(column) else str(column),
+            letter=None if is_csv or is_missing(letter) else str(letter),
+            value=None if is_missing(value) else str(value),
+            params={k: _plain(v) for k, v in p.items() if k in wanted and not is_missing(v)},
         ))
     return out
 
 
-def _missing(x: object) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-
 def _plain(x: object) -> object:
-    x = x.item() if isinstance(x, np.generic) else x
+    """Like :func:`pmkscheck.checks.plain`, and whole floats (sums of counts) as ``int``."""
+    x = plain(x)
     return int(x) if isinstance(x, float) and x.is_integer() else x
 
 
