@@ -255,6 +255,27 @@ def _error_sentence(err: PmkscheckError, lang: str) -> str:
     return scrub(f"{text} {hint}".strip()) or ""
 
 
+def _parser_exceptions() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """Usage-error and abort classes of the command-line parser.
+
+    Typer 0.2x vendors click as ``typer._click``; older Typer releases use the ``click``
+    package. Accept whichever is installed (a fresh install may have no ``click`` at all).
+    """
+    import importlib
+
+    usage: list[type] = []
+    abort: list[type] = [typer.Abort]
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        usage.append(module.ClickException)
+        if hasattr(module, "Abort"):
+            abort.append(module.Abort)
+    return tuple(usage), tuple(abort)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the Typer app; turn errors into one sentence and exit status 2."""
     lang = Settings().lang
@@ -275,13 +296,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("pmkscheck: dihentikan / interrupted\n")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - click usage errors, then genuine bugs
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+    except Exception as exc:  # noqa: BLE001 - usage errors of the parser, then genuine bugs
+        usage, abort = _parser_exceptions()
+        if isinstance(exc, usage):
+            exc.show()  # "Usage: ... Error: No such option: --x" (click's own sentence)
             sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, abort):
             sys.exit(130)
         if os.environ.get("PMKSCHECK_DEBUG"):
             raise

@@ -43,6 +43,12 @@ def test_usage_errors_exit_2_with_one_sentence(args, needle):
     assert needle in r.stderr
 
 
+def test_unknown_option_is_the_parser_sentence_not_an_internal_error():
+    r = run("validate", "sample_data/kutim_pmks_2025.xlsx", "--no-such-option")
+    assert r.returncode == 2
+    assert "No such option" in r.stderr and "internal" not in r.stderr
+
+
 def test_english_messages():
     r = run("validate", "nothere.xlsx", "--lang", "en")
     assert r.returncode == 2 and "not found" in r.stderr
