@@ -1,7 +1,8 @@
 """Command line: parse options, build ``Settings``, call the pipeline, pick a reporter, exit.
 
-Stage: CLI. Imports no pandas at module level (``pmkscheck rules`` stays fast). Every error pmkscheck
-raises on purpose becomes one sentence on stderr and exit status 2 -- in ``main()``, one place.
+Stage: CLI. Imports no pandas at module level (``pmkscheck rules`` stays fast). Every error
+pmkscheck raises on purpose becomes one sentence on stderr and exit status 2 -- in ``main()``,
+one place.
 Set ``PMKSCHECK_DEBUG=1`` to see a traceback for an unexpected internal error.
 """
 
@@ -109,7 +110,6 @@ def validate(
     settings = _settings(dict(locals()))
     from pmkscheck.pipeline import check_paths
     from pmkscheck.report import reporters
-
     from pmkscheck.report.terminal import progress_printer
 
     with progress_printer(settings) as progress:
@@ -195,7 +195,8 @@ def _raise_single_file_error(report) -> None:
 def template(
     district: Annotated[str, typer.Option(help="Kemendagri kab/kota code, e.g. 6408.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The xlsx file to write.")],
-    kind: Annotated[str, typer.Option(help="individu (person list) | rekap (counts).")] = "individu",
+    kind: Annotated[str, typer.Option(
+        help="individu (person list) | rekap (counts).")] = "individu",
 ) -> None:
     """Tulis templat pengisian / write a submission template (xlsx) for a kab/kota."""
     from pmkscheck.template import write_template

@@ -30,7 +30,7 @@ class InputError(PmkscheckError):
 
 
 class UsageError(PmkscheckError):
-    """The command was used wrongly (exit status 2): bad option value, unknown schema, …"""
+    """The command was used wrongly (exit status 2): bad option value, unknown schema, …."""
 
     def __init__(self, code: str, **params: object) -> None:
         self.code = code

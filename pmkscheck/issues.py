@@ -6,8 +6,8 @@ rendered at report time from the rules catalogue (``pmkscheck.rules``) in the us
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 

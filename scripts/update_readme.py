@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def rules_table() -> str:
+    """Every current code, grouped, as Markdown tables."""
     from pmkscheck.report.rules_view import markdown_table
     from pmkscheck.rules import catalogue, codes
 
@@ -30,11 +31,13 @@ def rules_table() -> str:
 
 
 def benchmark() -> str:
+    """The latest benchmark table, if one was committed."""
     latest = ROOT / "benchmarks" / "results" / "latest.md"
     return latest.read_text(encoding="utf-8").strip() + "\n" if latest.exists() else ""
 
 
 def render(text: str) -> str:
+    """README text with every generated section replaced."""
     for name, fn in (("rules", rules_table), ("benchmark", benchmark)):
         pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", re.S)
         body = fn()
@@ -44,6 +47,7 @@ def render(text: str) -> str:
 
 
 def main() -> int:
+    """Rewrite README.md, or with ``--check`` report whether it is out of date."""
     readme = ROOT / "README.md"
     old = readme.read_text(encoding="utf-8")
     new = render(old)

@@ -80,7 +80,7 @@ class Check:
 
 def check(*codes: str, fields: tuple[str, ...] | str = (), needs: tuple[str, ...] = ()
           ) -> Callable[[Callable[[CheckContext], Findings]], Check]:
-    """Decorator: turn ``fn(ctx) -> Findings`` into a :class:`Check`.
+    r"""Decorator: turn ``fn(ctx) -> Findings`` into a :class:`Check`.
 
     Example::
 

@@ -64,9 +64,12 @@ def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
 
 
 def _frame(ctx: CheckContext, columns: list[str]) -> pd.DataFrame:
-    """What pandera validates: whole-number fields as normalised ("005" -> "5"); every other
-    field as *written* (blank = missing), so a value that is present but invalid ("X" as jenis
-    kelamin) is reported once, by its own check, and not again as missing."""
+    """The frame pandera validates.
+
+    Whole-number fields as normalised ("005" -> "5"); every other field as *written* (blank =
+    missing), so a value that is present but invalid ("X" as jenis kelamin) is reported once,
+    by its own check, and not again as missing.
+    """
     out = {}
     for name in columns:
         spec = ctx.schema.field(name)

@@ -400,9 +400,8 @@ def _check_scans(path: Path, scans: dict[str, _PartScan], sheet_names: dict[str,
     from pmkscheck.rules import rule
 
     notices: list[Issue] = []
-    for name, scan in scans.items():
-        if _STRICT_NS in scan.head:
-            raise InputError("INPUT_STRICT_OOXML", path)
+    if any(_STRICT_NS in scan.head for scan in scans.values()):
+        raise InputError("INPUT_STRICT_OOXML", path)
     for name, scan in scans.items():
         lname = name.lower()
         if lname == "xl/sharedstrings.xml":

@@ -64,6 +64,7 @@ def read_guarded(path: Path, settings: Settings, schema: Schema | None = None,
         path: the input file.
         settings: ``settings.limits`` configures the guards and the isolation.
         schema: passed on to :func:`pmkscheck.read.read_file`.
+        meanwhile: work for the parent while the child reads (see :func:`read_isolated`).
 
     Returns:
         The reader's result with the guard's notices first.

@@ -18,7 +18,7 @@ _FOLD_RE = re.compile(r"[^0-9a-z#]+")
 
 
 def fold_header(text: object) -> str:
-    """Fold a header for matching: case, accents, spaces, punctuation and line breaks removed.
+    r"""Fold a header for matching: case, accents, spaces, punctuation and line breaks removed.
 
     >>> fold_header("N I K"), fold_header("No. KTP"), fold_header("Tgl.\\nLahir")
     ('nik', 'noktp', 'tgllahir')
