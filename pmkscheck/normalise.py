@@ -77,6 +77,27 @@ def normalise_text(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) ->
     return NormResult(text_clean(raw))
 
 
+# Letter case alone is not a finding: "SANGATTA UTARA" becomes "Sangatta Utara" silently, as
+# "17/08/1975" becomes "1975-08-17" (offices often type in capitals; one info per cell would bury
+# the real findings). Spacing, spelling, prefixes and abbreviations are still reported.
+CASE_ONLY_SILENT = ("WILAYAH_NAME_VARIANT", "JENIS_VARIANT")
+
+
+def drop_case_only(found: Findings, raw: pd.Series, clean: pd.Series) -> Findings:
+    """Drop auto-fix findings whose cell differs from its clean value only in letter case."""
+    if not isinstance(found, pd.DataFrame) or found.empty or "code" not in found:
+        return found
+    sel = found["code"].isin(CASE_ONLY_SILENT).to_numpy()
+    if not sel.any():
+        return found
+    idx = found.index[sel]
+    before = raw.reindex(idx).astype(str).str.casefold().to_numpy()
+    after = clean.reindex(idx).astype(str).str.casefold().to_numpy()
+    keep = ~sel
+    keep[sel] = before != after
+    return found[keep]
+
+
 NORMALISERS: dict[str, Normaliser] = {}
 
 

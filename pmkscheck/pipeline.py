@@ -19,7 +19,7 @@ from pmkscheck.checks import findings_to_issues, run_checks, selected
 from pmkscheck.checks.base import CheckContext, District
 from pmkscheck.errors import InputError
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.normalise import NormContext, normaliser_for
+from pmkscheck.normalise import NormContext, drop_case_only, normaliser_for
 from pmkscheck.report import FileReport, Report
 from pmkscheck.schema import Schema, load_schema
 from pmkscheck.settings import Settings
@@ -140,7 +140,8 @@ def normalise_table(table: SourceTable, settings: Settings, schema: Schema
         result = normaliser_for(spec.type)(raw, table.kinds.get(name), ctx)
         clean[name] = result.values
         derived.update(result.derived)
-        issues.extend(findings_to_issues(result.findings, table, None, (name,)))
+        found = drop_case_only(result.findings, raw, result.values)
+        issues.extend(findings_to_issues(found, table, None, (name,)))
     frame = pd.DataFrame(clean, index=table.data.index)
     # Derived values that need several fields (age from date *or* NIK) are computed by
     # post-normalisers registered under "@row" (see pmkscheck.normalise.POST).
