@@ -55,6 +55,8 @@ class FileReport:
     error: str | None = None  # INPUT_* code when the file could not be read
     error_params: dict[str, Any] = field(default_factory=dict)
     baselined: int = 0  # findings dropped by --baseline (pmkscheck.baseline)
+    rendered: dict[tuple, list[dict[str, Any]]] = field(
+        default_factory=dict, repr=False, compare=False)  # issue dicts per (mask, lang, ...)
     table: SourceTable | None = None  # kept for writers (annotated workbook, cleaned file)
     clean: pd.DataFrame | None = None
     derived: dict[str, pd.Series] = field(default_factory=dict)
@@ -139,11 +141,10 @@ def _issue_dicts(f: FileReport, settings: Settings, is_csv: bool) -> list[dict[s
     A run renders them for stdout *and* the report file; at 1M rows that costs seconds (issue 6).
     """
     key = (settings.mask, settings.lang, is_csv, id(f.issues), len(f.issues))
-    cached = f.__dict__.get("_issue_dicts")
-    if cached is None or cached[0] != key:
-        cached = (key, [issue_dict(i, settings, is_csv) for i in f.issues])
-        f.__dict__["_issue_dicts"] = cached
-    return cached[1]
+    if key not in f.rendered:
+        f.rendered.clear()
+        f.rendered[key] = [issue_dict(i, settings, is_csv) for i in f.issues]
+    return f.rendered[key]
 
 
 def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
