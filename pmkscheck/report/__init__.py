@@ -147,6 +147,18 @@ def _issue_dicts(f: FileReport, settings: Settings, is_csv: bool) -> list[dict[s
     return f.rendered[key]
 
 
+def error_text(f: FileReport, lang: str, mask: str) -> tuple[str, str]:
+    """Message and fix for a file that could not be read, in ``lang``, identifiers masked."""
+    from pmkscheck.rules import format_text, rule
+
+    params = {k: scrub(str(v), mask) for k, v in f.error_params.items()}
+    try:
+        r = rule(f.error or "")
+    except KeyError:
+        return f.error or "", ""
+    return format_text(r.t("message", lang), params), format_text(r.t("fix", lang), params)
+
+
 def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
     """One file entry of the JSON report."""
     is_csv = f.format in ("csv", "tsv")
@@ -178,15 +190,8 @@ def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
         "outputs": dict(f.outputs),
     }
     if f.error:
-        from pmkscheck.rules import format_text, rule
-
-        r = rule(f.error)
-        params = {k: scrub(str(v), settings.mask) for k, v in f.error_params.items()}
-        entry["error"] = {
-            "code": f.error,
-            "message": format_text(r.t("message", settings.lang), params),
-            "fix": format_text(r.t("fix", settings.lang), params),
-        }
+        message, how = error_text(f, settings.lang, settings.mask)
+        entry["error"] = {"code": f.error, "message": message, "fix": how}
     return entry
 
 

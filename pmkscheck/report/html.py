@@ -20,9 +20,10 @@ from pmkscheck import __version__
 from pmkscheck.atomic import atomic_open
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.mask import mask_value, scrub
+from pmkscheck.report import error_text
 from pmkscheck.rules import fix as rule_fix
-from pmkscheck.rules import format_text, rule
 from pmkscheck.rules import message as rule_message
+from pmkscheck.rules import rule
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport, Report
@@ -167,13 +168,7 @@ def _file_section(f: FileReport, settings: Settings, lang: str) -> str:
     title = e(name) + (f" &middot; {e(f.sheet)}" if f.sheet else "")
     out = [f'<section class="file">\n<h1>{e(t["title"])}</h1>\n<p class="sub">{title}</p>']
     if f.error:
-        try:
-            r = rule(f.error)
-            params = {k: scrub(str(v), settings.mask) for k, v in f.error_params.items()}
-            msg = format_text(r.t("message", lang), params)
-            fix = format_text(r.t("fix", lang), params)
-        except KeyError:
-            msg, fix = f.error, ""
+        msg, fix = error_text(f, lang, settings.mask)
         out.append(f'<div class="errorbox"><h3>{e(t["unreadable"])} '
                    f"(<code>{e(f.error)}</code>)</h3><p>{e(msg)}</p><p>{e(fix)}</p></div>")
         out.append("</section>")

@@ -21,8 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.mask import scrub
-from pmkscheck.rules import format_text, rule
+from pmkscheck.report import error_text
+from pmkscheck.rules import rule
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport, Report
@@ -103,13 +103,7 @@ def render_file(console: Console, f: FileReport, settings: Settings, lang: str) 
     if f.sheet:
         title.append(f"  {t['sheet']}: {f.sheet}", style="")
     if f.error:
-        try:
-            r = rule(f.error)
-            params = {k: scrub(str(v), settings.mask) for k, v in f.error_params.items()}
-            msg = format_text(r.t("message", lang), params)
-            fix = format_text(r.t("fix", lang), params)
-        except KeyError:
-            msg, fix = f.error, ""
+        msg, fix = error_text(f, lang, settings.mask)
         body = Text(f"{t['unreadable']} ({f.error})\n", style="bold red")
         body.append(msg)
         if fix:
