@@ -124,3 +124,16 @@ def column_letter(index: int) -> str:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def column_index(letters: str | bytes) -> int:
+    """Spreadsheet letters -> 0-based column index (``"A"`` -> 0, ``b"XFD"`` -> 16383).
+
+    >>> column_index("A"), column_index("ab"), column_index(b"XFD")
+    (0, 27, 16383)
+    """
+    text = letters.decode("ascii") if isinstance(letters, bytes) else letters
+    n = 0
+    for ch in text.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1

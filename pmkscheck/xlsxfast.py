@@ -35,6 +35,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pmkscheck.table import column_letter
+
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 MAX_STR = 32_767
@@ -136,18 +138,6 @@ class _Column:
     number_tail: np.ndarray | None = None  # per distinct value: tail of a number cell, or None
 
 
-def column_letter(index: int) -> str:
-    """0-based column index -> spreadsheet letters (0 -> ``A``, 26 -> ``AA``).
-
-    >>> column_letter(0), column_letter(27), column_letter(16383)
-    ('A', 'AB', 'XFD')
-    """
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def excel_width(chars: float) -> float:
@@ -561,4 +551,4 @@ def _escape_attr(text: str) -> str:
     return _escape_text(text).replace('"', "&quot;")
 
 
-__all__ = ["write_frame", "column_letter", "excel_width"]
+__all__ = ["excel_width", "write_frame"]

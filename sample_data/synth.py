@@ -38,6 +38,8 @@ from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
+from pmkscheck.table import column_letter
+
 # --------------------------------------------------------------------------------------------
 # Reference data
 # --------------------------------------------------------------------------------------------
@@ -1330,7 +1332,7 @@ def _write_raw(path: Path, sheets: Sequence[Sheet]) -> list[Written]:
             plan, rows = plan_sheet(sh.records, sh.layout, district_code=sh.district,
                                     name=sh.name, sheet_jenis=sh.jenis)
             names.append((plan.name, sh.hidden))
-            letters = [_letter(c) for c in range(plan.ncols)]
+            letters = [column_letter(c) for c in range(plan.ncols)]
             with zf.open(f"xl/worksheets/sheet{k}.xml", "w", force_zip64=True) as raw:
                 w = io.TextIOWrapper(raw, encoding="utf-8", newline="")
                 w.write(f'{_XML}<worksheet xmlns="{_NS}" xmlns:r="{_NS_R}">'
@@ -1415,13 +1417,6 @@ def _write_raw(path: Path, sheets: Sequence[Sheet]) -> list[Written]:
     return out
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def write_csv(path: str | Path, records: Sequence[dict], layout: Layout | str = "csv", *,

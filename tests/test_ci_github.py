@@ -11,6 +11,7 @@ from test_ci_support import hand_report, unreadable
 
 from pmkscheck.report import github
 from pmkscheck.settings import Settings
+from pmkscheck.table import column_index
 
 CMD = re.compile(r"^::(?P<kind>error|warning|notice) (?P<props>[^:]*)::(?P<msg>.*)$")
 KIND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -62,7 +63,7 @@ def test_one_command_per_json_finding(lang):
         if issue["cell"]:
             assert cmd["msg"].startswith(issue["cell"])
             letter = re.match(r"[A-Z]+", issue["cell"])[0]
-            assert cmd["col"] == str(github.column_number(letter))
+            assert cmd["col"] == str(column_index(letter) + 1)
 
 
 def test_identifiers_are_masked_unless_asked():

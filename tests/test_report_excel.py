@@ -28,7 +28,8 @@ from test_report_sample import (
 )
 
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.report.excel import FILL, Styles, col_index, sheet_ref, write_annotated
+from pmkscheck.report.excel import FILL, Styles, sheet_ref, write_annotated
+from pmkscheck.table import column_index
 
 
 def _sha(path: Path) -> str:
@@ -286,7 +287,7 @@ def test_refuses_to_overwrite_input(tmp_path: Path) -> None:
 
 
 def test_col_index() -> None:
-    assert [col_index(c) for c in ("A", "Z", "AA", "AB", "XFD")] == [0, 25, 26, 27, 16383]
+    assert [column_index(c) for c in ("A", "Z", "AA", "AB", "XFD")] == [0, 25, 26, 27, 16383]
 
 
 def test_fast_enough_for_big_files(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmkscheck.xlsxfast import column_letter, digits, excel_width, write_frame
+from pmkscheck.table import column_letter
+from pmkscheck.xlsxfast import digits, excel_width, write_frame
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TEXT_COLUMNS = ("nik", "rt")

@@ -56,7 +56,7 @@ from pathlib import Path
 from pmkscheck.errors import InputError
 from pmkscheck.issues import Issue
 from pmkscheck.settings import Limits
-from pmkscheck.table import column_letter
+from pmkscheck.table import column_index, column_letter
 
 _CHUNK = 4 * 1024 * 1024
 _HEAD = 64 * 1024
@@ -368,12 +368,11 @@ def _feed(scan: _PartScan, data: bytes, carry: bytes) -> bytes:
     return data[-_DTD_OVERLAP:]
 
 
-def _col_number(letters: bytes | str) -> int:
-    """``A`` -> 1, ``XFD`` -> 16384."""
-    n = 0
-    for ch in letters.decode("ascii") if isinstance(letters, bytes) else letters:
-        n = n * 26 + ord(ch) - 64
-    return n
+
+
+def _column_number(letters: bytes | str) -> int:
+    """``A`` -> 1, ``XFD`` -> 16384 (1-based, as in ``<dimension ref>``)."""
+    return column_index(letters) + 1
 
 
 # --------------------------------------------------------------------------- after streaming
@@ -436,8 +435,8 @@ def _check_shared_strings(path: Path, scan: _PartScan, limits: Limits) -> None:
 def _check_sheet(path: Path, scan: _PartScan, sheet: str,
                  limits: Limits) -> dict[str, object] | None:
     """Refuse a cell extent calamine cannot allocate; note a wrong ``<dimension>``."""
-    refs = [(_col_number(c), int(r)) for c, r in _REF_RE.findall(scan.head)]
-    tail_refs = [(_col_number(c), int(r)) for c, r in _REF_RE.findall(scan.tail)]
+    refs = [(_column_number(c), int(r)) for c, r in _REF_RE.findall(scan.head)]
+    tail_refs = [(_column_number(c), int(r)) for c, r in _REF_RE.findall(scan.tail)]
     rows = [int(r) for r in _ROW_RE.findall(scan.tail)]
     all_refs = refs + tail_refs
     if not all_refs:
@@ -465,11 +464,11 @@ def _check_sheet(path: Path, scan: _PartScan, sheet: str,
     c1, r1 = c1 or c0, r1 or r0
     with contextlib.suppress(ValueError):
         d_rows = int(r1) - int(r0) + 1
-        d_cols = _col_number(c1) - _col_number(c0) + 1
+        d_cols = _column_number(c1) - _column_number(c0) + 1
         actual = (f"{column_letter(first_col - 1)}{first_row}:"
                   f"{column_letter(last_col - 1)}{last_row}")
         huge = d_rows * d_cols > limits.max_cells
-        understated = int(r1) < last_row or _col_number(c1) < last_col
+        understated = int(r1) < last_row or _column_number(c1) < last_col
         if huge or understated:
             return {"sheet": sheet, "declared": dim.group(1).decode("ascii", "replace"),
                     "actual": actual}

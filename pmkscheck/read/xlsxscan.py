@@ -13,6 +13,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from pmkscheck.table import column_index
+
 _CHUNK = 8 * 1024 * 1024
 
 _SHEET_RE = re.compile(rb'<(?:\w+:)?sheet\b([^>]*)/?>')
@@ -44,12 +46,6 @@ class SheetScan:
     hidden_cols: set[int] = field(default_factory=set)
 
 
-def col_index(letters: bytes | str) -> int:
-    """Column letters -> 0-based index (``b"A"`` -> 0, ``"AB"`` -> 27)."""
-    n = 0
-    for ch in letters if isinstance(letters, str) else letters.decode("ascii"):
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
@@ -120,7 +116,7 @@ def _scan_chunk(data: bytes, scan: SheetScan) -> None:
             ref = _REF_RE.search(m.group(1))
             if ref is None:
                 continue
-            cell = (int(ref.group(2)), col_index(ref.group(1)))
+            cell = (int(ref.group(2)), column_index(ref.group(1)))
             if m.group(2) is None or not m.group(2).strip():
                 # t="str" with an empty cached string is still "no value" for our purpose
                 scan.formulas_no_value.add(cell)
@@ -131,7 +127,7 @@ def _scan_chunk(data: bytes, scan: SheetScan) -> None:
             ref = _REF_RE.search(m.group(1))
             if ref is not None:
                 literal = (m.group(2) or b"#ERROR").decode("ascii", "replace")[:16]
-                scan.errors[(int(ref.group(2)), col_index(ref.group(1)))] = literal
+                scan.errors[(int(ref.group(2)), column_index(ref.group(1)))] = literal
     if b"hidden=" in data:
         for m in _HIDDEN_ROW_RE.finditer(data):
             num = _ROWNUM_RE.search(m.group(1))

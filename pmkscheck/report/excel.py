@@ -48,7 +48,7 @@ from pmkscheck.mask import mask_value, scrub
 from pmkscheck.rules import fix as rule_fix
 from pmkscheck.rules import message as rule_message
 from pmkscheck.rules import rule
-from pmkscheck.table import ROW, column_letter
+from pmkscheck.table import ROW, column_index, column_letter
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport, Report
@@ -209,12 +209,6 @@ class Plan:
     texts: dict[int, tuple[str, str, str]]  # id(issue) -> (message, fix, masked value)
 
 
-def col_index(letters: str) -> int:
-    """``"A"`` -> 0, ``"AB"`` -> 27."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
 
 
 def plan_annotations(f: FileReport, settings: Settings) -> Plan:
@@ -260,7 +254,7 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
         if not (row and letter) or row > MAX_ROWS:
             file_level.append(issue)
             continue
-        pos = (row, col_index(letter))
+        pos = (row, column_index(letter))
         place[id(issue)] = pos
         note = notes.get(pos)
         if note is None:
@@ -735,7 +729,7 @@ def _patch_row(m: re.Match[str], row: int, cols: dict[int, Severity], styles: St
         nonlocal pos, prev
         a = cm.group(1)
         rm = _R_ATTR.search(a)
-        col = col_index(rm.group(1)) if rm and rm.group(1) else prev + 1
+        col = column_index(rm.group(1)) if rm and rm.group(1) else prev + 1
         prev = col
         out = []
         while pos < len(todo) and todo[pos] < col:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.report import file_dict, issue_dict
+from pmkscheck.table import column_index
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport, Report
@@ -79,7 +80,7 @@ def command(issue: Issue, f: FileReport, settings: Settings) -> str:
     if d["row"]:
         props.append(f"line={d['row']}")
         if issue.letter and not is_csv:
-            props.append(f"col={column_number(issue.letter)}")
+            props.append(f"col={column_index(issue.letter) + 1}")
     props.append(f"title={escape_property(issue.code)}")
     where = d["cell"] or (f"{T[_lang(settings)]['row']} {d['row']}" if d["row"] else "")
     if where and d["column"]:
@@ -107,12 +108,6 @@ def render(report: Report, settings: Settings, out: TextIO) -> None:
             out.write(command(issue, f, settings) + "\n")
 
 
-def column_number(letter: str) -> int:
-    """``"A"`` -> 1, ``"AB"`` -> 28."""
-    n = 0
-    for ch in letter.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n
 
 
 def _lang(settings: Settings) -> str:
