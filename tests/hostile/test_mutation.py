@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import pmkscheck
 from pmkscheck.rules import catalogue
 
-SETTINGS = settings(max_examples=50, deadline=None, derandomize=False,
+SETTINGS = settings(max_examples=50, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -50,11 +50,13 @@ def outcome(data: bytes, suffix: str) -> str:
         path.write_bytes(data)
         report = pmkscheck.validate(path, write=False, progress=False)
         assert path.read_bytes() == data  # never modified
-    (entry,) = report.files
-    if entry.error is not None:
-        assert entry.error in catalogue(), entry.error
-        return entry.error
-    return "ok"
+    # A mutant may hold several tables (e.g. a spliced workbook.xml that lists a sheet twice):
+    # each one must be a clean result or a catalogued error.
+    assert report.files
+    errors = [entry.error for entry in report.files if entry.error is not None]
+    for code in errors:
+        assert code in catalogue(), code
+    return errors[0] if errors else "ok"
 
 
 def test_the_bases_are_clean() -> None:
