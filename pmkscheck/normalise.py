@@ -9,11 +9,15 @@ the report's "auto-fixed" list come from the same record). Field types map to no
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from pmkscheck.checks.base import Findings
@@ -56,20 +60,62 @@ _INVISIBLE_TABLE = str.maketrans(_INVISIBLE)
 def text_clean(raw: pd.Series) -> pd.Series:
     """Trim, NFC-normalise, drop zero-width characters and collapse runs of spaces.
 
-    Empty strings become ``None``. Works per unique value (values repeat in real files).
+    Empty strings become ``None``. Works per unique value (values repeat in real files), and
+    only the unique values that need it go through Python: see :func:`clean_uniques`.
     """
     if raw.empty:
         return raw.astype(object)
-    uniques = pd.unique(raw.dropna())
-    mapping = {}
-    for value in uniques:
-        s = str(value).translate(_INVISIBLE_TABLE)
-        s = " ".join(s.split())
-        mapping[value] = s or None
-    import unicodedata
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    return pd.Series(take_or_none(clean_uniques(np.asarray(uniques, dtype=object)), codes),
+                     index=raw.index, dtype=object, name=raw.name)
 
-    mapping = {k: (unicodedata.normalize("NFC", v) if v else None) for k, v in mapping.items()}
-    return raw.map(mapping).astype(object).where(raw.notna(), None)
+
+def clean_text(value: object) -> str | None:
+    r"""One value as :func:`text_clean` cleans it (``None`` when nothing is left).
+
+    >>> clean_text("  Sangatta\u200b  Utara\t"), clean_text("\u00a0"), clean_text("e\u0301")
+    ('Sangatta Utara', None, 'é')
+    """
+    s = " ".join(str(value).translate(_INVISIBLE_TABLE).split())
+    return unicodedata.normalize("NFC", s) if s else None
+
+
+# A value needs cleaning if it is empty, has a control character (tabs and newlines included),
+# a leading, trailing or double space. Plain ASCII without any of these is already clean.
+_NEEDS_CLEANING = r"^$|^ | $|  |[\x00-\x1f\x7f]"
+
+
+def clean_uniques(uniques: np.ndarray) -> np.ndarray:
+    """:func:`clean_text` of each unique value (object array in, object array out).
+
+    One pyarrow pass picks the values that are plain, already clean ASCII (nearly all of them in
+    real files); they are kept as they are, and only the others go through :func:`clean_text`.
+    """
+    out = uniques.copy()
+    text = arrow_text(uniques)
+    if text is None:
+        todo = np.arange(len(uniques))
+    else:
+        plain = pc.and_(pc.string_is_ascii(text),
+                        pc.invert(pc.match_substring_regex(text, _NEEDS_CLEANING)))
+        todo = np.flatnonzero(~plain.to_numpy(zero_copy_only=False))
+    out[todo] = [clean_text(uniques[i]) for i in todo]
+    return out
+
+
+def arrow_text(values: np.ndarray) -> pa.Array | None:
+    """Object array of ``str`` -> pyarrow string array; ``None`` if any value is not a ``str``.
+
+    Lets per-unique logic run in pyarrow's compute kernels instead of a Python loop.
+    """
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return None
+    return pa.array(values, type=pa.string())
+
+
+def take_or_none(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``values[codes]`` as an object array, with ``None`` where a code is -1 (missing)."""
+    return np.append(np.asarray(values, dtype=object), None)[codes]
 
 
 def normalise_text(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:

@@ -17,9 +17,19 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pmkscheck.domain import dates
-from pmkscheck.normalise import NormContext, NormResult, register, register_post, text_clean
+from pmkscheck.normalise import (
+    NormContext,
+    NormResult,
+    arrow_text,
+    register,
+    register_post,
+    take_or_none,
+    text_clean,
+)
 
 # --- nama --------------------------------------------------------------------------------------
 
@@ -31,6 +41,7 @@ _NAME_PLACEHOLDERS = frozenset(
     "nama tidakada tdkada takada kosong tanpanama noname null none nan na nn tidaktahu tdktahu "
     "tidakdiketahui belumada test tes testing contoh sample anonim anonymous".split()
 )
+_PLACEHOLDER_VALUES = pa.array(sorted(_NAME_PLACEHOLDERS), type=pa.string())
 
 
 def name_status(name: object) -> str | None:
@@ -58,11 +69,43 @@ def _per_unique(values: pd.Series, fn) -> np.ndarray:  # noqa: ANN001
     return mapped[codes]
 
 
+# Plain ASCII without leading or trailing whitespace: name_status_many's fast path.
+_PLAIN_NAME = r"^[!-~](?:[\x00-\x7f]*[!-~])?$"
+
+
+def name_status_many(uniques: np.ndarray) -> np.ndarray:
+    """:func:`name_status` of each value of an object array, without a Python loop for ASCII.
+
+    For plain ASCII the letters are ``[a-z]`` after lowering and the digits ``[0-9]``, so
+    pyarrow's kernels give the same answer as :func:`name_status`; any other value (accents,
+    non-string) goes through :func:`name_status` itself.
+    """
+    out = np.full(len(uniques), NAME_OK, dtype=object)
+    text = arrow_text(uniques)
+    if text is None:
+        todo = np.arange(len(uniques))
+    else:
+        fast = pc.and_(pc.string_is_ascii(text), pc.match_substring_regex(text, _PLAIN_NAME))
+        letters = pc.replace_substring_regex(pc.ascii_lower(text), "[^a-z]+", "")
+        placeholder = pc.or_(
+            pc.or_(pc.less_equal(pc.binary_length(letters), 1),
+                   pc.is_in(letters, value_set=_PLACEHOLDER_VALUES)),
+            pc.match_substring_regex(letters, "^x+$"))
+        digits = pc.match_substring_regex(text, "[0-9]")
+        out[digits.to_numpy(zero_copy_only=False)] = NAME_HAS_DIGITS
+        out[placeholder.to_numpy(zero_copy_only=False)] = NAME_PLACEHOLDER
+        todo = np.flatnonzero(~fast.to_numpy(zero_copy_only=False))
+    out[todo] = [name_status(uniques[i]) for i in todo]
+    return out
+
+
 @register("name")
 def normalise_name(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """Spaces trimmed (silently); derived ``<field>:status`` from :func:`name_status`."""
     clean = text_clean(raw)
-    status = pd.Series(_per_unique(clean, name_status), index=raw.index, dtype=object)
+    codes, uniques = pd.factorize(clean, use_na_sentinel=True)
+    statuses = name_status_many(np.asarray(uniques, dtype=object))
+    status = pd.Series(take_or_none(statuses, codes), index=raw.index, dtype=object)
     return NormResult(clean, derived={f"{ctx.field.name}:status": status})
 
 
@@ -105,9 +148,12 @@ def rt_rw_value(text: object, part: int = 0) -> tuple[str | None, str | None]:
 def normalise_rt_rw(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """``005``/``RT. 05`` -> ``5`` (silent); ``5/3`` -> its RT (or RW) part; derived status."""
     part = 1 if ctx.field.name == "rw" else 0
-    pairs = _per_unique(raw, lambda v: rt_rw_value(v, part))
-    clean = pd.Series([p[0] for p in pairs], index=raw.index, dtype=object)
-    status = pd.Series([p[1] for p in pairs], index=raw.index, dtype=object)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    pairs = [rt_rw_value(v, part) for v in uniques]
+    values = np.array([p[0] for p in pairs], dtype=object)
+    statuses = np.array([p[1] for p in pairs], dtype=object)
+    clean = pd.Series(take_or_none(values, codes), index=raw.index, dtype=object)
+    status = pd.Series(take_or_none(statuses, codes), index=raw.index, dtype=object)
     return NormResult(clean, derived={f"{ctx.field.name}:status": status})
 
 
@@ -137,6 +183,28 @@ def integer_text(text: object, *, age: bool = False) -> str | None:
     return s
 
 
+def integer_text_many(uniques: np.ndarray, *, age: bool = False) -> np.ndarray:
+    """:func:`integer_text` of each value of an object array.
+
+    Plain ASCII digits (``"0042"``), nearly every cell of a ``no`` column, only lose their
+    leading zeros: done by pyarrow for all of them at once. Other values go through
+    :func:`integer_text`.
+    """
+    out = np.empty(len(uniques), dtype=object)
+    text = arrow_text(uniques)
+    if text is None:
+        todo = np.arange(len(uniques))
+    else:
+        digits = pc.and_(pc.string_is_ascii(text), pc.match_substring_regex(text, "^[0-9]+$"))
+        fast = digits.to_numpy(zero_copy_only=False)
+        trimmed = pc.utf8_ltrim(text.filter(digits), characters="0")
+        trimmed = pc.if_else(pc.equal(trimmed, ""), "0", trimmed)
+        out[fast] = trimmed.to_numpy(zero_copy_only=False)
+        todo = np.flatnonzero(~fast)
+    out[todo] = [integer_text(uniques[i], age=age) for i in todo]
+    return out
+
+
 @register("integer")
 def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """Whole numbers (``no``, ``umur``); other text is kept for ``VALUE_NOT_INTEGER``.
@@ -146,7 +214,7 @@ def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext)
     """
     is_age = ctx.field.name == "umur"
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    texts = [integer_text(v, age=is_age) for v in uniques] + [None]
+    texts = list(integer_text_many(np.asarray(uniques, dtype=object), age=is_age)) + [None]
     clean = pd.Series(np.array(texts, dtype=object)[codes], index=raw.index, dtype=object)
     derived: dict[str, pd.Series] = {}
     if is_age:
@@ -229,6 +297,7 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
 
 
 __all__ = [
-    "birth_hints", "derive_age", "integer_text", "lansia_rows", "name_status",
+    "birth_hints", "derive_age", "integer_text", "integer_text_many", "lansia_rows", "name_status",
+    "name_status_many",
     "normalise_integer", "normalise_name", "normalise_rt_rw", "rt_rw_value",
 ]
