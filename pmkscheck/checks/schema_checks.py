@@ -9,9 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from pmkscheck.checks.base import CheckContext, check, findings
+from pmkscheck.normalise import arrow_text
 from pmkscheck.schema.to_pandera import INTEGER_TYPES, to_pandera
 
 
@@ -42,45 +44,72 @@ def columns_present(ctx: CheckContext) -> pd.DataFrame:
 
 @check("VALUE_MISSING", "VALUE_NOT_INTEGER", needs=())
 def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
-    """Required values missing and whole-number fields, validated lazily by pandera."""
+    """Required values missing and whole-number fields, validated lazily by pandera.
+
+    Pandera validates each column's *distinct* values (issue 6: a 1M-row column often holds a
+    few hundred), one column at a time; each failing value is then reported on every row that
+    holds it. Findings come column by column in table order, rows ascending (pandera's own
+    failure cases come in no fixed order).
+    """
     present = _present(ctx)
     schema = to_pandera(ctx.schema, present)
-    frame = _frame(ctx, [c for c in present if c in schema.columns])
-    try:
-        schema.validate(frame, lazy=True)
-    except SchemaErrors as err:
-        cases = err.failure_cases
-    else:
-        return None
-    cases = cases[cases["index"].notna()]
-    if cases.empty:
-        return None
-    code = cases["check"].astype(str).map(
-        lambda c: "VALUE_MISSING" if c == "not_nullable" else c)
-    keep = code.isin(["VALUE_MISSING", "VALUE_NOT_INTEGER"]).to_numpy()
-    cases, code = cases[keep], code[keep]
-    index = pd.Index(cases["index"].to_numpy())
-    return findings(index, field=cases["column"].to_numpy(dtype=object), code=code.to_numpy())
+    index = ctx.clean.index
+    parts = []
+    for name in [c for c in present if c in schema.columns]:
+        column = schema.columns[name]
+        if column.nullable and not column.checks:  # nothing to validate but the dtype
+            continue
+        codes, distinct = _distinct(ctx, name)
+        try:
+            schema.select_columns([name]).validate(
+                pd.DataFrame({name: distinct}), lazy=True)
+        except SchemaErrors as err:
+            cases = err.failure_cases
+        else:
+            continue
+        cases = cases[cases["index"].notna()]
+        code = cases["check"].astype(str).map(
+            lambda c: "VALUE_MISSING" if c == "not_nullable" else c)
+        for found in ("VALUE_MISSING", "VALUE_NOT_INTEGER"):
+            failed = cases["index"].to_numpy()[(code == found).to_numpy()].astype(np.intp)
+            if len(failed):
+                rows = index[np.isin(codes, failed)]
+                parts.append(findings(rows, field=name, code=found))
+    return pd.concat(parts) if parts else None
 
 
-def _frame(ctx: CheckContext, columns: list[str]) -> pd.DataFrame:
-    """The frame pandera validates.
+def _distinct(ctx: CheckContext, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The values pandera validates for one column: (code per row, distinct values).
 
     Whole-number fields as normalised ("005" -> "5"); every other field as *written* (blank =
     missing), so a value that is present but invalid ("X" as jenis kelamin) is reported once,
-    by its own check, and not again as missing.
+    by its own check, and not again as missing. Missing and blank values are ``None``.
     """
-    out = {}
-    for name in columns:
-        spec = ctx.schema.field(name)
-        if spec is not None and spec.type in INTEGER_TYPES:
-            out[name] = ctx.clean[name]
-        else:
-            raw = ctx.data[name]
-            codes, uniques = pd.factorize(raw)  # blank test once per distinct value (issue 6)
-            blank = np.array([not str(u).strip() for u in uniques] + [True], dtype=bool)
-            out[name] = raw.where(~blank[codes], None)
-    return pd.DataFrame(out, index=ctx.clean.index)
+    spec = ctx.schema.field(name)
+    integer = spec is not None and spec.type in INTEGER_TYPES
+    column = ctx.clean[name] if integer else ctx.data[name]
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    distinct = np.append(np.asarray(uniques, dtype=object), None)
+    if not integer:
+        distinct[:-1][_blank(distinct[:-1])] = None
+    codes[codes < 0] = len(distinct) - 1
+    return codes, distinct
+
+
+def _blank(uniques: np.ndarray) -> np.ndarray:
+    """``not str(u).strip()`` for each value; Python only for values that may be blank.
+
+    A value whose first character is printable ASCII other than a space is never blank.
+    """
+    text = arrow_text(uniques)
+    if text is None:
+        maybe = np.arange(len(uniques))
+    else:
+        may = pc.match_substring_regex(text, "^$|^[^!-~]")
+        maybe = np.flatnonzero(may.to_numpy(zero_copy_only=False))
+    blank = np.zeros(len(uniques), dtype=bool)
+    blank[maybe] = [not str(uniques[i]).strip() for i in maybe]
+    return blank
 
 
 CHECKS = [columns_present, pandera_values]
