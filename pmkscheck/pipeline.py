@@ -194,37 +194,56 @@ def check_table(table: SourceTable, settings: Settings, schema: Schema,
         issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
     issues.sort(key=Issue.sort_key)
     timings["check"] = time.perf_counter() - t1
+    filled = filled_cells(clean)
     return FileReport(
         path=table.path, format=table.format, sheet=table.sheet, schema=schema.name,
         header_row=table.header_row, data_rows=len(table.data), district=district,
         columns=list(table.columns), skipped_rows=list(table.skipped_rows), issues=issues,
-        completeness=completeness(clean, schema), kecamatan=kecamatan_summary(
-            clean, derived, table, issues),
+        completeness=completeness(clean, schema, filled), kecamatan=kecamatan_summary(
+            clean, derived, table, issues, filled),
         timings=timings, table=table, clean=clean, derived=derived,
     )
 
 
-def completeness(clean: pd.DataFrame, schema: Schema) -> dict[str, float]:
-    """Share of records with a value, per schema field present (1.0 = complete)."""
+def filled_cells(clean: pd.DataFrame) -> pd.DataFrame:
+    """``clean.notna()``, one numpy pass per column (both summaries below need it)."""
+    return pd.DataFrame({name: pd.notna(clean[name].to_numpy()) for name in clean.columns},
+                        index=clean.index, columns=clean.columns)
+
+
+def completeness(clean: pd.DataFrame, schema: Schema,
+                 filled: pd.DataFrame | None = None) -> dict[str, float]:
+    """Share of records with a value, per schema field present (1.0 = complete).
+
+    ``filled`` is :func:`filled_cells` of ``clean`` when the caller has it already.
+    """
+    if filled is None:
+        filled = filled_cells(clean)
     n = len(clean)
     out: dict[str, float] = {}
     for spec in schema.fields:
         if spec.name in clean.columns:
-            out[spec.name] = float(clean[spec.name].notna().sum()) / n if n else 1.0
+            out[spec.name] = float(filled[spec.name].sum()) / n if n else 1.0
     return out
 
 
 def kecamatan_summary(clean: pd.DataFrame, derived: dict[str, pd.Series], table: SourceTable,
-                      issues: list[Issue]) -> list[dict[str, object]]:
-    """Rows, rows with errors and completeness per kecamatan (as written, cleaned)."""
+                      issues: list[Issue], filled: pd.DataFrame | None = None
+                      ) -> list[dict[str, object]]:
+    """Rows, rows with errors and completeness per kecamatan (as written, cleaned).
+
+    ``filled`` is :func:`filled_cells` of ``clean`` when the caller has it already.
+    """
     if "kecamatan" not in clean.columns or clean.empty:
         return []
+    if filled is None:
+        filled = filled_cells(clean)
     error_rows = {i.row for i in issues if i.severity is Severity.ERROR and i.row}
     frame = pd.DataFrame({
         "kecamatan": clean["kecamatan"].fillna("(kosong)"),
         "kode": derived.get("kecamatan:code", pd.Series(None, index=clean.index)),
         "error": table.data[ROW].isin(error_rows),
-        "filled": clean.notna().mean(axis=1),
+        "filled": filled.to_numpy().mean(axis=1),
     })
     grouped = frame.groupby(["kecamatan"], dropna=False, sort=True)
     stats = grouped.agg(rows=("error", "size"), rows_with_errors=("error", "sum"),
