@@ -100,17 +100,20 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
     )
     rules = catalogue()
     letters, headers = table.letters, table.headers
+    # missing rows and values found for the whole frame at once, not per finding
+    rows = np.where(pd.isna(rows), None, rows) if rows.dtype == object else rows
+    rows = [None if r is None or r != r else int(r) for r in rows.tolist()]  # r != r: NaN
+    values = np.where(pd.isna(values), None, values).tolist()
     out: list[Issue] = []
     for c, r, f, v, p in zip(codes, rows, fld_arr, values, params_records, strict=True):
         rule = rules[c]
         if p:
             p = {k: plain(x) for k, x in p.items() if not is_missing(x)}
         out.append(Issue(
-            code=rule.code, severity=rule.severity,
-            row=None if is_missing(r) else int(r),
+            code=rule.code, severity=rule.severity, row=r,
             field=f, column=headers.get(f) if f else None,
             letter=None if table.is_csv or not f else letters.get(f),
-            value=None if is_missing(v) else str(v),
+            value=None if v is None else str(v),
             params=p,
         ))
     return out
