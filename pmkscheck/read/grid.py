@@ -164,7 +164,7 @@ def convert_column(values: Sequence, check_errors: bool = True
         kinds = np.full(n, KIND_TEXT, dtype=object)
         is_float = tarr == float  # noqa: E721 - elementwise numpy comparison
         if is_float.any():
-            texts[is_float] = _float_texts(texts[is_float].astype(np.float64))
+            texts[is_float] = float_texts(texts[is_float].astype(np.float64))
             kinds[is_float] = KIND_NUMBER
         other = ~is_float & (tarr != str)  # noqa: E721 - elementwise numpy comparison
         if other.any():
@@ -184,7 +184,7 @@ def convert_column(values: Sequence, check_errors: bool = True
     return texts, kinds
 
 
-def _float_texts(values: np.ndarray) -> np.ndarray:
+def float_texts(values: np.ndarray) -> np.ndarray:
     """Vectorised :func:`number_text` for a float array (integral values via int64)."""
     out = np.empty(len(values), dtype=object)
     with np.errstate(invalid="ignore"):

@@ -1,28 +1,54 @@
-"""Workbooks (xlsx, xlsm, xls, ods) -> one :class:`Grid` per sheet, through python-calamine.
+"""Workbooks (xlsx, xlsm, xls, ods) -> one :class:`Grid` per sheet, through calamine.
 
-Stage ① read. calamine (Rust) parses the file; this module turns its rows into columns in blocks,
-converting each column once per unique value (:func:`pmkscheck.read.grid.convert_column`), and, for
-xlsx/xlsm, adds what calamine does not report (formulas without a cached value, error cells,
-hidden rows and columns) from a streaming scan of the sheet XML (:mod:`pmkscheck.read.xlsxscan`).
+Stage ① read. Two roads, same :class:`Grid`:
+
+* **xlsx/xlsm, fast** (:meth:`Workbook._fast_grid`): fastexcel (calamine in Rust, straight to
+  Arrow) reads every cell as text in a thread -- it releases the GIL -- while this thread streams
+  the sheet XML (:func:`pmkscheck.read.xlsxscan.scan_sheet` with ``values=True``) for what text
+  loses: which cells are numbers (with their exact stored value, so ``6408012345678900`` and
+  ``12.5`` get the same text as on the other road), booleans and dates, plus formulas, error cells,
+  hidden rows/columns and merges. On two cores the scan costs no wall time. Measured on the 100k-row
+  benchmark workbook: ~1.3 s instead of ~2.7 s for the calamine road.
+* **everything else** (xls, ods, and any xlsx whose cell tags the value scan does not read:
+  see :mod:`pmkscheck.read.xlsxscan`): python-calamine's typed cells, turned into columns in blocks,
+  converting each column once per unique value (:func:`pmkscheck.read.grid.convert_column`); for
+  xlsx/xlsm the same XML scan adds formulas, error cells and hidden rows and columns.
+
+``tests/test_read_fast.py`` reads a corpus of workbooks both ways and asserts identical grids.
 Library exceptions never leave this module: they become :class:`InputError`.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import os
+import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import python_calamine as pc
 
 from pmkscheck.errors import InputError
-from pmkscheck.read.grid import Grid, convert_column
+from pmkscheck.read.grid import Grid, convert_column, float_texts
 from pmkscheck.read.xlsxscan import SheetScan, scan_sheet, sheet_parts
 from pmkscheck.settings import Limits
-from pmkscheck.table import KIND_ERROR, KIND_FORMULA, KIND_FORMULA_NO_VALUE
+from pmkscheck.table import (
+    KIND_BOOL,
+    KIND_DATE,
+    KIND_EMPTY,
+    KIND_ERROR,
+    KIND_FORMULA,
+    KIND_FORMULA_NO_VALUE,
+    KIND_NUMBER,
+    KIND_TEXT,
+    column_index,
+)
 
 _BLOCK = 65_536
 
@@ -96,6 +122,55 @@ class Workbook:
 
     def grid(self, name: str) -> Grid:
         """Read one sheet into a :class:`Grid` (row numbers as Excel shows them)."""
+        grid = self._fast_grid(name)
+        if grid is not None:
+            return grid
+        return self._calamine_grid(name)
+
+    def _fast_grid(self, name: str) -> Grid | None:
+        """The fast road (module docstring); ``None`` when this sheet must take the other one."""
+        if self._zip is None or name not in self._parts or not _fast_enabled(self._zip):
+            return None
+        try:
+            import fastexcel
+        except ImportError:  # pragma: no cover - a dependency; the calamine road still works
+            return None
+        box: dict[str, object] = {}
+
+        def load() -> None:
+            try:
+                sheet = fastexcel.read_excel(str(self.path)).load_sheet(
+                    name, header_row=None, skip_rows=0, dtypes="string")
+                height, width = sheet.height, sheet.width
+                if width > self.limits.max_columns + 1000 or (
+                        height > self.limits.max_rows + 1000) or (
+                        height * width > self.limits.max_cells):
+                    box["too_large"] = f"{height} x {width} cells in sheet '{name}'"
+                    return
+                columns = sheet.available_columns()
+                box["col0"] = columns[0].absolute_index if columns else 0
+                box["batch"] = sheet.to_arrow()
+            except BaseException as exc:  # noqa: BLE001 - the calamine road reports it
+                box["error"] = exc
+
+        thread = threading.Thread(target=load, name="pmkscheck-fastexcel", daemon=True)
+        thread.start()
+        try:
+            scan = scan_sheet(self._zip, self._parts[name], values=True)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            thread.join()
+            raise InputError("INPUT_CORRUPT", self.path, reason=_reason(exc)) from None
+        thread.join()
+        if "too_large" in box:
+            raise InputError("INPUT_TOO_LARGE", self.path, reason=box["too_large"])
+        if "batch" not in box or not scan.canonical:
+            return None
+        grid = _arrow_grid(name, box["batch"], int(box["col0"]), scan)  # type: ignore[arg-type]
+        _apply_scan(grid, scan)
+        return grid
+
+    def _calamine_grid(self, name: str) -> Grid:
+        """The calamine road: python-calamine's typed cells (module docstring)."""
         try:
             sheet = self._wb.get_sheet_by_name(name)
         except pc.PasswordError:
@@ -130,6 +205,106 @@ class Workbook:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
                 raise InputError("INPUT_CORRUPT", self.path, reason=_reason(exc)) from None
         return grid
+
+
+@functools.cache
+def _no_fast_styles(styles: bytes) -> bool:
+    """False when the workbook has duration formats (``[h]:mm``): only calamine reads them."""
+    return re.search(rb'formatCode="[^"]*\[(?:h|hh|m|mm|s|ss)\]', styles, re.IGNORECASE) is None
+
+
+def _fast_enabled(zf: zipfile.ZipFile) -> bool:
+    """The fast road applies: fastexcel may be used and no style asks for durations."""
+    if os.environ.get("PMKSCHECK_READER") == "calamine":
+        return False
+    try:
+        styles = zf.read("xl/styles.xml") if "xl/styles.xml" in zf.namelist() else b""
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
+    return _no_fast_styles(styles)
+
+
+_DATE_TEXT = re.compile(r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)")
+
+
+def _arrow_grid(name: str, batch: object, col0: int, scan: SheetScan) -> Grid:
+    """Text columns from fastexcel + numbers and booleans from the value scan -> a Grid."""
+    import pyarrow.compute as pc_arrow
+
+    n_rows = batch.num_rows  # type: ignore[attr-defined]
+    cols: list[np.ndarray] = [np.full(n_rows, None, dtype=object) for _ in range(col0)]
+    kinds: list[np.ndarray] = [np.full(n_rows, KIND_EMPTY, dtype=object) for _ in range(col0)]
+    kind_of = np.array([KIND_EMPTY, KIND_TEXT], dtype=object)
+    for arr in batch.columns:  # type: ignore[attr-defined]
+        texts = _texts(arr, pc_arrow)
+        cols.append(texts)
+        kinds.append(kind_of.take(np.not_equal(texts, None).view(np.int8)))
+    _put_numbers(cols, kinds, scan, n_rows)
+    for col_b, row_b, value in scan.bools:
+        c, r = column_index(col_b), int(row_b) - 1
+        if c < len(cols) and 0 <= r < n_rows:
+            cols[c][r] = "TRUE" if value.strip() in (b"1", b"true") else "FALSE"
+            kinds[c][r] = KIND_BOOL
+    return Grid(name=name, cols=cols, kinds=kinds,
+                rows=np.arange(1, n_rows + 1, dtype=np.int64), merges=list(scan.merges))
+
+
+def _texts(arr: object, pc_arrow: object) -> np.ndarray:
+    """One Arrow text column -> object array of ``str``/``None`` (``""`` -> ``None``).
+
+    Through a dictionary: each distinct text becomes one Python string, shared by every cell
+    that holds it (a 1M-row sheet repeats the same desa, kecamatan and jenis names).
+    """
+    n = len(arr)  # type: ignore[arg-type]
+    if arr.null_count == n:  # type: ignore[attr-defined]
+        return np.full(n, None, dtype=object)
+    encoded = pc_arrow.dictionary_encode(arr)  # type: ignore[attr-defined]
+    uniques = np.empty(len(encoded.dictionary) + 1, dtype=object)
+    uniques[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
+    uniques[-1] = None
+    uniques[uniques == ""] = None
+    codes = encoded.indices.fill_null(len(uniques) - 1).to_numpy()
+    return uniques.take(codes)
+
+
+def _put_numbers(cols: list[np.ndarray], kinds: list[np.ndarray], scan: SheetScan,
+                 n_rows: int) -> None:
+    """Numeric cells from the XML: exact text of the stored value, or a date where styled so.
+
+    fastexcel's text of a date-formatted number is ``yyyy-mm-dd hh:mm:ss``; it is kept as the
+    date (midnight dropped; a time of day alone for serials below 1, as calamine gives a time).
+    """
+    cidx, user_rows, floats = scan.number_cells()
+    if not len(cidx):
+        return
+    ridx = user_rows - 1
+    texts = float_texts(floats)
+    ok = (ridx >= 0) & (ridx < n_rows) & (cidx < len(cols))
+    for c in np.unique(cidx[ok]):
+        sel = ok & (cidx == c)
+        rows = ridx[sel]
+        new_text, new_kind = texts[sel], np.full(len(rows), KIND_NUMBER, dtype=object)
+        # fastexcel's text tells which numbers are date-formatted: decided once per distinct text
+        codes, seen = pd.factorize(cols[c][rows])
+        as_date = [_date_text(t) for t in seen]
+        if any(d is not None for d in as_date):
+            is_date = np.array([d is not None for d in as_date] + [False])[codes]
+            dates = np.array([d or "" for d in as_date] + [""], dtype=object)[codes]
+            new_text = np.where(is_date, dates, new_text)
+            clock = is_date & (floats[sel] < 1)  # a serial below 1: a time of day, as calamine
+            new_text[clock] = [d[11:] if len(d) > 10 else "00:00:00" for d in dates[clock]]
+            new_kind[is_date] = KIND_DATE
+        cols[c][rows] = new_text
+        kinds[c][rows] = new_kind
+
+
+def _date_text(text: object) -> str | None:
+    """ISO text of fastexcel's ``yyyy-mm-dd hh:mm:ss`` (midnight dropped), else ``None``."""
+    m = _DATE_TEXT.match(text) if isinstance(text, str) else None
+    if m is None:
+        return None
+    day, clock = m.group(1), m.group(2)
+    return day if clock == "00:00:00" else f"{day} {clock}"
 
 
 def _reason(exc: BaseException) -> str:

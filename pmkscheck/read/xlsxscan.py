@@ -4,6 +4,13 @@ Stage ① read. A cheap streaming scan over the raw sheet XML (bytes, regular ex
 chunk; never a DOM): the expensive regular expressions only run when their marker (``<f``,
 ``t="e"``, ``hidden=``) occurs in a chunk at all, so a plain 1M-row sheet costs one ``find`` per
 chunk and marker.
+
+With ``values=True`` (the fast reader, :mod:`pmkscheck.read.workbook`) the scan also collects what
+a text-only Arrow read loses: the position and exact stored value of every numeric cell, the
+boolean cells and the merged ranges. It only trusts cell tags in the canonical form every
+spreadsheet program writes (``<c r="B5" s="3" t="s">``: ``r`` first, then ``s``, then ``t``, no
+other attribute, no namespace prefix); anything else sets ``SheetScan.canonical = False`` and the
+reader falls back to calamine's typed cells.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from pmkscheck.table import column_index
 
@@ -32,6 +41,20 @@ _ERROR_CELL_RE = re.compile(
 _HIDDEN_ROW_RE = re.compile(rb'<(?:\w+:)?row\b([^>]*\bhidden="(?:1|true)"[^>]*)>')
 _HIDDEN_COL_RE = re.compile(rb'<(?:\w+:)?col\b([^>]*\bhidden="(?:1|true)"[^>]*)/?>')
 _REF_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
+# values=True: a numeric cell in canonical form (no t, or t="n") and its stored value; the value
+# group is empty for a formula without a cached value and for anything unexpected.
+_NUMBER_RE = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"(?: s="\d+")?(?: t="n")?>'
+    rb'(?:(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>)?'
+)
+_BOOL_RE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?: s="\d+")? t="b">'
+                      rb'(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+# A cell tag not in the canonical form (attributes beyond r/s/t or in another order, no r, an
+# ISO date cell t="d"): the value scan does not read the sheet (SheetScan.canonical = False).
+_ODD_CELL_RE = re.compile(
+    rb'<c(?:/?>| (?!r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="(?:s|str|inlineStr|b|e|n)")? ?/?>))')
+_PREFIXED_ROOT_RE = re.compile(rb'<\w+:worksheet\b')
 _ROWNUM_RE = re.compile(rb'\br="(\d+)"')
 
 
@@ -44,6 +67,20 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    prefixed: bool = False  # the sheet's elements carry a namespace prefix (<x:worksheet>)
+    # values=True only:
+    canonical: bool = True
+    numbers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    bools: list[tuple[bytes, bytes, bytes]] = field(default_factory=list)  # (col, row, value)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, inclusive
+
+    def number_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every numeric cell: (0-based columns, user row numbers, stored values as floats)."""
+        if not self.numbers:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, np.empty(0, dtype=np.float64)
+        cols, rows, values = zip(*self.numbers, strict=True)
+        return np.concatenate(cols), np.concatenate(rows), np.concatenate(values)
 
 
 
@@ -82,8 +119,16 @@ def _unescape(text: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
-    """Stream one sheet part and collect formulas, error cells and hidden rows/columns."""
+def scan_sheet(zf: zipfile.ZipFile, part: str, values: bool = False) -> SheetScan:
+    """Stream one sheet part and collect formulas, error cells and hidden rows/columns.
+
+    Args:
+        zf: the open workbook.
+        part: the sheet's part name (:func:`sheet_parts`).
+        values: also collect numeric and boolean cells and merged ranges (see the module
+            docstring); a sheet whose cells are not all in canonical form stops the value
+            collection early with ``canonical = False``.
+    """
     scan = SheetScan()
     try:
         fh = zf.open(part)
@@ -91,12 +136,19 @@ def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
         return scan
     with fh:
         carry = b""
+        first = True
         while True:
             chunk = fh.read(_CHUNK)
             data = carry + chunk
+            if first:
+                scan.prefixed = _PREFIXED_ROOT_RE.search(data, 0, 4096) is not None
+                scan.canonical = not scan.prefixed
+                first = False
             if not chunk:
                 if data:
                     _scan_chunk(data, scan)
+                    if values and scan.canonical:
+                        _scan_values(data, scan)
                 break
             cut = data.rfind(b"</row>")
             if cut < 0:
@@ -106,12 +158,55 @@ def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
                 continue
             cut = data.find(b">", cut) + 1
             _scan_chunk(data[:cut], scan)
+            if values and scan.canonical:
+                _scan_values(data[:cut], scan)
             carry = data[cut:]
     return scan
 
 
+def _scan_values(data: bytes, scan: SheetScan) -> None:
+    """Numeric and boolean cells and merges of one chunk (values=True); see the module docstring."""
+    if _ODD_CELL_RE.search(data):
+        scan.canonical = False
+        return
+    found = _NUMBER_RE.findall(data)
+    if found:
+        cols, rows, values = zip(*found, strict=True)
+        if not all(values):
+            # a numeric tag without a value read here must be a formula without a cached value
+            # (the formula scan reports it); whitespace, an empty <v></v>... -> not canonical
+            for m in _NUMBER_RE.finditer(data):
+                if not m.group(3) and not data.startswith(b"<f", m.end()):
+                    scan.canonical = False
+                    return
+            found = [cell for cell in found if cell[2]]
+            cols, rows, values = zip(*found, strict=True) if found else ((), (), ())
+        if found:
+            letters = {b: column_index(b) for b in set(cols)}
+            try:  # numpy parses like float(): correctly rounded, as calamine does
+                floats = np.array(values, dtype=np.bytes_).astype(np.float64)
+            except ValueError:  # not a number: calamine knows what it means
+                scan.canonical = False
+                return
+            scan.numbers.append((
+                np.fromiter((letters[b] for b in cols), dtype=np.int64, count=len(cols)),
+                np.array(rows, dtype=np.bytes_).astype(np.int64), floats))
+    if b't="b"' in data:
+        bools = _BOOL_RE.findall(data)
+        if len(bools) != data.count(b't="b"'):
+            scan.canonical = False
+            return
+        scan.bools.extend(bools)
+    if b"mergeCell" in data:
+        for m in _MERGE_RE.finditer(data):
+            c0, r0 = column_index(m.group(1)), int(m.group(2)) - 1
+            c1 = column_index(m.group(3)) if m.group(3) else c0
+            r1 = int(m.group(4)) - 1 if m.group(4) else r0
+            scan.merges.append((r0, c0, r1, c1))
+
+
 def _scan_chunk(data: bytes, scan: SheetScan) -> None:
-    if b"<f" in data or b":f" in data:
+    if b"<f" in data or (scan.prefixed and b":f" in data):
         for m in _FORMULA_RE.finditer(data):
             ref = _REF_RE.search(m.group(1))
             if ref is None:
