@@ -1,0 +1,128 @@
+"""Issue 6: the vectorised fast paths of normalise and check give the per-value answers.
+
+Each fast path (pyarrow kernels on the distinct values, a bytes pass over a column, pandera on
+distinct values) is compared with the plain per-value function it replaces, on generated text
+that mixes the common case (plain ASCII) with everything that must take the slow path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import check_issues, make_context, make_table, triples
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pmkscheck.checks import cells, schema_checks
+from pmkscheck.domain.person import integer_text, integer_text_many, name_status, name_status_many
+from pmkscheck.normalise import CONTROL_CHARS, clean_text, clean_uniques, text_clean
+from pmkscheck.pipeline import completeness, filled_cells
+
+NIK = "6408175708750001"
+
+# Characters that matter to the fast paths: ASCII letters, digits, spaces, punctuation, controls
+# (tab, newline, NUL, \x1c..\x1f which str.split treats as spaces), Unicode spaces, zero-width
+# characters, accents (composed and combining), non-ASCII digits and letters.
+_ALPHABET = st.sampled_from(
+    list("aAxXbz09 5.,'-/") + ["  ", "\t", "\n", "\r", "\x00", "\x07", "\x1c", "\x1f", "\x7f",
+                               "\u00a0", "\u3000", "\u200b", "\ufeff", "\u0301", "é", "İ",
+                               "\u0663", "²", "ß"])
+_TEXT = st.lists(_ALPHABET, max_size=8).map("".join)
+_VALUES = st.lists(st.one_of(_TEXT, st.sampled_from(["Budi", "0042", "nama", "xxx", "25 th"])),
+                   max_size=30)
+
+
+def _objects(values: list[object]) -> np.ndarray:
+    return np.array(values + ["sentinel"], dtype=object)[:-1]  # 1-d object array, even of ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES)
+def test_clean_uniques_is_clean_text_of_each_value(values):
+    uniques = _objects(list(dict.fromkeys(values)))
+    assert list(clean_uniques(uniques)) == [clean_text(v) for v in uniques]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES)
+def test_name_status_many_is_name_status_of_each_value(values):
+    uniques = _objects(values)
+    assert list(name_status_many(uniques)) == [name_status(v) for v in uniques]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES, st.booleans())
+def test_integer_text_many_is_integer_text_of_each_value(values, age):
+    uniques = _objects(values)
+    assert list(integer_text_many(uniques, age=age)) == [integer_text(v, age=age)
+                                                         for v in uniques]
+
+
+def test_fast_paths_take_values_that_are_not_text():
+    uniques = np.array([7, "0042", b"12", 2.5], dtype=object)
+    assert list(clean_uniques(uniques)) == ["7", "0042", "b'12'", "2.5"]
+    assert list(integer_text_many(uniques)) == ["7", "42", "b'12'", "2.5"]
+    assert list(name_status_many(uniques)) == [name_status(v) for v in uniques]
+
+
+def test_text_clean_maps_distinct_values_back_to_rows():
+    raw = pd.Series(["  Siti  ", None, "Siti", "  Siti  ", "", "\u200b"], index=[5, 6, 7, 8, 9, 10],
+                    name="nama")
+    out = text_clean(raw)
+    assert out.tolist() == ["Siti", None, "Siti", "Siti", None, None]
+    assert out.index.tolist() == [5, 6, 7, 8, 9, 10] and out.name == "nama"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), _TEXT), max_size=40))
+def test_blank_is_strip_test_of_each_value(values):
+    uniques = _objects([v for v in values if v is not None])
+    assert list(schema_checks._blank(uniques)) == [not v.strip() for v in uniques]
+
+
+@pytest.mark.parametrize("bad", ["SI\0TI", "BUDI\x07", "\x1bAMIR", "A\x7f", "\x1c"])
+def test_control_character_found_in_any_block(monkeypatch, bad):
+    monkeypatch.setattr(cells, "_BLOCK", 3)  # several blocks; the bad cell is in the last one
+    rows = [{"nik": NIK, "nama": name} for name in ["Siti", None, "", "Budi", "Ani", "Ina", bad]]
+    issues = check_issues(make_table(rows))
+    assert triples(issues, {"CELL_CONTROL_CHARACTERS"}) == {("CELL_CONTROL_CHARACTERS", 11,
+                                                             "nama")}
+
+
+def test_no_control_character_in_tabs_newlines_or_unicode():
+    values = np.array(["a\tb", "c\nd", "\u200b", "é", "\r", None, ""], dtype=object)
+    assert not cells._may_hold_control(values)
+    assert all(cells._may_hold_control(np.array(["ok", c], dtype=object))
+               for c in CONTROL_CHARS)
+    assert cells._may_hold_control(np.array(["ok", 5], dtype=object))  # not text: look closer
+
+
+def test_pandera_failures_of_a_distinct_value_reach_every_row():
+    rows = [{"no": "1", "nik": NIK, "nama": "Siti"}, {"no": "x", "nik": NIK, "nama": "  "},
+            {"no": "x", "nik": NIK, "nama": None}, {"no": "007", "nik": NIK, "nama": "Siti"},
+            {"no": "x", "nik": NIK, "nama": "\u00a0"}]
+    issues = check_issues(make_table(rows))
+    got = triples(issues, {"VALUE_NOT_INTEGER", "VALUE_MISSING"})
+    assert {t for t in got if t[2] in ("no", "nama")} == {
+        ("VALUE_NOT_INTEGER", 6, "no"), ("VALUE_NOT_INTEGER", 7, "no"),
+        ("VALUE_NOT_INTEGER", 9, "no"), ("VALUE_MISSING", 6, "nama"),
+        ("VALUE_MISSING", 7, "nama"), ("VALUE_MISSING", 9, "nama")}
+
+
+def test_pandera_findings_come_column_by_column_in_table_order():
+    rows = [{"nik": NIK, "nama": None, "jenis_kelamin": None},
+            {"nik": NIK, "nama": "Siti", "jenis_kelamin": " "}]
+    ctx = make_context(make_table(rows))
+    found = schema_checks.pandera_values.run(ctx)
+    order = [c for c in ctx.clean.columns if c in set(found["field"])]
+    assert found["field"].tolist() == sorted(found["field"], key=order.index)
+    per_field = found.groupby("field", sort=False)
+    assert all(g.index.is_monotonic_increasing for _, g in per_field)
+
+
+def test_filled_cells_is_notna_and_feeds_completeness():
+    clean = pd.DataFrame({"a": ["x", None, np.nan], "b": [pd.NA, "y", "z"]}, index=[3, 4, 5])
+    assert filled_cells(clean).equals(clean.notna())
+    ctx = make_context(make_table([{"nik": NIK, "nama": "Siti"}, {"nik": NIK, "nama": None}]))
+    assert completeness(ctx.clean, ctx.schema)["nama"] == 0.5
