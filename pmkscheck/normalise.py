@@ -65,9 +65,19 @@ def text_clean(raw: pd.Series) -> pd.Series:
     """
     if raw.empty:
         return raw.astype(object)
+    codes, cleaned = text_clean_codes(raw)
+    return pd.Series(take_or_none(cleaned, codes), index=raw.index, dtype=object, name=raw.name)
+
+
+def text_clean_codes(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`text_clean` before it is spread over the rows: ``(codes, cleaned)``.
+
+    ``cleaned[codes]`` is the clean column (code -1: missing), ``cleaned`` holds the clean
+    value of each distinct raw value (so a clean value may appear more than once), for
+    normalisers that go on working per distinct value.
+    """
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    return pd.Series(take_or_none(clean_uniques(np.asarray(uniques, dtype=object)), codes),
-                     index=raw.index, dtype=object, name=raw.name)
+    return codes, clean_uniques(np.asarray(uniques, dtype=object))
 
 
 def clean_text(value: object) -> str | None:

@@ -126,3 +126,11 @@ def test_filled_cells_is_notna_and_feeds_completeness():
     assert filled_cells(clean).equals(clean.notna())
     ctx = make_context(make_table([{"nik": NIK, "nama": "Siti"}, {"nik": NIK, "nama": None}]))
     assert completeness(ctx.clean, ctx.schema)["nama"] == 0.5
+
+
+def test_name_status_per_distinct_raw_value():
+    rows = [{"nik": NIK, "nama": n} for n in ["Siti", " Siti ", "  ", None, "Budi 2", "xxx", "É"]]
+    ctx = make_context(make_table(rows))
+    assert ctx.clean["nama"].tolist() == ["Siti", "Siti", None, None, "Budi 2", "xxx", "É"]
+    assert ctx.derived["nama:status"].tolist() == [
+        "ok", "ok", None, None, "has_digits", "placeholder", "placeholder"]

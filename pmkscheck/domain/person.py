@@ -28,7 +28,7 @@ from pmkscheck.normalise import (
     register,
     register_post,
     take_or_none,
-    text_clean,
+    text_clean_codes,
 )
 
 # --- nama --------------------------------------------------------------------------------------
@@ -102,9 +102,11 @@ def name_status_many(uniques: np.ndarray) -> np.ndarray:
 @register("name")
 def normalise_name(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """Spaces trimmed (silently); derived ``<field>:status`` from :func:`name_status`."""
-    clean = text_clean(raw)
-    codes, uniques = pd.factorize(clean, use_na_sentinel=True)
-    statuses = name_status_many(np.asarray(uniques, dtype=object))
+    codes, cleaned = text_clean_codes(raw)
+    present = pd.notna(cleaned)
+    statuses = np.full(len(cleaned), None, dtype=object)
+    statuses[present] = name_status_many(cleaned[present])
+    clean = pd.Series(take_or_none(cleaned, codes), index=raw.index, dtype=object, name=raw.name)
     status = pd.Series(take_or_none(statuses, codes), index=raw.index, dtype=object)
     return NormResult(clean, derived={f"{ctx.field.name}:status": status})
 
