@@ -7,6 +7,8 @@ that mixes the common case (plain ASCII) with everything that must take the slow
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmkscheck.checks import cells, schema_checks
+from pmkscheck.domain import dates
 from pmkscheck.domain.person import integer_text, integer_text_many, name_status, name_status_many
 from pmkscheck.normalise import CONTROL_CHARS, clean_text, clean_uniques, text_clean
 from pmkscheck.pipeline import completeness, filled_cells
@@ -134,3 +137,22 @@ def test_name_status_per_distinct_raw_value():
     assert ctx.clean["nama"].tolist() == ["Siti", "Siti", None, None, "Budi 2", "xxx", "É"]
     assert ctx.derived["nama:status"].tolist() == [
         "ok", "ok", None, None, "has_digits", "placeholder", "placeholder"]
+
+
+_WORDS = st.sampled_from(["Agustus", "AGT", "des", "Mei", "May", "Pebruari", "Sept", "Xyz", "x",
+                          "Juli"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), _WORDS, st.integers(1700, 2300),
+                          st.sampled_from([" ", "  ", "-", ""])), max_size=20))
+def test_named_month_dates_parse_as_parse_one(parts):
+    texts = [f"{d}{sep}{word}{sep}{y}" for d, word, y, sep in parts] + ["17 Agustus 1975"]
+    today = date(2025, 6, 30)
+    got = dates.parse_series(pd.Series(texts, dtype=object), None, today)
+    want = [dates.parse_one(t, today) for t in texts]
+    assert got["iso"].tolist() == [w.iso for w in want]
+    assert got["status"].tolist() == [w.status for w in want]
+    assert got["year"].tolist() == [pd.NA if w.year is None else w.year for w in want]
+    assert got["date"].tolist() == [pd.NaT if w.value is None else pd.Timestamp(w.value)
+                                    for w in want]

@@ -263,12 +263,14 @@ def parse_series(raw: pd.Series, kinds: pd.Series | None, today: date) -> pd.Dat
 _FAST_FORMS = (
     r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?: 00:00:00)?$",
     r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})$",
+    r"^(?P<d>\d{1,2}) (?P<name>[A-Za-z]+) (?P<y>\d{4})$",  # 17 Agustus 1975
 )
+_MONTH_NUMBERS = np.array([0, *MONTHS.values()], dtype=np.int64)  # 0: not a month name
 
 
 def _fast_forms(texts: np.ndarray, numeric: np.ndarray, iso: np.ndarray, out_dates: np.ndarray,
                 years: np.ndarray, has_year: np.ndarray, status: np.ndarray) -> np.ndarray:
-    """Parse the common all-digit forms (ISO, ``dd/mm/yyyy``) of text cells with Arrow kernels.
+    """Parse the common forms (ISO, ``dd/mm/yyyy``, ``dd Month yyyy``) of text cells with Arrow.
 
     Fills the output arrays in place for the values it handles and returns that mask; anything
     unusual (impossible dates, odd years, other forms) is left to :func:`parse_one`.
@@ -287,7 +289,12 @@ def _fast_forms(texts: np.ndarray, numeric: np.ndarray, iso: np.ndarray, out_dat
             continue
         idx = np.flatnonzero(matched)
         sub = parts.filter(pa.array(matched))
-        y, m, d = (pc.cast(sub.field(k), pa.int64()).to_numpy() for k in ("y", "m", "d"))
+        y, d = (pc.cast(sub.field(k), pa.int64()).to_numpy() for k in ("y", "d"))
+        if "(?P<name>" in pattern:  # month 0 (unknown name) is no date: left to parse_one
+            at = pc.index_in(pc.ascii_lower(sub.field("name")), value_set=pa.array(list(MONTHS)))
+            m = _MONTH_NUMBERS[pc.add(at, 1).fill_null(0).to_numpy()]
+        else:
+            m = pc.cast(sub.field("m"), pa.int64()).to_numpy()
         dt = ymd_to_datetime(y, m, d)
         good = ~np.isnat(dt) & (y >= MIN_YEAR) & (y <= MAX_YEAR)
         idx, dt, y = idx[good], dt[good], y[good]
