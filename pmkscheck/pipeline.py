@@ -85,9 +85,20 @@ def check_paths(paths: Iterable[str], settings: Settings,
 
             write_province(report, settings, [str(p) for p in paths])
     if os.environ.get("PMKSCHECK_TIMINGS"):  # benchmarks/run.py reads this
-        print(json.dumps([{"path": str(f.path), "rows": f.data_rows, **f.timings}
-                          for f in report.files]), file=sys.stderr)
+        print(json.dumps([{"path": str(f.path), "rows": f.data_rows, **f.timings,
+                           **_peak_memory()} for f in report.files]), file=sys.stderr)
     return report
+
+
+def _peak_memory() -> dict[str, float]:
+    """Peak resident memory (MB) of this process and of the largest reader child so far."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return {}
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return {"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale,
+            "peak_mb_reader": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale}
 
 
 def check_file(path: Path, settings: Settings, schema: Schema | None = None,
