@@ -89,11 +89,11 @@ def _distinct(ctx: CheckContext, name: str) -> tuple[np.ndarray, np.ndarray]:
     integer = spec is not None and spec.type in INTEGER_TYPES
     column = ctx.clean[name] if integer else ctx.data[name]
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    distinct = np.append(np.asarray(uniques, dtype=object), None)
+    uniques = np.asarray(uniques, dtype=object)
     if not integer:
-        distinct[:-1][_blank(distinct[:-1])] = None
-    codes[codes < 0] = len(distinct) - 1
-    return codes, distinct
+        uniques = np.where(_blank(uniques), None, uniques)
+    codes[codes < 0] = len(uniques)  # missing: the None appended below
+    return codes, np.append(uniques, None)
 
 
 def _blank(uniques: np.ndarray) -> np.ndarray:
