@@ -156,3 +156,30 @@ def test_named_month_dates_parse_as_parse_one(parts):
     assert got["year"].tolist() == [pd.NA if w.year is None else w.year for w in want]
     assert got["date"].tolist() == [pd.NaT if w.value is None else pd.Timestamp(w.value)
                                     for w in want]
+
+
+def _age_by_pandas_fields(birth: pd.Series, today: date) -> pd.Series:
+    """Reference: whole years from pandas' calendar fields."""
+    b = pd.DatetimeIndex(birth)
+    before = (b.month > today.month) | ((b.month == today.month) & (b.day > today.day))
+    age = pd.array(np.where(b.isna(), 0, today.year - b.year - before.astype(int)), dtype="Int64")
+    age[np.asarray(b.isna())] = pd.NA
+    return pd.Series(age, index=birth.index)
+
+
+@pytest.mark.parametrize("today", [date(2025, 6, 30), date(2024, 2, 29), date(2025, 1, 1)])
+def test_age_years_matches_calendar_fields(today):
+    rng = np.random.default_rng(6)
+    ns = rng.integers(-9_000_000_000_000_000_000, 9_000_000_000_000_000_000, 20_000,
+                      dtype=np.int64)  # any time of day, 1677..2262
+    edges = pd.to_datetime(["1900-02-28", "1900-03-01", "2000-02-29", "2024-02-29",
+                            "1969-12-31 23:59", "1970-01-01", "2261-12-31"], format="ISO8601").asi8
+    birth = pd.Series(np.concatenate([ns, edges]).view("datetime64[ns]"))
+    birth[::7] = pd.NaT
+    got = dates.age_years(birth, today)
+    assert got.dtype == "Int64" and got.equals(_age_by_pandas_fields(birth, today))
+    year, month, day = dates.datetime_to_ymd(birth.to_numpy())
+    ok = birth.notna().to_numpy()
+    index = pd.DatetimeIndex(birth[ok])
+    assert (year[ok] == index.year).all() and (month[ok] == index.month).all()
+    assert (day[ok] == index.day).all()

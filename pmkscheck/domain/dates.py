@@ -316,12 +316,31 @@ def age_years(birth: pd.Series | np.ndarray, today: date) -> pd.Series:
     dtype: Int64
     """
     idx = birth.index if isinstance(birth, pd.Series) else None
-    b = pd.DatetimeIndex(np.asarray(birth, dtype="datetime64[ns]"))
-    before = (b.month > today.month) | ((b.month == today.month) & (b.day > today.day))
-    age = today.year - b.year - before.astype(int)
-    out = pd.array(np.where(b.isna(), 0, age), dtype="Int64")
-    out[np.asarray(b.isna())] = pd.NA
-    return pd.Series(out, index=idx)
+    b = np.asarray(birth, dtype="datetime64[ns]")
+    nat = np.isnat(b)
+    year, month, day = datetime_to_ymd(b)
+    before = (month > today.month) | ((month == today.month) & (day > today.day))
+    age = np.where(nat, 0, today.year - year - before)
+    return pd.Series(pd.arrays.IntegerArray(age, nat), index=idx)
+
+
+def datetime_to_ymd(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised (year, month, day) of ``datetime64[ns]`` values (garbage where NaT).
+
+    Integer arithmetic (H. Hinnant's civil_from_days, the inverse of :func:`ymd_to_datetime`),
+    much cheaper than pandas' calendar fields on a million values.
+    """
+    days = np.asarray(values, dtype="datetime64[ns]").view(np.int64) // 86_400_000_000_000
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
 
 
 def ymd_to_datetime(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -366,6 +385,6 @@ def normalise_date(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) ->
 
 __all__ = [
     "INVALID", "MISSING", "MONTHS", "NUMBER", "OK", "SERIAL", "YEAR_ONLY", "ParsedDate",
-    "age_years", "from_serial", "normalise_date", "parse_one", "parse_series", "to_serial",
-    "ymd_to_datetime",
+    "age_years", "datetime_to_ymd", "from_serial", "normalise_date", "parse_one", "parse_series",
+    "to_serial", "ymd_to_datetime",
 ]
