@@ -352,7 +352,11 @@ def _phases(path: Path) -> dict[str, float]:
             phases = {}
             for f in doc:
                 for k, v in f.items():
-                    if isinstance(v, (int, float)) and k not in ("rows",):
+                    if not isinstance(v, (int, float)) or k == "rows":
+                        continue
+                    if k.startswith("peak_mb"):  # peak memory: the largest, not a sum
+                        phases[k] = max(phases.get(k, 0.0), float(v))
+                    else:
                         phases[k] = phases.get(k, 0.0) + float(v)
     return phases
 
@@ -535,6 +539,14 @@ def markdown(doc: dict) -> str:
         ph = (r.get("all") or r["nowrite"]).get("phases", {})
         lines.append(f"| {r['format']} | {r['rows']:,} | "
                      + " | ".join(f"{ph[p]:.2f}" if p in ph else "—" for p in PHASES) + " |")
+    lines += ["", "Peak memory of the two processes of a `--no-write` run (MB; the reader runs in "
+              "an isolated child process that ends before the checks start):", "",
+              "| file | rows | reader (child) | checks (parent) |", "|---|---:|---:|---:|"]
+    for r in doc["results"]:
+        ph = r["nowrite"].get("phases", {})
+        lines.append(f"| {r['format']} | {r['rows']:,} | "
+                     + " | ".join(f"{ph[p]:.0f}" if p in ph else "—"
+                                  for p in ("peak_mb_reader", "peak_mb")) + " |")
     lines += ["", "CPU seconds (user+sys, median) — less sensitive to other load on the machine:",
               "", "| file | rows | --no-write | every output | floor | frictionless |",
               "|---|---:|---:|---:|---:|---:|"]
