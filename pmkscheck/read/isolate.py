@@ -243,15 +243,17 @@ def _arrow(values: object) -> object | None:
 
 
 def _from_arrow(array: object) -> object:
-    """Arrow strings -> object array; equal strings become one shared Python object.
+    """Arrow strings -> object array; in a repetitive column equal strings share one object.
 
-    Through a dictionary: a 1M-row table repeats the same desa, kecamatan, jenis and cell-kind
-    texts on every row, and one object per distinct text instead of one per cell saves most of
-    the parent's memory for those columns.
+    A 1M-row table repeats the same desa, kecamatan, jenis and cell-kind texts on every row:
+    through a dictionary, one object per distinct text instead of one per cell saves most of the
+    parent's memory for those columns. Columns of mostly distinct texts convert directly.
     """
     import numpy as np
     import pyarrow.compute as pc
 
+    if len(pc.unique(array.slice(0, 2000))) > 200:  # type: ignore[attr-defined]
+        return array.to_numpy(zero_copy_only=False)  # type: ignore[attr-defined]
     encoded = pc.dictionary_encode(array)
     uniques = np.empty(len(encoded.dictionary) + 1, dtype=object)
     uniques[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)

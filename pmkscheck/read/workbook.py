@@ -252,12 +252,18 @@ def _arrow_grid(name: str, batch: object, col0: int, scan: SheetScan) -> Grid:
 def _texts(arr: object, pc_arrow: object) -> np.ndarray:
     """One Arrow text column -> object array of ``str``/``None`` (``""`` -> ``None``).
 
-    Through a dictionary: each distinct text becomes one Python string, shared by every cell
-    that holds it (a 1M-row sheet repeats the same desa, kecamatan and jenis names).
+    A repetitive column (desa, kecamatan, jenis: few distinct texts in its first 2,000 cells)
+    goes through a dictionary, so that each distinct text is one Python string shared by every
+    cell that holds it (memory on 1M rows); a column of mostly distinct texts (names, NIKs) is
+    converted directly, which is several times cheaper than hashing it.
     """
     n = len(arr)  # type: ignore[arg-type]
     if arr.null_count == n:  # type: ignore[attr-defined]
         return np.full(n, None, dtype=object)
+    if len(pc_arrow.unique(arr.slice(0, 2000))) > 200:  # type: ignore[attr-defined]
+        out = arr.to_numpy(zero_copy_only=False)  # type: ignore[attr-defined]
+        out[out == ""] = None
+        return out
     encoded = pc_arrow.dictionary_encode(arr)  # type: ignore[attr-defined]
     uniques = np.empty(len(encoded.dictionary) + 1, dtype=object)
     uniques[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
