@@ -1,4 +1,4 @@
-"""The fast CSV path (pyarrow, files without quotes) gives exactly the grid of the ``csv`` module.
+"""The fast CSV path (pyarrow; records that are lines) gives exactly the ``csv`` module's grid.
 
 Every test reads the same bytes twice through :func:`read_text`, once as it is and once with the
 fast path switched off, and compares both grids cell by cell, with line numbers and field counts,
@@ -24,7 +24,6 @@ BREAKS = ["\r\n", "\n", "\r"]
 # no quote and no line break: what a field of a quote-free file can hold (delimiters included,
 # they make ragged rows); "é" and "Ø" exist in cp1252, "\x00" is a NUL a broken export may hold
 _field = st.text(alphabet=st.sampled_from(list("ab 1'é;,\t|Ø\x00")), max_size=5)
-_NUL_FIELDS = ["a\x00b", "a\x00c", "a", ""]
 _line = st.lists(_field, max_size=6)
 # cells a writer quotes: a quote, a delimiter or a line break inside
 _qfield = st.text(alphabet=st.sampled_from(list('ab 1é;,"\n')), max_size=5)
@@ -215,7 +214,8 @@ def test_repeated_values_share_one_object_and_empty_is_none(tmp_path):
 
 def test_nul_characters_do_not_merge_values(tmp_path, monkeypatch):
     """pandas' factorize stops comparing at a NUL: neither path may use it to share strings."""
-    rows = ["No;Nama"] + [f"{i};{_NUL_FIELDS[i % 4]}" for i in range(40)]
+    nul_fields = ["a\x00b", "a\x00c", "a", ""]
+    rows = ["No;Nama"] + [f"{i};{nul_fields[i % 4]}" for i in range(40)]
     for name, text in [("fast.csv", "\n".join(rows)), ("slow.csv", "\n".join(rows) + '\n"x\ny"')]:
         path = tmp_path / name
         path.write_bytes(text.encode("utf-8"))
