@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.checks.base import CheckContext, check, findings
+from pmkscheck.domain.dates import datetime_to_ymd
 from pmkscheck.domain.nik import DIGITS, EXCEL, INVALID_CHARS, LENGTH_BAD, MISSING
 from pmkscheck.table import ROW
 
@@ -69,17 +70,30 @@ def nik_missing(ctx: CheckContext) -> pd.DataFrame | None:
 def nik_format(ctx: CheckContext) -> pd.DataFrame | None:
     """One format finding per cell: Excel number, stray characters, length, or cleaned (info)."""
     status = _status(ctx)
-    code = pd.Series(None, index=status.index, dtype=object)
-    code[status == EXCEL] = "NIK_EXCEL_NUMBER"
-    code[status == INVALID_CHARS] = "NIK_INVALID_CHARS"
-    code[status == LENGTH_BAD] = "NIK_LENGTH"
-    code[(status == DIGITS) & ctx.derived["nik:cleaned"]] = "NIK_CHARS_CLEANED"
+    code = format_codes(status, ctx.derived["nik:cleaned"], {
+        EXCEL: "NIK_EXCEL_NUMBER", INVALID_CHARS: "NIK_INVALID_CHARS", LENGTH_BAD: "NIK_LENGTH",
+    }, "NIK_CHARS_CLEANED")
     bad = code.notna()
     if not bad.any():
         return None
     length = ctx.derived["nik:length"][bad]
     return findings(code.index[bad], code=code[bad].to_numpy(),
                     length=np.where(code[bad] == "NIK_LENGTH", length, None))
+
+
+def format_codes(status: pd.Series, cleaned: pd.Series, by_status: dict[str, str],
+                 cleaned_code: str) -> pd.Series:
+    """Per cell: the format finding of its status, or ``cleaned_code`` for cleaned digits.
+
+    ``None`` where there is no finding. The status column holds a handful of distinct values,
+    so each is looked up once (shared by the NIK and No. KK checks).
+    """
+    keys, uniques = pd.factorize(status, use_na_sentinel=True)
+    code = np.array([by_status.get(u) for u in uniques] + [None], dtype=object)[keys]
+    digits = np.flatnonzero(np.asarray(uniques, dtype=object) == DIGITS)
+    if len(digits):
+        code[(keys == digits[0]) & cleaned.to_numpy(dtype=bool)] = cleaned_code
+    return pd.Series(code, index=status.index, dtype=object)
 
 
 @check("NIK_OTHER_PROVINCE", "NIK_REGION_UNKNOWN", fields="nik")
@@ -117,10 +131,12 @@ def nik_vs_birthdate(ctx: CheckContext) -> pd.Series | None:
     tl = ctx.derived.get("tanggal_lahir:date")
     if tl is None:
         return None
-    both = ctx.derived["nik:date_ok"] & tl.notna()
-    same = ((tl.dt.day == ctx.derived["nik:day"]) & (tl.dt.month == ctx.derived["nik:month"])
-            & (tl.dt.year % 100 == ctx.derived["nik:yy"]))
-    return ~both | same.fillna(True)
+    both = (ctx.derived["nik:date_ok"] & tl.notna()).to_numpy(dtype=bool)
+    year, month, day = datetime_to_ymd(tl.to_numpy())  # not used where tl is NaT
+    nik_day, nik_month, nik_yy = (ctx.derived[f"nik:{k}"].to_numpy()
+                                  for k in ("day", "month", "yy"))
+    same = (day == nik_day) & (month == nik_month) & (year % 100 == nik_yy)
+    return pd.Series(~both | same, index=tl.index)
 
 
 @check("NIK_SEX_MISMATCH", fields="nik", needs=("nik", "jenis_kelamin"))

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.checks.base import CheckContext, check, findings
+from pmkscheck.checks.nik import format_codes
 from pmkscheck.domain.nik import DIGITS, EXCEL, INVALID_CHARS, LENGTH_BAD
 
 FIELD = "no_kk"
@@ -21,11 +22,9 @@ FIELD = "no_kk"
 def kk_format(ctx: CheckContext) -> pd.DataFrame | None:
     """One format finding per cell: Excel number, stray characters, length, or cleaned (info)."""
     status = ctx.derived[f"{FIELD}:status"]
-    code = pd.Series(None, index=status.index, dtype=object)
-    code[status == EXCEL] = "KK_EXCEL_NUMBER"
-    code[status == INVALID_CHARS] = "KK_INVALID_CHARS"
-    code[status == LENGTH_BAD] = "KK_LENGTH"
-    code[(status == DIGITS) & ctx.derived[f"{FIELD}:cleaned"]] = "KK_CHARS_CLEANED"
+    code = format_codes(status, ctx.derived[f"{FIELD}:cleaned"], {
+        EXCEL: "KK_EXCEL_NUMBER", INVALID_CHARS: "KK_INVALID_CHARS", LENGTH_BAD: "KK_LENGTH",
+    }, "KK_CHARS_CLEANED")
     bad = code.notna()
     if not bad.any():
         return None
