@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmkscheck import __version__
+from pmkscheck import __version__, distinct
 from pmkscheck.errors import UsageError
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.mask import mask_id, mask_value, scrub
@@ -114,7 +114,7 @@ def record_keys(f: FileReport, rows: Iterable[int]) -> dict[int, str]:
             joined = joined + _SEP + part
     else:
         joined = pd.Series("", index=idx)
-    uniq = pd.unique(joined.to_numpy(dtype=object))
+    uniq = distinct.unique(joined.to_numpy(dtype=object))
     hashes = {u: "h:" + _digest(u) for u in uniq}  # once per unique record
     content = joined.map(hashes)
     key = nik.where(nik.notna(), content)
@@ -135,7 +135,7 @@ def _nik_series(clean: pd.DataFrame, raw: pd.DataFrame) -> pd.Series:
             nik = nik.where(nik.notna(), frame["nik"].astype(object))
     digits = nik.astype(object).where(nik.notna(), "").astype(str).str.replace(
         r"\D", "", regex=True)
-    uniq = pd.unique(digits.to_numpy(dtype=object))
+    uniq = distinct.unique(digits.to_numpy(dtype=object))
     masked = {d: ("n:" + (mask_id(d, "partial") or "")) if len(d) >= 10 else None for d in uniq}
     return digits.map(masked)
 

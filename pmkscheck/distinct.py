@@ -3,7 +3,7 @@
 Every stage works once per distinct value (issue 6), and pandas' ``pd.factorize`` /
 ``pd.unique`` are the fast way to get them -- with one trap: for an object array in which every
 value is a ``str`` (no ``None``), pandas hashes the values as C strings, which end at the first
-NUL character, so ``"a\\x00b"``, ``"a\\x00c"`` and ``"a"`` become ONE value
+NUL character, so "a" + NUL + "b", "a" + NUL + "c" and "a" become ONE value
 (pandas 2.3; a NUL reaches us from a CSV file or an ``_x0000_`` escape in a workbook). Mapped back
 to the rows, one cell would silently get another cell's cleaned value. These wrappers add a
 ``None`` behind the values, which makes pandas compare real Python strings (measured: 1M distinct
@@ -28,9 +28,10 @@ def factorize(values: Any, use_na_sentinel: bool = True) -> tuple[np.ndarray, np
     Returns:
         ``(codes, uniques)`` exactly as ``pd.factorize`` would give them without the trap.
 
-    >>> codes, uniques = factorize(["a\\x00b", "a\\x00c", "a", "a\\x00b"])
-    >>> codes.tolist(), uniques.tolist()
-    ([0, 1, 2, 0], ['a\\x00b', 'a\\x00c', 'a'])
+    >>> nul = chr(0)
+    >>> codes, uniques = factorize(["a" + nul + "b", "a" + nul + "c", "a", "a" + nul + "b"])
+    >>> codes.tolist(), len(uniques)
+    ([0, 1, 2, 0], 3)
     """
     arr = _objects(values)
     n = len(arr)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pmkscheck import distinct
 from pmkscheck.atomic import atomic_open, atomic_path
 from pmkscheck.table import ROW
 
@@ -68,7 +69,7 @@ def row_summary(f: FileReport) -> tuple[dict[int, str], dict[int, str]]:
 def neutralise_csv(values: pd.Series) -> pd.Series:
     """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe."""
     s = values.astype(object)
-    codes, uniques = pd.factorize(s)  # once per distinct value (issue 6: was once per cell)
+    codes, uniques = distinct.factorize(s)  # once per distinct value (issue 6: was once per cell)
     risky = np.array([isinstance(v, str) and v.startswith(FORMULA_START) for v in uniques]
                      + [False], dtype=bool)
     mask = pd.Series(risky[codes], index=s.index)  # code -1 (missing) picks the final False

@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pmkscheck import distinct
 from pmkscheck.table import column_letter
 
 MAX_ROWS = 1_048_576
@@ -377,7 +378,7 @@ class _SharedStrings:
             return []
         sizes = [len(p) for p in self._parts]
         allv = np.concatenate(self._parts) if sum(sizes) else np.zeros(0, dtype=object)
-        codes, uniques = pd.factorize(allv)
+        codes, uniques = distinct.factorize(allv)
         self._texts = np.asarray(uniques, dtype=object)
         bounds = np.cumsum([0, *sizes])
         return [codes[bounds[i]:bounds[i + 1]].astype(np.int64) for i in range(len(sizes))]
@@ -423,7 +424,7 @@ def _prepare_column(values: pd.Series, letter: str, as_text: bool,
             and not pd.api.types.is_object_dtype(dtype):
         arr = values.to_numpy(dtype=object, na_value=None) if values.hasnans else \
             values.to_numpy()
-        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        codes, uniques = distinct.factorize(arr, use_na_sentinel=True)
         k = len(uniques)
         start = np.frombuffer(f'"{num_style}><v>'.encode(), dtype=np.uint8)
         end = np.frombuffer(b"</v></c>", dtype=np.uint8)
@@ -432,7 +433,7 @@ def _prepare_column(values: pd.Series, letter: str, as_text: bool,
                            np.broadcast_to(end, (k, len(end)))]) if k else \
             np.zeros((1, 1), np.uint8)
         return _Column(letter, codes.astype(np.int64), np.ascontiguousarray(tails))
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = distinct.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
     codes = codes.astype(np.int64)
     k = len(uniques)

@@ -7,10 +7,11 @@
     result.format, result.sheets, result.tables, result.notices
 
 The format comes from the content (:mod:`pmkscheck.read.detect`); workbooks are read with
-python-calamine (:mod:`pmkscheck.read.workbook`), CSV/TSV with the stdlib csv module
-(:mod:`pmkscheck.read.csvread`); the header, the field mapping and the record rows are found by
-:mod:`pmkscheck.read.layout`. Unreadable input raises :class:`~pmkscheck.errors.InputError` with an
-``INPUT_*`` code; no library exception, traceback or cell value ever leaves this package.
+fastexcel or python-calamine (:mod:`pmkscheck.read.workbook`), CSV/TSV with pyarrow or the stdlib
+csv module (:mod:`pmkscheck.read.csvread`); the header, the field mapping and the record rows
+are found by :mod:`pmkscheck.read.layout`. Unreadable input raises
+:class:`~pmkscheck.errors.InputError` with an ``INPUT_*`` code; no library exception, traceback or
+cell value ever leaves this package.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A sheet as read, before layout detection: a ``Grid`` of text columns with cell kinds.
 
-Stage ① read. Every container format (xlsx/xlsm/xls/ods via calamine, CSV/TSV via the stdlib csv
-module) is turned into the same shape, so that the layout stage (:mod:`pmkscheck.read.layout`)
+Stage ① read. Every container format (xlsx/xlsm via fastexcel or calamine, xls/ods via calamine,
+CSV/TSV via pyarrow or the stdlib csv module) is turned into the same shape, so that the layout
+stage (:mod:`pmkscheck.read.layout`)
 works on one thing: column-wise numpy object arrays of ``str``/``None`` plus, per column, the cell
 kind codes (``pmkscheck.table.KIND_*``) and the user's row number of every grid row.
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pmkscheck import distinct
 from pmkscheck.table import (
     KIND_BOOL,
     KIND_DATE,
@@ -200,7 +202,7 @@ def float_texts(values: np.ndarray) -> np.ndarray:
 
 def _error_mask(texts: np.ndarray) -> np.ndarray | None:
     """Cells whose text is an error literal (checked per unique value starting with # or E)."""
-    uniques = pd.unique(texts)
+    uniques = distinct.unique(texts)
     bad = [v for v in uniques if v is not None and v[:1] in ("#", "E") and v in ERROR_LITERALS]
     if not bad:
         return None
@@ -214,23 +216,6 @@ def _share_repeats(arr: np.ndarray) -> np.ndarray:
     string object per cell; sharing them saves most of the memory such columns take.
     """
     if len(arr) > 4000 and len(set(arr[:2000].tolist())) <= 200:
-        codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+        codes, uniques = distinct.factorize(arr, use_na_sentinel=False)
         return np.asarray(uniques, dtype=object).take(codes)
-    return arr
-
-
-def intern_column(values: Sequence[str]) -> np.ndarray:
-    """Plain text column (CSV): ``""`` -> ``None``; repeated strings share one object.
-
-    Sharing matters for memory: a 1M-row file repeats the same desa, kecamatan and jenis names
-    on every row, and the csv module makes a new string object for each.
-    """
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    if len(set(arr[:2000].tolist())) <= 200:  # repetitive column: share the string objects
-        codes, uniques = pd.factorize(arr, use_na_sentinel=False)
-        uniques = np.asarray(uniques, dtype=object)
-        uniques[uniques == ""] = None
-        return uniques.take(codes)
-    arr[arr == ""] = None
     return arr

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pmkscheck import distinct
 from pmkscheck.issues import Issue
 from pmkscheck.read.grid import Grid
 from pmkscheck.rules import rule
@@ -630,7 +631,7 @@ def split_ttl(values: np.ndarray, kinds: np.ndarray
     tempat = np.full(n, None, dtype=object)
     tanggal = np.full(n, None, dtype=object)
     if n:
-        uniques = pd.unique(values[is_text])
+        uniques = distinct.unique(values[is_text])
         split = {u: _split_one(u) for u in uniques if u is not None}
         if split:
             ser = pd.Series(values[is_text])
@@ -664,7 +665,7 @@ def merge_sex(l_vals: np.ndarray, p_vals: np.ndarray) -> tuple[np.ndarray, np.nd
         filled = _notna(values)
         out = filled.copy()
         if filled.any():
-            uniques = pd.unique(values[filled])
+            uniques = distinct.unique(values[filled])
             blank = [u for u in uniques if str(u).strip().lower() in _NO_MARK or not str(u).strip()]
             if blank:
                 out &= ~pd.Series(values).isin(blank).to_numpy()

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import python_calamine as pc
 
+from pmkscheck import distinct
 from pmkscheck.errors import InputError
 from pmkscheck.read.grid import Grid, convert_column, float_texts
 from pmkscheck.read.xlsxscan import SheetScan, scan_sheet, sheet_parts
@@ -291,7 +291,7 @@ def _put_numbers(cols: list[np.ndarray], kinds: list[np.ndarray], scan: SheetSca
         rows = ridx[sel]
         new_text, new_kind = texts[sel], np.full(len(rows), KIND_NUMBER, dtype=object)
         # fastexcel's text tells which numbers are date-formatted: decided once per distinct text
-        codes, seen = pd.factorize(cols[c][rows])
+        codes, seen = distinct.factorize(cols[c][rows])
         as_date = [_date_text(t) for t in seen]
         if any(d is not None for d in as_date):
             is_date = np.array([d is not None for d in as_date] + [False])[codes]

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from pmkscheck import reference
+from pmkscheck import distinct, reference
 from pmkscheck.domain.jenis import classify_jenis
 from pmkscheck.domain.wilayah import (
     NO_SUGGESTION,
@@ -233,7 +233,7 @@ def jenis_values(shape: RekapShape) -> tuple[pd.Series | None, list[pd.DataFrame
         return None, []
     raw = pd.Series(shape.grid.cols[shape.jenis_col][shape.data_rows], dtype=object)
     keyed = raw.fillna("")
-    matched = {u: classify_jenis(u or None) for u in pd.unique(keyed)}
+    matched = {u: classify_jenis(u or None) for u in distinct.unique(keyed)}
     official = keyed.map({u: m.official for u, m in matched.items()}).astype(object)
     kind = keyed.map({u: m.kind for u, m in matched.items()}).to_numpy()
     rows = shape.user_rows(shape.data_rows)
@@ -306,7 +306,7 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
     raw = pd.Series(shape.grid.cols[shape.wilayah_col][shape.data_rows], dtype=object)
     written = raw.notna().to_numpy()
     filled = raw.ffill() if shape.form == "long" else raw
-    uniques = [u for u in pd.unique(filled) if u is not None and not pd.isna(u)]
+    uniques = [u for u in distinct.unique(filled) if u is not None and not pd.isna(u)]
     scope = _scope(shape, [str(u) for u in uniques])
     matcher = match_kabupaten if scope == "kabupaten" else match_kecamatan
     matched = {u: matcher(str(u)) for u in uniques}

@@ -21,6 +21,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from pmkscheck import distinct
 from pmkscheck.table import KIND_EMPTY, KIND_ERROR, KIND_FORMULA_NO_VALUE, KIND_TEXT
 
 OK = "ok"
@@ -79,7 +80,7 @@ def parse_counts(texts: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.n
     flat_t = pd.Series(texts.reshape(-1), dtype=object)
     flat_k = pd.Series(kinds.reshape(-1), dtype=object).fillna(KIND_EMPTY)
     keys = pd.MultiIndex.from_arrays([flat_t.fillna("\x00"), flat_k])
-    codes, uniques = pd.factorize(keys)
+    codes, uniques = distinct.factorize(keys)
     parsed = [parse_count(None if t == "\x00" else t, k) for t, k in uniques]
     values = np.array([p[0] for p in parsed] + [0.0], dtype=np.float64)[codes]
     status = np.array([p[1] for p in parsed] + [EMPTY], dtype=object)[codes]
