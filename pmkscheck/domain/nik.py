@@ -368,14 +368,21 @@ def analyse(raw: pd.Series, kinds: pd.Series | None = None, length: int = LENGTH
             mat[redo] = _digits_of(pa.array(clean[redo].tolist(), type=pa.string()), length)
     if not ok.all():
         mat[~ok] = 0
-    mat16 = mat[:, 6:16].astype(np.int64)
     out = pd.DataFrame({"clean": clean, "status": status, "cleaned": cleaned,
                         "length": np.where(status == MISSING, -1, lengths)}, index=raw.index)
     out["p2"], out["p4"], out["p6"] = _code_strings(mat[:, :6], ok)
-    out["dd"] = mat16[:, 0] * 10 + mat16[:, 1]
-    out["mm"] = mat16[:, 2] * 10 + mat16[:, 3]
-    out["yy"] = mat16[:, 4] * 10 + mat16[:, 5]
-    out["serial_zero"] = ok & (mat16[:, 6:10].sum(axis=1) == 0)
+    out["dd"] = _number(mat, 6, 8)
+    out["mm"] = _number(mat, 8, 10)
+    out["yy"] = _number(mat, 10, 12)
+    out["serial_zero"] = ok & ~mat[:, 12:16].any(axis=1)
+    return out
+
+
+def _number(mat: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The digits ``mat[:, start:stop]`` of each row as one int64 (column by column, no copy)."""
+    out = np.zeros(len(mat), dtype=np.int64)
+    for k in range(start, stop):
+        out = out * 10 + mat[:, k]
     return out
 
 
@@ -395,8 +402,7 @@ def _code_strings(digits: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, ...]:
     ``None`` where not ``ok``. Hash-factorised on the 6-digit integer, so each distinct
     kecamatan code is formatted once.
     """
-    as_int = digits.astype(np.int64) @ (10 ** np.arange(5, -1, -1, dtype=np.int64))
-    codes, uniq = pd.factorize(np.where(ok, as_int, -1))
+    codes, uniq = pd.factorize(np.where(ok, _number(digits, 0, 6), -1))
     names6 = [None if u < 0 else f"{u:06d}" for u in uniq]
     out = []
     for width in (2, 4, 6):
