@@ -77,10 +77,7 @@ class Grid:
         """Kind codes of column ``col`` (text/empty for CSV)."""
         if self.kinds is not None:
             return self.kinds[col]
-        values = self.cols[col]
-        out = np.full(len(values), KIND_TEXT, dtype=object)
-        out[_isnone(values)] = KIND_EMPTY
-        return out
+        return _TEXT_OR_EMPTY.take(self.notna(col).view(np.int8))
 
     def notna(self, col: int) -> np.ndarray:
         """Boolean mask of non-empty cells of column ``col`` (computed once)."""
@@ -92,6 +89,9 @@ class Grid:
     def row_cells(self, i: int) -> list[str | None]:
         """All cells of grid row ``i`` (layout uses this on the few rows near the header)."""
         return [c[i] for c in self.cols]
+
+
+_TEXT_OR_EMPTY = np.array([KIND_EMPTY, KIND_TEXT], dtype=object)
 
 
 def _isnone(values: np.ndarray) -> np.ndarray:
