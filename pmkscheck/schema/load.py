@@ -18,8 +18,8 @@ from pmkscheck.errors import UsageError
 from pmkscheck.schema.model import FIELD_TYPES, FieldSpec, Schema
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader (libyaml's when installed: ~10x faster) with YAML 1.2 booleans."""
 
 
 _Loader.yaml_implicit_resolvers = {
