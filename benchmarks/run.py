@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [--sizes 10000,100000,1000000] [--repeat 3] [--quick]
                              [--no-frictionless] [--no-naive] [--out benchmarks/results]
+                             [--profile]
 
 Data: realistic person lists from ``sample_data/synth.py`` (Kutai Timur, ~5 % planted defects,
 15 columns, three title rows), as xlsx and as a ``;``-separated cp1252 CSV, cached under
@@ -600,6 +601,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--all-formats", default="xlsx,csv", type=lambda s: s.split(","),
                    help="formats whose every-output run is measured")
     p.add_argument("--out", default=str(HERE / "results"))
+    p.add_argument("--profile", action="store_true",
+                   help="also write pyinstrument profiles (benchmarks/profile.py) of the 100k "
+                        "xlsx and the largest csv run to <out>/profile_*.txt")
     p.add_argument("--data", default=str(HERE / "data"))
     args = p.parse_args(argv)
     if args.quick:
@@ -609,7 +613,22 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         args.frictionless = False
     sys.path.insert(0, str(ROOT))
-    return run(args)
+    rc = run(args)
+    if args.profile:
+        profiles(args.sizes, Path(args.data), Path(args.out))
+    return rc
+
+
+def profiles(sizes: list[int], data: Path, out: Path) -> None:
+    """Write in-process pyinstrument profiles (benchmarks/profile.py) of the largest runs."""
+    wanted = [("xlsx", n) for n in sizes if n <= 100_000][-1:] + [("csv", max(sizes))]
+    for fmt, n in wanted:
+        src = data / f"pmks_{n}.{fmt}"
+        dest = out / f"profile_{fmt}_{n}.txt"
+        if src.exists():
+            subprocess.run([sys.executable, str(HERE / "profile.py"), str(src), "--out",
+                            str(dest)], stdout=subprocess.DEVNULL, check=False)
+            print(f"wrote {dest}", file=sys.stderr)
 
 
 def _has(module: str) -> bool:
