@@ -216,12 +216,12 @@ def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext)
     """
     is_age = ctx.field.name == "umur"
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    texts = list(integer_text_many(np.asarray(uniques, dtype=object), age=is_age)) + [None]
-    clean = pd.Series(np.array(texts, dtype=object)[codes], index=raw.index, dtype=object)
+    texts = integer_text_many(np.asarray(uniques, dtype=object), age=is_age)
+    clean = pd.Series(take_or_none(texts, codes), index=raw.index, dtype=object)
     derived: dict[str, pd.Series] = {}
-    if is_age:
+    if is_age:  # the last number (code -1, missing) is NA
         numbers = pd.array([int(t) if t is not None and t.isdigit() and len(t) <= 3 else None
-                            for t in texts], dtype="Int64")
+                            for t in [*texts, None]], dtype="Int64")
         derived["umur:value"] = pd.Series(numbers.take(codes), index=raw.index)
     return NormResult(clean, derived=derived)
 
