@@ -19,6 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pmkscheck import distinct
+
 if TYPE_CHECKING:
     from pmkscheck.checks.base import Findings
     from pmkscheck.schema.model import FieldSpec
@@ -76,7 +78,7 @@ def text_clean_codes(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     value of each distinct raw value (so a clean value may appear more than once), for
     normalisers that go on working per distinct value.
     """
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = distinct.factorize(raw)
     return codes, clean_uniques(np.asarray(uniques, dtype=object))
 
 

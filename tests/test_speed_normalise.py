@@ -183,3 +183,16 @@ def test_age_years_matches_calendar_fields(today):
     index = pd.DatetimeIndex(birth[ok])
     assert (year[ok] == index.year).all() and (month[ok] == index.month).all()
     assert (day[ok] == index.day).all()
+
+
+def test_values_that_differ_after_a_nul_stay_distinct():
+    # pandas' factorize compares all-str values as C strings: "SI\0TI" == "SI\0XX" == "SI"
+    rows = [{"nik": NIK, "nama": n, "rt": r}
+            for n, r in [("SI\0TI", "1\0"), ("SI\0XX", "1\0x"), ("SI", "1")]]
+    table = make_table(rows)
+    ctx = make_context(table)
+    assert ctx.clean["nama"].tolist() == ["SITI", "SIXX", "SI"]
+    assert ctx.derived["nama:status"].tolist() == ["ok", "ok", "ok"]
+    got = triples(check_issues(table), {"CELL_CONTROL_CHARACTERS"})
+    assert got == {("CELL_CONTROL_CHARACTERS", row, field)
+                   for row in (5, 6) for field in ("nama", "rt")}

@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from pmkscheck import distinct
 from pmkscheck.checks.base import CheckContext, check, findings
 from pmkscheck.normalise import CONTROL_CHARS
 
@@ -26,11 +27,11 @@ def control_characters(ctx: CheckContext) -> pd.DataFrame | None:
         col = ctx.data[name]
         if not _may_hold_control(col.to_numpy(dtype=object)):
             continue
-        uniques = pd.unique(col.dropna())
-        bad = {u for u in uniques if isinstance(u, str) and _CONTROL.search(u)}
-        if bad:
-            hit = col.isin(bad)
-            parts.append(findings(col.index[hit.to_numpy()], field=name))
+        codes, uniques = distinct.factorize(col)  # distinct even when they differ after a NUL
+        bad = [isinstance(u, str) and _CONTROL.search(u) is not None for u in uniques]
+        if any(bad):
+            hit = np.array([*bad, False], dtype=bool)[codes]  # code -1 (missing): last, False
+            parts.append(findings(col.index[hit], field=name))
     if not parts:
         return None
     return pd.concat(parts)

@@ -12,6 +12,7 @@ import pandera.pandas as pa
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
+from pmkscheck import distinct
 from pmkscheck.checks.base import CheckContext, check, findings
 from pmkscheck.normalise import arrow_text
 from pmkscheck.schema.to_pandera import INTEGER_TYPES, to_pandera
@@ -88,7 +89,7 @@ def _distinct(ctx: CheckContext, name: str) -> tuple[np.ndarray, np.ndarray]:
     spec = ctx.schema.field(name)
     integer = spec is not None and spec.type in INTEGER_TYPES
     column = ctx.clean[name] if integer else ctx.data[name]
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes, uniques = distinct.factorize(column)
     uniques = np.asarray(uniques, dtype=object)
     if not integer:
         uniques = np.where(_blank(uniques), None, uniques)

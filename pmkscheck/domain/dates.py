@@ -40,6 +40,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from pmkscheck import distinct
 from pmkscheck.normalise import NormContext, NormResult, register
 
 # Status of a parsed date cell.
@@ -229,7 +230,7 @@ def parse_series(raw: pd.Series, kinds: pd.Series | None, today: date) -> pd.Dat
         A frame aligned with ``raw``: ``iso`` (object), ``date`` (datetime64[ns], NaT when not a
         full date), ``year`` (Int64) and ``status`` (object).
     """
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = distinct.factorize(raw)
     if kinds is not None:
         numeric = kinds.reindex(raw.index).to_numpy(dtype=object) == "n"
     else:

@@ -64,6 +64,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from pmkscheck import distinct
+
 LENGTH = 16
 KALTIM = "64"
 
@@ -344,7 +346,7 @@ def analyse(raw: pd.Series, kinds: pd.Series | None = None, length: int = LENGTH
     lengths = np.full(n, length, dtype=np.int64)
     slow = np.flatnonzero(~fast_np)
     if len(slow):
-        codes, uniques = pd.factorize(pd.Series(values[slow], dtype=object), use_na_sentinel=True)
+        codes, uniques = distinct.factorize(values[slow])
         u_clean, u_status, u_cleaned, u_len = _analyse_slow(
             np.append(np.asarray(uniques, dtype=object), None), length)
         clean[slow] = u_clean[codes]

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pmkscheck import distinct
 from pmkscheck.domain import dates
 from pmkscheck.normalise import (
     NormContext,
@@ -64,7 +65,7 @@ def name_status(name: object) -> str | None:
 
 
 def _per_unique(values: pd.Series, fn) -> np.ndarray:  # noqa: ANN001
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = distinct.factorize(values)
     mapped = np.array([fn(u) for u in uniques] + [fn(None)], dtype=object)
     return mapped[codes]
 
@@ -150,7 +151,7 @@ def rt_rw_value(text: object, part: int = 0) -> tuple[str | None, str | None]:
 def normalise_rt_rw(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """``005``/``RT. 05`` -> ``5`` (silent); ``5/3`` -> its RT (or RW) part; derived status."""
     part = 1 if ctx.field.name == "rw" else 0
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = distinct.factorize(raw)
     pairs = [rt_rw_value(v, part) for v in uniques]
     values = np.array([p[0] for p in pairs], dtype=object)
     statuses = np.array([p[1] for p in pairs], dtype=object)
@@ -215,7 +216,7 @@ def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext)
     :func:`derive_age`).
     """
     is_age = ctx.field.name == "umur"
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = distinct.factorize(raw)
     texts = integer_text_many(np.asarray(uniques, dtype=object), age=is_age)
     clean = pd.Series(take_or_none(texts, codes), index=raw.index, dtype=object)
     derived: dict[str, pd.Series] = {}

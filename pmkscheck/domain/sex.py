@@ -21,6 +21,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from pmkscheck import distinct
 from pmkscheck.normalise import NormContext, NormResult, register
 
 OK = "ok"
@@ -56,7 +57,7 @@ def sex_of(text: object) -> tuple[str | None, str]:
 
 def parse_series(raw: pd.Series) -> pd.DataFrame:
     """Vectorised :func:`sex_of` (once per distinct value): columns ``sex`` and ``status``."""
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = distinct.factorize(raw)
     pairs = [sex_of(u) for u in uniques] + [(None, MISSING)]
     sexes = np.array([p[0] for p in pairs], dtype=object)
     status = np.array([p[1] for p in pairs], dtype=object)

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from pmkscheck import reference
+from pmkscheck import distinct, reference
 from pmkscheck.normalise import NormContext, NormResult, register, text_clean
 
 FUZZY_THRESHOLD = 85.0
@@ -483,9 +483,9 @@ def factorize_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Returns:
         ``inverse`` (``int`` per row, ``-1`` for empty cells) and the unique cleaned texts.
     """
-    codes, uniq_raw = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniq_raw = distinct.factorize(raw)
     cleaned = text_clean(pd.Series(np.asarray(uniq_raw, dtype=object), dtype=object))
-    clean_codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
+    clean_codes, uniques = distinct.factorize(cleaned)
     remap = np.append(clean_codes, -1)  # index -1 (empty raw cell) -> -1
     return remap[codes], np.asarray(uniques, dtype=object)
 
@@ -566,7 +566,7 @@ def uses_bps_codes(data: pd.DataFrame) -> bool:
     """True when a kecamatan or desa column holds a BPS code (checked per unique value)."""
     for name, matcher in (("kecamatan", match_kecamatan), ("desa", match_desa)):
         if name in data.columns:
-            uniques = pd.unique(data[name].dropna())
+            uniques = distinct.unique(data[name].dropna())
             if any(matcher(u).kind == "bps" for u in uniques if _digits(str(u))):
                 return True
     return False
