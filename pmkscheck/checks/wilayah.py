@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from pmkscheck import reference
+from pmkscheck import distinct, reference
 from pmkscheck.checks.base import CheckContext, check
 from pmkscheck.domain.wilayah import spread
 
@@ -39,7 +39,7 @@ def _kab_names() -> dict[str, str]:
 
 def _per_unique(values: pd.Series, fn) -> np.ndarray:
     """``fn`` applied once per unique value, spread back to the rows (``None`` for empty)."""
-    inverse, uniques = pd.factorize(values, use_na_sentinel=True)
+    inverse, uniques = distinct.factorize(values, use_na_sentinel=True)
     return spread([fn(u) for u in uniques], inverse)
 
 
