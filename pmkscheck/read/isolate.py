@@ -63,7 +63,11 @@ _SAME_NOTICE = {"FILE_MACROS": "WORKBOOK_MACROS"}
 
 def read_guarded(path: Path, settings: Settings, schema: Schema | None = None,
                  meanwhile: Callable[[], object] | None = None) -> ReadResult:
-    """Inspect ``path`` (:func:`guard.inspect`), then read it isolated; notices merged.
+    """Inspect ``path`` (:func:`guard.inspect`), then read it; notices merged.
+
+    Both run in the isolated child: the guard's own pass over a large workbook (it inflates
+    every XML part to catch bombs before any parser sees them) then overlaps with ``meanwhile``
+    in the parent, and a file that troubles the guard itself is bounded by the child's limits.
 
     Args:
         path: the input file.
@@ -77,9 +81,14 @@ def read_guarded(path: Path, settings: Settings, schema: Schema | None = None,
     Raises:
         InputError: the file cannot be checked (exit status 2).
     """
-    path = Path(path)
+    return read_isolated(Path(path), settings, schema, meanwhile, reader=_inspect_then_read)
+
+
+def _inspect_then_read(path: Path, settings: Settings, schema: Schema | None) -> ReadResult:
+    from pmkscheck.read import read_file
+
     notices = guard.inspect(path, settings.limits)
-    result = read_isolated(path, settings, schema, meanwhile)
+    result = read_file(path, settings, schema)
     if notices:
         have = {n.code for n in result.notices}
         notices = [n for n in notices if _SAME_NOTICE.get(n.code) not in have]
@@ -87,8 +96,16 @@ def read_guarded(path: Path, settings: Settings, schema: Schema | None = None,
     return result
 
 
+def _read_file(path: Path, settings: Settings, schema: Schema | None) -> ReadResult:
+    from pmkscheck.read import read_file
+
+    return read_file(path, settings, schema)
+
+
 def read_isolated(path: Path, settings: Settings, schema: Schema | None = None,
-                  meanwhile: Callable[[], object] | None = None) -> ReadResult:
+                  meanwhile: Callable[[], object] | None = None,
+                  reader: Callable[[Path, Settings, Schema | None], ReadResult] | None = None,
+                  ) -> ReadResult:
     """:func:`pmkscheck.read.read_file` in a child process with memory and time limits.
 
     Args:
@@ -98,6 +115,7 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None,
         schema: passed on to the reader.
         meanwhile: work for the parent while the child reads (the pipeline imports the checks
             and loads reference data: on two cores that costs nothing).
+        reader: what the child runs (default :func:`pmkscheck.read.read_file`).
 
     Returns:
         The reader's :class:`~pmkscheck.read.ReadResult`.
@@ -106,18 +124,17 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None,
         InputError: from the reader, or ``INPUT_READER_FAILED`` when the child dies, runs out
             of memory or passes its time limit.
     """
-    from pmkscheck.read import read_file
-
+    reader = reader or _read_file
     limits = settings.limits
     if not limits.isolate or not hasattr(os, "fork"):
         if meanwhile is not None:
             meanwhile()
-        return read_file(path, settings, schema)
+        return reader(path, settings, schema)
     rfd, wfd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child (covered by the hostile tests)
         os.close(rfd)
-        _child(wfd, path, settings, schema)
+        _child(wfd, path, settings, schema, reader)
     os.close(wfd)
     try:
         if meanwhile is not None:
@@ -132,15 +149,13 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None,
 # --------------------------------------------------------------------------- child
 
 
-def _child(wfd: int, path: Path, settings: Settings,
-           schema: Schema | None) -> None:  # pragma: no cover - child process
+def _child(wfd: int, path: Path, settings: Settings, schema: Schema | None,
+           reader: Callable) -> None:  # pragma: no cover - child process
     code = 70
     try:
         _limit_child(settings.limits)
-        from pmkscheck.read import read_file
-
         try:
-            payload: tuple = ("ok", read_file(path, settings, schema))
+            payload: tuple = ("ok", reader(path, settings, schema))
         except InputError as err:
             payload = ("input", err.code, err.path, dict(err.params))
         except MemoryError:
