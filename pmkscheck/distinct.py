@@ -5,9 +5,10 @@ Every stage works once per distinct value (issue 6), and pandas' ``pd.factorize`
 value is a ``str`` (no ``None``), pandas hashes the values as C strings, which end at the first
 NUL character, so "a" + NUL + "b", "a" + NUL + "c" and "a" become ONE value
 (pandas 2.3; a NUL reaches us from a CSV file or an ``_x0000_`` escape in a workbook). Mapped back
-to the rows, one cell would silently get another cell's cleaned value. These wrappers add a
-``None`` behind the values, which makes pandas compare real Python strings (measured: 1M distinct
-strings 0.18 s -> 0.29 s; repetitive columns are as fast or faster), and take it away again.
+to the rows, one cell would silently get another cell's cleaned value. :func:`factorize` takes
+pandas' fast answer and checks it with one vectorised comparison of every value with the unique
+it was given (~30 ms per 1M values); only when that fails (a NUL merged two values) does it
+factorize again with a ``None`` behind the values, which makes pandas compare real Python strings.
 """
 
 from __future__ import annotations
@@ -34,6 +35,20 @@ def factorize(values: Any, use_na_sentinel: bool = True) -> tuple[np.ndarray, np
     ([0, 1, 2, 0], 3)
     """
     arr = _objects(values)
+    codes, uniques = pd.factorize(arr, use_na_sentinel=use_na_sentinel)
+    uniques = np.asarray(uniques, dtype=object)
+    # the trap can only have struck if some value differs from the unique it was given:
+    # one vectorised comparison (cheaper than the slow path's hashing) tells
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = uniques
+    table[-1] = None  # code -1 (a missing value) -> None
+    if bool(np.all(np.equal(table.take(codes), arr))):
+        return codes, uniques
+    return _factorize_slow(arr, use_na_sentinel)
+
+
+def _factorize_slow(arr: np.ndarray, use_na_sentinel: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The object hashtable: a ``None`` behind the values keeps pandas from the C-string one."""
     n = len(arr)
     padded = np.empty(n + 1, dtype=object)
     padded[:n] = arr
