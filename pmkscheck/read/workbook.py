@@ -141,11 +141,9 @@ class Workbook:
             try:
                 sheet = fastexcel.read_excel(str(self.path)).load_sheet(
                     name, header_row=None, skip_rows=0, dtypes="string")
-                height, width = sheet.height, sheet.width
-                if width > self.limits.max_columns + 1000 or (
-                        height > self.limits.max_rows + 1000) or (
-                        height * width > self.limits.max_cells):
-                    box["too_large"] = f"{height} x {width} cells in sheet '{name}'"
+                too_large = self._too_large(sheet.height, sheet.width, name)
+                if too_large:
+                    box["too_large"] = too_large
                     return
                 columns = sheet.available_columns()
                 box["col0"] = columns[0].absolute_index if columns else 0
@@ -169,6 +167,14 @@ class Workbook:
         _apply_scan(grid, scan)
         return grid
 
+    def _too_large(self, height: int, width: int, name: str) -> str | None:
+        """Why a sheet of ``height`` x ``width`` cells is refused, or ``None`` (Limits)."""
+        lim = self.limits
+        if width > lim.max_columns + 1000 or height > lim.max_rows + 1000 or (
+                height * width > lim.max_cells):
+            return f"{height} x {width} cells in sheet '{name}'"
+        return None
+
     def _calamine_grid(self, name: str) -> Grid:
         """The calamine road: python-calamine's typed cells (module docstring)."""
         try:
@@ -177,11 +183,9 @@ class Workbook:
             raise InputError("INPUT_PASSWORD", self.path) from None
         except Exception as exc:  # noqa: BLE001
             raise InputError("INPUT_CORRUPT", self.path, reason=_reason(exc)) from None
-        height, width = sheet.height, sheet.width
-        if width > self.limits.max_columns + 1000 or height > self.limits.max_rows + 1000 or (
-                height * width > self.limits.max_cells):
-            raise InputError("INPUT_TOO_LARGE", self.path,
-                             reason=f"{height} x {width} cells in sheet '{name}'")
+        too_large = self._too_large(sheet.height, sheet.width, name)
+        if too_large:
+            raise InputError("INPUT_TOO_LARGE", self.path, reason=too_large)
         start = sheet.start
         try:
             # iter_rows: rows from row 1, columns from the first used one; rows are turned into
