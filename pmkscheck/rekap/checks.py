@@ -144,9 +144,7 @@ def check_sums(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
         if {"L", "P", "T"} <= set(group.cols):
             jl, jp, jt = (pos[group.cols[s]] for s in ("L", "P", "T"))
             lp = d[:, jl] + d[:, jp]
-            with np.errstate(invalid="ignore"):
-                bad = ~np.isnan(lp) & ~np.isnan(d[:, jt]) & (lp != d[:, jt])
-            i = np.flatnonzero(bad)
+            i = np.flatnonzero(_differs(lp, d[:, jt]))
             if len(i):
                 col = shape.counts[jt]
                 out.append(_frame("REKAP_SEX_SUM", drows[i], [col.letter] * len(i),
@@ -168,9 +166,7 @@ def check_sums(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
             if summed is None or not parts:
                 continue
             jt = pos[c]
-            with np.errstate(invalid="ignore"):
-                bad = ~np.isnan(summed) & ~np.isnan(d[:, jt]) & (summed != d[:, jt])
-            i = np.flatnonzero(bad)
+            i = np.flatnonzero(_differs(summed, d[:, jt]))
             if len(i):
                 col = shape.counts[jt]
                 out.append(_frame("REKAP_ROW_TOTAL", drows[i], [col.letter] * len(i),
@@ -178,6 +174,12 @@ def check_sums(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
                                   m.texts[i, jt], expected=_ints(summed[i])))
     out.extend(_column_totals(shape, m))
     return out
+
+
+def _differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Both are counts (not NaN) and they are not equal, elementwise."""
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(a) & ~np.isnan(b) & (a != b)
 
 
 def _column_totals(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
@@ -193,10 +195,7 @@ def _column_totals(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
         exp_block = d[block].sum(axis=0)  # NaN when any summand is not a count
         exp_all = d[above].sum(axis=0)
         written = m.values[t]
-        with np.errstate(invalid="ignore"):
-            bad = (~np.isnan(written) & ~np.isnan(exp_block) & (written != exp_block)
-                   & ~(written == exp_all))
-        j = np.flatnonzero(bad)
+        j = np.flatnonzero(_differs(written, exp_block) & ~(written == exp_all))
         if len(j):
             cols = [shape.counts[k] for k in j]
             out.append(_frame("REKAP_COLUMN_TOTAL", [m.user_rows[t]] * len(j),
