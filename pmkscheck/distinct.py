@@ -39,10 +39,7 @@ def factorize(values: Any, use_na_sentinel: bool = True) -> tuple[np.ndarray, np
     uniques = np.asarray(uniques, dtype=object)
     # the trap can only have struck if some value differs from the unique it was given:
     # one vectorised comparison (cheaper than the slow path's hashing) tells
-    table = np.empty(len(uniques) + 1, dtype=object)
-    table[:-1] = uniques
-    table[-1] = None  # code -1 (a missing value) -> None
-    if bool(np.all(np.equal(table.take(codes), arr))):
+    if bool(np.all(np.equal(take_or_none(uniques, codes), arr))):
         return codes, uniques
     return _factorize_slow(arr, use_na_sentinel)
 
@@ -78,6 +75,18 @@ def unique(values: Any) -> np.ndarray:
     return out
 
 
+def take_or_none(values: Any, codes: np.ndarray) -> np.ndarray:
+    """``values[codes]`` as an object array, ``None`` where a code is -1: undoes :func:`factorize`.
+
+    >>> take_or_none(["a", "b"], np.array([1, -1, 0])).tolist()
+    ['b', None, 'a']
+    """
+    table = np.empty(len(values) + 1, dtype=object)  # slot-wise: tuples stay single objects
+    table[:-1] = values
+    table[-1] = None
+    return table[codes]
+
+
 def _objects(values: Any) -> np.ndarray:
     if isinstance(values, pd.Series | pd.Index):
         return values.to_numpy(dtype=object)
@@ -85,4 +94,4 @@ def _objects(values: Any) -> np.ndarray:
     return arr.reshape(-1) if arr.ndim != 1 else arr
 
 
-__all__ = ["factorize", "unique"]
+__all__ = ["factorize", "take_or_none", "unique"]

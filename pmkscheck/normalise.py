@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pmkscheck import distinct
+from pmkscheck.distinct import take_or_none
 
 if TYPE_CHECKING:
     from pmkscheck.checks.base import Findings
@@ -125,9 +126,6 @@ def arrow_text(values: np.ndarray) -> pa.Array | None:
     return pa.array(values, type=pa.string())
 
 
-def take_or_none(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """``values[codes]`` as an object array, with ``None`` where a code is -1 (missing)."""
-    return np.append(np.asarray(values, dtype=object), None)[codes]
 
 
 def normalise_text(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:

@@ -492,10 +492,7 @@ def factorize_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def spread(per_unique: list | np.ndarray, inverse: np.ndarray) -> np.ndarray:
     """Per-unique values -> per-row object array (``None`` where ``inverse`` is -1)."""
-    arr = np.empty(len(per_unique) + 1, dtype=object)
-    arr[:-1] = per_unique
-    arr[-1] = None
-    return arr[inverse]
+    return distinct.take_or_none(per_unique, inverse)
 
 
 _PARAMS = {  # finding code -> (param name, WilayahMatch attribute)

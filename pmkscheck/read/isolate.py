@@ -257,25 +257,6 @@ def _arrow(values: object) -> object | None:
         return None
 
 
-def _from_arrow(array: object) -> object:
-    """Arrow strings -> object array; in a repetitive column equal strings share one object.
-
-    A 1M-row table repeats the same desa, kecamatan, jenis and cell-kind texts on every row:
-    through a dictionary, one object per distinct text instead of one per cell saves most of the
-    parent's memory for those columns. Columns of mostly distinct texts convert directly.
-    """
-    import numpy as np
-    import pyarrow.compute as pc
-
-    if len(pc.unique(array.slice(0, 2000))) > 200:  # type: ignore[attr-defined]
-        return array.to_numpy(zero_copy_only=False)  # type: ignore[attr-defined]
-    encoded = pc.dictionary_encode(array)
-    uniques = np.empty(len(encoded.dictionary) + 1, dtype=object)
-    uniques[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
-    uniques[-1] = None
-    return uniques.take(encoded.indices.fill_null(len(uniques) - 1).to_numpy())
-
-
 def _rebuild_frame(names: list, cols: list, index: object) -> object:
     import pandas as pd
 
@@ -287,16 +268,6 @@ def _rebuild_series(packed: object, index: object, name: object) -> object:
     import pandas as pd
 
     return pd.Series(_unpack(packed), index=index, name=name, dtype=object, copy=False)
-
-
-def _rebuild_coded(codes: object, uniques: list) -> object:
-    """A repetitive column from its codes (-1 = ``None``) and distinct strings."""
-    import numpy as np
-
-    table = np.empty(len(uniques) + 1, dtype=object)
-    table[:-1] = uniques
-    table[-1] = None
-    return table.take(codes)  # type: ignore[call-overload]
 
 
 def _pack(values: object) -> object:
@@ -324,9 +295,12 @@ def _unpack(packed: object) -> object:
 
     if isinstance(packed, np.ndarray):
         return packed
+    from pmkscheck import distinct
+    from pmkscheck.read.grid import arrow_texts
+
     if isinstance(packed, _Coded):
-        return _rebuild_coded(packed.codes, packed.uniques)
-    return _from_arrow(packed)
+        return distinct.take_or_none(packed.uniques, packed.codes)
+    return arrow_texts(packed)
 
 
 class _Coded:

@@ -35,7 +35,7 @@ import python_calamine as pc
 
 from pmkscheck import distinct
 from pmkscheck.errors import InputError
-from pmkscheck.read.grid import Grid, convert_column, float_texts
+from pmkscheck.read.grid import Grid, arrow_texts, convert_column, float_texts
 from pmkscheck.read.xlsxscan import SheetScan, scan_sheet, sheet_parts
 from pmkscheck.settings import Limits
 from pmkscheck.table import (
@@ -233,14 +233,12 @@ _DATE_TEXT = re.compile(r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)")
 
 def _arrow_grid(name: str, batch: object, col0: int, scan: SheetScan) -> Grid:
     """Text columns from fastexcel + numbers and booleans from the value scan -> a Grid."""
-    import pyarrow.compute as pc_arrow
-
     n_rows = batch.num_rows  # type: ignore[attr-defined]
     cols: list[np.ndarray] = [np.full(n_rows, None, dtype=object) for _ in range(col0)]
     kinds: list[np.ndarray] = [np.full(n_rows, KIND_EMPTY, dtype=object) for _ in range(col0)]
     kind_of = np.array([KIND_EMPTY, KIND_TEXT], dtype=object)
     for arr in batch.columns:  # type: ignore[attr-defined]
-        texts = _texts(arr, pc_arrow)
+        texts = arrow_texts(arr, empty_as_none=True)
         cols.append(texts)
         kinds.append(kind_of.take(np.not_equal(texts, None).view(np.int8)))
     _put_numbers(cols, kinds, scan, n_rows)
@@ -251,30 +249,6 @@ def _arrow_grid(name: str, batch: object, col0: int, scan: SheetScan) -> Grid:
             kinds[c][r] = KIND_BOOL
     return Grid(name=name, cols=cols, kinds=kinds,
                 rows=np.arange(1, n_rows + 1, dtype=np.int64), merges=list(scan.merges))
-
-
-def _texts(arr: object, pc_arrow: object) -> np.ndarray:
-    """One Arrow text column -> object array of ``str``/``None`` (``""`` -> ``None``).
-
-    A repetitive column (desa, kecamatan, jenis: few distinct texts in its first 2,000 cells)
-    goes through a dictionary, so that each distinct text is one Python string shared by every
-    cell that holds it (memory on 1M rows); a column of mostly distinct texts (names, NIKs) is
-    converted directly, which is several times cheaper than hashing it.
-    """
-    n = len(arr)  # type: ignore[arg-type]
-    if arr.null_count == n:  # type: ignore[attr-defined]
-        return np.full(n, None, dtype=object)
-    if len(pc_arrow.unique(arr.slice(0, 2000))) > 200:  # type: ignore[attr-defined]
-        out = arr.to_numpy(zero_copy_only=False)  # type: ignore[attr-defined]
-        out[out == ""] = None
-        return out
-    encoded = pc_arrow.dictionary_encode(arr)  # type: ignore[attr-defined]
-    uniques = np.empty(len(encoded.dictionary) + 1, dtype=object)
-    uniques[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
-    uniques[-1] = None
-    uniques[uniques == ""] = None
-    codes = encoded.indices.fill_null(len(uniques) - 1).to_numpy()
-    return uniques.take(codes)
 
 
 def _put_numbers(cols: list[np.ndarray], kinds: list[np.ndarray], scan: SheetScan,
