@@ -205,6 +205,26 @@ def template(
 
 
 @app.command()
+def serve(
+    port: Annotated[int, typer.Option(
+        help="Port on 127.0.0.1 (a free one is taken if it is busy).")] = 8765,
+    no_browser: Annotated[bool, typer.Option(
+        "--no-browser", help="Print the address only; do not open the browser.")] = False,
+    lang: LangOpt = None,
+    mask: Annotated[str | None, typer.Option(
+        help="How NIK / No. KK appear in reports: partial (default) | full | none.",
+        show_default=False)] = None,
+    config: ConfigOpt = None,
+    no_config: NoConfigOpt = False,
+) -> None:
+    """Buka pemeriksa di peramban / the checker as a local web page (127.0.0.1 only)."""
+    values = {k: v for k, v in dict(locals()).items() if k not in ("port", "no_browser")}
+    from pmkscheck.serve import serve as run_server
+
+    run_server(_settings(values, use_baseline=False), port=port, open_browser=not no_browser)
+
+
+@app.command()
 def rules(
     code: Annotated[str | None, typer.Argument(help="A code or group to explain.")] = None,
     lang: Annotated[str | None, typer.Option(help="id | en")] = None,
