@@ -76,8 +76,10 @@ def record(out: Path) -> None:
                 f["path"] = Path(f["path"]).name
             name = path.relative_to(work).as_posix() if work in path.parents else path.name
             target = out / (name.replace("/", "__") + ".json")
-            target.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True),
-                              encoding="utf-8")
+            text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
+            for form in {str(work), str(work.resolve())}:  # the corpus folder differs per run
+                text = text.replace(form, "<corpus>")
+            target.write_text(text, encoding="utf-8")
             print(f"{target.name}: {sum(len(f['issues']) for f in doc['files'])} findings")
     finally:
         shutil.rmtree(work, ignore_errors=True)
