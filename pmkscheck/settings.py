@@ -24,8 +24,6 @@ class Limits:
 
     max_file_bytes: int = 512 * 1024 * 1024
     max_inflated_bytes: int = 4 * 1024 * 1024 * 1024
-    max_compression_ratio: float = 200.0
-    ratio_min_bytes: int = 16 * 1024 * 1024  # the ratio limit applies to zip entries above this
     max_zip_entries: int = 10_000  # entries in an xlsx/ods zip (real workbooks: < 100)
     max_cells: int = 60_000_000
     max_rows: int = 1_100_000

@@ -77,7 +77,7 @@ baseline = "ci/baseline.json"
 quiet = true
 [limits]
 max-rows = 1000
-max_compression_ratio = 50
+max_cells = 5000
 isolate = false
 """)
     s, warnings = load(cwd=tmp_path)
@@ -89,7 +89,7 @@ isolate = false
     assert s.age_preset == "dinsos-kaltim-legacy"
     assert s.output_dir == tmp_path / "hasil" and s.baseline == tmp_path / "ci/baseline.json"
     assert s.write is False and s.progress is False
-    assert s.limits == Limits(max_rows=1000, max_compression_ratio=50.0, isolate=False)
+    assert s.limits == Limits(max_rows=1000, max_cells=5000, isolate=False)
     # every documented key is exercised above
     assert {k.replace("_", "-") for k in KEYS} <= {
         "district", "schema", "sheet", "fail-on", "lang", "mask", "select", "ignore",

@@ -11,31 +11,37 @@ Stage ① read, step 0: runs before any parser touches the file (issue 5). Cheap
   duplicate entry names (``INPUT_ZIP_DUPLICATE_ENTRIES``: two different ``sheet1.xml``, we never
   pick one), encrypted entries (``INPUT_PASSWORD``), compression other than stored/deflate,
   entries whose data overlap (the "overlapping files" zip bomb), a declared inflated total above
-  ``Limits.max_inflated_bytes``, an entry larger than ``Limits.ratio_min_bytes`` whose
-  compression ratio is above ``Limits.max_compression_ratio`` (``INPUT_TOO_LARGE``), and a zip
-  holding no workbook part (``INPUT_UNSUPPORTED_FORMAT``).
+  ``Limits.max_inflated_bytes`` (``INPUT_TOO_LARGE``), and a zip holding no workbook part
+  (``INPUT_UNSUPPORTED_FORMAT``).
 * **Every XML part is then inflated once, streaming**, with :mod:`zlib` on the raw data (not the
   sizes the zip claims): an entry that inflates to more than it declares is refused at that
-  point (a lying header), and so is a real total above the limit. While streaming:
-  ``<!DOCTYPE`` / ``<!ENTITY`` anywhere (entity expansion, external entities: never expanded,
-  ``INPUT_XML_ENTITIES``), the Strict OOXML namespace (``INPUT_STRICT_OOXML``), and, for
-  worksheets, the real extent of the cells: calamine allocates ``rows x columns`` cells at
-  once and aborts the whole process on a cell at XFD1048576 (tafia/calamine#693), so an extent
-  above ``Limits.max_cells`` is refused before parsing. The extent is estimated from the first
-  and last cell references and any 3-letter column reference (cheap ``find`` over each chunk);
-  the isolated reader (:mod:`pmkscheck.read.isolate`) catches whatever slips through. A
-  ``<dimension>`` that disagrees with the cells is a note (``FILE_DIMENSION_WRONG``).
-  The shared-strings table: calamine reserves ``uniqueCount`` entries up front and aborts on
-  4294967295 (tafia/calamine#684); a ``uniqueCount`` that the part's size cannot hold (every
-  entry takes at least 5 bytes, ``<si/>``) is ``INPUT_CORRUPT``.
+  point (a lying header), and so is a real total above ``Limits.max_inflated_bytes``. While
+  streaming: ``<!DOCTYPE`` / ``<!ENTITY`` anywhere (entity expansion, external entities: never
+  expanded, ``INPUT_XML_ENTITIES``), the Strict OOXML namespace (``INPUT_STRICT_OOXML``), the
+  real entries of the shared-strings table (more than ``Limits.max_cells`` is
+  ``INPUT_TOO_LARGE``), and, for worksheets, the extent of the cells that hold something:
+  calamine allocates ``rows x columns`` cells at once and aborts the whole process on a value at
+  XFD1048576 (tafia/calamine#693), so an extent above ``Limits.max_cells`` is refused before
+  parsing. The extent is estimated from the cells in the first and last 64 kB of the sheet
+  (formatted empty cells such as ``<c r="XFD1048576" s="1"/>`` do not count: calamine skips
+  them); the isolated reader (:mod:`pmkscheck.read.isolate`) catches whatever slips through.
+
+**What a file claims is a hint, never a reason to refuse** (issue 12): a ``<dimension>`` that
+disagrees with the cells is a note (``FILE_DIMENSION_WRONG``); a shared-strings ``uniqueCount``
+the table does not hold (4294967295 over a few entries, on which calamine would reserve 100 GB
+and abort: tafia/calamine#684) is dropped by the reader before calamine sees it
+(:func:`pmkscheck.read.xlsxscan.without_count_claims`); how well an entry compresses is not
+looked at (a full-height sheet of short repetitive rows compresses 250 times). Every refusal for
+size names the limit and the ``[limits]`` key that raises it.
+
 * **Notices** (returned, never fatal): macros present (``FILE_MACROS``: never run), links to
   other workbooks (``FILE_EXTERNAL_LINKS``: never fetched).
 
 Calibration (measured; tests/hostile/test_guard.py keeps it true): a 1M-row x 15-column sheet
-written by xlsxwriter (``constant_memory``, inline strings) is 814 MB of XML in 91 MB, a deflate
-ratio of 8.9, far under the 200 limit and the 4 GB total; the zip bombs refused are ~1000.
-Inspecting that file (streaming inflation of all 814 MB plus the scans) takes 1.7 s on an idle
-2-core machine, against a read of the same file of well over 10 s.
+written by xlsxwriter (``constant_memory``, inline strings) is 814 MB of XML in 91 MB, far under
+the 4 GB total. Inspecting that file (streaming inflation of all 814 MB plus the scans) takes
+1.7 s on an idle 2-core machine, against a read of the same file of well over 10 s. The largest
+legitimate file measured under the limits is in the README (issue 12).
 
 Messages never hold a cell value: reasons are sizes, counts, part names and cell references.
 """
@@ -55,6 +61,7 @@ from pathlib import Path
 
 from pmkscheck.errors import InputError
 from pmkscheck.issues import Issue
+from pmkscheck.read.xlsxscan import EntryCounter
 from pmkscheck.settings import Limits
 from pmkscheck.table import column_index, column_letter
 
@@ -73,11 +80,10 @@ _DTD_MARKERS = tuple(
 )
 _DTD_OVERLAP = max(len(m) for m in _DTD_MARKERS)
 
-_REF_RE = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*? r="([0-9]{1,10})"')
+_CELL_TAG_RE = re.compile(rb'<(?:\w+:)?c\b([^>]*)>')
+_CELL_REF_RE = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_EMPTY_CLOSE_RE = re.compile(rb'\s*</(?:\w+:)?c>')
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]{1,64})"')
-_SST_ATTR_RE = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
-_UNIQUE_RE = re.compile(rb'\buniqueCount="\s*([0-9]{1,20})\s*"')
 _RANGE_RE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
 
 MAGIC_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -212,9 +218,8 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo], size: int,
     declared = sum(info.file_size for info in infos)
     if declared > limits.max_inflated_bytes:
         raise InputError("INPUT_TOO_LARGE", path, reason=(
-            f"{_mb(declared)} once unzipped, limit {_mb(limits.max_inflated_bytes)}"))
-    for info in infos:
-        _check_ratio(path, info.filename, info.file_size, info.compress_size, limits)
+            f"{_mb(declared)} once unzipped, limit {_mb(limits.max_inflated_bytes)}"
+            f"{_raise('max-inflated-bytes')}"))
     # Entries must lie inside the file and must not share data (overlapping-entry zip bombs).
     spans = sorted((info.header_offset, info.header_offset + 30 + len(info.filename.encode())
                     + info.compress_size, info.filename) for info in infos)
@@ -226,12 +231,9 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo], size: int,
             raise InputError("INPUT_CORRUPT", path, reason="zip entries overlap each other")
 
 
-def _check_ratio(path: Path, name: str, inflated: int, compressed: int, limits: Limits) -> None:
-    if inflated > limits.ratio_min_bytes and (
-            inflated / max(compressed, 1) > limits.max_compression_ratio):
-        raise InputError("INPUT_TOO_LARGE", path, reason=(
-            f"zip entry {name[:80]} inflates {inflated / max(compressed, 1):,.0f} times "
-            f"(to {_mb(inflated)}), limit {limits.max_compression_ratio:,.0f} times"))
+def _raise(key: str) -> str:
+    """How to raise the limit ``key``, for the end of a reason."""
+    return f"; raise it with {key} under [limits] in pmkscheck.toml"
 
 
 def _notices(infos: list[zipfile.ZipInfo]) -> list[Issue]:
@@ -282,6 +284,7 @@ class _PartScan:
     head: bytes = b""
     tail: bytes = b""
     dtd: bool = False
+    counter: EntryCounter | None = None  # the shared-strings table: its real entries
 
 
 def _stream_parts(path: Path, fh, infos: list[zipfile.ZipInfo],
@@ -293,6 +296,8 @@ def _stream_parts(path: Path, fh, infos: list[zipfile.ZipInfo],
         if not lname.endswith(_XML_SUFFIXES) or info.is_dir():
             continue
         scan = _PartScan(info.filename)
+        if lname == "xl/sharedstrings.xml":
+            scan.counter = EntryCounter()
         budget = min(info.file_size, limits.max_inflated_bytes - total)
         _inflate(path, fh, info, budget, scan)
         if scan.size > info.file_size:
@@ -302,8 +307,8 @@ def _stream_parts(path: Path, fh, infos: list[zipfile.ZipInfo],
         total += scan.size
         if total > limits.max_inflated_bytes:
             raise InputError("INPUT_TOO_LARGE", path, reason=(
-                f"more than {_mb(limits.max_inflated_bytes)} once unzipped"))
-        _check_ratio(path, info.filename, scan.size, info.compress_size, limits)
+                f"more than {_mb(limits.max_inflated_bytes)} once unzipped"
+                f"{_raise('max-inflated-bytes')}"))
         if scan.dtd:
             raise InputError("INPUT_XML_ENTITIES", path, part=info.filename[:120])
         scans[info.filename] = scan
@@ -358,6 +363,8 @@ def _feed(scan: _PartScan, data: bytes, carry: bytes) -> bytes:
     if len(scan.head) < _HEAD:
         scan.head += data[:_HEAD - len(scan.head)]
     scan.size += len(data)
+    if scan.counter is not None:
+        scan.counter.feed(data)
     edge = carry + data[:64]
     # "!" alone is a memchr (fast); the markers are only searched where one occurs.
     if not scan.dtd and (b"!" in data or b"!" in edge) and any(
@@ -415,61 +422,88 @@ def _check_scans(path: Path, scans: dict[str, _PartScan], sheet_names: dict[str,
 
 
 def _check_shared_strings(path: Path, scan: _PartScan, limits: Limits) -> None:
-    m = _SST_ATTR_RE.search(scan.head)
-    if m is None:
-        return
-    u = _UNIQUE_RE.search(m.group(0))
-    if u is None:
-        return
-    claimed = int(u.group(1))
-    # Every entry takes at least 5 bytes (<si/>); calamine reserves `uniqueCount` slots up front.
-    if claimed > scan.size // 5 + 1:
-        raise InputError("INPUT_CORRUPT", path, reason=(
-            f"the shared-strings table claims {_count(claimed)} entries but holds at most "
-            f"{_count(scan.size // 5)}"))
-    if claimed > limits.max_cells:
+    """Refuse a table holding more real entries than the limit; what its header claims is a hint.
+
+    A ``uniqueCount`` the table does not hold (4294967295 over a few entries) is no reason to
+    refuse: the reader repairs it before calamine sees it (:func:`pmkscheck.read.workbook`).
+    """
+    real = scan.counter.count if scan.counter is not None else 0
+    if real > limits.max_cells:
         raise InputError("INPUT_TOO_LARGE", path, reason=(
-            f"{_count(claimed)} distinct texts, limit {_count(limits.max_cells)}"))
+            f"the shared-strings table holds {_count(real)} texts, limit "
+            f"{_count(limits.max_cells)}{_raise('max-cells')}"))
+
+
+def _cells(data: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """``(every cell, cells holding something)`` with a reference in ``data``, 1-based.
+
+    A cell that holds nothing (``<c r="XFD1048576" s="1"/>``: formatted, empty) is not read by
+    calamine and does not count towards the extent it allocates.
+    """
+    every: list[tuple[int, int]] = []
+    valued: list[tuple[int, int]] = []
+    for m in _CELL_TAG_RE.finditer(data):
+        ref = _CELL_REF_RE.search(m.group(1))
+        if ref is None:
+            continue
+        cell = (_column_number(ref.group(1)), int(ref.group(2)))
+        every.append(cell)
+        if not m.group(1).endswith(b"/") and not _EMPTY_CLOSE_RE.match(data, m.end()):
+            valued.append(cell)
+    return every, valued
+
+
+def _span(cells: list[tuple[int, int]]) -> tuple[int, int, int, int]:
+    cols = [c for c, _ in cells]
+    rows = [r for _, r in cells]
+    return min(cols), min(rows), max(cols), max(rows)
+
+
+def _ref(c0: int, r0: int, c1: int, r1: int) -> str:
+    return f"{column_letter(c0 - 1)}{r0}:{column_letter(c1 - 1)}{r1}"
 
 
 def _check_sheet(path: Path, scan: _PartScan, sheet: str,
                  limits: Limits) -> dict[str, object] | None:
-    """Refuse a cell extent calamine cannot allocate; note a wrong ``<dimension>``."""
-    refs = [(_column_number(c), int(r)) for c, r in _REF_RE.findall(scan.head)]
-    tail_refs = [(_column_number(c), int(r)) for c, r in _REF_RE.findall(scan.tail)]
-    rows = [int(r) for r in _ROW_RE.findall(scan.tail)]
-    all_refs = refs + tail_refs
-    if not all_refs:
+    """Refuse a value extent calamine cannot allocate; note a wrong ``<dimension>``.
+
+    Only cells that hold something count for the extent (calamine allocates their bounding box);
+    formatted empty cells (Ctrl+End far away) do not. The declared ``<dimension>`` is only
+    compared with what is there (a note), never a reason to refuse.
+    """
+    every, valued = _cells(scan.head)
+    tail_every, tail_valued = _cells(scan.tail)
+    every += tail_every
+    valued += tail_valued
+    if not every:
         return None
-    cols = [c for c, _ in all_refs]
-    row_nums = [r for _, r in all_refs] + rows
-    first_row, last_row = min(row_nums), max(row_nums)
-    first_col, last_col = min(cols), max(cols)
+    first_col, first_row, last_col, last_row = _span(every)
     if last_row > _EXCEL_MAX_ROWS or last_col > _EXCEL_MAX_COLS:
         raise InputError("INPUT_CORRUPT", path, reason=(
             f"sheet '{sheet}' has a cell beyond Excel's last cell XFD1048576"))
-    cells = (last_row - first_row + 1) * (last_col - first_col + 1)
-    if cells > limits.max_cells:
-        raise InputError("INPUT_TOO_LARGE", path, reason=(
-            f"sheet '{sheet}' spans {column_letter(first_col - 1)}{first_row}:"
-            f"{column_letter(last_col - 1)}{last_row} = {_count(cells)} cells, "
-            f"limit {_count(limits.max_cells)}"))
+    if valued:
+        c0, r0, c1, r1 = _span(valued)
+        cells = (r1 - r0 + 1) * (c1 - c0 + 1)
+        if cells > limits.max_cells:
+            raise InputError("INPUT_TOO_LARGE", path, reason=(
+                f"the values of sheet '{sheet}' span {_ref(c0, r0, c1, r1)} = "
+                f"{_count(cells)} cells, limit {_count(limits.max_cells)}{_raise('max-cells')}"))
     dim = _DIMENSION_RE.search(scan.head)
     if dim is None:
         return None
     parsed = _RANGE_RE.match(dim.group(1).decode("ascii", "replace").upper())
     if parsed is None:
         return None
-    c0, r0, c1, r1 = parsed.groups()
-    c1, r1 = c1 or c0, r1 or r0
+    d_c0, d_r0, d_c1, d_r1 = parsed.groups()
+    d_c1, d_r1 = d_c1 or d_c0, d_r1 or d_r0
     with contextlib.suppress(ValueError):
-        d_rows = int(r1) - int(r0) + 1
-        d_cols = _column_number(c1) - _column_number(c0) + 1
-        actual = (f"{column_letter(first_col - 1)}{first_row}:"
-                  f"{column_letter(last_col - 1)}{last_row}")
-        huge = d_rows * d_cols > limits.max_cells
-        understated = int(r1) < last_row or _column_number(c1) < last_col
+        d_rows = int(d_r1) - int(d_r0) + 1
+        d_cols = _column_number(d_c1) - _column_number(d_c0) + 1
+        # what the file holds, formatted empty cells included (Excel's dimension counts them)
+        held = (last_row - first_row + 1) * (last_col - first_col + 1)
+        huge = d_rows * d_cols > max(limits.max_cells, held)
+        understated = int(d_r1) < last_row or _column_number(d_c1) < last_col
         if huge or understated:
             return {"sheet": sheet, "declared": dim.group(1).decode("ascii", "replace"),
-                    "actual": actual}
+                    "actual": _ref(first_col, first_row, last_col, last_row)}
     return None

@@ -21,6 +21,7 @@ Library exceptions never leave this module: they become :class:`InputError`.
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 import os
 import re
@@ -36,7 +37,13 @@ import python_calamine as pc
 from pmkscheck import distinct
 from pmkscheck.errors import InputError
 from pmkscheck.read.grid import Grid, arrow_texts, convert_column, float_texts
-from pmkscheck.read.xlsxscan import SheetScan, scan_sheet, sheet_parts
+from pmkscheck.read.xlsxscan import (
+    SheetScan,
+    scan_sheet,
+    shared_strings_lie,
+    sheet_parts,
+    without_count_claims,
+)
 from pmkscheck.settings import Limits
 from pmkscheck.table import (
     KIND_BOOL,
@@ -75,8 +82,15 @@ class Workbook:
         self.path = path
         self.format = fmt
         self.limits = limits
+        # what the libraries read: the file, or a repaired copy in memory (_source)
+        self._source: str | bytes = str(path)
+        if fmt in ("xlsx", "xlsm"):
+            self._source = _repaired(path)
         try:
-            self._wb = pc.CalamineWorkbook.from_path(str(path))
+            if isinstance(self._source, bytes):
+                self._wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(self._source))
+            else:
+                self._wb = pc.CalamineWorkbook.from_path(self._source)
         except pc.PasswordError:
             raise InputError("INPUT_PASSWORD", path) from None
         except Exception as exc:  # noqa: BLE001 - any library failure is a corrupt file
@@ -139,7 +153,7 @@ class Workbook:
 
         def load() -> None:
             try:
-                sheet = fastexcel.read_excel(str(self.path)).load_sheet(
+                sheet = fastexcel.read_excel(self._source).load_sheet(
                     name, header_row=None, skip_rows=0, dtypes="string")
                 too_large = self._too_large(sheet.height, sheet.width, name)
                 if too_large:
@@ -209,6 +223,23 @@ class Workbook:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
                 raise InputError("INPUT_CORRUPT", self.path, reason=_reason(exc)) from None
         return grid
+
+
+def _repaired(path: Path) -> str | bytes:
+    """The path, or the workbook's bytes with a lying shared-strings count removed.
+
+    A header claiming 4294967295 shared strings over a few would make calamine reserve them all
+    and abort (tafia/calamine#684); the claim is a hint, so the table is read without it
+    (:func:`pmkscheck.read.xlsxscan.without_count_claims`). Anything unreadable here is left
+    for calamine to report.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if shared_strings_lie(zf):
+                return without_count_claims(zf)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, RuntimeError):
+        pass
+    return str(path)
 
 
 @functools.cache

@@ -85,6 +85,91 @@ class SheetScan:
 
 
 
+_SST_TAG_RE = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
+_UNIQUE_RE = re.compile(rb'\buniqueCount\s*=\s*"\s*([0-9]{1,20})\s*"')
+_COUNT_ATTRS_RE = re.compile(rb'\s(?:unique)?[cC]ount\s*=\s*"[^"]*"')
+_ENTRY_END_RE = re.compile(rb'</(?:\w+:)?si>|<(?:\w+:)?si\b[^>]*/>')
+_SST_PART = "xl/sharedStrings.xml"
+# Up to this many claimed entries calamine's up-front reservation is harmless (~2 MB).
+_HARMLESS_CLAIM = 100_000
+
+
+class EntryCounter:
+    """Counts the real entries (``<si>``) of a shared-strings table fed chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._pending = b""
+
+    def feed(self, data: bytes) -> None:
+        """Count the entries that end in ``data`` (an entry cut by the chunk edge: next time)."""
+        data = self._pending + data
+        cut = data.rfind(b">") + 1  # every entry ends with ">": none straddles the cut
+        whole = data[:cut]
+        if b":si" in whole or b"<si/" in whole or b"<si " in whole:
+            self.count += len(_ENTRY_END_RE.findall(whole))  # prefixed or empty entries
+        else:
+            self.count += whole.count(b"</si>")
+        self._pending = data[cut:][-256:]
+
+
+def shared_strings_claim(zf: zipfile.ZipFile) -> int | None:
+    """The ``uniqueCount`` the shared-strings table's header claims (``None``: no claim)."""
+    if _SST_PART not in zf.NameToInfo:
+        return None
+    with zf.open(_SST_PART) as fh:
+        head = fh.read(64 * 1024)
+    m = _SST_TAG_RE.search(head)
+    u = _UNIQUE_RE.search(m.group(0)) if m else None
+    return int(u.group(1)) if u else None
+
+
+def shared_strings_lie(zf: zipfile.ZipFile) -> bool:
+    """The table claims far more entries than it holds (calamine would reserve them all).
+
+    calamine reserves ``uniqueCount`` slots before reading and aborts the process when that
+    fails (4294967295: tafia/calamine#684). A claim up to 100,000 costs nothing; above, the real
+    entries are counted (streaming; ~0.2 s for 100 MB of XML).
+    """
+    claim = shared_strings_claim(zf)
+    if claim is None or claim <= _HARMLESS_CLAIM:
+        return False
+    counter = EntryCounter()
+    with zf.open(_SST_PART) as fh:
+        while chunk := fh.read(_CHUNK):
+            counter.feed(chunk)
+    return claim > max(counter.count, _HARMLESS_CLAIM)
+
+
+def without_count_claims(zf: zipfile.ZipFile) -> bytes:
+    """A copy of the workbook (zip bytes) whose shared-strings header claims no count.
+
+    Every part is copied as it is; only the ``<sst>`` start tag loses ``count`` and
+    ``uniqueCount`` (both optional in OOXML), so calamine reserves nothing up front.
+    """
+    import io
+    import shutil
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in zf.infolist():
+            target = zipfile.ZipInfo(info.filename, info.date_time)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            target.external_attr = info.external_attr
+            with zf.open(info) as src, dst.open(target, "w", force_zip64=True) as sink:
+                if info.filename != _SST_PART:
+                    shutil.copyfileobj(src, sink, _CHUNK)
+                    continue
+                head = src.read(64 * 1024)
+                m = _SST_TAG_RE.search(head)
+                if m is not None:
+                    tag = _COUNT_ATTRS_RE.sub(b"", m.group(0))
+                    head = head[:m.start()] + tag + head[m.end():]
+                sink.write(head)
+                shutil.copyfileobj(src, sink, _CHUNK)
+    return out.getvalue()
+
+
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
     return {k.split(b":")[-1] if k != b"r:id" else k: v for k, v in _ATTR_RE.findall(raw)}
 

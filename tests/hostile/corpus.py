@@ -651,7 +651,8 @@ def cases() -> list[Case]:
         c("random_bytes", "container", _random_bytes, REFUSED, "INPUT_UNSUPPORTED_FORMAT"),
         c("strict_ooxml", "container", _strict, REFUSED, "INPUT_STRICT_OOXML"),
         # bombs and size
-        c("zip_bomb_ratio", "bombs", _bomb_ratio, REFUSED, "INPUT_TOO_LARGE"),
+        # ~1000 times smaller than it inflates, but 64 MB of XML: read under the absolute limits
+        c("zip_bomb_ratio", "bombs", _bomb_ratio, CHECKED),
         c("zip_bomb_lying_header", "bombs", _bomb_lying, REFUSED, "INPUT_CORRUPT"),
         c("zip_bomb_overlapping_entries", "bombs", _bomb_overlap, REFUSED, "INPUT_CORRUPT"),
         c("xml_entity_expansion", "bombs", _entities, REFUSED, "INPUT_XML_ENTITIES"),
@@ -664,7 +665,8 @@ def cases() -> list[Case]:
         c("far_cell_mid_sheet_crashes_reader", "bombs", _cell_xfd_hidden, REFUSED,
           "INPUT_READER_FAILED"),
         c("million_styled_empty_rows", "bombs", _styled_empty_rows, CHECKED, slow=True),
-        c("shared_strings_count_lies", "bombs", _sst_lying, REFUSED, "INPUT_CORRUPT"),
+        # the claim is a hint: the reader drops it before calamine would reserve 4 billion slots
+        c("shared_strings_count_lies", "bombs", _sst_lying, CHECKED),
         c("shared_strings_millions", "bombs", _sst_millions, CHECKED, slow=True),
         c("cell_beyond_32767_chars", "bombs", _long_cell, CHECKED),
         c("csv_field_of_megabytes", "bombs", _csv_big_field, CHECKED),

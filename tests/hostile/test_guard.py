@@ -67,13 +67,19 @@ def test_declared_and_real_inflated_totals(tmp_path: Path) -> None:
     assert code_of(path, Limits(max_inflated_bytes=total - 1)) == "INPUT_TOO_LARGE"
 
 
-def test_compression_ratio_applies_above_its_minimum_size(tmp_path: Path) -> None:
+def test_compression_ratio_is_no_reason_to_refuse(tmp_path: Path) -> None:
+    """Repetitive XML compresses hundreds of times; only what it inflates to counts."""
     xml = corpus.sheet_xml(corpus.sheet_rows_xml([corpus.HEADER, *corpus.records()])
-                           + " " * 2_000_000)
+                           + " " * 40_000_000)
     path = corpus.write_zip(tmp_path / "a.xlsx", corpus.xlsx_parts({"Data": xml}), level=9)
-    assert code_of(path) is None  # 2 MB: below ratio_min_bytes (16 MB)
-    assert code_of(path, Limits(ratio_min_bytes=1_000_000)) == "INPUT_TOO_LARGE"
-    assert code_of(path, Limits(ratio_min_bytes=1_000_000, max_compression_ratio=5000)) is None
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    assert info.file_size / info.compress_size > 500
+    assert code_of(path) is None
+    with pytest.raises(InputError) as err:  # the absolute limit, named with its option
+        guard.inspect(path, Limits(max_inflated_bytes=30_000_000))
+    assert err.value.code == "INPUT_TOO_LARGE"
+    assert "max-inflated-bytes" in err.value.params["reason"]
 
 
 def test_zip_entry_count(tmp_path: Path) -> None:
@@ -154,16 +160,31 @@ def test_strict_namespace_in_workbook(tmp_path: Path) -> None:
     assert code_of(corpus._strict(tmp_path)) == "INPUT_STRICT_OOXML"
 
 
-@pytest.mark.parametrize("unique, expected", [
-    ("1", None), ("40", None), ("4294967295", "INPUT_CORRUPT"), ("100000000", "INPUT_CORRUPT"),
-])
-def test_shared_strings_count(tmp_path: Path, unique: str, expected: str | None) -> None:
-    body = "<si><t>a</t></si>" * 40
+@pytest.mark.parametrize("unique", ["1", "40", "4294967295", "100000000"])
+def test_shared_strings_claims_are_hints(tmp_path: Path, unique: str) -> None:
+    body = "<si><t>a</t></si>" * 39 + "<si/>"
     sst = (f'<?xml version="1.0"?>\n<sst xmlns="{corpus.NS_MAIN}" count="4294967295" '
            f'uniqueCount="{unique}">{body}</sst>')
     path = corpus.write_zip(tmp_path / "a.xlsx", corpus.xlsx_parts(
         {"Data": corpus.sheet_xml("")}, shared_strings=sst))
-    assert code_of(path) == expected  # a huge `count` alone is harmless (calamine ignores it)
+    assert code_of(path) is None  # what the header claims never refuses the file
+    assert code_of(path, Limits(max_cells=40)) is None  # the 40 real entries count
+    with pytest.raises(InputError) as err:
+        guard.inspect(path, Limits(max_cells=39))
+    assert err.value.code == "INPUT_TOO_LARGE"
+    assert "40 texts" in err.value.params["reason"] and "max-cells" in err.value.params["reason"]
+
+
+def test_entry_counter_across_chunks() -> None:
+    from pmkscheck.read.xlsxscan import EntryCounter
+
+    xml = (b'<sst count="9">' + b"<si><t>ab</t></si>" * 1000 + b"<si/>" * 7
+           + b'<x:si><x:t>c</x:t></x:si><si a="1"/></sst>')
+    for size in (1, 3, 7, 64, len(xml)):
+        counter = EntryCounter()
+        for i in range(0, len(xml), size):
+            counter.feed(xml[i:i + size])
+        assert counter.count == 1009, size
 
 
 def test_cell_extent(tmp_path: Path) -> None:
@@ -180,6 +201,18 @@ def test_cell_extent(tmp_path: Path) -> None:
     assert code_of(tall, Limits(max_cells=90_000_000)) is None
     beyond = book(a1 + '<row r="1048577"><c r="A1048577"><v>1</v></c></row>', "beyond.xlsx")
     assert code_of(beyond) == "INPUT_CORRUPT"
+    # formatted but empty cells are not read: they never count, whatever their place
+    for i, empty in enumerate(('<c r="XFD1048576" s="1"/>', '<c s="3" r="XFD1048576"></c>',
+                               '<x:c r="XFD1048576" s="1"/>')):
+        styled = book(a1 + f'<row r="1048576">{empty}</row>', f"styled{i}.xlsx")
+        assert code_of(styled, Limits(max_cells=2)) is None, empty
+    text = book(a1 + '<row r="1048576"><c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c>'
+                '</row>', "text.xlsx")
+    with pytest.raises(InputError) as err:
+        guard.inspect(text, Limits())
+    assert err.value.code == "INPUT_TOO_LARGE"
+    assert "A1:XFD1048576" in err.value.params["reason"]
+    assert "max-cells" in err.value.params["reason"]
 
 
 def test_dimension_notes(tmp_path: Path) -> None:
@@ -191,6 +224,10 @@ def test_dimension_notes(tmp_path: Path) -> None:
     assert notices_of(right) == []
     (issue,) = guard.inspect(corpus._dimension_huge(tmp_path), Limits())
     assert issue.params == {"sheet": "Data", "declared": "A1:XFD1048576", "actual": "A1:O7"}
+    # Excel's own dimension around a formatted empty cell at XFD1048576 is right: no note
+    far = corpus.write_zip(tmp_path / "far.xlsx", corpus.xlsx_parts({"Data": corpus.sheet_xml(
+        rows + '<row r="1048576"><c r="XFD1048576" s="1"/></row>', "A1:XFD1048576")}))
+    assert notices_of(far) == []
 
 
 def test_macro_and_link_notices(tmp_path: Path) -> None:
@@ -215,9 +252,11 @@ def test_lying_header_is_caught_while_streaming(tmp_path: Path) -> None:
 def test_reasons_hold_no_long_digit_runs(tmp_path: Path) -> None:
     from pmkscheck.mask import scrub
 
-    for build in (corpus._cell_xfd, corpus._sst_lying, corpus._bomb_ratio):
+    for build, limits in ((corpus._cell_xfd, Limits()),
+                          (corpus._sst_millions, Limits(max_cells=1_999_999)),
+                          (corpus._bomb_ratio, Limits(max_inflated_bytes=50_000_000))):
         with pytest.raises(InputError) as info:
-            guard.inspect(build(tmp_path), Limits())
+            guard.inspect(build(tmp_path), limits)
         reason = str(info.value.params.get("reason", ""))
         assert reason and scrub(reason) == reason, reason
 
