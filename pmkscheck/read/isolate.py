@@ -29,7 +29,18 @@ back to the system after the read (:func:`release_memory`), which keeps the peak
 xlsx read under 2 GB. A 1M-row xlsx (814 MB of sheet XML) reads isolated within the default
 6 GB address-space limit.
 That is cheap enough to isolate every read, so there is no size threshold; ``Limits.isolate =
-False`` (or a platform without ``fork``) reads in-process.
+False`` reads in-process.
+
+**Without fork (Windows; issue 12)** the child is a new interpreter (``sys.executable``, the
+same ``sys.path``) that :func:`spawned_child` runs: the parent pickles the request into its
+stdin, the child pickles the result to its stdout the same way (and sends its own stdout and
+stderr to the null device). The limits are the best the platform offers: the same
+``RLIMIT_AS`` / ``RLIMIT_CORE`` / die-with-parent on POSIX, set by the child first thing; on
+Windows a Job Object with a per-process memory limit that kills the child when pmkscheck ends
+(best effort: without it, the child's own ``MemoryError`` check); the time limit everywhere (a
+reader thread, no ``select``). ``PMKSCHECK_ISOLATE=spawn`` forces this road where fork exists
+(the tests run the hostile corpus through it), ``=fork`` the other; start-up costs ~1 s more
+than a fork (a fresh interpreter imports the readers).
 """
 
 from __future__ import annotations
@@ -40,7 +51,9 @@ import os
 import pickle
 import select
 import signal
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -126,10 +139,12 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None,
     """
     reader = reader or _read_file
     limits = settings.limits
-    if not limits.isolate or not hasattr(os, "fork"):
+    if not limits.isolate:
         if meanwhile is not None:
             meanwhile()
         return reader(path, settings, schema)
+    if isolation_method() == "spawn":
+        return _read_spawned(path, settings, schema, meanwhile, reader)
     rfd, wfd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child (covered by the hostile tests)
@@ -143,7 +158,152 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None,
     finally:
         os.close(rfd)
     release_memory()
-    return _outcome(result, status, path, limits)
+    code = os.waitstatus_to_exitcode(status) if status >= 0 else None
+    return _outcome(result, code, path, limits)
+
+
+def isolation_method() -> str:
+    """``fork`` or ``spawn``: how the isolated child starts here.
+
+    ``fork`` where the platform has it, else ``spawn``; ``PMKSCHECK_ISOLATE=spawn`` (or
+    ``fork``, where it exists) chooses.
+    """
+    forced = os.environ.get("PMKSCHECK_ISOLATE", "").strip().lower()
+    if forced == "spawn" or not hasattr(os, "fork"):
+        return "spawn"
+    return "fork"
+
+
+def _read_spawned(path: Path, settings: Settings, schema: Schema | None,
+                  meanwhile: Callable[[], object] | None,
+                  reader: Callable) -> ReadResult:
+    """:func:`read_isolated` without fork: a new interpreter runs :func:`spawned_child`."""
+    import pmkscheck
+
+    limits = settings.limits
+    root = str(Path(pmkscheck.__file__).resolve().parent.parent)  # this very pmkscheck
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    debug = bool(os.environ.get("PMKSCHECK_DEBUG"))
+    deadline = time.monotonic() + max(limits.timeout_s, 1)
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+        [sys.executable, "-c",
+         "from pmkscheck.read.isolate import spawned_child; spawned_child()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=None if debug else subprocess.DEVNULL, env=env,
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+    job = _windows_job(proc, limits.memory_mb)
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        box: dict[str, object] = {}
+        thread = threading.Thread(target=_load_into, args=(proc.stdout, box), daemon=True,
+                                  name="pmkscheck-receive")
+        thread.start()
+        with contextlib.suppress(OSError):  # a child that died at once: its exit code says why
+            pickle.dump(list(sys.path), proc.stdin, protocol=5)
+            pickle.dump((path, settings, schema, reader), proc.stdin, protocol=5)
+            proc.stdin.close()
+        if meanwhile is not None:
+            meanwhile()
+        thread.join(max(deadline - time.monotonic(), 0))
+        if thread.is_alive():
+            _stop(proc)
+            raise InputError("INPUT_READER_FAILED", path, reason=(
+                f"time limit of {limits.timeout_s} s passed"))
+        try:
+            code: int | None = proc.wait(timeout=max(deadline - time.monotonic(), 1))
+        except subprocess.TimeoutExpired:
+            _stop(proc)
+            code = None
+    except BaseException:
+        _stop(proc)
+        raise
+    finally:
+        for stream in (proc.stdin, proc.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+        if job is not None:
+            _close_handle(job)
+    release_memory()
+    return _outcome(box.get("result"), code, path, limits)
+
+
+def _load_into(stream: object, box: dict[str, object]) -> None:
+    """Unpickle the child's result from ``stream`` into ``box["result"]`` (thread body)."""
+    with contextlib.suppress(EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                             AttributeError, ImportError, IndexError, KeyError, MemoryError,
+                             OSError):
+        box["result"] = pickle.load(stream)  # type: ignore[arg-type]  # noqa: S301
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(OSError):
+        proc.kill()
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+
+
+def _windows_job(proc: subprocess.Popen, memory_mb: int) -> object | None:  # pragma: no cover
+    """Put the child in a Windows Job Object: a memory limit, killed when pmkscheck ends.
+
+    Best effort (``None`` elsewhere or on failure): the time limit and the child's own
+    ``MemoryError`` check still hold.
+    """
+    if sys.platform != "win32":
+        return None
+    try:
+        import ctypes
+        from ctypes import wintypes
+
+        class _Basic(ctypes.Structure):
+            _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64),
+                        ("PerJobUserTimeLimit", ctypes.c_int64),
+                        ("LimitFlags", wintypes.DWORD),
+                        ("MinimumWorkingSetSize", ctypes.c_size_t),
+                        ("MaximumWorkingSetSize", ctypes.c_size_t),
+                        ("ActiveProcessLimit", wintypes.DWORD),
+                        ("Affinity", ctypes.c_size_t),
+                        ("PriorityClass", wintypes.DWORD),
+                        ("SchedulingClass", wintypes.DWORD)]
+
+        class _Extended(ctypes.Structure):
+            _fields_ = [("BasicLimitInformation", _Basic),
+                        ("IoInfo", ctypes.c_ulonglong * 6),
+                        ("ProcessMemoryLimit", ctypes.c_size_t),
+                        ("JobMemoryLimit", ctypes.c_size_t),
+                        ("PeakProcessMemoryUsed", ctypes.c_size_t),
+                        ("PeakJobMemoryUsed", ctypes.c_size_t)]
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+        kernel32.CreateJobObjectW.argtypes = [ctypes.c_void_p, wintypes.LPCWSTR]
+        kernel32.SetInformationJobObject.argtypes = [wintypes.HANDLE, ctypes.c_int,
+                                                     ctypes.c_void_p, wintypes.DWORD]
+        kernel32.AssignProcessToJobObject.argtypes = [wintypes.HANDLE, wintypes.HANDLE]
+        job = kernel32.CreateJobObjectW(None, None)
+        if not job:
+            return None
+        info = _Extended()
+        flags = 0x2000  # JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+        if memory_mb > 0:
+            flags |= 0x0100  # JOB_OBJECT_LIMIT_PROCESS_MEMORY
+            info.ProcessMemoryLimit = memory_mb * 1024 * 1024
+        info.BasicLimitInformation.LimitFlags = flags
+        ok = kernel32.SetInformationJobObject(job, 9, ctypes.byref(info), ctypes.sizeof(info))
+        if not ok or not kernel32.AssignProcessToJobObject(job, int(proc._handle)):  # type: ignore[attr-defined]
+            _close_handle(job)
+            return None
+        return job
+    except Exception:  # noqa: BLE001 - the time limit still holds
+        return None
+
+
+def _close_handle(handle: object) -> None:  # pragma: no cover - Windows
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- child
@@ -154,6 +314,18 @@ def _child(wfd: int, path: Path, settings: Settings, schema: Schema | None,
     code = 70
     try:
         _limit_child(settings.limits)
+        code = _run_child(wfd, path, settings, schema, reader)
+    except BaseException:  # noqa: BLE001,S110 - the exit code tells the parent
+        pass
+    finally:
+        os._exit(code)
+
+
+def _run_child(wfd: int, path: Path, settings: Settings, schema: Schema | None,
+               reader: Callable) -> int:  # pragma: no cover - child process
+    """Read and send the outcome into ``wfd``; returns the exit status for the parent."""
+    code = 70
+    try:
         try:
             payload: tuple = ("ok", reader(path, settings, schema))
         except InputError as err:
@@ -176,8 +348,41 @@ def _child(wfd: int, path: Path, settings: Settings, schema: Schema | None,
         code = 0
     except BaseException:  # noqa: BLE001,S110 - the exit code tells the parent
         pass
+    return code
+
+
+def spawned_child() -> None:  # pragma: no cover - runs in the spawned child
+    """Entry point of the spawned child (module docstring): request on stdin, result on stdout."""
+    code = 70
+    try:
+        out = os.dup(1)  # the result channel; fd 1 itself goes to the null device
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+        _quiet_windows()
+        stdin = sys.stdin.buffer
+        parent_path = pickle.load(stdin)
+        sys.path[:] = [*parent_path, *(p for p in sys.path if p not in parent_path)]
+        path, settings, schema, reader = pickle.load(stdin)  # noqa: S301 - from our parent
+        _limit_child(settings.limits)
+        code = _run_child(out, path, settings, schema, reader)
+    except BaseException:  # noqa: BLE001,S110 - the exit code tells the parent
+        pass
     finally:
         os._exit(code)
+
+
+def _quiet_windows() -> None:  # pragma: no cover - Windows
+    """No error dialog and no Rust message on a console: our stdout is the null device."""
+    if sys.platform != "win32":
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+        import msvcrt
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32.SetErrorMode(0x0001 | 0x0002 | 0x8000)  # no GP-fault or open-file dialogs
+        kernel32.SetStdHandle(-11, msvcrt.get_osfhandle(1))  # STD_OUTPUT_HANDLE -> null
 
 
 def _small_payload(payload: tuple) -> bytes:  # pragma: no cover - child process
@@ -410,8 +615,9 @@ def _kill(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _outcome(result: object, status: int, path: Path, limits: Limits) -> ReadResult:
-    code = os.waitstatus_to_exitcode(status) if status >= 0 else None
+def _outcome(result: object, code: int | None, path: Path, limits: Limits) -> ReadResult:
+    """The child's result, or why there is none (``code``: its exit code; ``None``: killed
+    at the time limit)."""
     if result is None or code != 0:
         if code is None:
             reason = f"time limit of {limits.timeout_s} s passed"
@@ -420,6 +626,9 @@ def _outcome(result: object, status: int, path: Path, limits: Limits) -> ReadRes
                      f"memory limit {limits.memory_mb} MB)"
         elif code == _EXIT_MEMORY:
             reason = f"memory limit of {limits.memory_mb} MB reached"
+        elif code > 0xFFFF:  # a Windows status (0xC0000409: a fail-fast abort)
+            reason = f"the reader stopped abnormally (status {code & 0xFFFFFFFF:#010X}; " \
+                     f"memory limit {limits.memory_mb} MB)"
         else:
             reason = f"the reader stopped abnormally (exit status {code})"
         raise InputError("INPUT_READER_FAILED", path, reason=reason)
@@ -443,4 +652,5 @@ def _signal_name(num: int) -> str:
         return f"signal {num}"
 
 
-__all__ = ["read_guarded", "read_isolated", "release_memory"]
+__all__ = ["isolation_method", "read_guarded", "read_isolated", "release_memory",
+           "spawned_child"]

@@ -116,7 +116,7 @@ class Outcome:
     out_dir: Path
 
 
-def _run_case(case: corpus.Case, base: Path) -> Outcome:
+def _run_case(case: corpus.Case, base: Path, env: dict | None = None) -> Outcome:
     folder = base / case.name
     folder.mkdir()
     path = case.build(folder)
@@ -124,11 +124,11 @@ def _run_case(case: corpus.Case, base: Path) -> Outcome:
     out_dir = base / f"{case.name}__out"
     target = str(path)
     json_run = run_cli("validate", "--format", "json", "-o", str(out_dir), *case.args, target,
-                       cwd=folder)
+                       cwd=folder, env=env)
     text_run = None
     if case.exit_codes == corpus.REFUSED:  # the text view of a refusal (checked files: below)
         text_run = run_cli("validate", "--no-write", "--lang", "en", *case.args, target,
-                           cwd=folder)
+                           cwd=folder, env=env)
     return Outcome(case, path, before, sha256(path), json_run, text_run, out_dir)
 
 
@@ -187,6 +187,28 @@ def test_hostile_case(case: corpus.Case, outcomes: dict[str, Outcome]) -> None:
 @pytest.mark.parametrize("case", _params(SLOW))
 def test_hostile_case_slow(case: corpus.Case, tmp_path: Path) -> None:
     check_outcome(_run_case(case, tmp_path))
+
+
+# Without fork (Windows): the same outcomes through the spawned child (issue 12).
+SPAWNED = ("far_cell_mid_sheet_crashes_reader", "cell_at_xfd1048576", "zip_bomb_ratio",
+           "zip_bomb_lying_header", "shared_strings_count_lies", "xml_entity_expansion",
+           "password_protected", "macros", "formulas_and_error_cells", "csv_unterminated_quote")
+
+
+@pytest.fixture(scope="module")
+def spawned_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    base = tmp_path_factory.mktemp("hostile_spawn")
+    cases = [c for c in FAST if c.name in SPAWNED]
+    assert len(cases) == len(SPAWNED)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        done = list(pool.map(
+            lambda c: _run_case(c, base, env={"PMKSCHECK_ISOLATE": "spawn"}), cases))
+    return {o.case.name: o for o in done}
+
+
+@pytest.mark.parametrize("name", SPAWNED)
+def test_hostile_case_spawned(name: str, spawned_outcomes: dict[str, Outcome]) -> None:
+    check_outcome(spawned_outcomes[name])
 
 
 def test_every_class_of_the_issue_has_cases() -> None:
