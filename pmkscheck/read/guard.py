@@ -110,7 +110,8 @@ def inspect(path: Path, limits: Limits) -> list[Issue]:
         raise InputError("INPUT_EMPTY", path)
     if st.st_size > limits.max_file_bytes:
         raise InputError("INPUT_TOO_LARGE", path, reason=(
-            f"{_mb(st.st_size)} on disk, limit {_mb(limits.max_file_bytes)}"))
+            f"{_mb(st.st_size)} on disk, limit {_mb(limits.max_file_bytes)}"
+            f"{how_to_raise('max-file-bytes')}"))
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
@@ -201,7 +202,8 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo], size: int,
         raise InputError("INPUT_UNSUPPORTED_FORMAT", path, detected="empty zip archive")
     if len(infos) > limits.max_zip_entries:
         raise InputError("INPUT_TOO_LARGE", path, reason=(
-            f"{_count(len(infos))} zip entries, limit {_count(limits.max_zip_entries)}"))
+            f"{_count(len(infos))} zip entries, limit {_count(limits.max_zip_entries)}"
+            f"{how_to_raise('max-zip-entries')}"))
     seen: set[str] = set()
     for info in infos:
         key = info.filename.replace("\\", "/").lstrip("/").casefold()
@@ -219,7 +221,7 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo], size: int,
     if declared > limits.max_inflated_bytes:
         raise InputError("INPUT_TOO_LARGE", path, reason=(
             f"{_mb(declared)} once unzipped, limit {_mb(limits.max_inflated_bytes)}"
-            f"{_raise('max-inflated-bytes')}"))
+            f"{how_to_raise('max-inflated-bytes')}"))
     # Entries must lie inside the file and must not share data (overlapping-entry zip bombs).
     spans = sorted((info.header_offset, info.header_offset + 30 + len(info.filename.encode())
                     + info.compress_size, info.filename) for info in infos)
@@ -231,7 +233,7 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo], size: int,
             raise InputError("INPUT_CORRUPT", path, reason="zip entries overlap each other")
 
 
-def _raise(key: str) -> str:
+def how_to_raise(key: str) -> str:
     """How to raise the limit ``key``, for the end of a reason."""
     return f"; raise it with {key} under [limits] in pmkscheck.toml"
 
@@ -308,7 +310,7 @@ def _stream_parts(path: Path, fh, infos: list[zipfile.ZipInfo],
         if total > limits.max_inflated_bytes:
             raise InputError("INPUT_TOO_LARGE", path, reason=(
                 f"more than {_mb(limits.max_inflated_bytes)} once unzipped"
-                f"{_raise('max-inflated-bytes')}"))
+                f"{how_to_raise('max-inflated-bytes')}"))
         if scan.dtd:
             raise InputError("INPUT_XML_ENTITIES", path, part=info.filename[:120])
         scans[info.filename] = scan
@@ -431,7 +433,7 @@ def _check_shared_strings(path: Path, scan: _PartScan, limits: Limits) -> None:
     if real > limits.max_cells:
         raise InputError("INPUT_TOO_LARGE", path, reason=(
             f"the shared-strings table holds {_count(real)} texts, limit "
-            f"{_count(limits.max_cells)}{_raise('max-cells')}"))
+            f"{_count(limits.max_cells)}{how_to_raise('max-cells')}"))
 
 
 def _cells(data: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -487,7 +489,8 @@ def _check_sheet(path: Path, scan: _PartScan, sheet: str,
         if cells > limits.max_cells:
             raise InputError("INPUT_TOO_LARGE", path, reason=(
                 f"the values of sheet '{sheet}' span {_ref(c0, r0, c1, r1)} = "
-                f"{_count(cells)} cells, limit {_count(limits.max_cells)}{_raise('max-cells')}"))
+                f"{_count(cells)} cells, limit {_count(limits.max_cells)}"
+                f"{how_to_raise('max-cells')}"))
     dim = _DIMENSION_RE.search(scan.head)
     if dim is None:
         return None

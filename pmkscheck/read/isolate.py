@@ -209,7 +209,8 @@ def _read_spawned(path: Path, settings: Settings, schema: Schema | None,
         if thread.is_alive():
             _stop(proc)
             raise InputError("INPUT_READER_FAILED", path, reason=(
-                f"time limit of {limits.timeout_s} s passed"))
+                f"time limit of {limits.timeout_s} s passed{guard.how_to_raise('timeout-s')}"
+            ))
         try:
             code: int | None = proc.wait(timeout=max(deadline - time.monotonic(), 1))
         except subprocess.TimeoutExpired:
@@ -590,7 +591,8 @@ def _receive(rfd: int, pid: int, path: Path, limits: Limits) -> tuple[object, in
     except _Deadline:
         _kill(pid)
         raise InputError("INPUT_READER_FAILED", path, reason=(
-            f"time limit of {limits.timeout_s} s passed")) from None
+            f"time limit of {limits.timeout_s} s passed{guard.how_to_raise('timeout-s')}"
+        )) from None
     except BaseException:
         _kill(pid)
         raise
@@ -616,16 +618,20 @@ def _kill(pid: int) -> None:
 
 
 def _outcome(result: object, code: int | None, path: Path, limits: Limits) -> ReadResult:
-    """The child's result, or why there is none (``code``: its exit code; ``None``: killed
-    at the time limit)."""
+    """The child's result, or why there is none.
+
+    ``code`` is the child's exit code, ``None`` when it was killed at the time limit.
+    """
     if result is None or code != 0:
         if code is None:
-            reason = f"time limit of {limits.timeout_s} s passed"
+            reason = (f"time limit of {limits.timeout_s} s passed"
+                      f"{guard.how_to_raise('timeout-s')}")
         elif code < 0:
             reason = f"the reader stopped abnormally ({_signal_name(-code)}; " \
                      f"memory limit {limits.memory_mb} MB)"
         elif code == _EXIT_MEMORY:
-            reason = f"memory limit of {limits.memory_mb} MB reached"
+            reason = (f"memory limit of {limits.memory_mb} MB reached"
+                      f"{guard.how_to_raise('memory-mb')}")
         elif code > 0xFFFF:  # a Windows status (0xC0000409: a fail-fast abort)
             reason = f"the reader stopped abnormally (status {code & 0xFFFFFFFF:#010X}; " \
                      f"memory limit {limits.memory_mb} MB)"
@@ -641,7 +647,7 @@ def _outcome(result: object, code: int | None, path: Path, limits: Limits) -> Re
         raise InputError(code_, err_path if err_path is not None else path, **params)
     if kind == "memory":
         raise InputError("INPUT_READER_FAILED", path, reason=(
-            f"memory limit of {limits.memory_mb} MB reached"))
+            f"memory limit of {limits.memory_mb} MB reached{guard.how_to_raise('memory-mb')}"))
     raise result[1]
 
 

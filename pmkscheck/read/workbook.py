@@ -184,9 +184,13 @@ class Workbook:
     def _too_large(self, height: int, width: int, name: str) -> str | None:
         """Why a sheet of ``height`` x ``width`` cells is refused, or ``None`` (Limits)."""
         lim = self.limits
-        if width > lim.max_columns + 1000 or height > lim.max_rows + 1000 or (
-                height * width > lim.max_cells):
-            return f"{height} x {width} cells in sheet '{name}'"
+        for over, key, limit in ((width > lim.max_columns + 1000, "max-columns", lim.max_columns),
+                                 (height > lim.max_rows + 1000, "max-rows", lim.max_rows),
+                                 (height * width > lim.max_cells, "max-cells", lim.max_cells)):
+            if over:
+                return (f"{height:,} rows x {width:,} columns in sheet '{name}', limit "
+                        f"{limit:,} ({key}); raise it with {key} under [limits] in "
+                        "pmkscheck.toml")
         return None
 
     def _calamine_grid(self, name: str) -> Grid:
