@@ -37,6 +37,7 @@ import python_calamine as pc
 from pmkscheck import distinct
 from pmkscheck.errors import InputError
 from pmkscheck.read.grid import Grid, arrow_texts, convert_column, float_texts
+from pmkscheck.read.guard import how_to_raise
 from pmkscheck.read.xlsxscan import (
     SheetScan,
     scan_sheet,
@@ -189,8 +190,7 @@ class Workbook:
                                  (height * width > lim.max_cells, "max-cells", lim.max_cells)):
             if over:
                 return (f"{height:,} rows x {width:,} columns in sheet '{name}', limit "
-                        f"{limit:,} ({key}); raise it with {key} under [limits] in "
-                        "pmkscheck.toml")
+                        f"{limit:,} ({key}){how_to_raise(key)}")
         return None
 
     def _calamine_grid(self, name: str) -> Grid:

@@ -215,6 +215,18 @@ def test_cell_extent(tmp_path: Path) -> None:
     assert "max-cells" in err.value.params["reason"]
 
 
+def test_reader_limits_name_their_key(tmp_path: Path) -> None:
+    from pmkscheck.read import read_file
+
+    path = corpus.valid_xlsx(tmp_path / "a.xlsx", n=1100)
+    settings = _settings(max_rows=50, isolate=False)
+    with pytest.raises(InputError) as err:
+        read_file(path, settings)
+    assert err.value.code == "INPUT_TOO_LARGE"
+    assert "1,101 rows" in err.value.params["reason"]
+    assert "raise it with max-rows under [limits]" in err.value.params["reason"]
+
+
 def test_dimension_notes(tmp_path: Path) -> None:
     assert notices_of(corpus._dimension_huge(tmp_path)) == ["FILE_DIMENSION_WRONG"]
     assert notices_of(corpus._dimension_small(tmp_path)) == ["FILE_DIMENSION_WRONG"]
