@@ -66,7 +66,16 @@ _PREFIX = {
     "kabupaten": ("kabupaten", "kab", "kota", "kab kota", "kabupaten kota", "pemkab", "pemkot"),
 }
 
-_KAMPUNG_KABKOTA = frozenset({"6407", "6411"})  # Kutai Barat, Mahakam Ulu
+_KAMPUNG_KABKOTA = frozenset({"6403", "6407", "6411"})  # Berau, Kutai Barat, Mahakam Ulu
+_KAMPUNG = {"kampung", "kp", "kpg", "kamp"}  # "Kampung X", "Kp. X": desa X in those three
+
+DESA_DISPLAY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "6472051004": ("Sungai Siring", ("Sungai Siring Pelita",)),
+}
+"""Desa code -> (name shown, other names accepted as exact). 6472051004 is "Sungai Siring" in
+the decree extraction by OCR, in other public code lists and as officers write it, "Sungai Siring
+Pelita" in the reference snapshot (reference/SOURCE.md): both are accepted, "Sungai Siring" is
+shown."""
 
 _PREFIX_WORDS = {level: sorted((p.split() for p in prefixes), key=lambda w: -len(w))
                  for level, prefixes in _PREFIX.items()}
@@ -207,14 +216,18 @@ def _desa() -> _Desa:
     anywhere: dict[str, list[str]] = defaultdict(list)
     by_kec: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     all_keys, all_codes = [], []
-    for code, name in names.items():
-        key = fold(name, "desa")
-        in_kec[(kec_of[code], key)] = code
-        anywhere[key].append(code)
-        by_kec[kec_of[code]][0].append(key)
-        by_kec[kec_of[code]][1].append(code)
-        all_keys.append(key)
-        all_codes.append(code)
+    written = {code: [name] for code, name in names.items()}
+    for code, (shown, also) in DESA_DISPLAY.items():
+        written[code] = [shown, *also]
+        names[code] = shown
+    for code, spellings in written.items():
+        for key in dict.fromkeys(fold(name, "desa") for name in spellings):
+            in_kec[(kec_of[code], key)] = code
+            anywhere[key].append(code)
+            by_kec[kec_of[code]][0].append(key)
+            by_kec[kec_of[code]][1].append(code)
+            all_keys.append(key)
+            all_codes.append(code)
     old = {}
     lama = reference.desa_kode_lama()
     for kode_lama, nama_lama, kode_2025, nama_2025 in zip(
@@ -267,7 +280,8 @@ def _best(key: str, keys: list[str], codes: list[str]) -> tuple[str | None, floa
 
 def _name_match(text: str, key: str, code: str, names: dict[str, str]) -> WilayahMatch:
     official = names[code]
-    kind = "exact" if text == official else "variant"
+    also = DESA_DISPLAY.get(code, ("", ()))[1]
+    kind = "exact" if text == official or text in also else "variant"
     return WilayahMatch(kind, code, official)
 
 
@@ -388,16 +402,18 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
             return WilayahMatch("bps", None, _kecamatan().names.get(dagri), dagri)
         return WilayahMatch("unknown", suggestion=NO_SUGGESTION)
     tokens = _tokens(text, "desa")
-    # (key, kab/kota codes it may match): villages of Kutai Barat and Mahakam Ulu are called
-    # "Kampung X"; elsewhere "Kampung" is part of the name (Kampung Baru)
+    # (key, kab/kota codes it may match): villages of Berau, Kutai Barat and Mahakam Ulu are
+    # called "Kampung X" ("Kp. X"); elsewhere "Kampung" is part of the name (Kampung Baru)
     keys = [("".join(tokens), None)]
-    if len(tokens) > 1 and tokens[0] == "kampung":
+    if len(tokens) > 1 and tokens[0] in _KAMPUNG:
+        if tokens[0] != "kampung":
+            keys.append(("kampung" + "".join(tokens[1:]), None))  # "Kp. Baru" = Kampung Baru
         keys.append(("".join(tokens[1:]), _KAMPUNG_KABKOTA))
     if kecamatan_code:
         for key, only in keys:
             found = ds.in_kec.get((kecamatan_code, key))
             if found and (only is None or found[:4] in only):
-                return _name_match(text, key, found, ds.names)
+                return _kampung(_name_match(text, key, found, ds.names), only)
     scope = district or (kecamatan_code[:4] if kecamatan_code else None)
     for key, only in keys:
         candidates = [c for c in ds.anywhere.get(key, ()) if only is None or c[:4] in only]
@@ -405,7 +421,7 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
             continue
         near = [c for c in candidates if scope and c.startswith(scope)] or candidates
         if len(near) == 1 or kecamatan_code:
-            return _name_match(text, key, near[0], ds.names)
+            return _kampung(_name_match(text, key, near[0], ds.names), only)
         # same name in several kecamatan: the name is fine, the code unknown
         official = next((ds.names[c] for c in near if ds.names[c] == text), ds.names[near[0]])
         return WilayahMatch("exact" if text == official else "variant", None, official)
@@ -420,6 +436,13 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
                                  [ds.all_codes[i] for i in sel], ds.names,
                                  wider=(ds.all_keys, ds.all_codes), label=label)
     return _fuzzy_or_unknown(keys[0][0], ds.all_keys, ds.all_codes, ds.names, label=label)
+
+
+def _kampung(match: WilayahMatch, only: frozenset[str] | None) -> WilayahMatch:
+    """"Kampung X" in Berau, Kutai Barat or Mahakam Ulu is how desa X is called: not a variant."""
+    if only is None or match.kind != "variant":
+        return match
+    return WilayahMatch("exact", match.code, match.official)
 
 
 @cache
