@@ -790,6 +790,9 @@ def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: 
             headers[jenis_field.name] = header
             notices.append(notice("JENIS_FROM_SHEET", field=jenis_field.name, column=header,
                                   params={"jenis": sheet_jenis, "source": source}))
+    if schema.kind != "rekap":
+        _sheet_wilayah(grid.name, title_lines, path, schema, data, kinds, headers, notices,
+                       len(rec))
     hidden_rows = grid.hidden_rows
     if hidden_rows and len(rec):
         for r in row_numbers[np.isin(row_numbers, np.fromiter(hidden_rows, dtype=np.int64))]:
@@ -841,6 +844,45 @@ def _cell_notices(notices: list[Issue], kinds: np.ndarray, rows: np.ndarray, fld
         notices.append(notice("CELL_ERROR", row=int(rows[i]), field=fld, column=header,
                               letter=letter, value=str(values[i]) if values is not None else None,
                               params={"header": header}))
+
+
+def _sheet_wilayah(sheet: str | None, titles: list[str], path: Path, schema: Schema,
+                   data: dict[str, np.ndarray], kinds: dict[str, np.ndarray],
+                   headers: dict[str, str], notices: list[Issue], n: int) -> None:
+    """Fill missing kecamatan / desa columns from a sheet name or title naming them.
+
+    One sheet per kecamatan (or desa) with no kecamatan column: the name gives every row its
+    kecamatan (WILAYAH_FROM_SHEET, info, says where it came from), so that the desa can be
+    checked against it. Columns present in the sheet are never overwritten.
+    """
+    by_type = {f.type: f.name for f in schema.fields if f.type in ("kecamatan", "desa")}
+    missing = {t: name for t, name in by_type.items() if name not in data}
+    if "kecamatan" not in missing:
+        return  # the sheet has its own kecamatan column
+    try:
+        from pmkscheck.domain.wilayah import wilayah_in_sheet
+    except ImportError:  # pragma: no cover - domain module not installed
+        return
+    found = wilayah_in_sheet(sheet, titles, path.stem)
+    if found is None:
+        return
+    label = (f"(lembar: {found.text})" if found.source == "sheet"
+             else f"(judul: {found.text})")
+    values = {"kecamatan": found.kecamatan, "desa": found.desa}
+    filled = []
+    for kind, name in missing.items():
+        if values.get(kind) is None:
+            continue
+        data[name] = np.full(n, values[kind], dtype=object)
+        kinds[name] = np.full(n, KIND_TEXT, dtype=object)
+        headers[name] = label
+        filled.append(name)
+    wilayah = found.kecamatan if "desa" not in filled else f"{found.desa}, {found.kecamatan}"
+    notices.append(notice("WILAYAH_FROM_SHEET", field=missing["kecamatan"], column=label,
+                          params={"wilayah": wilayah, "source": found.source,
+                                  "text": found.text, "kecamatan": found.kecamatan,
+                                  "kecamatan_code": found.kecamatan_code,
+                                  "desa": found.desa if "desa" in filled else None}))
 
 
 def _sheet_jenis(sheet: str | None, titles: list[str]) -> tuple[str, str, str] | None:
