@@ -181,3 +181,64 @@ def test_adult_written_as_a_child_jenis_is_still_an_age_error():
     found = triples(check_issues(make_table([
         {"jenis_pmks": "Anak Tuna Rungu", "tanggal_lahir": "01-01-1970"}])))
     assert ("JENIS_AGE_MISMATCH", 5, "jenis_pmks") in found
+
+
+# --- end to end: the CLI on a workbook the test builds ------------------------------------------
+
+
+def _run(*args: str):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run([sys.executable, "-m", "pmkscheck", *args], cwd=root,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_cli_jenis_as_written_and_sheet_named_by_a_synonym(tmp_path):
+    import csv
+    import json
+
+    from builders import Sheet, fake_nik, write_xlsx
+
+    header = ["No", "NIK", "No. KK", "Nama", "Tempat Lahir", "Tanggal Lahir", "L/P", "Alamat", "RT",
+              "Desa", "Kecamatan"]
+    kk = "6408041201100003"
+
+    def person(n, dd, mm, yy, female=False):
+        nik = fake_nik("640804", dd, mm, yy, n, female=female)
+        return [n, nik, kk, f"Warga Uji {chr(64 + n)}", "Sangatta", f"{dd:02d}-{mm:02d}-"
+                f"{(2000 if yy < 25 else 1900) + yy}", "P" if female else "L", "Jl. Uji", "01",
+                "Swarga Bara", "Sangatta Utara"]
+
+    path = write_xlsx(tmp_path / "kutim_pmks_2024.xlsx", {
+        "PMKS": Sheet(rows=[["DATA PMKS KABUPATEN KUTAI TIMUR"], [], [*header, "Jenis PMKS"],
+                            [*person(1, 1, 1, 48), "Lanjut Usia Telantar / LUT"],
+                            [*person(2, 2, 2, 50), "Lansia"],
+                            [*person(3, 3, 3, 16), "Tuna Daksa"],
+                            [*person(4, 4, 4, 85, True), "KDRT"],
+                            [*person(5, 5, 5, 12, True), "Korban KDRT"],
+                            [*person(6, 6, 6, 70), "Korban Banjir"],
+                            [*person(7, 7, 7, 70), "Tuna Aksara"]]),
+        "TUNA NETRA": Sheet(rows=[["DATA PENYANDANG TUNA NETRA"], [], header,
+                                  person(8, 8, 8, 15), person(9, 9, 9, 75)]),
+    })
+    r = _run("validate", str(path), "--format", "json", "-o", str(tmp_path / "out"))
+    files = {f["sheet"]: f for f in json.loads(r.stdout)["files"]}
+    got = {s: {(i["code"], i["row"]) for i in f["issues"] if i["row"]} for s, f in files.items()}
+    assert got["PMKS"] == {
+        ("JENIS_VARIANT", 4), ("JENIS_VARIANT", 5), ("JENIS_CHILD_BY_AGE", 6),
+        ("JENIS_VARIANT", 7), ("JENIS_CHILD_BY_AGE", 8), ("JENIS_VARIANT", 9),
+        ("JENIS_UNKNOWN", 10)}
+    unknown = next(i for i in files["PMKS"]["issues"] if i["code"] == "JENIS_UNKNOWN")
+    assert "Tuna Susila" not in unknown["message"]  # shares only "tuna"
+    assert got["TUNA NETRA"] == {("JENIS_CHILD_BY_AGE", 4)}
+    assert any(i["code"] == "JENIS_FROM_SHEET" for i in files["TUNA NETRA"]["issues"])
+    clean = next((tmp_path / "out").glob("*TUNA-NETRA*.csv"))
+    with clean.open(encoding="utf-8-sig", newline="") as fh:
+        assert [row["jenis_pmks"] for row in csv.DictReader(fh)] == [ADK, PD]
+    clean = next((tmp_path / "out").glob("*PMKS*.csv"))
+    with clean.open(encoding="utf-8-sig", newline="") as fh:
+        assert [row["jenis_pmks"] for row in csv.DictReader(fh)] == [
+            LUT, LUT, ADK, KTK, AKTK, KBA, "Tuna Aksara"]

@@ -80,7 +80,7 @@ def _per_kecamatan_book(path: Path) -> Path:
             HEADER,
             [1, fake_nik("640804", 17, 8, 75, 1, female=True), "Siti Aminah", "P", "17-08-1975",
              "Jl. Yos Sudarso", "Swarga Bara", "Fakir Miskin"],
-            [2, fake_nik("640804", 1, 1, 50, 2), "Budi Santoso", "L", "01-01-1950", "Jl. Pendidikan",
+            [2, fake_nik("640804", 1, 1, 50, 2), "Budi Santoso", "L", "01-01-1950", "Jl. Sekolah",
              "Singa Gembara", "Lansia"],
             [3, fake_nik("640804", 12, 5, 16, 3), "Andi Saputra", "L", "12-05-2016", "Jl. Masjid",
              "Swarga Bara", "Tuna Netra"],

@@ -473,6 +473,23 @@ def match_jenis(text: str | None) -> str | None:
     return m.official if m.kind in ("exact", "variant") else None
 
 
+def jenis_by_meaning(text: str | None) -> str | None:
+    """Official name when ``text`` is a jenis name, abbreviation, variant or synonym (no typos).
+
+    For texts that are not cells (sheet names, headers): nothing is guessed from similarity.
+
+    >>> jenis_by_meaning("TUNA NETRA"), jenis_by_meaning("Korban Banjir"), jenis_by_meaning("Data")
+    ('Penyandang Disabilitas', 'Korban Bencana Alam', None)
+    """
+    if text is None or not str(text).strip():
+        return None
+    whole = fold(_LEADING_NUMBER.sub("", " ".join(str(text).split())))
+    found = _lookup(whole)
+    if not isinstance(found, int):
+        found = _concept(_strip_prefix(whole))
+    return official_names()[found] if isinstance(found, int) else None
+
+
 def match_jenis_for_age(text: str | None, age: int | None) -> str | None:
     """:func:`match_jenis` for a person of ``age`` whole years (``None``: unknown age).
 
@@ -659,6 +676,7 @@ _FINDINGS = {"variant": "JENIS_VARIANT", "unknown": "JENIS_UNKNOWN",
 
 __all__ = [
     "CHILD_AGE", "DERIVED_CHILD", "DERIVED_NO", "JenisMatch", "MAP_THRESHOLD", "PRESETS",
-    "age_bands", "band_label", "classify_ages", "classify_jenis", "fold", "map_by_age",
+    "age_bands", "band_label", "classify_ages", "classify_jenis", "fold", "jenis_by_meaning",
+    "map_by_age",
     "match_jenis", "match_jenis_for_age", "normalise_jenis", "official_names", "suggestions",
 ]

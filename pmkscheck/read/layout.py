@@ -428,10 +428,13 @@ def jenis_in_name(text: str) -> str | None:
     if key in whole:
         return whole[key]
     try:  # the full variant mapper, when the domain module provides it
-        from pmkscheck.domain.jenis import match_jenis
+        from pmkscheck.domain.jenis import jenis_by_meaning, match_jenis
     except ImportError:
         return None
     try:
+        by_meaning = jenis_by_meaning(text)  # synonyms: "TUNA NETRA", "KORBAN BANJIR"
+        if by_meaning:
+            return by_meaning
         found = match_jenis(text)
     except Exception:  # noqa: BLE001 - a helper's failure must not stop reading
         return None
