@@ -104,7 +104,8 @@ def test_values_naming_two_jenis_are_ambiguous(text, options):
 
 @pytest.mark.parametrize("text", ["Tuna Aksara", "Tunaaksara", "Korban Pinjol", "Korban PHK",
                                   "Anak Putus Sekolah", "Anak Yatim Piatu Sekolah",
-                                  "Masalah Sosial Lain", "Warga Kurang Mampu"])
+                                  "Masalah Sosial Lain", "Warga Kurang Mampu", "Pengangguran",
+                                  "Warga Mampu"])
 def test_no_suggestion_that_only_shares_tuna_korban_anak_or_sosial(text):
     m = classify_jenis(text)
     assert m.kind == "unknown"

@@ -112,7 +112,7 @@ _CHILD_WORD = "anak"
 _GENERIC = (_CONTEXT - {"bencana"}) | {
     "anak", "tuna", "sosial", "masalah", "bermasalah", "kesejahteraan", "keluarga", "usia",
     "kelompok", "komunitas", "bekas", "eks", "mantan", "rawan"}
-SHARE_THRESHOLD = 75.0
+SHARE_THRESHOLD = 80.0
 """rapidfuzz ``ratio`` at or above which two meaningful words count as the same (typos)."""
 _TUNA = re.compile(r"\btuna (?=[a-z])")
 _TUNA_SPLIT = re.compile(r"\btuna(?=[a-z]{3})")
@@ -317,7 +317,13 @@ def _meaningful_keys() -> list[list[str]]:
 
 
 def _shares_meaning(words: list[str], other: list[str]) -> bool:
-    return any(fuzz.ratio(a, b) >= SHARE_THRESHOLD for a in words for b in other)
+    """Some word of each is the same word or a typo of it.
+
+    A typo is close and of a similar length: "pengangguran" is not "gangguan".
+    """
+    return any(fuzz.ratio(a, b) >= SHARE_THRESHOLD
+               and min(len(a), len(b)) >= 0.75 * max(len(a), len(b))
+               for a in words for b in other)
 
 
 def _concepts_inside(key: str) -> list[int]:
