@@ -19,6 +19,12 @@ Specification (DOMAIN.md, ``pmkscheck/reference``):
 * Desa names repeat across kecamatan, so a desa is looked up in its row's kecamatan first; a name
   found only in another kecamatan gets that desa's code (checks report
   WILAYAH_DESA_NOT_IN_KECAMATAN).
+* Berau, Kutai Barat and Mahakam Ulu call their desa "kampung": there "Kampung X" / "Kp. X" is
+  desa X, exactly (no finding); elsewhere "Kampung" is part of a name (Kampung Baru). Names of
+  :data:`DESA_DISPLAY` are accepted besides the snapshot's (6472051004 Sungai Siring).
+* :func:`wilayah_in_sheet`: the kecamatan or desa a whole sheet is about, from its name or a title
+  row (one sheet per kecamatan in district compilations); used by the reader to fill a missing
+  kecamatan column (WILAYAH_FROM_SHEET).
 
 Derived columns: ``kabupaten:code``, ``kecamatan:code``, ``desa:code`` (``str`` or ``None``).
 
