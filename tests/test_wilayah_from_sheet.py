@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
     ("Kec. Bengalon", [], "Bengalon", None, "sheet"),
     ("KEC SANGATTA UTARA", [], "Sangatta Utara", None, "sheet"),
     ("01. Muara Ancalong 2024", [], "Muara Ancalong", None, "sheet"),
+    ("Lansia - Sangatta Utara", [], "Sangatta Utara", None, "sheet"),
+    ("KEC_SANGATTA_UTARA", [], "Sangatta Utara", None, "sheet"),
+    ("Sei Kunjang", [], "Sungai Kunjang", None, "sheet"),
     ("Data", ["DATA PMKS KECAMATAN SANGATTA UTARA"], "Sangatta Utara", None, "title"),
     ("Sheet1", ["PEMERINTAH KABUPATEN KUTAI TIMUR", "Kecamatan : Muara Wahau"], "Muara Wahau",
      None, "title"),
@@ -64,6 +67,7 @@ def test_a_sheet_name_or_title_names_its_kecamatan(sheet, titles, kecamatan, des
     ("Sheet1", ["DATA PMKS KABUPATEN KUTAI TIMUR TAHUN 2024"], ""),
     ("Rekap", [], ""), ("PMKS 2024", [], ""), ("Lansia", [], ""), ("Jawa", [], ""),
     ("Bengalon", ["KECAMATAN SANGATTA UTARA"], ""),  # sheet and title disagree: no guess
+    ("Sangatta Utara - Bengalon", [], ""),             # two kecamatan
     ("Tabang", [], "pmks_kutim_2024"),                 # a Kukar kecamatan in a Kutim file
 ])
 def test_no_kecamatan_is_guessed(sheet, titles, file_name):

@@ -517,6 +517,7 @@ class SheetWilayah:
 _KEC_WORDS = {"kecamatan", "kec", "kac"}
 _DESA_WORDS = {"desa", "kelurahan", "kel", "ds", "kampung", "kp", "kpg"}
 _LEADING_NO = re.compile(r"^\s*\d{1,3}\s*[.)\-:]?\s+(?=\D)")
+_SHEET_PARTS = re.compile(r"\s+-\s+|[_()\[\]/,;]")
 MAX_NAME_WORDS = 5
 """Longest kecamatan or desa name, in words, looked for after "Kecamatan" / "Desa" in a title."""
 
@@ -606,6 +607,10 @@ def wilayah_in_sheet(sheet: str | None, titles: list[str], file_name: str = ""
         elif tokens:
             key = "".join(tokens)
             code = _kec_lookup(key)
+            if code is None:  # "Lansia - Sangatta Utara", "Sangatta Utara (Kutim)"
+                parts = {_kec_lookup("".join(_bare_sheet(p))) for p in _SHEET_PARTS.split(sheet)}
+                parts.discard(None)
+                code = parts.pop() if len(parts) == 1 else None
             if code and (scope is None or code.startswith(scope)):
                 kec = {code}
             elif len(key) >= 6 and not _names_a_jenis(sheet):
