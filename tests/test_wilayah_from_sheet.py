@@ -51,11 +51,23 @@ ROOT = Path(__file__).resolve().parents[1]
     ("Sheet1", ["DATA PMKS DESA SWARGA BARA KECAMATAN SANGATTA UTARA"], "Sangatta Utara",
      "Swarga Bara", "title"),
     ("Kampung Merabu", [], "Kelay", "Merabu", "sheet"),
+    ("Sungai Pinang Dalam", [], "Sungai Pinang", "Sungai Pinang Dalam", "sheet"),
+    ("Sheet1", ["DATA PMKS DESA/KELURAHAN : TELUK LINGGA"], "Sangatta Utara", "Teluk Lingga",
+     "title"),
+    ("Sheet1", ["KAMPUNG LONG BAGUN ILIR"], "Long Bagun", "Long Bagun Ilir", "title"),
 ])
 def test_a_sheet_name_or_title_names_its_kecamatan(sheet, titles, kecamatan, desa, source):
     found = wilayah_in_sheet(sheet, titles)
     assert found is not None
     assert (found.kecamatan, found.desa, found.source) == (kecamatan, desa, source)
+
+
+@pytest.mark.parametrize(("sheet", "titles"), [
+    ("Kampung Baru", []), ("Sheet1", ["DATA PMKS KELURAHAN KAMPUNG BARU"])])
+def test_a_desa_name_found_in_several_kecamatan_needs_the_district(sheet, titles):
+    assert wilayah_in_sheet(sheet, titles) is None  # Tabang, Tenggarong, Penajam
+    found = wilayah_in_sheet(sheet, titles, "pmks_ppu_2024")
+    assert (found.kecamatan, found.desa) == ("Penajam", "Kampung Baru")
 
 
 @pytest.mark.parametrize(("sheet", "titles", "file_name"), [

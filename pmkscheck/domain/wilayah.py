@@ -528,11 +528,13 @@ def _named_after(tokens: list[str], words: set[str], lookup) -> set[str]:  # noq
     for i, token in enumerate(tokens):
         if token not in words:
             continue
-        rest = tokens[i + 1: i + 1 + MAX_NAME_WORDS]
-        if rest and rest[0] in words:  # "Desa/Kelurahan X"
-            rest = tokens[i + 2: i + 2 + MAX_NAME_WORDS]
-        for n in range(len(rest), 0, -1):
-            code = lookup("".join(rest[:n]))
+        starts = [i + 1]
+        if i + 1 < len(tokens) and tokens[i + 1] in words:  # "Desa/Kelurahan X", "Kampung Baru"
+            starts.append(i + 2)
+        for start in starts:
+            rest = tokens[start: start + MAX_NAME_WORDS]
+            code = next((c for n in range(len(rest), 0, -1)
+                         if (c := lookup("".join(rest[:n])))), None)
             if code:
                 found.add(code)
                 break
@@ -602,7 +604,8 @@ def wilayah_in_sheet(sheet: str | None, titles: list[str], file_name: str = ""
             code = _kec_lookup("".join(tokens[1:]))
             kec = {code} if code else set()
         elif tokens and tokens[0] in _DESA_WORDS:
-            code = _desa_lookup(scope, None)("".join(tokens[1:]))
+            lookup = _desa_lookup(scope, None)
+            code = lookup("".join(tokens[1:])) or lookup("".join(tokens))  # or "Kampung Baru"
             desa = {code} if code else set()
         elif tokens:
             key = "".join(tokens)
