@@ -129,6 +129,29 @@ def test_reader_fills_the_kecamatan_of_each_sheet(tmp_path):
         ("kecamatan", "Bengalon", "sheet")]
 
 
+def test_an_empty_kecamatan_column_is_filled_too(tmp_path):
+    path = write_xlsx(tmp_path / "kutim.xlsx", {"Bengalon": Sheet(rows=[
+        [*HEADER, "Kecamatan"],
+        [1, fake_nik("640809", 1, 1, 80, 1), "Rudi", "L", "01-01-1980", "Jl. Poros", "Sepaso",
+         "Fakir Miskin", None],
+    ])})
+    table = read_file(path, test_settings()).tables[0]
+    assert table.data["kecamatan"].tolist() == ["Bengalon"]
+    assert [i.code for i in table.notices if i.code == "WILAYAH_FROM_SHEET"] == [
+        "WILAYAH_FROM_SHEET"]
+
+
+def test_a_kecamatan_column_with_values_is_never_overwritten(tmp_path):
+    path = write_xlsx(tmp_path / "kutim.xlsx", {"Bengalon": Sheet(rows=[
+        [*HEADER, "Kecamatan"],
+        [1, fake_nik("640809", 1, 1, 80, 1), "Rudi", "L", "01-01-1980", "Jl. Poros", "Sepaso",
+         "Fakir Miskin", "Sangatta Utara"],
+    ])})
+    table = read_file(path, test_settings()).tables[0]
+    assert table.data["kecamatan"].tolist() == ["Sangatta Utara"]
+    assert not [i for i in table.notices if i.code == "WILAYAH_FROM_SHEET"]
+
+
 def test_cli_one_sheet_per_kecamatan_end_to_end(tmp_path):
     path = _per_kecamatan_book(tmp_path / "kutim_per_kecamatan.xlsx")
     r = run("validate", str(path), "--format", "json", "-o", str(tmp_path / "out"))

@@ -856,10 +856,11 @@ def _sheet_wilayah(sheet: str | None, titles: list[str], path: Path, schema: Sch
 
     One sheet per kecamatan (or desa) with no kecamatan column: the name gives every row its
     kecamatan (WILAYAH_FROM_SHEET, info, says where it came from), so that the desa can be
-    checked against it. Columns present in the sheet are never overwritten.
+    checked against it. Columns with a value in the sheet are never overwritten.
     """
     by_type = {f.type: f.name for f in schema.fields if f.type in ("kecamatan", "desa")}
-    missing = {t: name for t, name in by_type.items() if name not in data}
+    missing = {t: name for t, name in by_type.items()  # absent, or a column left empty
+               if name not in data or not _notna(data[name]).any()}
     if "kecamatan" not in missing:
         return  # the sheet has its own kecamatan column
     try:
