@@ -391,8 +391,17 @@ _SPLIT = re.compile(r"\s*[/,;|]\s*")
 
 def _parts(text: str) -> list[str]:
     """Folded parts of a value: the bracketed, dash-, slash- or comma-separated pieces."""
+    return _split_parts(text)[0]
+
+
+def _split_parts(text: str) -> tuple[list[str], bool]:
+    """:func:`_parts`, and whether they come from a slash or a comma.
+
+    Then every part must be known: "Korban Bencana Alam/Sosial" is not Korban Bencana Alam.
+    """
     s = _LEADING_NUMBER.sub("", text)
     parts: list[str] = []
+    strict = False
     m = _BRACKETS.match(s)
     if m:
         parts.extend(p for p in (m.group(1), m.group(2), m.group(3)) if p.strip())
@@ -404,7 +413,24 @@ def _parts(text: str) -> list[str]:
             pieces = [p for p in _SPLIT.split(s) if p.strip()]
             if len(pieces) > 1:
                 parts.extend(pieces)
-    return [k for k in (fold(p) for p in parts) if k]
+                strict = True
+    return [k for k in (fold(p) for p in parts) if k], strict
+
+
+def _part_hits(text: str) -> set[int | str]:
+    """What the parts of a value name: jenis numbers, ``"gepeng"``, ``"psks"``."""
+    parts, strict = _split_parts(text)
+    hits: set[int | str] = set()
+    for part in parts:
+        found = _lookup(part)
+        if found is None:
+            found = _concept(_strip_prefix(part))
+        if found is None:
+            if strict:
+                return set()
+            continue
+        hits |= set(found) if isinstance(found, tuple) else {found}
+    return hits
 
 
 @cache
@@ -430,10 +456,7 @@ def classify_jenis(text: str | None) -> JenisMatch:
     whole = fold(_LEADING_NUMBER.sub("", text))
     found: int | str | tuple[int, ...] | None = _lookup(whole)
     if found is None:
-        parts = _parts(text)
-        hits = {h for h in (_lookup(p) for p in parts) if h is not None}
-        if not hits:
-            hits = {c for c in (_concept(_strip_prefix(p)) for p in parts) if isinstance(c, int)}
+        hits = _part_hits(text)
         jenis = {h for h in hits if isinstance(h, int)}
         jenis -= {no for no in jenis if _synonyms()[1].get(no) in jenis}
         if len(jenis) > 1:
@@ -451,7 +474,9 @@ def classify_jenis(text: str | None) -> JenisMatch:
     if found is None:
         found = _fuzzy(whole)
         if found is None:
-            fuzzy = {f for f in (_fuzzy(p) for p in _parts(text)) if f is not None}
+            parts, strict = _split_parts(text)
+            each = [k if isinstance(k := _lookup(p), int) else _fuzzy(p) for p in parts]
+            fuzzy = set() if strict and None in each else {f for f in each if f is not None}
             found = fuzzy.pop() if len(fuzzy) == 1 else None
     if isinstance(found, tuple):
         return JenisMatch("ambiguous", options=tuple(names[n] for n in found))
