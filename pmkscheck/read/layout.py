@@ -879,14 +879,15 @@ def _sheet_wilayah(sheet: str | None, titles: list[str], path: Path, schema: Sch
             continue
         data[name] = np.full(n, values[kind], dtype=object)
         kinds[name] = np.full(n, KIND_TEXT, dtype=object)
-        headers[name] = label
+        headers.setdefault(name, label)  # an empty column keeps its own header
         filled.append(name)
-    wilayah = found.kecamatan if "desa" not in filled else f"{found.desa}, {found.kecamatan}"
-    notices.append(notice("WILAYAH_FROM_SHEET", field=missing["kecamatan"], column=label,
-                          params={"wilayah": wilayah, "source": found.source,
-                                  "text": found.text, "kecamatan": found.kecamatan,
-                                  "kecamatan_code": found.kecamatan_code,
-                                  "desa": found.desa if "desa" in filled else None}))
+    params: dict[str, object] = {"wilayah": found.kecamatan, "source": found.source,
+                                 "text": found.text, "kecamatan": found.kecamatan,
+                                 "kecamatan_code": found.kecamatan_code}
+    if found.desa and missing.get("desa") in filled:
+        params.update(wilayah=f"{found.desa}, {found.kecamatan}", desa=found.desa)
+    notices.append(notice("WILAYAH_FROM_SHEET", field=missing["kecamatan"],
+                          column=headers.get(missing["kecamatan"], label), params=params))
 
 
 def _sheet_jenis(sheet: str | None, titles: list[str]) -> tuple[str, str, str] | None:
