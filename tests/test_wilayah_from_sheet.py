@@ -86,6 +86,13 @@ def test_no_kecamatan_is_guessed(sheet, titles, file_name):
     assert wilayah_in_sheet(sheet, titles, file_name) is None
 
 
+def test_a_bare_desa_sheet_name_is_not_used_when_the_sheet_has_its_desa_column():
+    assert wilayah_in_sheet("Swarga Bara", []).kecamatan == "Sangatta Utara"
+    assert wilayah_in_sheet("Swarga Bara", [], bare_desa=False) is None
+    assert wilayah_in_sheet("Desa Swarga Bara", [], bare_desa=False).desa == "Swarga Bara"
+    assert wilayah_in_sheet("Sangatta Utara", [], bare_desa=False).kecamatan == "Sangatta Utara"
+
+
 HEADER = ["No", "NIK", "Nama", "L/P", "Tanggal Lahir", "Alamat", "Desa/Kelurahan", "Jenis PMKS"]
 
 

@@ -570,8 +570,8 @@ def _bare_sheet(sheet: str) -> list[str]:
     return tokens
 
 
-def wilayah_in_sheet(sheet: str | None, titles: list[str], file_name: str = ""
-                     ) -> SheetWilayah | None:
+def wilayah_in_sheet(sheet: str | None, titles: list[str], file_name: str = "",
+                     bare_desa: bool = True) -> SheetWilayah | None:
     """The kecamatan or desa a sheet is about, named by its sheet name or a title line.
 
     District compilations hold one sheet per kecamatan (or desa) without a kecamatan column:
@@ -581,7 +581,8 @@ def wilayah_in_sheet(sheet: str | None, titles: list[str], file_name: str = ""
     letters or more, unique in the district). A title must say "Kecamatan X" or "Desa X": the
     name of the kab/kota alone is never a kecamatan ("KABUPATEN PASER" is not Paser Belengkong).
     The district named by the titles or the file name narrows desa names. Names that disagree
-    (two kecamatan) give nothing.
+    (two kecamatan) give nothing. ``bare_desa=False`` (the sheet has its own desa column): a sheet
+    name that is only a desa name, without "Desa"/"Kelurahan"/"Kampung", is not used.
 
     >>> w = wilayah_in_sheet("Kec. Bengalon", []); (w.kecamatan, w.source)
     ('Bengalon', 'sheet')
@@ -616,7 +617,7 @@ def wilayah_in_sheet(sheet: str | None, titles: list[str], file_name: str = ""
                 code = parts.pop() if len(parts) == 1 else None
             if code and (scope is None or code.startswith(scope)):
                 kec = {code}
-            elif len(key) >= 6 and not _names_a_jenis(sheet):
+            elif bare_desa and len(key) >= 6 and not _names_a_jenis(sheet):
                 code = _desa_lookup(scope, None)(key)
                 desa = {code} if code else set()
         candidates.append(("sheet", sheet.strip(), kec, desa))

@@ -867,7 +867,7 @@ def _sheet_wilayah(sheet: str | None, titles: list[str], path: Path, schema: Sch
         from pmkscheck.domain.wilayah import wilayah_in_sheet
     except ImportError:  # pragma: no cover - domain module not installed
         return
-    found = wilayah_in_sheet(sheet, titles, path.stem)
+    found = wilayah_in_sheet(sheet, titles, path.stem, bare_desa="desa" in missing)
     if found is None:
         return
     label = (f"(lembar: {found.text})" if found.source == "sheet"
