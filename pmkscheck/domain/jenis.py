@@ -105,7 +105,8 @@ _FILLER = {"yang", "yg", "dan", "atau", "dengan", "dgn", "dg", "serta"}
 # Netra", "Orang dengan Gangguan Jiwa"); "anak" makes it the child jenis.
 _CONTEXT = _FILLER | {"korban", "penyandang", "penderita", "orang", "warga", "kaum", "para",
                       "bagi", "akibat", "terkena", "terdampak", "jenis", "pmks", "ppks",
-                      "kategori", "mengalami", "penyintas", "bencana"}
+                      "kategori", "mengalami", "penyintas", "bencana", "ringan", "sedang",
+                      "berat", "total", "permanen"}
 _CHILD_WORD = "anak"
 # Words too general to make two values alike: a suggestion must share a word that is not one of
 # these (and not a context word) with the value.
