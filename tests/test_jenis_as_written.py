@@ -48,6 +48,8 @@ MEANING = [
     ("Orang dengan Gangguan Jiwa", PD), ("Cacat", PD), ("Penyandang Cacat", PD), ("Difabel", PD),
     ("Disabilitas Netra", PD), ("Cacat Fisik", PD), ("Tuna Daksa (Disabilitas Fisik)", PD),
     ("Anak Tuna Rungu", ADK), ("Anak Disabilitas Netra", ADK), ("Anak Cacat", ADK),
+    ("Anak Berkebutuhan Khusus", ADK), ("Tuna Daksa Ringan", PD), ("Bisu Tuli", PD),
+    ("Disabilitas Fisik dan Mental", PD), ("Tuna Rungu/Wicara", PD),
     # homelessness
     ("Tuna Wisma", GEL), ("Tunawisma", GEL), ("Gelandangan", GEL),
     # natural disasters of UU 24/2007; social disasters
