@@ -15,6 +15,7 @@ from pmkscheck.checks import findings_to_issues
 from pmkscheck.checks.base import CheckContext, District
 from pmkscheck.checks.wilayah import desa_in_kecamatan, kabupaten_matches, kecamatan_in_district
 from pmkscheck.domain.wilayah import (
+    DESA_DISPLAY,
     WilayahMatch,
     find_kabkota,
     fold,
@@ -69,22 +70,27 @@ def test_every_kecamatan_code_and_dotted_code_matches():
             assert (m.code, m.official) == (code, name), text
 
 
+def _shown(code, name):
+    """The name pmkscheck shows: the snapshot's, or DESA_DISPLAY's (Sungai Siring)."""
+    return DESA_DISPLAY.get(code, (name,))[0]
+
+
 def test_every_desa_name_matches_itself_within_its_kecamatan():
     for code, name, kec in zip(DESA["kode"], DESA["nama"], DESA["kode_kecamatan"], strict=True):
-        assert match_desa(name, kec) == WilayahMatch("exact", code, name), (name, kec)
+        assert match_desa(name, kec) == WilayahMatch("exact", code, _shown(code, name)), (name, kec)
 
 
 def test_every_desa_code_matches():
     for code, name in zip(DESA["kode"], DESA["nama"], strict=True):
         dotted = f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}"
-        assert (match_desa(code).code, match_desa(dotted).official) == (code, name)
+        assert (match_desa(code).code, match_desa(dotted).official) == (code, _shown(code, name))
 
 
 def test_desa_without_kecamatan_unique_names_get_their_code():
     counts = DESA["nama"].map(lambda n: fold(n, "desa")).value_counts()
     for code, name in zip(DESA["kode"], DESA["nama"], strict=True):
         m = match_desa(name)
-        assert m.official == name
+        assert m.official == _shown(code, name)
         assert m.code == (code if counts[fold(name, "desa")] == 1 else None), name
 
 
@@ -173,6 +179,35 @@ def test_desa_old_name_drift():
 def test_desa_kampung_prefix():
     assert match_desa("Kampung Barong Tongkok", "640707").code == "6407071001"
     assert match_desa("Kampung Baru", "640212").code == "6402122008"  # a real name, kept
+
+
+@pytest.mark.parametrize(("text", "kec", "code", "name"), [
+    ("Kampung Gunung Tabur", "640306", "6403061003", "Gunung Tabur"),  # Berau
+    ("Kp. Gunung Tabur", "640306", "6403061003", "Gunung Tabur"),
+    ("KAMPUNG MERABU", "640301", "6403012001", "Merabu"),
+    ("Kampung Merabu", None, "6403012001", "Merabu"),  # unique in Kaltim
+    ("Kp Barong Tongkok", "640707", "6407071001", "Barong Tongkok"),  # Kutai Barat
+])
+def test_kampung_is_how_berau_kutai_barat_and_mahakam_ulu_call_a_desa(text, kec, code, name):
+    m = match_desa(text, kec)
+    assert (m.code, m.official) == (code, name)
+    assert m.kind == "exact"  # not a variant: no finding, the clean value is the desa name
+
+
+def test_kampung_elsewhere_is_part_of_the_name():
+    assert match_desa("Kp. Baru", "640212").code == "6402122008"  # Kampung Baru (Tabang)
+    assert match_desa("Kampung Lama", "640213").official == "Kampung Lama"
+    assert match_desa("Kampung Sangatta", "640804").kind != "exact"  # Kutai Timur: no kampung
+
+
+@pytest.mark.parametrize("text", ["Sungai Siring", "Sungai Siring Pelita", "SEI SIRING",
+                                  "Kel. Sungai Siring", "6472051004", "64.72.05.1004"])
+def test_sungai_siring_both_names_accepted_shown_as_sungai_siring(text):
+    m = match_desa(text, "647205")
+    assert (m.code, m.official) == ("6472051004", "Sungai Siring")
+    assert match_desa(text).code == "6472051004"
+    if text in ("Sungai Siring", "Sungai Siring Pelita"):
+        assert m.kind == "exact"
 
 
 def test_same_desa_name_in_several_kecamatan_is_resolved_by_the_row_kecamatan():

@@ -15,7 +15,7 @@ import pandas as pd
 
 from pmkscheck import distinct, reference
 from pmkscheck.checks.base import CheckContext, check
-from pmkscheck.domain.wilayah import spread
+from pmkscheck.domain.wilayah import desa_names, spread
 
 KEC = "kecamatan:code"
 DESA = "desa:code"
@@ -25,11 +25,10 @@ KAB = "kabupaten:code"
 @cache
 def _kecamatan_of_desa_name() -> dict[str, str]:
     """Official desa name -> "Kec A; Kec B" (every kecamatan holding a desa of that name)."""
-    ds = reference.desa()
     kec = dict(zip(reference.kecamatan()["kode"], reference.kecamatan()["nama"], strict=True))
     out: dict[str, set[str]] = defaultdict(set)
-    for name, code in zip(ds["nama"], ds["kode_kecamatan"], strict=True):
-        out[name].add(kec[code])
+    for code, name in desa_names().items():  # names as shown (DESA_DISPLAY: Sungai Siring)
+        out[name].add(kec[code[:6]])
     return {name: "; ".join(sorted(names)) for name, names in out.items()}
 
 

@@ -19,6 +19,12 @@ Specification (DOMAIN.md, ``pmkscheck/reference``):
 * Desa names repeat across kecamatan, so a desa is looked up in its row's kecamatan first; a name
   found only in another kecamatan gets that desa's code (checks report
   WILAYAH_DESA_NOT_IN_KECAMATAN).
+* Berau, Kutai Barat and Mahakam Ulu call their desa "kampung": there "Kampung X" / "Kp. X" is
+  desa X, exactly (no finding); elsewhere "Kampung" is part of a name (Kampung Baru). Names of
+  :data:`DESA_DISPLAY` are accepted besides the snapshot's (6472051004 Sungai Siring).
+* :func:`wilayah_in_sheet`: the kecamatan or desa a whole sheet is about, from its name or a title
+  row (one sheet per kecamatan in district compilations); used by the reader to fill a missing
+  kecamatan column (WILAYAH_FROM_SHEET).
 
 Derived columns: ``kabupaten:code``, ``kecamatan:code``, ``desa:code`` (``str`` or ``None``).
 
@@ -66,7 +72,16 @@ _PREFIX = {
     "kabupaten": ("kabupaten", "kab", "kota", "kab kota", "kabupaten kota", "pemkab", "pemkot"),
 }
 
-_KAMPUNG_KABKOTA = frozenset({"6407", "6411"})  # Kutai Barat, Mahakam Ulu
+_KAMPUNG_KABKOTA = frozenset({"6403", "6407", "6411"})  # Berau, Kutai Barat, Mahakam Ulu
+_KAMPUNG = {"kampung", "kp", "kpg", "kamp"}  # "Kampung X", "Kp. X": desa X in those three
+
+DESA_DISPLAY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "6472051004": ("Sungai Siring", ("Sungai Siring Pelita",)),
+}
+"""Desa code -> (name shown, other names accepted as exact). 6472051004 is "Sungai Siring" in
+the decree extraction by OCR, in other public code lists and as officers write it, "Sungai Siring
+Pelita" in the reference snapshot (reference/SOURCE.md): both are accepted, "Sungai Siring" is
+shown."""
 
 _PREFIX_WORDS = {level: sorted((p.split() for p in prefixes), key=lambda w: -len(w))
                  for level, prefixes in _PREFIX.items()}
@@ -207,14 +222,18 @@ def _desa() -> _Desa:
     anywhere: dict[str, list[str]] = defaultdict(list)
     by_kec: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     all_keys, all_codes = [], []
-    for code, name in names.items():
-        key = fold(name, "desa")
-        in_kec[(kec_of[code], key)] = code
-        anywhere[key].append(code)
-        by_kec[kec_of[code]][0].append(key)
-        by_kec[kec_of[code]][1].append(code)
-        all_keys.append(key)
-        all_codes.append(code)
+    written = {code: [name] for code, name in names.items()}
+    for code, (shown, also) in DESA_DISPLAY.items():
+        written[code] = [shown, *also]
+        names[code] = shown
+    for code, spellings in written.items():
+        for key in dict.fromkeys(fold(name, "desa") for name in spellings):
+            in_kec[(kec_of[code], key)] = code
+            anywhere[key].append(code)
+            by_kec[kec_of[code]][0].append(key)
+            by_kec[kec_of[code]][1].append(code)
+            all_keys.append(key)
+            all_codes.append(code)
     old = {}
     lama = reference.desa_kode_lama()
     for kode_lama, nama_lama, kode_2025, nama_2025 in zip(
@@ -267,7 +286,8 @@ def _best(key: str, keys: list[str], codes: list[str]) -> tuple[str | None, floa
 
 def _name_match(text: str, key: str, code: str, names: dict[str, str]) -> WilayahMatch:
     official = names[code]
-    kind = "exact" if text == official else "variant"
+    also = DESA_DISPLAY.get(code, ("", ()))[1]
+    kind = "exact" if text == official or text in also else "variant"
     return WilayahMatch(kind, code, official)
 
 
@@ -388,16 +408,18 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
             return WilayahMatch("bps", None, _kecamatan().names.get(dagri), dagri)
         return WilayahMatch("unknown", suggestion=NO_SUGGESTION)
     tokens = _tokens(text, "desa")
-    # (key, kab/kota codes it may match): villages of Kutai Barat and Mahakam Ulu are called
-    # "Kampung X"; elsewhere "Kampung" is part of the name (Kampung Baru)
+    # (key, kab/kota codes it may match): villages of Berau, Kutai Barat and Mahakam Ulu are
+    # called "Kampung X" ("Kp. X"); elsewhere "Kampung" is part of the name (Kampung Baru)
     keys = [("".join(tokens), None)]
-    if len(tokens) > 1 and tokens[0] == "kampung":
+    if len(tokens) > 1 and tokens[0] in _KAMPUNG:
+        if tokens[0] != "kampung":
+            keys.append(("kampung" + "".join(tokens[1:]), None))  # "Kp. Baru" = Kampung Baru
         keys.append(("".join(tokens[1:]), _KAMPUNG_KABKOTA))
     if kecamatan_code:
         for key, only in keys:
             found = ds.in_kec.get((kecamatan_code, key))
             if found and (only is None or found[:4] in only):
-                return _name_match(text, key, found, ds.names)
+                return _kampung(_name_match(text, key, found, ds.names), only)
     scope = district or (kecamatan_code[:4] if kecamatan_code else None)
     for key, only in keys:
         candidates = [c for c in ds.anywhere.get(key, ()) if only is None or c[:4] in only]
@@ -405,7 +427,7 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
             continue
         near = [c for c in candidates if scope and c.startswith(scope)] or candidates
         if len(near) == 1 or kecamatan_code:
-            return _name_match(text, key, near[0], ds.names)
+            return _kampung(_name_match(text, key, near[0], ds.names), only)
         # same name in several kecamatan: the name is fine, the code unknown
         official = next((ds.names[c] for c in near if ds.names[c] == text), ds.names[near[0]])
         return WilayahMatch("exact" if text == official else "variant", None, official)
@@ -420,6 +442,13 @@ def match_desa(text: str | None, kecamatan_code: str | None = None,
                                  [ds.all_codes[i] for i in sel], ds.names,
                                  wider=(ds.all_keys, ds.all_codes), label=label)
     return _fuzzy_or_unknown(keys[0][0], ds.all_keys, ds.all_codes, ds.names, label=label)
+
+
+def _kampung(match: WilayahMatch, only: frozenset[str] | None) -> WilayahMatch:
+    """"Kampung X" in Berau, Kutai Barat or Mahakam Ulu is how desa X is called: not a variant."""
+    if only is None or match.kind != "variant":
+        return match
+    return WilayahMatch("exact", match.code, match.official)
 
 
 @cache
@@ -461,6 +490,172 @@ def find_kabkota(text: str) -> set[str]:
 @cache
 def _alias_tokens() -> dict[tuple[str, ...], str]:
     return {tuple(_tokens(a, None)): c for a, c in KABKOTA_ALIASES.items()}
+
+
+# --- wilayah named by a sheet name or a title ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SheetWilayah:
+    """The kecamatan (and maybe desa) a whole sheet is about, and where that was read.
+
+    Attributes:
+        kecamatan: official kecamatan name; ``kecamatan_code`` its Kemendagri code.
+        desa: official desa name when the sheet is about one desa, else ``None``.
+        source: ``"sheet"`` (the sheet name) or ``"title"`` (a title row above the table).
+        text: the sheet name or title line it was read from.
+    """
+
+    kecamatan: str
+    kecamatan_code: str
+    desa: str | None
+    desa_code: str | None
+    source: str
+    text: str
+
+
+_KEC_WORDS = {"kecamatan", "kec", "kac"}
+_DESA_WORDS = {"desa", "kelurahan", "kel", "ds", "kampung", "kp", "kpg"}
+_LEADING_NO = re.compile(r"^\s*\d{1,3}\s*[.)\-:]?\s+(?=\D)")
+_SHEET_PARTS = re.compile(r"\s+-\s+|[_()\[\]/,;]")
+MAX_NAME_WORDS = 5
+"""Longest kecamatan or desa name, in words, looked for after "Kecamatan" / "Desa" in a title."""
+
+
+def _named_after(tokens: list[str], words: set[str], lookup) -> set[str]:  # noqa: ANN001
+    """Codes named right after one of ``words`` ("kecamatan", "desa" ...): longest name first."""
+    found: set[str] = set()
+    for i, token in enumerate(tokens):
+        if token not in words:
+            continue
+        starts = [i + 1]
+        if i + 1 < len(tokens) and tokens[i + 1] in words:  # "Desa/Kelurahan X", "Kampung Baru"
+            starts.append(i + 2)
+        for start in starts:
+            rest = tokens[start: start + MAX_NAME_WORDS]
+            code = next((c for n in range(len(rest), 0, -1)
+                         if (c := lookup("".join(rest[:n])))), None)
+            if code:
+                found.add(code)
+                break
+    return found
+
+
+def _kec_lookup(key: str) -> str | None:
+    return _kecamatan().keys.get(key)
+
+
+def _desa_lookup(scope: str | None, kec: str | None):  # noqa: ANN202
+    ds = _desa()
+
+    def lookup(key: str) -> str | None:
+        if kec:
+            code = ds.in_kec.get((kec, key))
+            if code:
+                return code
+        codes = [c for c in ds.anywhere.get(key, ()) if not scope or c.startswith(scope)]
+        if len(codes) == 1:
+            return codes[0]
+        kampung = [c for c in ds.anywhere.get(key, ()) if c[:4] in _KAMPUNG_KABKOTA]
+        return None if codes else (kampung[0] if len(kampung) == 1 else None)
+
+    return lookup
+
+
+def _bare_sheet(sheet: str) -> list[str]:
+    """Tokens of a sheet name without a leading number and trailing years ("01. X 2024")."""
+    tokens = _tokens(_LEADING_NO.sub("", sheet), None)
+    while tokens and tokens[-1].isdigit():
+        tokens.pop()
+    return tokens
+
+
+def wilayah_in_sheet(sheet: str | None, titles: list[str], file_name: str = "",
+                     bare_desa: bool = True) -> SheetWilayah | None:
+    """The kecamatan or desa a sheet is about, named by its sheet name or a title line.
+
+    District compilations hold one sheet per kecamatan (or desa) without a kecamatan column:
+    sheet "Sangatta Utara" or "Kec. Bengalon", title "DATA PMKS KECAMATAN SANGATTA UTARA". A
+    sheet name must be a kecamatan name as a whole (a "Kec." prefix, a leading number and a
+    trailing year allowed), or a desa name with "Desa"/"Kelurahan"/"Kampung" before it (or, six
+    letters or more, unique in the district). A title must say "Kecamatan X" or "Desa X": the
+    name of the kab/kota alone is never a kecamatan ("KABUPATEN PASER" is not Paser Belengkong).
+    The district named by the titles or the file name narrows desa names. Names that disagree
+    (two kecamatan) give nothing. ``bare_desa=False`` (the sheet has its own desa column): a sheet
+    name that is only a desa name, without "Desa"/"Kelurahan"/"Kampung", is not used.
+
+    >>> w = wilayah_in_sheet("Kec. Bengalon", []); (w.kecamatan, w.source)
+    ('Bengalon', 'sheet')
+    >>> wilayah_in_sheet("Data", ["DATA PMKS KECAMATAN SANGATTA UTARA KAB. KUTAI TIMUR"]).kecamatan
+    'Sangatta Utara'
+    >>> wilayah_in_sheet("Paser", ["DATA PMKS KABUPATEN PASER"]) is None
+    True
+    """
+    kab = set()
+    for text in [*titles, file_name]:
+        kab |= find_kabkota(text)
+    scope = next(iter(kab)) if len(kab) == 1 else None
+    level = _kecamatan()
+    candidates: list[tuple[str, str, set[str], set[str]]] = []  # source, text, kec, desa
+    if sheet and sheet.strip():
+        tokens = _bare_sheet(sheet)
+        kec: set[str] = set()
+        desa: set[str] = set()
+        if tokens and tokens[0] in _KEC_WORDS:
+            code = _kec_lookup("".join(tokens[1:]))
+            kec = {code} if code else set()
+        elif tokens and tokens[0] in _DESA_WORDS:
+            lookup = _desa_lookup(scope, None)
+            code = lookup("".join(tokens[1:])) or lookup("".join(tokens))  # or "Kampung Baru"
+            desa = {code} if code else set()
+        elif tokens:
+            key = "".join(tokens)
+            code = _kec_lookup(key)
+            if code is None:  # "Lansia - Sangatta Utara", "Sangatta Utara (Kutim)"
+                parts = {_kec_lookup("".join(_bare_sheet(p))) for p in _SHEET_PARTS.split(sheet)}
+                parts.discard(None)
+                code = parts.pop() if len(parts) == 1 else None
+            if code and (scope is None or code.startswith(scope)):
+                kec = {code}
+            elif bare_desa and len(key) >= 6 and not _names_a_jenis(sheet):
+                code = _desa_lookup(scope, None)(key)
+                desa = {code} if code else set()
+        candidates.append(("sheet", sheet.strip(), kec, desa))
+    for line in titles:
+        tokens = _tokens(line, None)
+        kec = _named_after(tokens, _KEC_WORDS, _kec_lookup)
+        k = next(iter(kec)) if len(kec) == 1 else None
+        desa = _named_after(tokens, _DESA_WORDS, _desa_lookup(scope, k))
+        candidates.append(("title", line.strip(), kec, desa))
+    for source, text, kec, desa in candidates:
+        if not kec and not desa:
+            continue
+        if len(kec) > 1 or len(desa) > 1:
+            return None
+        desa_code = next(iter(desa)) if desa else None
+        kec_code = next(iter(kec)) if kec else desa_code[:6]  # type: ignore[index]
+        if desa_code and desa_code[:6] != kec_code:
+            desa_code = None  # "Kecamatan A, Desa B" of another kecamatan: keep the kecamatan
+        if desa_code is None:  # a desa in another title line of the same kecamatan?
+            for _, _, _, other in candidates:
+                if len(other) == 1 and next(iter(other))[:6] == kec_code:
+                    desa_code = next(iter(other))
+        others = {c for _, _, kk, _ in candidates for c in kk} | {
+            d[:6] for _, _, _, dd in candidates for d in dd}
+        if others - {kec_code}:
+            return None  # sheet and title name different kecamatan: no guess
+        return SheetWilayah(level.names[kec_code], kec_code,
+                            _desa().names[desa_code] if desa_code else None, desa_code,
+                            source, text[:80])
+    return None
+
+
+def _names_a_jenis(text: str) -> bool:
+    try:
+        from pmkscheck.domain.jenis import classify_jenis
+    except ImportError:  # pragma: no cover
+        return False
+    return classify_jenis(text).kind not in ("unknown", "empty")
 
 
 # --- normalisers ----------------------------------------------------------------------
@@ -608,6 +803,7 @@ def normalise_desa(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) ->
 
 
 __all__ = [
+    "DESA_DISPLAY", "SheetWilayah", "wilayah_in_sheet",
     "FUZZY_THRESHOLD", "KABKOTA_ALIASES", "KECAMATAN_DRIFT", "WilayahMatch", "desa_names",
     "factorize_text", "find_kabkota", "fold", "kecamatan_codes_of", "kecamatan_names",
     "match_desa", "match_kabupaten", "match_kecamatan", "normalise_desa", "normalise_kabupaten",

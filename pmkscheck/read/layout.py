@@ -428,10 +428,13 @@ def jenis_in_name(text: str) -> str | None:
     if key in whole:
         return whole[key]
     try:  # the full variant mapper, when the domain module provides it
-        from pmkscheck.domain.jenis import match_jenis
+        from pmkscheck.domain.jenis import jenis_by_meaning, match_jenis
     except ImportError:
         return None
     try:
+        by_meaning = jenis_by_meaning(text)  # synonyms: "TUNA NETRA", "KORBAN BANJIR"
+        if by_meaning:
+            return by_meaning
         found = match_jenis(text)
     except Exception:  # noqa: BLE001 - a helper's failure must not stop reading
         return None
@@ -790,6 +793,9 @@ def build_table(grid: Grid, layout: Layout, schema: Schema, *, path: Path, fmt: 
             headers[jenis_field.name] = header
             notices.append(notice("JENIS_FROM_SHEET", field=jenis_field.name, column=header,
                                   params={"jenis": sheet_jenis, "source": source}))
+    if schema.kind != "rekap":
+        _sheet_wilayah(grid.name, title_lines, path, schema, data, kinds, headers, notices,
+                       len(rec))
     hidden_rows = grid.hidden_rows
     if hidden_rows and len(rec):
         for r in row_numbers[np.isin(row_numbers, np.fromiter(hidden_rows, dtype=np.int64))]:
@@ -841,6 +847,47 @@ def _cell_notices(notices: list[Issue], kinds: np.ndarray, rows: np.ndarray, fld
         notices.append(notice("CELL_ERROR", row=int(rows[i]), field=fld, column=header,
                               letter=letter, value=str(values[i]) if values is not None else None,
                               params={"header": header}))
+
+
+def _sheet_wilayah(sheet: str | None, titles: list[str], path: Path, schema: Schema,
+                   data: dict[str, np.ndarray], kinds: dict[str, np.ndarray],
+                   headers: dict[str, str], notices: list[Issue], n: int) -> None:
+    """Fill missing kecamatan / desa columns from a sheet name or title naming them.
+
+    One sheet per kecamatan (or desa) with no kecamatan column: the name gives every row its
+    kecamatan (WILAYAH_FROM_SHEET, info, says where it came from), so that the desa can be
+    checked against it. Columns with a value in the sheet are never overwritten.
+    """
+    by_type = {f.type: f.name for f in schema.fields if f.type in ("kecamatan", "desa")}
+    missing = {t: name for t, name in by_type.items()  # absent, or a column left empty
+               if name not in data or not _notna(data[name]).any()}
+    if "kecamatan" not in missing:
+        return  # the sheet has its own kecamatan column
+    try:
+        from pmkscheck.domain.wilayah import wilayah_in_sheet
+    except ImportError:  # pragma: no cover - domain module not installed
+        return
+    found = wilayah_in_sheet(sheet, titles, path.stem, bare_desa="desa" in missing)
+    if found is None:
+        return
+    label = (f"(lembar: {found.text})" if found.source == "sheet"
+             else f"(judul: {found.text})")
+    values = {"kecamatan": found.kecamatan, "desa": found.desa}
+    filled = []
+    for kind, name in missing.items():
+        if values.get(kind) is None:
+            continue
+        data[name] = np.full(n, values[kind], dtype=object)
+        kinds[name] = np.full(n, KIND_TEXT, dtype=object)
+        headers.setdefault(name, label)  # an empty column keeps its own header
+        filled.append(name)
+    params: dict[str, object] = {"wilayah": found.kecamatan, "source": found.source,
+                                 "text": found.text, "kecamatan": found.kecamatan,
+                                 "kecamatan_code": found.kecamatan_code}
+    if found.desa and missing.get("desa") in filled:
+        params.update(wilayah=f"{found.desa}, {found.kecamatan}", desa=found.desa)
+    notices.append(notice("WILAYAH_FROM_SHEET", field=missing["kecamatan"],
+                          column=headers.get(missing["kecamatan"], label), params=params))
 
 
 def _sheet_jenis(sheet: str | None, titles: list[str]) -> tuple[str, str, str] | None:

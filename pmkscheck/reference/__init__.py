@@ -14,7 +14,9 @@ Every accessor returns a fresh copy of a cached ``DataFrame`` whose code columns
   nama_2025, catatan`` (21 village codes no longer in the 2025 list);
 * :func:`bps_kabkota` / :func:`bps_kecamatan` -- ``kode_bps, nama_bps, kode_dagri, nama_dagri``;
 * :func:`jenis_pmks` -- ``no`` (int) ``, nama, singkatan, varian, usia_min, usia_max,
-  usia_min_legacy, usia_max_legacy`` (``Int64``) ``, jenis_kelamin, catatan``.
+  usia_min_legacy, usia_max_legacy`` (``Int64``) ``, jenis_kelamin, catatan``;
+* :func:`jenis_sinonim` -- ``kata, no`` (int) ``, no_anak`` (``Int64``) ``, sumber``: the words
+  officers use for a jenis (synonym table; matched by meaning, not by shared words).
 
 >>> kabupaten_name("6408")
 'Kabupaten Kutai Timur'
@@ -90,6 +92,24 @@ def jenis_pmks() -> pd.DataFrame:
 
 
 @cache
+def _sinonim() -> pd.DataFrame:
+    frame = _read("jenis_sinonim.csv").copy()
+    frame["no"] = frame["no"].astype(int)
+    frame["no_anak"] = pd.to_numeric(frame["no_anak"].replace("", None)).astype("Int64")
+    return frame
+
+
+def jenis_sinonim() -> pd.DataFrame:
+    """Words officers use for a jenis PMKS (kinds of disability, disaster, violence ...).
+
+    Columns ``kata`` (the word or phrase), ``no`` (the jenis it means), ``no_anak`` (``Int64``:
+    the jenis it means for a person under 18, e.g. Anak dengan Kedisabilitasan; NA = the same)
+    and ``sumber`` (the law or usage the meaning comes from).
+    """
+    return _sinonim().copy()
+
+
+@cache
 def _kab_names() -> dict[str, str]:
     frame = _read("kaltim_kabupaten.csv")
     return dict(zip(frame["kode"], frame["nama"], strict=True))
@@ -122,6 +142,6 @@ def kecamatan_codes() -> frozenset[str]:
 
 __all__ = [
     "KALTIM_KABKOTA", "PROVINCE_CODE", "PROVINCE_NAME", "bps_kabkota", "bps_kecamatan", "desa",
-    "desa_kode_lama", "jenis_pmks", "kabupaten", "kabupaten_name", "kecamatan", "kecamatan_codes",
-    "kecamatan_name",
+    "desa_kode_lama", "jenis_pmks", "jenis_sinonim", "kabupaten", "kabupaten_name", "kecamatan",
+    "kecamatan_codes", "kecamatan_name",
 ]
