@@ -74,12 +74,13 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
     """Locate the recap in its sheet, run the REKAP_ checks, return the table's report."""
     from pmkscheck.checks import selected
     from pmkscheck.rekap.checks import run
-    from pmkscheck.rekap.shape import load_grid, locate
+    from pmkscheck.rekap.shape import load_grid, locate, one_jenis_of
 
     t0 = time.perf_counter()
     kept = [n for n in [*(notices or []), *table.notices] if n.code not in DROPPED_NOTICES]
-    grid = load_grid(table, settings)
-    shape = locate(grid, schema)
+    grid = load_grid(table)
+    named = one_jenis_of(table)
+    shape = locate(grid, schema, context=table.path.stem, one_jenis=named[0] if named else None)
     if shape is None:  # the header matched but no count column was found
         issues = [*kept, Issue(code="REKAP_NO_COUNTS", severity=catalogue()[
             "REKAP_NO_COUNTS"].severity)]
@@ -132,6 +133,8 @@ def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFram
     }
     if result.jenis is not None:
         clean["jenis_pmks"] = result.jenis.to_numpy()
+    if shape.satuan_col is not None:
+        clean["satuan"] = grid.cols[shape.satuan_col][shape.data_rows]
     m = result.matrix
     for j, col in enumerate(shape.counts):
         clean[col.header] = pd.Series(m.values[: m.n_data, j]).astype("Int64").to_numpy()

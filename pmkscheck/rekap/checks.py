@@ -151,8 +151,11 @@ def check_sums(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
                                   ["jumlah"] * len(i), [col.header] * len(i), m.texts[i, jt],
                                   l=_ints(d[i, jl]), p=_ints(d[i, jp]), expected=_ints(lp[i])))
     total = next((g for g in shape.groups if g.kind == "total"), None)
-    if total is not None and shape.form == "wide":
-        parts = [g for g in shape.groups if g is not total]
+    if total is not None and (shape.form == "wide" or any(
+            g.kind == "breakdown" for g in shape.groups)):
+        # counts of families (KK) are never added to counts of persons
+        parts = [g for g in shape.groups if g is not total and g.kind != "long"
+                 and g.unit == total.unit]
         for sex, c in total.cols.items():
             summed = np.zeros(m.n_data)
             for g in parts:
@@ -186,12 +189,19 @@ def _column_totals(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
     out = []
     d = m.values[: m.n_data]
     data_g = m.rows[: m.n_data]
+    units = shape.units(m.rows)  # a satuan column: orang, jiwa, KK, keluarga per row
     prev = -1
     for t in range(m.n_data, len(m.rows)):
         g = m.rows[t]
         block = (data_g > prev) & (data_g < g)
         above = data_g < g
         prev = g
+        if units is not None:
+            same = units[: m.n_data] == units[t]
+            if units[t] == "" and len(set(units[: m.n_data][block])) > 1:
+                continue  # a total over persons and families together: nothing to compare
+            if units[t] != "":
+                block, above = block & same, above & same
         exp_block = d[block].sum(axis=0)  # NaN when any summand is not a count
         exp_all = d[above].sum(axis=0)
         written = m.values[t]
@@ -264,7 +274,8 @@ def _scope(shape: RekapShape, texts: list[str]) -> str:
     return "kecamatan"
 
 
-def _district(codes: pd.Series, table: SourceTable, settings: Settings) -> District | None:
+def _district(codes: pd.Series, table: SourceTable, settings: Settings,
+              hint: str | None = None) -> District | None:
     if settings.district and settings.district in reference.KALTIM_KABKOTA:
         code, source = settings.district, "option"
     else:
@@ -273,6 +284,8 @@ def _district(codes: pd.Series, table: SourceTable, settings: Settings) -> Distr
         code, source = None, ""
         if len(counts) and counts.iloc[0] > 0.5 * len(prefixes):
             code, source = str(counts.index[0]), "wilayah"
+        if code is None and hint is not None:  # kode / nama kabupaten columns
+            code, source = hint, "wilayah"
         if code is None:
             found: set[str] = set()
             for line in table.title_lines:
@@ -325,8 +338,15 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
         district = None
         names = {c: reference.kabupaten_name(c) or c for c in reference.KALTIM_KABKOTA}
         expected = list(reference.KALTIM_KABKOTA)
+        one = set(codes.dropna().str[:4])
+        if shape.form == "long" and len(one) == 1:  # one kab/kota's own figures per jenis
+            code = one.pop()
+            if code in reference.KALTIM_KABKOTA:
+                district = District(code=code, name=reference.kabupaten_name(code) or code,
+                                    source="wilayah")
+            expected = []
     else:
-        district = _district(codes, table, settings)
+        district = _district(codes, table, settings, shape.district_code)
         kec = reference.kecamatan()
         names = {}
         if district is not None:
@@ -343,7 +363,10 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
                           level=_level(scope),
                           suggestion=[_suggest(str(v), names, matched[v].suggestion)
                                       for v in vals]))
-    i = np.flatnonzero((kind == "variant") & written)
+    variant = (kind == "variant") & written
+    if shape.form == "long":  # the name repeats on every jenis row: say it once
+        variant &= ~raw.duplicated().to_numpy()
+    i = np.flatnonzero(variant)
     if len(i):
         out.append(_frame("REKAP_WILAYAH_VARIANT", rows[i], [letter] * len(i),
                           [field_name] * len(i), [column] * len(i), raw.iloc[i].to_numpy(),
@@ -362,6 +385,9 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
     key = codes.where(pd.Series(good)).astype(object)
     if jenis is not None:
         key = key + "\x00" + jenis.fillna("?").astype(str)
+        units = shape.units(shape.data_rows)
+        if units is not None:  # Fakir Miskin in KK and in jiwa are two rows, not a duplicate
+            key = key + "\x00" + pd.Series(units, dtype=object)
     frame = pd.DataFrame({"key": key, "row": rows})
     dup = frame["key"].notna() & frame.duplicated("key", keep="first")
     if jenis is None:
