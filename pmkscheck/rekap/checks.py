@@ -191,17 +191,20 @@ def _column_totals(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
     data_g = m.rows[: m.n_data]
     units = shape.units(m.rows)  # a satuan column: orang, jiwa, KK, keluarga per row
     prev = -1
+    prev_of: dict[str, int] = {}  # per unit: the last total row of that unit
     for t in range(m.n_data, len(m.rows)):
         g = m.rows[t]
         block = (data_g > prev) & (data_g < g)
         above = data_g < g
-        prev = g
-        if units is not None:
+        if units is not None and units[t] != "":  # a total of one unit: rows of that unit
             same = units[: m.n_data] == units[t]
-            if units[t] == "" and len(set(units[: m.n_data][block])) > 1:
-                continue  # a total over persons and families together: nothing to compare
-            if units[t] != "":
-                block, above = block & same, above & same
+            block = (data_g > prev_of.get(units[t], -1)) & (data_g < g) & same
+            above &= same
+            prev_of[units[t]] = g
+        elif units is not None and len(set(units[: m.n_data][block])) > 1:
+            prev = g
+            continue  # a total over persons and families together: nothing to compare
+        prev = g
         exp_block = d[block].sum(axis=0)  # NaN when any summand is not a count
         exp_all = d[above].sum(axis=0)
         written = m.values[t]
