@@ -391,6 +391,27 @@ def test_portal_district_from_bps_or_kemendagri_code(tmp_path, code, name, distr
     f = validate(path)
     assert f.data_rows == len(rows)
     assert f.district is not None and f.district.code == district
+    assert found(f) == set()  # a district's own figures: the other nine are not asked for
+
+
+@pytest.mark.parametrize("system", ["kode_bps", "kode_dagri"])
+def test_province_portal_with_bps_or_kemendagri_codes_only(tmp_path, system):
+    bps = reference.bps_kabkota()
+    bps = bps[bps["kode_dagri"].str.startswith("64")]
+    path = tmp_path / "pmks_kaltim.csv"
+    rows = [[code, jenis, 5, "orang", 2022] for code in bps[system]
+            for jenis in ("Anak Telantar", "Lanjut Usia Telantar")]
+    rows.pop(0)  # the first kab/kota lacks Anak Telantar: coverage is per kab/kota
+    write_csv(path, ["kode_kabupaten_kota", "jenis_pmks", "jumlah", "satuan", "tahun"], rows)
+    f = validate(path)
+    assert f.data_rows == len(rows) and f.district is None
+    assert found(f) == set()
+    assert f.completeness == {"wilayah": 1.0}
+    rows = [r for r in rows if str(r[0]) != str(bps[system].iloc[-1])]  # Bontang left out
+    write_csv(path, ["kode_kabupaten_kota", "jenis_pmks", "jumlah", "satuan", "tahun"], rows)
+    f = validate(path)
+    miss = [i for i in f.issues if i.code == "REKAP_WILAYAH_MISSING"]
+    assert [i.params["wilayah"] for i in miss] == ["Kota Bontang"]
 
 
 def test_portal_long_form_defects(tmp_path):

@@ -30,7 +30,7 @@ from pmkscheck.domain.wilayah import (
 )
 from pmkscheck.issues import District
 from pmkscheck.rekap.counts import EMPTY, FORMULA, INVALID, NEGATIVE, parse_counts
-from pmkscheck.rekap.shape import RekapShape
+from pmkscheck.rekap.shape import RekapShape, kab_code_map
 from pmkscheck.schema.model import fold_header
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
@@ -321,8 +321,15 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
     raw = pd.Series(shape.grid.cols[shape.wilayah_col][shape.data_rows], dtype=object)
     written = raw.notna().to_numpy()
     filled = raw.ffill() if shape.form == "long" else raw
+    if shape.wilayah_role == "kab_code":  # BPS or Kemendagri codes: read as Kemendagri
+        bridge = kab_code_map(filled)
+        filled = filled.map(lambda v: bridge.get(str(v), v) if v is not None else v)
     uniques = [u for u in distinct.unique(filled) if u is not None and not pd.isna(u)]
     scope = _scope(shape, [str(u) for u in uniques])
+    if shape.wilayah_role in ("kab_code", "kab_name"):
+        scope = "kabupaten"
+    elif shape.wilayah_role in ("kec_code", "kec_name"):
+        scope = "kecamatan"
     matcher = match_kabupaten if scope == "kabupaten" else match_kecamatan
     matched = {u: matcher(str(u)) for u in uniques}
 

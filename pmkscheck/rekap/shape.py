@@ -123,6 +123,7 @@ class RekapShape:
     satuan_col: int | None = None  # long form: the unit of each row's counts
     district_code: str | None = None  # from kode/nama kabupaten columns (portal exports)
     one_jenis: str | None = None  # the recap's single jenis (title, sheet or file name)
+    wilayah_role: str | None = None  # "kab_name", "kab_code", "kec_name", "kec_code" or None
 
     def units(self, idx: np.ndarray) -> np.ndarray | None:
         """Unit family of grid rows (``"kk"``, ``"orang"`` or the folded text), or ``None``."""
@@ -331,6 +332,7 @@ def locate(grid: Grid, schema: Schema, context: str | None = None,
         counts=counts, data_rows=data_rows, total_rows=total_rows,
         wilayah_header=next(hc.text for hc in layout.columns if hc.index == wilayah_col),
         satuan_col=satuan_col, district_code=district, one_jenis=one_jenis,
+        wilayah_role=roles.get(wilayah_col),
     )
 
 
@@ -386,15 +388,39 @@ def _plan(grid: Grid, layout: Layout, fields: dict[int, str | None], skip: set,
                          Group(None, text, m.kind, m.options, unit=_unit(hc.parts))))
     return plan
 
+def kab_code_map(values: pd.Series) -> dict[str, str]:
+    """Kab/kota codes of one column (BPS or Kemendagri) -> Kemendagri codes.
+
+    The two lists differ in Kalimantan Timur (BPS 6402 is Kutai Barat, Kemendagri 6402 Kutai
+    Kartanegara; ``reference/bps_kemendagri_kabkota_64_65.csv``). A column is one system: a
+    code found in one list only decides for the whole column; a column of shared codes only is
+    read as Kemendagri (the official list).
+    """
+    from pmkscheck import reference
+
+    bps = reference.bps_kabkota()
+    bridge = dict(zip(bps["kode_bps"], bps["kode_dagri"], strict=True))
+    dagri = set(reference.KALTIM_KABKOTA)
+    raw = {str(u): re.sub(r"\D", "", str(u))[:4] for u in values.dropna().unique()}
+    codes = set(raw.values())
+    bps_only = {c for c in codes if c in bridge and c not in dagri}
+    dagri_only = {c for c in codes if c in dagri and c not in bridge}
+    use_bps = bool(bps_only) and not dagri_only
+    out = {}
+    for text, code in raw.items():
+        mapped = bridge.get(code) if use_bps else (code if code in dagri else None)
+        if mapped in dagri:
+            out[text] = mapped
+    return out
+
+
 def _district_hint(grid: Grid, rows: np.ndarray, code_col: int | None,
                    name_col: int | None) -> str | None:
     """The Kemendagri code of the one kab/kota named by kode / nama kabupaten columns.
 
-    Portal codes may be BPS or Kemendagri codes (6402 is Kutai Barat for BPS, Kutai
-    Kartanegara for Kemendagri): the name decides when there is one; a code alone counts only
-    when both readings agree or it exists in one list only.
+    The name decides when there is one; else the codes, read as BPS or Kemendagri codes
+    (:func:`kab_code_map`).
     """
-    from pmkscheck import reference
     from pmkscheck.domain.wilayah import match_kabupaten
 
     if not len(rows) or (code_col is None and name_col is None):
@@ -406,17 +432,7 @@ def _district_hint(grid: Grid, rows: np.ndarray, code_col: int | None,
             if m.kind in ("exact", "variant") and m.code:
                 found.add(m.code[:4])
     if not found and code_col is not None:
-        bps = reference.bps_kabkota()
-        bridge = dict(zip(bps["kode_bps"], bps["kode_dagri"], strict=True))
-        dagri = set(reference.KALTIM_KABKOTA)
-        for u in pd.Series(grid.cols[code_col][rows], dtype=object).dropna().unique():
-            code = re.sub(r"\D", "", str(u))[:4]
-            readings = {c for c in (code if code in dagri else None, bridge.get(code))
-                        if c and c in dagri}
-            if len(readings) == 1:
-                found |= readings
-            elif len(readings) > 1:
-                return None
+        found = set(kab_code_map(pd.Series(grid.cols[code_col][rows], dtype=object)).values())
     return found.pop() if len(found) == 1 else None
 
 
@@ -473,5 +489,6 @@ def _rows(grid: Grid, start: int, wilayah_col: int, count_cols: list[int],
     return (np.flatnonzero(candidate) + start).astype(np.int64), (totals + start).astype(np.int64)
 
 
-__all__ = ["KIND_EMPTY", "CountCol", "Group", "RekapShape", "is_breakdown", "load_grid", "locate",
+__all__ = ["KIND_EMPTY", "CountCol", "Group", "RekapShape", "is_breakdown", "kab_code_map",
+           "load_grid", "locate",
            "one_jenis_of", "unit_family"]
