@@ -485,3 +485,18 @@ def test_recap_checks_never_open_the_file_again(tmp_path, monkeypatch):
     report = check_table(table, settings, load_schema("pmks-rekap"), [])
     assert report.data_rows == len(SAMARINDA)
     assert ("REKAP_ROW_TOTAL", f"{lay['total_letter']}{lay['first'] + 2}") in found(report)
+
+
+def test_portal_rows_per_sex_and_year_are_not_duplicates(tmp_path):
+    path = tmp_path / "pmks_samarinda_2021_2023.csv"
+    header = ["nama_kabupaten_kota", "tahun", "jenis_pmks", "jenis_kelamin", "jumlah", "satuan"]
+    rows = [["Kota Samarinda", year, jenis, sex, "12.0", "orang"]  # a data export's "12.0"
+            for year in (2021, 2022, 2023) for jenis in ("Anak Telantar", "Pengemis")
+            for sex in ("LAKI-LAKI", "PEREMPUAN")]
+    rows.append(["Kota Samarinda", 2023, "Pengemis", "PEREMPUAN", 3, "orang"])  # twice
+    write_csv(path, header, rows)
+    f = validate(path)
+    assert f.data_rows == len(rows)
+    assert {(i.code, i.row) for i in f.issues if i.severity.label == "error"} == {
+        ("REKAP_ROW_DUPLICATE", len(rows) + 1)}
+    assert f.table.period_hint == "2023"

@@ -398,6 +398,9 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
         units = shape.units(shape.data_rows)
         if units is not None:  # Fakir Miskin in KK and in jiwa are two rows, not a duplicate
             key = key + "\x00" + pd.Series(units, dtype=object)
+        dims = shape.dims(shape.data_rows)
+        if dims is not None:  # rows per sex, age band or year are not duplicates
+            key = key + dims
     frame = pd.DataFrame({"key": key, "row": rows})
     dup = frame["key"].notna() & frame.duplicated("key", keep="first")
     if jenis is None:

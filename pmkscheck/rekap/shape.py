@@ -124,6 +124,16 @@ class RekapShape:
     district_code: str | None = None  # from kode/nama kabupaten columns (portal exports)
     one_jenis: str | None = None  # the recap's single jenis (title, sheet or file name)
     wilayah_role: str | None = None  # "kab_name", "kab_code", "kec_name", "kec_code" or None
+    dim_cols: list[int] = field(default_factory=list)  # long: sex / age / year columns
+
+    def dims(self, idx: np.ndarray) -> pd.Series | None:
+        """Per grid row, the texts of :attr:`dim_cols` joined (``None`` without such columns)."""
+        if not self.dim_cols:
+            return None
+        key = pd.Series([""] * len(idx), dtype=object)
+        for c in self.dim_cols:
+            key = key + "\x00" + pd.Series(self.grid.cols[c][idx], dtype=object).fillna("")
+        return key
 
     def units(self, idx: np.ndarray) -> np.ndarray | None:
         """Unit family of grid rows (``"kk"``, ``"orang"`` or the folded text), or ``None``."""
@@ -323,6 +333,13 @@ def locate(grid: Grid, schema: Schema, context: str | None = None,
         counts.append(CountCol(c, column_letter(c), hc_text, g, sex))
     if not counts:
         return None
+    dims: list[int] = []
+    if jenis_col is not None:  # long: other columns that tell rows apart (sex, age, year)
+        counted = {k.index for k in counts}
+        dims = [hc.index for hc in layout.columns if hc.parts and hc.index not in counted
+                and hc.index not in skip - {fields_col("tahun", fields)}
+                and hc.field not in ("no", "keterangan", "kode")
+                and _text(hc.parts[-1]).lower() not in _RUNNING]
     data_rows, total_rows = _rows(grid, start_row, wilayah_col, [k.index for k in counts],
                                   jenis_col)
     district = _district_hint(grid, data_rows, by_role.get("kab_code"), by_role.get("kab_name"))
@@ -332,8 +349,13 @@ def locate(grid: Grid, schema: Schema, context: str | None = None,
         counts=counts, data_rows=data_rows, total_rows=total_rows,
         wilayah_header=next(hc.text for hc in layout.columns if hc.index == wilayah_col),
         satuan_col=satuan_col, district_code=district, one_jenis=one_jenis,
-        wilayah_role=roles.get(wilayah_col),
+        wilayah_role=roles.get(wilayah_col), dim_cols=dims,
     )
+
+
+def fields_col(name: str, fields: dict[int, str | None]) -> int | None:
+    """The first column mapped to field ``name``."""
+    return next((c for c, f in fields.items() if f == name), None)
 
 
 def _plan(grid: Grid, layout: Layout, fields: dict[int, str | None], skip: set,
