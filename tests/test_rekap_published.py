@@ -242,6 +242,7 @@ def write_one_jenis(path: Path, headers: list[str], values: list[int], *,
 
 BREAKDOWNS = [
     ["<6 Tahun", "6-12 Tahun", "13-18 Tahun"],
+    ["Anak (<18)", "Dewasa (18-59)", "Lansia (60+)"],
     ["SD", "SMP", "SMA"],
     ["Tidak Sekolah", "SD/MI", "SMP/MTs", "SMA/SMK"],
     ["60-69 Tahun", "70-79 Tahun", "80+"],
@@ -253,6 +254,7 @@ BREAKDOWNS = [
     ("REKAP ANAK TELANTAR MENURUT KELOMPOK UMUR KOTA SAMARINDA 2024", "Sheet1", "rekap.xlsx"),
     (None, "LANSIA TERLANTAR", "rekap.xlsx"),
     (None, "Sheet1", "Rekap Anak Telantar Samarinda 2024.xlsx"),
+    ("DATA PENYANDANG DISABILITAS PER KECAMATAN", "Sheet1", "rekap.xlsx"),
 ])
 def test_one_jenis_breakdown_recap_good(tmp_path, headers, title, sheet, name):
     path = tmp_path / name

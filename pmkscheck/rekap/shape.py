@@ -228,6 +228,18 @@ def is_breakdown(text: str) -> bool:
     return bool(_BREAKDOWN.match(_text(text)))
 
 
+_AGE = re.compile(r"\d+\s*(?:-|–|s\.?\s*d\.?|sampai|s/d)\s*\d+|[<>≤≥]\s*=?\s*\d+|\d+\s*\+"
+                  r"|\d+\s*(?:th|thn|tahun)\b", re.IGNORECASE)
+_STAGES = frozenset({"lansia", "lanjutusia", "anak", "anakanak", "balita", "remaja", "dewasa",
+                     "bayi", "pemuda"})
+
+
+def _life_stage(text: str) -> bool:
+    """An age group written with a jenis-like word ("Lansia (60+)", "Anak 6-17 th")."""
+    bare = fold_header(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text))
+    return bool(_AGE.search(text)) or bare in _STAGES
+
+
 # Portal / wide attribute columns by folded header: not counts, never jenis.
 _PROV = re.compile(r"prov")
 _KAB = re.compile(r"kab|kota")
@@ -389,6 +401,8 @@ def _plan(grid: Grid, layout: Layout, fields: dict[int, str | None], skip: set,
                 matched = (k, m)
                 break
         text = rest[-1] if rest else None
+        if matched is not None and one_jenis is not None and _life_stage(rest[matched[0]]):
+            matched = None  # an age group ("Lansia (60+)" in a recap of Penyandang Disabilitas)
         if matched is not None and matched[0] == len(rest) - 1:
             k, m = matched
             group = Group(m.official, rest[k], m.kind, m.options, unit=_unit(hc.parts))
@@ -409,6 +423,7 @@ def _plan(grid: Grid, layout: Layout, fields: dict[int, str | None], skip: set,
             plan.append((text, c, sex or "T", text, text,
                          Group(None, text, m.kind, m.options, unit=_unit(hc.parts))))
     return plan
+
 
 def kab_code_map(values: pd.Series) -> dict[str, str]:
     """Kab/kota codes of one column (BPS or Kemendagri) -> Kemendagri codes.
