@@ -502,3 +502,63 @@ def test_portal_rows_per_sex_and_year_are_not_duplicates(tmp_path):
     assert {(i.code, i.row) for i in f.issues if i.severity.label == "error"} == {
         ("REKAP_ROW_DUPLICATE", len(rows) + 1)}
     assert f.table.period_hint == "2023"
+
+
+# --------------------------------------------------------------------------- transposed
+
+
+def write_transposed(path: Path, heads: list[str], *, parent: bool = True,
+                     bad_total: bool = False) -> dict:
+    """One row per jenis, one column per kecamatan (under a merged "Kecamatan" when
+    ``parent``), a Jumlah column and a Jumlah row."""
+    jenis = ["Anak Telantar", "Lanjut Usia Telantar", "Fakir Miskin", "Penyandang Disabilitas"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["REKAP PMKS KOTA BONTANG 2024"])
+    ws.append([])
+    n = len(heads)
+    if parent:
+        ws.append(["No", "Jenis PMKS", "Kecamatan", *[None] * (n - 1), "Jumlah"])
+        ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=2 + n)
+        for c in (1, 2, 3 + n):
+            ws.merge_cells(start_row=3, start_column=c, end_row=4, end_column=c)
+        ws.append([None, None, *heads, None])
+    else:
+        ws.append(["No", "Jenis PMKS", *heads, "Jumlah"])
+    first = ws.max_row + 1
+    for i, j in enumerate(jenis):
+        values = [(i + k) % 4 for k in range(n)]
+        ws.append([i + 1, j, *values, sum(values) + (1 if bad_total and i == 1 else 0)])
+    ws.append([None, "Jumlah", *[sum(ws.cell(first + i, c).value for i in range(len(jenis)))
+                                 for c in range(3, 4 + n)]])
+    wb.save(path)
+    return {"header_row": first - 1, "first": first,
+            "total_letter": openpyxl.utils.get_column_letter(3 + n)}
+
+
+BONTANG = kecamatan("6474")
+
+
+@pytest.mark.parametrize("parent", [True, False])
+def test_transposed_recap_jenis_rows_kecamatan_columns(tmp_path, parent):
+    path = tmp_path / "rekap_bontang.xlsx"
+    write_transposed(path, BONTANG, parent=parent)
+    f = validate(path)
+    assert f.schema == "pmks-rekap" and f.data_rows == 4
+    assert f.district.code == "6474"
+    assert found(f, ("error", "warning", "info")) == set()
+    assert f.completeness == {"wilayah": 1.0}
+
+
+def test_transposed_recap_defects_on_header_cells(tmp_path):
+    path = tmp_path / "rekap_bontang.xlsx"
+    heads = [*BONTANG[:-1], "Samarinda Ulu", "Kecamatan Antah"]  # last one missing
+    lay = write_transposed(path, heads, parent=False, bad_total=True)
+    f = validate(path)
+    h = lay["header_row"]
+    assert found(f) == {
+        ("REKAP_WILAYAH_OTHER_DISTRICT", f"E{h}"), ("REKAP_WILAYAH_UNKNOWN", f"F{h}"),
+        ("REKAP_WILAYAH_MISSING", None),
+        ("REKAP_ROW_TOTAL", f"{lay['total_letter']}{lay['first'] + 1}")}
+    miss = next(i for i in f.issues if i.code == "REKAP_WILAYAH_MISSING")
+    assert miss.params["wilayah"] == BONTANG[-1]

@@ -100,7 +100,8 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
         issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
     issues.sort(key=Issue.sort_key)
     rekap_table, clean = _tables(table, shape, result)
-    present = len(set(result.codes.dropna()) & set(result.expected))
+    covered = result.covered if result.covered is not None else set(result.codes.dropna())
+    present = len(covered & set(result.expected))
     completeness = {"wilayah": present / len(result.expected)} if result.expected else {}
     skipped = [*table.skipped_rows]
     seen = {s.row for s in skipped}
@@ -123,10 +124,11 @@ def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFram
     rows = shape.user_rows(shape.data_rows)
     index = pd.RangeIndex(len(rows))
     grid = shape.grid
-    data = {ROW: rows, "wilayah": grid.cols[shape.wilayah_col][shape.data_rows]}
-    letters = {"wilayah": shape.letter(shape.wilayah_col)}
-    headers = {"wilayah": shape.wilayah_header}
-    clean: dict[str, object] = {
+    label = "jenis_pmks" if shape.form == "transposed" else "wilayah"  # what each row is
+    data = {ROW: rows, label: grid.cols[shape.wilayah_col][shape.data_rows]}
+    letters = {label: shape.letter(shape.wilayah_col)}
+    headers = {label: shape.wilayah_header}
+    clean: dict[str, object] = {} if shape.form == "transposed" else {
         "wilayah": result.official.where(result.official.notna(),
                                          pd.Series(data["wilayah"], dtype=object)).to_numpy(),
         "kode_wilayah": result.codes.to_numpy(),

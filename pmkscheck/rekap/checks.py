@@ -65,6 +65,7 @@ class RekapResult:
     jenis: pd.Series | None  # long tables: official jenis per data row
     matrix: Matrix
     expected: list[str] = field(default_factory=list)
+    covered: set[str] | None = None  # transposed: the wilayah codes of the column headers
 
 
 def matrix(shape: RekapShape) -> Matrix:
@@ -151,7 +152,7 @@ def check_sums(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
                                   ["jumlah"] * len(i), [col.header] * len(i), m.texts[i, jt],
                                   l=_ints(d[i, jl]), p=_ints(d[i, jp]), expected=_ints(lp[i])))
     total = next((g for g in shape.groups if g.kind == "total"), None)
-    if total is not None and (shape.form == "wide" or any(
+    if total is not None and (shape.form in ("wide", "transposed") or any(
             g.kind == "breakdown" for g in shape.groups)):
         # counts of families (KK) are never added to counts of persons
         parts = [g for g in shape.groups if g is not total and g.kind != "long"
@@ -229,7 +230,7 @@ def check_jenis_headers(shape: RekapShape) -> list[pd.DataFrame]:
     """Wide tables: unknown, variant and duplicate jenis column headers (on the header cell)."""
     rows = []
     for g in shape.groups:
-        if g.kind in ("total", "long", "exact") or g.row is None:
+        if g.kind in ("total", "long", "exact", "wilayah", "breakdown") or g.row is None:
             continue
         code = {"variant": "REKAP_JENIS_VARIANT", "duplicate": "REKAP_JENIS_DUPLICATE"}.get(
             g.kind, "REKAP_JENIS_UNKNOWN")
@@ -425,6 +426,57 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
     return out, district, scope, codes, official, expected
 
 
+def check_wilayah_headers(shape: RekapShape, table: SourceTable, settings: Settings
+                          ) -> tuple[list[pd.DataFrame], District | None, str, set[str],
+                                     list[str]]:
+    """Transposed recaps: the wilayah are column headers; findings sit on the header cells."""
+    groups = [g for g in shape.groups if g.kind == "wilayah"]
+    scope = "kabupaten" if shape.wilayah_role == "kab_name" else "kecamatan"
+    codes = pd.Series([g.wilayah[1] or None for g in groups], dtype=object)
+    out: list[pd.DataFrame] = []
+    if scope == "kabupaten":
+        district = None
+        names = {c: reference.kabupaten_name(c) or c for c in reference.KALTIM_KABKOTA}
+        expected = list(reference.KALTIM_KABKOTA)
+    else:
+        district = _district(codes, table, settings)
+        kec = reference.kecamatan()
+        names = {}
+        if district is not None:
+            kec = kec[kec["kode_kabupaten"] == district.code]
+            names = dict(zip(kec["kode"], kec["nama"], strict=True))
+        expected = list(names)
+    matcher = match_kabupaten if scope == "kabupaten" else match_kecamatan
+    first_of: dict[str, str] = {}
+    for g in groups:
+        kind, code, official = g.wilayah
+        base = {"rows": [g.row], "letters": [g.letter], "fields": ["wilayah"],
+                "columns": [g.text], "values": [g.text]}
+        if kind not in ("exact", "variant"):
+            out.append(_frame("REKAP_WILAYAH_UNKNOWN", **base, level=_level(scope),
+                              suggestion=_suggest(g.text, names, matcher(g.text).suggestion)))
+            continue
+        if kind == "variant":
+            out.append(_frame("REKAP_WILAYAH_VARIANT", **base, official=official))
+        if district is not None and code[:4] != district.code:
+            out.append(_frame("REKAP_WILAYAH_OTHER_DISTRICT", **base, official=official,
+                              other_district=reference.kabupaten_name(code[:4]) or code[:4],
+                              district=district.name))
+        if code in first_of:
+            out.append(_frame("REKAP_WILAYAH_DUPLICATE", **base, official=official,
+                              other_row=first_of[code]))
+        first_of.setdefault(code, f"{g.letter}{g.row}")
+    present = set(codes.dropna())
+    missing = [c for c in expected if c not in present]
+    if missing:
+        out.append(_frame("REKAP_WILAYAH_MISSING", [None] * len(missing), [None] * len(missing),
+                          ["wilayah"] * len(missing), [None] * len(missing),
+                          [None] * len(missing), wilayah=[names[c] for c in missing],
+                          kode=missing, level=_level(scope),
+                          area=district.name if district else "Provinsi Kalimantan Timur"))
+    return out, district, scope, present, expected
+
+
 def _level(scope: str) -> str:
     return "kecamatan" if scope == "kecamatan" else "kabupaten/kota"
 
@@ -433,15 +485,43 @@ def run(shape: RekapShape, table: SourceTable, settings: Settings) -> RekapResul
     """Every recap check on one located table."""
     m = matrix(shape)
     jenis, jenis_found = jenis_values(shape)
-    wil_found, district, scope, codes, official, expected = check_wilayah(
-        shape, table, settings, jenis)
+    covered = None
+    if shape.form == "transposed":
+        wil_found, district, scope, covered, expected = check_wilayah_headers(
+            shape, table, settings)
+        codes = pd.Series([None] * len(shape.data_rows), dtype=object)
+        official = codes.copy()
+        jenis_found.extend(_jenis_row_duplicates(shape, jenis))
+    else:
+        wil_found, district, scope, codes, official, expected = check_wilayah(
+            shape, table, settings, jenis)
     parts = [*check_counts(shape, m), *check_sums(shape, m), *check_jenis_headers(shape),
              *jenis_found, *wil_found]
     parts = [p for p in parts if not p.empty]
     findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["code", "row", "letter", "field", "column", "value"])
     return RekapResult(findings=findings, district=district, scope=scope, codes=codes,
-                       official=official, jenis=jenis, matrix=m, expected=expected)
+                       official=official, jenis=jenis, matrix=m, expected=expected,
+                       covered=covered)
+
+
+def _jenis_row_duplicates(shape: RekapShape, jenis: pd.Series | None) -> list[pd.DataFrame]:
+    """Transposed recaps: a jenis on two rows (REKAP_ROW_DUPLICATE on the second)."""
+    if jenis is None:
+        return []
+    rows = shape.user_rows(shape.data_rows)
+    frame = pd.DataFrame({"key": jenis.to_numpy(), "row": rows})
+    dup = frame["key"].notna() & frame.duplicated("key", keep="first")
+    i = np.flatnonzero(dup.to_numpy())
+    if not len(i):
+        return []
+    first = frame.dropna().drop_duplicates("key").set_index("key")["row"]
+    raw = shape.grid.cols[shape.jenis_col][shape.data_rows]
+    letter = shape.letter(shape.jenis_col)
+    return [_frame("REKAP_ROW_DUPLICATE", rows[i], [letter] * len(i), ["jenis"] * len(i),
+                   [shape.wilayah_header] * len(i), raw[i], official="(semua wilayah)",
+                   jenis=frame["key"].iloc[i].to_numpy(),
+                   other_row=[int(first[k]) for k in frame["key"].iloc[i]])]
 
 
 __all__ = ["EMPTY", "Matrix", "RekapResult", "matrix", "run"]

@@ -69,6 +69,8 @@ def compare(shape, result, settings: Settings) -> pd.DataFrame:
             continue  # the jenis total follows from L and P, which are compared
         jenis = (result.jenis.to_numpy(dtype=object) if result.jenis is not None
                  else np.full(n, group.jenis, dtype=object))
+        if group.kind == "wilayah":  # transposed: the column is the wilayah
+            rows_code = np.full(n, group.wilayah[1] or None, dtype=object)
         keys = pd.MultiIndex.from_arrays([rows_code, jenis, np.full(n, col.sex, dtype=object)])
         person = counts.reindex(keys).fillna(0).to_numpy()
         written = m.values[:n, j]

@@ -103,13 +103,14 @@ class Group:
     cols: dict[str, int] = field(default_factory=dict)
     first_letter: str | None = None  # kind "duplicate": letter of the first group
     unit: str | None = None  # "kk" for counts of families (KK, keluarga, rumah tangga)
+    wilayah: tuple[str, str, str] | None = None  # kind "wilayah": (match kind, code, official)
 
 
 @dataclass
 class RekapShape:
     """A recap sheet as located in its grid."""
 
-    form: str  # "wide" | "long"
+    form: str  # "wide" | "long" | "transposed" (jenis in the rows, one column per wilayah)
     grid: Grid
     layout: Layout
     wilayah_col: int
@@ -225,7 +226,7 @@ def is_breakdown(text: str) -> bool:
     >>> is_breakdown("Anak Hilang"), is_breakdown("Lansia")
     (False, False)
     """
-    return bool(_BREAKDOWN.match(_text(text)))
+    return bool(_BREAKDOWN.match(_text(str(text).replace("_", " "))))
 
 
 _AGE = re.compile(r"\d+\s*(?:-|–|s\.?\s*d\.?|sampai|s/d)\s*\d+|[<>≤≥]\s*=?\s*\d+|\d+\s*\+"
@@ -291,6 +292,9 @@ def locate(grid: Grid, schema: Schema, context: str | None = None,
     start_row = layout.end + 1 if layout.numbers_row is None else layout.numbers_row + 1
     roles = {hc.index: _role(hc) for hc in layout.columns if hc.parts}
     fields = {hc.index: hc.field for hc in layout.columns}
+    turned = _transposed(grid, layout, start_row)
+    if turned is not None:
+        return turned
     by_role: dict[str, int] = {}
     for c, r in roles.items():
         if r is not None:
@@ -388,7 +392,8 @@ def _plan(grid: Grid, layout: Layout, fields: dict[int, str | None], skip: set,
             if not (sex or hc.field in ("l", "p", "jumlah") or is_breakdown(rest[-1])
                     or _numeric_share(grid, c, start_row) > 0.5):
                 continue
-            if sex or hc.field in ("l", "p", "jumlah"):
+            if (sex or hc.field in ("l", "p", "jumlah")) and not is_breakdown(rest[-1] if rest
+                                                                            else ""):
                 plan.append(("", c, sex or "T", None, None, Group(None, None, "long")))
             else:
                 plan.append((("b", rest[-1]), c, "T", rest[-1], None,
@@ -449,6 +454,82 @@ def kab_code_map(values: pd.Series) -> dict[str, str]:
         if mapped in dagri:
             out[text] = mapped
     return out
+
+
+def _wilayah_header(text: str) -> tuple[str, object] | None:
+    """(level, match) of a header naming a kecamatan or a kab/kota, else ``None``."""
+    from pmkscheck.domain.wilayah import match_kabupaten, match_kecamatan
+
+    if not text or fold_header(text) in TOTAL or any(ch.isdigit() for ch in text):
+        return None
+    for level, matcher in (("kecamatan", match_kecamatan), ("kabupaten", match_kabupaten)):
+        m = matcher(text)
+        if m.kind in ("exact", "variant"):
+            return level, m
+    return None
+
+
+def _transposed(grid: Grid, layout: Layout, start_row: int) -> RekapShape | None:
+    """A recap with one row per jenis and one column (or L | P group) per wilayah."""
+    named: dict[int, tuple[str, object, str, str | None]] = {}
+    for hc in layout.columns:
+        if not hc.parts:
+            continue
+        sex = _sex_of(hc.parts[-1])
+        rest = hc.parts[:-1] if sex else list(hc.parts)
+        if rest and (found := _wilayah_header(rest[-1])) is not None:
+            named[hc.index] = (found[0], found[1], rest[-1], sex)
+    if len({m.code for _, m, _, _ in named.values()}) < 2:
+        return None
+    jenis_col = None
+    for hc in layout.columns:
+        if hc.index in named or not hc.parts or _numeric_share(grid, hc.index, start_row) > 0.5:
+            continue
+        if _jenis_share(grid, hc.index, start_row) >= 0.5:
+            jenis_col = hc.index
+            break
+    if jenis_col is None:
+        return None
+    levels = [lv for lv, _, _, _ in named.values()]
+    level = max(set(levels), key=levels.count)
+    groups: list[Group] = []
+    counts: list[CountCol] = []
+    by_key: dict[object, int] = {}
+    for hc in layout.columns:
+        c = hc.index
+        if c == jenis_col or not hc.parts or _text(hc.parts[-1]).lower() in _RUNNING \
+                or hc.field in ("no", "keterangan", "kode"):
+            continue
+        if c in named:
+            _, m, text, sex = named[c]
+            key: object = ("w", text)
+            group = Group(None, text, "wilayah", wilayah=(m.kind, m.code, m.official))
+            group.row, group.letter = _header_cell(grid, layout, c, text)
+        else:
+            sex = _sex_of(hc.parts[-1])
+            rest = hc.parts[:-1] if sex else list(hc.parts)
+            text = rest[-1] if rest else None
+            if text is not None and fold_header(text) not in TOTAL:
+                if not _has_numbers(grid, c, start_row):
+                    continue
+                key = ("w", text)  # a wilayah header that names no wilayah
+                group = Group(None, text, "wilayah", wilayah=("unknown", "", ""))
+                group.row, group.letter = _header_cell(grid, layout, c, text)
+            else:
+                key, group = "\x00total", Group(None, text, "total")
+        sex = sex or "T"
+        if key not in by_key or sex in groups[by_key[key]].cols:
+            by_key[key] = len(groups)
+            groups.append(group)
+        groups[by_key[key]].cols[sex] = c
+        counts.append(CountCol(c, column_letter(c), hc.text, by_key[key], sex))
+    data_rows, total_rows = _rows(grid, start_row, jenis_col, [k.index for k in counts],
+                                  jenis_col)
+    header = next(hc.text for hc in layout.columns if hc.index == jenis_col)
+    return RekapShape(form="transposed", grid=grid, layout=layout, wilayah_col=jenis_col,
+                      kode_col=None, jenis_col=jenis_col, groups=groups, counts=counts,
+                      data_rows=data_rows, total_rows=total_rows, wilayah_header=header,
+                      wilayah_role="kec_name" if level == "kecamatan" else "kab_name")
 
 
 def _district_hint(grid: Grid, rows: np.ndarray, code_col: int | None,
