@@ -562,3 +562,51 @@ def test_transposed_recap_defects_on_header_cells(tmp_path):
         ("REKAP_ROW_TOTAL", f"{lay['total_letter']}{lay['first'] + 1}")}
     miss = next(i for i in f.issues if i.code == "REKAP_WILAYAH_MISSING")
     assert miss.params["wilayah"] == BONTANG[-1]
+
+
+# --------------------------------------------------------------------------- one row per jenis
+
+
+@pytest.mark.parametrize(("title", "name", "district"), [
+    ("REKAPITULASI DATA PMKS KABUPATEN KUTAI TIMUR TAHUN 2024", "rekap.xlsx", "6408"),
+    (None, "rekap_pmks_kutim_2024.xlsx", "6408"),
+    ("REKAP PMKS PROVINSI KALIMANTAN TIMUR", "rekap.xlsx", None),
+])
+def test_one_row_per_jenis_for_the_whole_district(tmp_path, title, name, district):
+    jenis = ["Anak Balita Telantar", "Anak Telantar / AT", "Lansia Terlantar", "Fakir Miskin",
+             "Anak Hilang"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+        ws.append([])
+    ws.append(["No", "Jenis PMKS", "L", "P", "Jumlah"])
+    first = ws.max_row + 1
+    for i, j in enumerate(jenis):
+        ws.append([i + 1, j, i + 1, 2 * i, 3 * i + 1 + (1 if i == 2 else 0)])
+    ws.append([None, "Jumlah", 15, 20, 36])
+    path = tmp_path / name
+    wb.save(path)
+    f = validate(path)
+    assert f.schema == "pmks-rekap" and f.data_rows == len(jenis)
+    assert (f.district.code if f.district else None) == district
+    bad = {(i.code, i.cell) for i in f.issues if i.severity.label == "error"}
+    unknown = {c for c, _ in bad} & {"REKAP_JENIS_UNKNOWN"}
+    assert bad - {("REKAP_JENIS_UNKNOWN", f"B{first + 1}")} == {
+        ("REKAP_SEX_SUM", f"E{first + 2}"), ("REKAP_JENIS_UNKNOWN", f"B{first + 4}")}
+    assert unknown  # "Anak Hilang" at least; "Anak Telantar / AT" too until the matcher reads it
+
+
+def test_kk_and_jiwa_columns_are_counts_not_a_person_list(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["DATA FAKIR MISKIN KOTA SAMARINDA 2024"])
+    ws.append([])
+    ws.append(["No", "Kecamatan", "KK", "Jiwa"])
+    for i, n in enumerate(SAMARINDA):
+        ws.append([i + 1, n, 10 + i, 30 + i])
+    path = tmp_path / "rekap.xlsx"
+    wb.save(path)
+    f = validate(path)
+    assert f.schema == "pmks-rekap" and f.data_rows == len(SAMARINDA)
+    assert found(f, ("error", "warning", "info")) == set()

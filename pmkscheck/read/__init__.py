@@ -33,6 +33,7 @@ from pmkscheck.read.layout import (
     cells_found,
     find_layout,
     notice,
+    person_evidence,
     recap_period,
 )
 from pmkscheck.schema import Schema, builtin_schemas, load_schema
@@ -132,10 +133,16 @@ def _builtin() -> list[Schema]:
 def _best_layout(grid: Grid, schemas: list[Schema], context: str | None = None
                  ) -> tuple[Layout, Schema] | None:
     best: tuple[Layout, Schema] | None = None
+    recap: tuple[Layout, Schema] | None = None
     for sch in schemas:
         layout = find_layout(grid, sch, context=context)
         if layout is not None and (best is None or layout.score > best[0].score):
             best = (layout, sch)
+        if layout is not None and sch.kind == "rekap":
+            recap = (layout, sch)
+    if best is not None and recap is not None and best[1].kind != "rekap" \
+            and not person_evidence(grid, best[0]):
+        return recap  # "No | Kecamatan | KK | Jiwa": counts of families, not a person list
     return best
 
 

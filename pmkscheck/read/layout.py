@@ -425,6 +425,25 @@ def _one_jenis_recap(grid: Grid, layout: Layout, schema: Schema, context: str | 
                 or (context and jenis_in_title(context)))
 
 
+def person_evidence(grid: Grid, layout: Layout) -> bool:
+    """Does a person-list header hold persons: a name column, or IDs of 8+ digits under it?
+
+    A recap's ``KK`` column (a count of families) maps to No. KK by its header; its cells are
+    small numbers, never IDs.
+    """
+    fields = {hc.field for hc in layout.columns}
+    if "nama" in fields:
+        return True
+    first = layout.end + 1
+    for hc in layout.columns:
+        if hc.field in ("nik", "no_kk", "id_dtks"):
+            values = pd.Series(grid.cols[hc.index][first:first + 200], dtype=object).dropna()
+            digits = values.astype(str).str.count(r"\d")
+            if len(values) and (digits >= 8).mean() >= 0.5:
+                return True
+    return False
+
+
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 

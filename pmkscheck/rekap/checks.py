@@ -434,6 +434,9 @@ def check_wilayah_headers(shape: RekapShape, table: SourceTable, settings: Setti
     scope = "kabupaten" if shape.wilayah_role == "kab_name" else "kecamatan"
     codes = pd.Series([g.wilayah[1] or None for g in groups], dtype=object)
     out: list[pd.DataFrame] = []
+    if not groups:  # one row per jenis for the whole district (title, file name) or province
+        district = _district(codes, table, settings)
+        return [], district, "kecamatan" if district else "kabupaten", set(), []
     if scope == "kabupaten":
         district = None
         names = {c: reference.kabupaten_name(c) or c for c in reference.KALTIM_KABKOTA}

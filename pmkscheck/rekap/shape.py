@@ -305,8 +305,8 @@ def locate(grid: Grid, schema: Schema, context: str | None = None,
                             and roles.get(c) not in ("prov", "kec_code", "kab_code")), None)
     if wilayah_col is None:
         wilayah_col = by_role.get("kab_name", by_role.get("kec_code", by_role.get("kab_code")))
-    if wilayah_col is None:
-        return None
+    if wilayah_col is None:  # one row per jenis for the whole district (or province)
+        return _transposed(grid, layout, start_row, one_jenis, allow_none=True)
     kode_col = by_role.get("kec_code") if roles.get(wilayah_col) == "kec_name" else next(
         (c for c, f in fields.items() if f == "kode" and c != wilayah_col
          and roles.get(c) not in ("prov",)), None)
@@ -469,8 +469,14 @@ def _wilayah_header(text: str) -> tuple[str, object] | None:
     return None
 
 
-def _transposed(grid: Grid, layout: Layout, start_row: int) -> RekapShape | None:
-    """A recap with one row per jenis and one column (or L | P group) per wilayah."""
+def _transposed(grid: Grid, layout: Layout, start_row: int, one_jenis: str | None = None,
+                allow_none: bool = False) -> RekapShape | None:
+    """A recap with one row per jenis and one column (or L | P group) per wilayah.
+
+    With ``allow_none`` (the header names no wilayah column at all) the rows are the jenis of
+    the whole district or province (title, file name) and the columns L / P / Jumlah or
+    breakdowns.
+    """
     named: dict[int, tuple[str, object, str, str | None]] = {}
     for hc in layout.columns:
         if not hc.parts:
@@ -479,7 +485,7 @@ def _transposed(grid: Grid, layout: Layout, start_row: int) -> RekapShape | None
         rest = hc.parts[:-1] if sex else list(hc.parts)
         if rest and (found := _wilayah_header(rest[-1])) is not None:
             named[hc.index] = (found[0], found[1], rest[-1], sex)
-    if len({m.code for _, m, _, _ in named.values()}) < 2:
+    if len({m.code for _, m, _, _ in named.values()}) < (0 if allow_none else 2):
         return None
     jenis_col = None
     for hc in layout.columns:
@@ -491,7 +497,7 @@ def _transposed(grid: Grid, layout: Layout, start_row: int) -> RekapShape | None
     if jenis_col is None:
         return None
     levels = [lv for lv, _, _, _ in named.values()]
-    level = max(set(levels), key=levels.count)
+    level = max(set(levels), key=levels.count) if levels else None
     groups: list[Group] = []
     counts: list[CountCol] = []
     by_key: dict[object, int] = {}
@@ -512,9 +518,13 @@ def _transposed(grid: Grid, layout: Layout, start_row: int) -> RekapShape | None
             if text is not None and fold_header(text) not in TOTAL:
                 if not _has_numbers(grid, c, start_row):
                     continue
-                key = ("w", text)  # a wilayah header that names no wilayah
-                group = Group(None, text, "wilayah", wilayah=("unknown", "", ""))
-                group.row, group.letter = _header_cell(grid, layout, c, text)
+                if not named or is_breakdown(text):  # "<6 Tahun", "KK" under the jenis
+                    key, group = ("b", text), Group(one_jenis, text, "breakdown",
+                                                    unit=_unit(hc.parts))
+                else:
+                    key = ("w", text)  # a wilayah header that names no wilayah
+                    group = Group(None, text, "wilayah", wilayah=("unknown", "", ""))
+                    group.row, group.letter = _header_cell(grid, layout, c, text)
             else:
                 key, group = "\x00total", Group(None, text, "total")
         sex = sex or "T"
@@ -529,7 +539,8 @@ def _transposed(grid: Grid, layout: Layout, start_row: int) -> RekapShape | None
     return RekapShape(form="transposed", grid=grid, layout=layout, wilayah_col=jenis_col,
                       kode_col=None, jenis_col=jenis_col, groups=groups, counts=counts,
                       data_rows=data_rows, total_rows=total_rows, wilayah_header=header,
-                      wilayah_role="kec_name" if level == "kecamatan" else "kab_name")
+                      wilayah_role={"kecamatan": "kec_name", "kabupaten": "kab_name"}.get(
+                          level or ""))
 
 
 def _district_hint(grid: Grid, rows: np.ndarray, code_col: int | None,
