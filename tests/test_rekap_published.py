@@ -610,3 +610,36 @@ def test_kk_and_jiwa_columns_are_counts_not_a_person_list(tmp_path):
     f = validate(path)
     assert f.schema == "pmks-rekap" and f.data_rows == len(SAMARINDA)
     assert found(f, ("error", "warning", "info")) == set()
+
+
+def test_one_jenis_age_bands_over_lp(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ANAK TERLANTAR"
+    ws.append(["REKAP ANAK TELANTAR KOTA BONTANG"])
+    ws.append([])
+    ws.append(["No", "Kecamatan", "0-5 Tahun", None, "6-18 Tahun", None, "Jumlah", None, None])
+    ws.append([None, None, "L", "P", "L", "P", "L", "P", "L+P"])
+    for rng in ("A3:A4", "B3:B4", "C3:D3", "E3:F3", "G3:I3"):
+        ws.merge_cells(rng)
+    for i, n in enumerate(BONTANG):
+        ws.append([i + 1, n, 1, 2, 3, 4, 4, 6, 10 + (1 if i == 1 else 0)])
+    path = tmp_path / "rekap.xlsx"
+    wb.save(path)
+    f = validate(path)
+    assert f.data_rows == len(BONTANG)
+    assert found(f, ("error", "warning", "info")) == {("REKAP_ROW_TOTAL", "I6"),
+                                                       ("REKAP_SEX_SUM", "I6")}
+
+
+@pytest.mark.parametrize("header", ["Jumlah (KK)", "KK (Kepala Keluarga)", "Jml KK"])
+def test_family_counts_are_not_added_to_persons(tmp_path, header):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["No", "Kecamatan", "Anak Telantar", "Lanjut Usia Telantar", header, "Jumlah"])
+    for i, n in enumerate(BONTANG):
+        ws.append([i + 1, n, 2, 3, 40, 5 + (1 if i == 0 else 0)])
+    path = tmp_path / "rekap_bontang.xlsx"
+    wb.save(path)
+    f = validate(path)
+    assert found(f) == {("REKAP_ROW_TOTAL", "F2")}  # 2 + 3, the 40 families stay apart

@@ -55,8 +55,8 @@ _BREAKDOWN = re.compile(
     r"|(?:tidak|belum|putus|tdk)\s+(?:sekolah|tamat).*|(?:tamat\s+)?(?:sd|smp|sma|smk|slta|sltp|"
     r"sd/mi|smp/mts|sma/ma|sma/smk|mi|mts|ma|paud|tk|d\s*[1-4]|s\s*[1-3]|diploma|sarjana|"
     r"perguruan\s+tinggi|pt)(?:\s*/\s*\w+)*(?:\s+sederajat)?"
-    r"|(?:jumlah\s+|jml\.?\s+)?(?:kk|keluarga|jiwa|orang|rumah\s*tangga|rtm|individu)"
-    r"(?:\s*\(.*\))?|baru|lama|laki.*dan.*perempuan|balita|anak|remaja|dewasa)\s*$",
+    r"|(?:jumlah\s*|jml\.?\s*)?\(?\s*(?:kk|keluarga|jiwa|orang|rumah\s*tangga|rtm|individu)"
+    r"\s*\)?(?:\s*\(.*\))?|baru|lama|laki.*dan.*perempuan|balita|anak|remaja|dewasa)\s*$",
     re.IGNORECASE)
 
 
