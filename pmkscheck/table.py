@@ -81,6 +81,10 @@ class SourceTable:
             copied to the cleaned file so that nothing is thrown away.
         schema: name of the schema whose headers matched.
         encoding: for CSV, the encoding detected; delimiter likewise.
+        grid: recap tables only: the sheet as read by the isolated reader (the recap checks
+            locate their header groups in it; the parent never opens the file again).
+        period_hint: the period the data describes as the table states it outside the title
+            rows (a recap's ``tahun`` column: ``"2023"``), for the data date; else ``None``.
     """
 
     path: Path
@@ -100,6 +104,8 @@ class SourceTable:
     schema: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    grid: object | None = None  # pmkscheck.read.grid.Grid (not imported: read imports table)
+    period_hint: str | None = None
 
     @property
     def is_csv(self) -> bool:

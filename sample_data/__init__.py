@@ -13,7 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 SAMPLES = ("kutim_pmks_2025.xlsx", "samarinda_lansia_dtks.xlsx", "balikpapan_pmks.csv",
-           "bontang_pmks_bersih.xlsx", "paser_pmks.ods")
+           "bontang_pmks_bersih.xlsx", "paser_pmks.ods", "samarinda_rekap_portal_2023.csv")
 
 
 def path(name: str) -> Path:

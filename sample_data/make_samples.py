@@ -14,6 +14,8 @@ Writes, next to this script:
 * ``balikpapan_pmks.csv``: Balikpapan (6471), ``;``-separated cp1252 as saved by Indonesian Excel.
 * ``bontang_pmks_bersih.xlsx``: Bontang (6474), clean: must produce no warning and no error.
 * ``paser_pmks.ods``: Paser (6401), "Tempat/Tgl Lahir" merged over "Tempat" | "Tanggal".
+* ``samarinda_rekap_portal_2023.csv``: Samarinda (6472), a recap in the long form of open-data
+  portals (Satu Data / CKAN export): one row per jenis, ``satuan`` orang or KK, ``tahun`` 2023.
 * ``expected/<file name>.json``: per sheet, the planted ``(row, code, field)``.
 
 ``python sample_data/make_samples.py --corpus DIR [--rows N --defects P --noise P]`` writes a
@@ -136,6 +138,45 @@ def paser() -> None:
     _dump(ws[0].path.name, "6401", "ods", [_sheet_entry(ws[0], recs, exp)])
 
 
+PORTAL_HEADER = ("id", "kode_provinsi", "nama_provinsi", "kode_kabupaten_kota",
+                 "nama_kabupaten_kota", "tahun", "jenis_pmks", "jumlah", "satuan")
+
+
+def portal_recap() -> None:
+    """Samarinda: a recap as open-data portals publish it (long form, one row per jenis)."""
+    import csv
+
+    from pmkscheck.reference import jenis_pmks
+
+    names = jenis_pmks()["nama"].tolist()
+    per_family = {"Fakir Miskin", "Keluarga Bermasalah Sosial Psikologis",
+                  "Komunitas Adat Terpencil"}
+    rows, planted = [], []
+    for i, jenis in enumerate(names):
+        count: object = (37 * i + 11) % 97 + 3
+        text = jenis.upper()
+        line = i + 2  # line 1 is the header
+        if i == 6:
+            count = "dua puluh"
+            planted.append({"row": line, "code": "REKAP_COUNT_INVALID", "field": "jumlah"})
+        if i == 13:
+            text = "ANAK HILANG"
+            planted.append({"row": line, "code": "REKAP_JENIS_UNKNOWN", "field": "jenis"})
+        rows.append([i + 1, "64", "KALIMANTAN TIMUR", "6472", "KOTA SAMARINDA", "2023", text,
+                     count, "KK" if jenis in per_family else "ORANG"])
+    path = HERE / "samarinda_rekap_portal_2023.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(PORTAL_HEADER)
+        w.writerows(rows)
+    sheet = {"sheet": None, "hidden": False, "sheet_jenis": None, "header_row": 1,
+             "data_rows": len(rows), "first_data_row": 2, "last_data_row": len(rows) + 1,
+             "planted": planted}
+    _dump(path.name, "6472", "csv", [sheet],
+          note="Long form of open-data portals: one row per jenis, satuan ORANG or KK (families "
+               "are never added to persons), tahun 2023 (the data's year).")
+
+
 CORPUS_LAYOUTS = ("office", "plain", "office_split", "csv", "dtks")
 
 
@@ -186,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.corpus:
         files = corpus(args.corpus, args.rows, args.defects, args.noise)
     else:
-        for make in (kutim, samarinda, balikpapan, bontang, paser):
+        for make in (kutim, samarinda, balikpapan, bontang, paser, portal_recap):
             make()
         files = [p for p in sorted(HERE.glob("*.*")) if p.suffix in (".xlsx", ".csv", ".ods")]
     for p in files:

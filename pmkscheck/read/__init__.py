@@ -27,7 +27,15 @@ from pmkscheck.errors import InputError
 from pmkscheck.issues import Issue
 from pmkscheck.read.detect import detect_format
 from pmkscheck.read.grid import Grid
-from pmkscheck.read.layout import Layout, build_table, cells_found, find_layout, notice
+from pmkscheck.read.layout import (
+    Layout,
+    build_table,
+    cells_found,
+    find_layout,
+    notice,
+    person_evidence,
+    recap_period,
+)
 from pmkscheck.schema import Schema, builtin_schemas, load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
@@ -122,12 +130,19 @@ def _builtin() -> list[Schema]:
     return list(_builtin_cached())
 
 
-def _best_layout(grid: Grid, schemas: list[Schema]) -> tuple[Layout, Schema] | None:
+def _best_layout(grid: Grid, schemas: list[Schema], context: str | None = None
+                 ) -> tuple[Layout, Schema] | None:
     best: tuple[Layout, Schema] | None = None
+    recap: tuple[Layout, Schema] | None = None
     for sch in schemas:
-        layout = find_layout(grid, sch)
+        layout = find_layout(grid, sch, context=context)
         if layout is not None and (best is None or layout.score > best[0].score):
             best = (layout, sch)
+        if layout is not None and sch.kind == "rekap":
+            recap = (layout, sch)
+    if best is not None and recap is not None and best[1].kind != "rekap" \
+            and not person_evidence(grid, best[0]):
+        return recap  # "No | Kecamatan | KK | Jiwa": counts of families, not a person list
     return best
 
 
@@ -171,11 +186,11 @@ def _read_text(path: Path, settings: Settings, schemas: list[Schema]) -> ReadRes
     from pmkscheck.read.csvread import read_text
 
     grid, info = read_text(path, _open_head(path, settings))
-    found = _best_layout(grid, schemas)
+    found = _best_layout(grid, schemas, path.stem)
     if found is None:
         raise _no_table(path, schemas, [grid])
     layout, sch = found
-    table = build_table(grid, layout, sch, path=path, fmt=info.format)
+    table = _for_recap(build_table(grid, layout, sch, path=path, fmt=info.format), grid, sch)
     table.encoding, table.delimiter = info.encoding, info.delimiter
     return ReadResult(path=path, format=info.format, tables=[table], notices=[], sheets=[])
 
@@ -211,17 +226,29 @@ def _read_workbook(path: Path, fmt: str, macros: bool, settings: Settings,
         grids: list[Grid] = []
         for info in to_read:
             grid = wb.grid(info.name)
-            found = _best_layout(grid, schemas)
+            found = _best_layout(grid, schemas, path.stem)
             if found is None:
                 if _has_content(grid):
                     grids.append(grid)
                     result.notices.append(notice("SHEET_NO_TABLE", params={"sheet": info.name}))
                 continue
             layout, sch = found
-            result.tables.append(build_table(grid, layout, sch, path=path, fmt=fmt))
+            result.tables.append(_for_recap(build_table(grid, layout, sch, path=path, fmt=fmt),
+                                            grid, sch))
         if not result.tables:
             raise _no_table(path, schemas, grids)
     return result
+
+
+def _for_recap(table: SourceTable, grid: Grid, schema: Schema) -> SourceTable:
+    """A recap keeps its grid and the year of its ``tahun`` column (open-data exports).
+
+    The recap checks need the whole sheet; the parent process never opens the file again.
+    """
+    if schema.kind == "rekap":
+        table.grid = grid
+        table.period_hint = recap_period(table)
+    return table
 
 
 def _has_content(grid: Grid) -> bool:

@@ -335,8 +335,13 @@ def _block_columns(grid: Grid, start: int, end: int,
     return cols
 
 
-def find_layout(grid: Grid, schema: Schema) -> Layout | None:
-    """Find the header block of ``grid`` for ``schema`` (``None`` if no row qualifies)."""
+def find_layout(grid: Grid, schema: Schema, context: str | None = None) -> Layout | None:
+    """Find the header block of ``grid`` for ``schema`` (``None`` if no row qualifies).
+
+    ``context`` is the file name (without extension): a recap of one jenis PMKS may name its
+    jenis only there ("Fakir Miskin per Kecamatan Samarinda 2024.xlsx": Kecamatan | Jumlah KK |
+    Jumlah Jiwa), and that name counts as its jenis column (see :func:`_one_jenis_recap`).
+    """
     rows = _nonempty_rows(grid, HEADER_SCAN_ROWS)
     if not rows:
         return None
@@ -359,7 +364,9 @@ def find_layout(grid: Grid, schema: Schema) -> Layout | None:
             best = layout
         if best.score >= row_scores[r] + 2:
             break
-    if best is None or best.score < schema.min_fields:
+    if best is None:
+        return None
+    if best.score < schema.min_fields and not _one_jenis_recap(grid, best, schema, context):
         return None
     nxt = best.end + 1
     if nxt < grid.n_rows and _is_numbers_row(grid.row_cells(nxt)):
@@ -911,3 +918,70 @@ def cells_found(grid: Grid, schema: Schema) -> tuple[int, list[str]]:
             best_score, best_cells = score, [t for t in cells if t]
     return best_score, best_cells
 
+
+# ---------------------------------------------------------------- recaps
+
+
+def _one_jenis_recap(grid: Grid, layout: Layout, schema: Schema, context: str | None) -> bool:
+    """A recap one field short whose jenis is named outside its header.
+
+    A wilayah column and counts, the jenis named by the sheet name, a title row above the
+    header or the file name (the jenis is then the missing field).
+    """
+    if schema.kind != "rekap" or layout.score < schema.min_fields - 1:
+        return False
+    fields = {hc.field for hc in layout.columns}
+    if "wilayah" not in fields or "jenis" in fields:
+        return False
+    first = layout.end + 1
+    counts = False
+    for hc in layout.columns:
+        if hc.field == "wilayah" or not hc.parts:
+            continue
+        values = pd.Series(grid.cols[hc.index][first:first + 200], dtype=object).dropna()
+        if len(values) and values.astype(str).str.fullmatch(r"\s*[\d.,]+\s*").mean() > 0.5:
+            counts = True
+            break
+    if not counts:
+        return False
+    titles = [" ".join(_text(v) for v in grid.row_cells(r)) for r in range(layout.start)]
+    return bool((grid.name and jenis_in_name(grid.name))
+                or any(jenis_in_title(t) for t in titles if t.strip())
+                or (context and jenis_in_title(context)))
+
+
+def person_evidence(grid: Grid, layout: Layout) -> bool:
+    """Does a person-list header hold persons: a name column, or IDs of 8+ digits under it?
+
+    A recap's ``KK`` column (a count of families) maps to No. KK by its header; its cells are
+    small numbers, never IDs.
+    """
+    fields = {hc.field for hc in layout.columns}
+    if "nama" in fields:
+        return True
+    first = layout.end + 1
+    for hc in layout.columns:
+        if hc.field in ("nik", "no_kk", "id_dtks"):
+            values = pd.Series(grid.cols[hc.index][first:first + 200], dtype=object).dropna()
+            digits = values.astype(str).str.count(r"\d")
+            if len(values) and (digits >= 8).mean() >= 0.5:
+                return True
+    return False
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+def recap_period(table: SourceTable) -> str | None:
+    """The year a recap's ``tahun`` column states (the most frequent one), else ``None``.
+
+    Open-data exports carry the year on every row; a column of several years gives the latest
+    year that most rows share.
+    """
+    if "tahun" not in table.data:
+        return None
+    years = table.data["tahun"].dropna().astype(str).str.extract(_YEAR_RE)[0].dropna()
+    if years.empty:
+        return None
+    counts = years.value_counts()
+    return str(max(counts[counts == counts.max()].index))

@@ -74,12 +74,13 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
     """Locate the recap in its sheet, run the REKAP_ checks, return the table's report."""
     from pmkscheck.checks import selected
     from pmkscheck.rekap.checks import run
-    from pmkscheck.rekap.shape import load_grid, locate
+    from pmkscheck.rekap.shape import load_grid, locate, one_jenis_of
 
     t0 = time.perf_counter()
     kept = [n for n in [*(notices or []), *table.notices] if n.code not in DROPPED_NOTICES]
-    grid = load_grid(table, settings)
-    shape = locate(grid, schema)
+    grid = load_grid(table)
+    named = one_jenis_of(table)
+    shape = locate(grid, schema, context=table.path.stem, one_jenis=named[0] if named else None)
     if shape is None:  # the header matched but no count column was found
         issues = [*kept, Issue(code="REKAP_NO_COUNTS", severity=catalogue()[
             "REKAP_NO_COUNTS"].severity)]
@@ -99,7 +100,8 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
         issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
     issues.sort(key=Issue.sort_key)
     rekap_table, clean = _tables(table, shape, result)
-    present = len(set(result.codes.dropna()) & set(result.expected))
+    covered = result.covered if result.covered is not None else set(result.codes.dropna())
+    present = len(covered & set(result.expected))
     completeness = {"wilayah": present / len(result.expected)} if result.expected else {}
     skipped = [*table.skipped_rows]
     seen = {s.row for s in skipped}
@@ -122,16 +124,19 @@ def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFram
     rows = shape.user_rows(shape.data_rows)
     index = pd.RangeIndex(len(rows))
     grid = shape.grid
-    data = {ROW: rows, "wilayah": grid.cols[shape.wilayah_col][shape.data_rows]}
-    letters = {"wilayah": shape.letter(shape.wilayah_col)}
-    headers = {"wilayah": shape.wilayah_header}
-    clean: dict[str, object] = {
+    label = "jenis_pmks" if shape.form == "transposed" else "wilayah"  # what each row is
+    data = {ROW: rows, label: grid.cols[shape.wilayah_col][shape.data_rows]}
+    letters = {label: shape.letter(shape.wilayah_col)}
+    headers = {label: shape.wilayah_header}
+    clean: dict[str, object] = {} if shape.form == "transposed" else {
         "wilayah": result.official.where(result.official.notna(),
                                          pd.Series(data["wilayah"], dtype=object)).to_numpy(),
         "kode_wilayah": result.codes.to_numpy(),
     }
     if result.jenis is not None:
         clean["jenis_pmks"] = result.jenis.to_numpy()
+    if shape.satuan_col is not None:
+        clean["satuan"] = grid.cols[shape.satuan_col][shape.data_rows]
     m = result.matrix
     for j, col in enumerate(shape.counts):
         clean[col.header] = pd.Series(m.values[: m.n_data, j]).astype("Int64").to_numpy()

@@ -30,7 +30,7 @@ from pmkscheck.domain.wilayah import (
 )
 from pmkscheck.issues import District
 from pmkscheck.rekap.counts import EMPTY, FORMULA, INVALID, NEGATIVE, parse_counts
-from pmkscheck.rekap.shape import RekapShape
+from pmkscheck.rekap.shape import RekapShape, kab_code_map
 from pmkscheck.schema.model import fold_header
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
@@ -65,6 +65,7 @@ class RekapResult:
     jenis: pd.Series | None  # long tables: official jenis per data row
     matrix: Matrix
     expected: list[str] = field(default_factory=list)
+    covered: set[str] | None = None  # transposed: the wilayah codes of the column headers
 
 
 def matrix(shape: RekapShape) -> Matrix:
@@ -151,8 +152,11 @@ def check_sums(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
                                   ["jumlah"] * len(i), [col.header] * len(i), m.texts[i, jt],
                                   l=_ints(d[i, jl]), p=_ints(d[i, jp]), expected=_ints(lp[i])))
     total = next((g for g in shape.groups if g.kind == "total"), None)
-    if total is not None and shape.form == "wide":
-        parts = [g for g in shape.groups if g is not total]
+    if total is not None and (shape.form in ("wide", "transposed") or any(
+            g.kind == "breakdown" for g in shape.groups)):
+        # counts of families (KK) are never added to counts of persons
+        parts = [g for g in shape.groups if g is not total and g.kind != "long"
+                 and g.unit == total.unit]
         for sex, c in total.cols.items():
             summed = np.zeros(m.n_data)
             for g in parts:
@@ -186,11 +190,21 @@ def _column_totals(shape: RekapShape, m: Matrix) -> list[pd.DataFrame]:
     out = []
     d = m.values[: m.n_data]
     data_g = m.rows[: m.n_data]
+    units = shape.units(m.rows)  # a satuan column: orang, jiwa, KK, keluarga per row
     prev = -1
+    prev_of: dict[str, int] = {}  # per unit: the last total row of that unit
     for t in range(m.n_data, len(m.rows)):
         g = m.rows[t]
         block = (data_g > prev) & (data_g < g)
         above = data_g < g
+        if units is not None and units[t] != "":  # a total of one unit: rows of that unit
+            same = units[: m.n_data] == units[t]
+            block = (data_g > prev_of.get(units[t], -1)) & (data_g < g) & same
+            above &= same
+            prev_of[units[t]] = g
+        elif units is not None and len(set(units[: m.n_data][block])) > 1:
+            prev = g
+            continue  # a total over persons and families together: nothing to compare
         prev = g
         exp_block = d[block].sum(axis=0)  # NaN when any summand is not a count
         exp_all = d[above].sum(axis=0)
@@ -216,7 +230,7 @@ def check_jenis_headers(shape: RekapShape) -> list[pd.DataFrame]:
     """Wide tables: unknown, variant and duplicate jenis column headers (on the header cell)."""
     rows = []
     for g in shape.groups:
-        if g.kind in ("total", "long", "exact") or g.row is None:
+        if g.kind in ("total", "long", "exact", "wilayah", "breakdown") or g.row is None:
             continue
         code = {"variant": "REKAP_JENIS_VARIANT", "duplicate": "REKAP_JENIS_DUPLICATE"}.get(
             g.kind, "REKAP_JENIS_UNKNOWN")
@@ -264,7 +278,8 @@ def _scope(shape: RekapShape, texts: list[str]) -> str:
     return "kecamatan"
 
 
-def _district(codes: pd.Series, table: SourceTable, settings: Settings) -> District | None:
+def _district(codes: pd.Series, table: SourceTable, settings: Settings,
+              hint: str | None = None) -> District | None:
     if settings.district and settings.district in reference.KALTIM_KABKOTA:
         code, source = settings.district, "option"
     else:
@@ -273,6 +288,8 @@ def _district(codes: pd.Series, table: SourceTable, settings: Settings) -> Distr
         code, source = None, ""
         if len(counts) and counts.iloc[0] > 0.5 * len(prefixes):
             code, source = str(counts.index[0]), "wilayah"
+        if code is None and hint is not None:  # kode / nama kabupaten columns
+            code, source = hint, "wilayah"
         if code is None:
             found: set[str] = set()
             for line in table.title_lines:
@@ -305,8 +322,15 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
     raw = pd.Series(shape.grid.cols[shape.wilayah_col][shape.data_rows], dtype=object)
     written = raw.notna().to_numpy()
     filled = raw.ffill() if shape.form == "long" else raw
+    if shape.wilayah_role == "kab_code":  # BPS or Kemendagri codes: read as Kemendagri
+        bridge = kab_code_map(filled)
+        filled = filled.map(lambda v: bridge.get(str(v), v) if v is not None else v)
     uniques = [u for u in distinct.unique(filled) if u is not None and not pd.isna(u)]
     scope = _scope(shape, [str(u) for u in uniques])
+    if shape.wilayah_role in ("kab_code", "kab_name"):
+        scope = "kabupaten"
+    elif shape.wilayah_role in ("kec_code", "kec_name"):
+        scope = "kecamatan"
     matcher = match_kabupaten if scope == "kabupaten" else match_kecamatan
     matched = {u: matcher(str(u)) for u in uniques}
 
@@ -325,8 +349,15 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
         district = None
         names = {c: reference.kabupaten_name(c) or c for c in reference.KALTIM_KABKOTA}
         expected = list(reference.KALTIM_KABKOTA)
+        one = set(codes.dropna().str[:4])
+        if shape.form == "long" and len(one) == 1:  # one kab/kota's own figures per jenis
+            code = one.pop()
+            if code in reference.KALTIM_KABKOTA:
+                district = District(code=code, name=reference.kabupaten_name(code) or code,
+                                    source="wilayah")
+            expected = []
     else:
-        district = _district(codes, table, settings)
+        district = _district(codes, table, settings, shape.district_code)
         kec = reference.kecamatan()
         names = {}
         if district is not None:
@@ -343,7 +374,10 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
                           level=_level(scope),
                           suggestion=[_suggest(str(v), names, matched[v].suggestion)
                                       for v in vals]))
-    i = np.flatnonzero((kind == "variant") & written)
+    variant = (kind == "variant") & written
+    if shape.form == "long":  # the name repeats on every jenis row: say it once
+        variant &= ~raw.duplicated().to_numpy()
+    i = np.flatnonzero(variant)
     if len(i):
         out.append(_frame("REKAP_WILAYAH_VARIANT", rows[i], [letter] * len(i),
                           [field_name] * len(i), [column] * len(i), raw.iloc[i].to_numpy(),
@@ -362,6 +396,12 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
     key = codes.where(pd.Series(good)).astype(object)
     if jenis is not None:
         key = key + "\x00" + jenis.fillna("?").astype(str)
+        units = shape.units(shape.data_rows)
+        if units is not None:  # Fakir Miskin in KK and in jiwa are two rows, not a duplicate
+            key = key + "\x00" + pd.Series(units, dtype=object)
+        dims = shape.dims(shape.data_rows)
+        if dims is not None:  # rows per sex, age band or year are not duplicates
+            key = key + dims
     frame = pd.DataFrame({"key": key, "row": rows})
     dup = frame["key"].notna() & frame.duplicated("key", keep="first")
     if jenis is None:
@@ -386,6 +426,60 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
     return out, district, scope, codes, official, expected
 
 
+def check_wilayah_headers(shape: RekapShape, table: SourceTable, settings: Settings
+                          ) -> tuple[list[pd.DataFrame], District | None, str, set[str],
+                                     list[str]]:
+    """Transposed recaps: the wilayah are column headers; findings sit on the header cells."""
+    groups = [g for g in shape.groups if g.kind == "wilayah"]
+    scope = "kabupaten" if shape.wilayah_role == "kab_name" else "kecamatan"
+    codes = pd.Series([g.wilayah[1] or None for g in groups], dtype=object)
+    out: list[pd.DataFrame] = []
+    if not groups:  # one row per jenis for the whole district (title, file name) or province
+        district = _district(codes, table, settings)
+        return [], district, "kecamatan" if district else "kabupaten", set(), []
+    if scope == "kabupaten":
+        district = None
+        names = {c: reference.kabupaten_name(c) or c for c in reference.KALTIM_KABKOTA}
+        expected = list(reference.KALTIM_KABKOTA)
+    else:
+        district = _district(codes, table, settings)
+        kec = reference.kecamatan()
+        names = {}
+        if district is not None:
+            kec = kec[kec["kode_kabupaten"] == district.code]
+            names = dict(zip(kec["kode"], kec["nama"], strict=True))
+        expected = list(names)
+    matcher = match_kabupaten if scope == "kabupaten" else match_kecamatan
+    first_of: dict[str, str] = {}
+    for g in groups:
+        kind, code, official = g.wilayah
+        base = {"rows": [g.row], "letters": [g.letter], "fields": ["wilayah"],
+                "columns": [g.text], "values": [g.text]}
+        if kind not in ("exact", "variant"):
+            out.append(_frame("REKAP_WILAYAH_UNKNOWN", **base, level=_level(scope),
+                              suggestion=_suggest(g.text, names, matcher(g.text).suggestion)))
+            continue
+        if kind == "variant":
+            out.append(_frame("REKAP_WILAYAH_VARIANT", **base, official=official))
+        if district is not None and code[:4] != district.code:
+            out.append(_frame("REKAP_WILAYAH_OTHER_DISTRICT", **base, official=official,
+                              other_district=reference.kabupaten_name(code[:4]) or code[:4],
+                              district=district.name))
+        if code in first_of:
+            out.append(_frame("REKAP_WILAYAH_DUPLICATE", **base, official=official,
+                              other_row=first_of[code]))
+        first_of.setdefault(code, f"{g.letter}{g.row}")
+    present = set(codes.dropna())
+    missing = [c for c in expected if c not in present]
+    if missing:
+        out.append(_frame("REKAP_WILAYAH_MISSING", [None] * len(missing), [None] * len(missing),
+                          ["wilayah"] * len(missing), [None] * len(missing),
+                          [None] * len(missing), wilayah=[names[c] for c in missing],
+                          kode=missing, level=_level(scope),
+                          area=district.name if district else "Provinsi Kalimantan Timur"))
+    return out, district, scope, present, expected
+
+
 def _level(scope: str) -> str:
     return "kecamatan" if scope == "kecamatan" else "kabupaten/kota"
 
@@ -394,15 +488,43 @@ def run(shape: RekapShape, table: SourceTable, settings: Settings) -> RekapResul
     """Every recap check on one located table."""
     m = matrix(shape)
     jenis, jenis_found = jenis_values(shape)
-    wil_found, district, scope, codes, official, expected = check_wilayah(
-        shape, table, settings, jenis)
+    covered = None
+    if shape.form == "transposed":
+        wil_found, district, scope, covered, expected = check_wilayah_headers(
+            shape, table, settings)
+        codes = pd.Series([None] * len(shape.data_rows), dtype=object)
+        official = codes.copy()
+        jenis_found.extend(_jenis_row_duplicates(shape, jenis))
+    else:
+        wil_found, district, scope, codes, official, expected = check_wilayah(
+            shape, table, settings, jenis)
     parts = [*check_counts(shape, m), *check_sums(shape, m), *check_jenis_headers(shape),
              *jenis_found, *wil_found]
     parts = [p for p in parts if not p.empty]
     findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["code", "row", "letter", "field", "column", "value"])
     return RekapResult(findings=findings, district=district, scope=scope, codes=codes,
-                       official=official, jenis=jenis, matrix=m, expected=expected)
+                       official=official, jenis=jenis, matrix=m, expected=expected,
+                       covered=covered)
+
+
+def _jenis_row_duplicates(shape: RekapShape, jenis: pd.Series | None) -> list[pd.DataFrame]:
+    """Transposed recaps: a jenis on two rows (REKAP_ROW_DUPLICATE on the second)."""
+    if jenis is None:
+        return []
+    rows = shape.user_rows(shape.data_rows)
+    frame = pd.DataFrame({"key": jenis.to_numpy(), "row": rows})
+    dup = frame["key"].notna() & frame.duplicated("key", keep="first")
+    i = np.flatnonzero(dup.to_numpy())
+    if not len(i):
+        return []
+    first = frame.dropna().drop_duplicates("key").set_index("key")["row"]
+    raw = shape.grid.cols[shape.jenis_col][shape.data_rows]
+    letter = shape.letter(shape.jenis_col)
+    return [_frame("REKAP_ROW_DUPLICATE", rows[i], [letter] * len(i), ["jenis"] * len(i),
+                   [shape.wilayah_header] * len(i), raw[i], official="(semua wilayah)",
+                   jenis=frame["key"].iloc[i].to_numpy(),
+                   other_row=[int(first[k]) for k in frame["key"].iloc[i]])]
 
 
 __all__ = ["EMPTY", "Matrix", "RekapResult", "matrix", "run"]

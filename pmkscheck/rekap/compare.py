@@ -63,16 +63,21 @@ def compare(shape, result, settings: Settings) -> pd.DataFrame:
     out = []
     for j, col in enumerate(shape.counts):
         group = shape.groups[col.group]
-        if group.kind == "total":
-            continue
+        if group.kind in ("total", "breakdown") or group.unit == "kk":
+            continue  # totals follow from other cells; a breakdown or a KK count is not a list
         if col.sex == "T" and {"L", "P"} <= set(group.cols):
             continue  # the jenis total follows from L and P, which are compared
         jenis = (result.jenis.to_numpy(dtype=object) if result.jenis is not None
                  else np.full(n, group.jenis, dtype=object))
+        if group.kind == "wilayah":  # transposed: the column is the wilayah
+            rows_code = np.full(n, group.wilayah[1] or None, dtype=object)
         keys = pd.MultiIndex.from_arrays([rows_code, jenis, np.full(n, col.sex, dtype=object)])
         person = counts.reindex(keys).fillna(0).to_numpy()
         written = m.values[:n, j]
         ok_key = pd.notna(rows_code) & pd.notna(jenis)
+        units = shape.units(shape.data_rows)
+        if units is not None:  # rows counting families (KK) are not compared with persons
+            ok_key &= units != "kk"
         with np.errstate(invalid="ignore"):
             bad = ok_key & ~np.isnan(written) & (written != person)
         i = np.flatnonzero(bad)

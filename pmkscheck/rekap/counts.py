@@ -7,8 +7,9 @@ Rules (docs/province.md):
 
 * a numeric cell must hold a whole number >= 0 (``12`` yes, ``12.5`` no);
 * a text cell may use Indonesian thousands separators: ``"1.234"`` and ``"1.234.567"`` are
-  1234 and 1234567; ``"1 234"`` (spaces) likewise; ``"dua"``, ``"-"``, ``"12,5"``, ``"12.5"``
-  are not whole numbers;
+  1234 and 1234567; ``"1 234"`` (spaces) likewise; ``"12.0"`` / ``"12,00"`` (a data export's
+  whole number: one or two zeros are never a thousands group) is 12; ``"dua"``, ``"-"``,
+  ``"12,5"``, ``"12.5"`` are not whole numbers;
 * an **empty cell counts as 0** (offices leave zero cells blank; not a finding);
 * a formula without a saved value cannot be read (``formula``); an error cell (``#REF!``) is
   ``invalid``.
@@ -32,6 +33,7 @@ FORMULA = "formula"
 
 _INT = re.compile(r"^\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[. ]\d{3})+$")
+_WHOLE_DECIMAL = re.compile(r"^\d+[.,]0{1,2}$")
 _NEG = re.compile(r"^-\s*\d[\d. ]*$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 
@@ -59,6 +61,8 @@ def parse_count(text: str | None, kind: str | None) -> tuple[float, str]:
             return float(int(s)), OK
         if _THOUSANDS.match(s):
             return float(int(s.replace(".", "").replace(" ", ""))), OK
+        if _WHOLE_DECIMAL.match(s):  # "12.0" from a data export: not a thousands grouping
+            return float(int(s.split(".")[0].split(",")[0])), OK
         if _NEG.match(s):
             return float("nan"), NEGATIVE
         return float("nan"), INVALID
