@@ -303,18 +303,20 @@ def rt_rw_from_alamat(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
                       settings) -> NormResult | None:  # noqa: ANN001
     """Post-normaliser: ``alamat:rt`` / ``alamat:rw`` when the sheet has no RT / RW column.
 
-    The cleaned file gains ``rt`` and ``rw`` columns after Alamat (``write.CODE_COLUMNS``); one
-    file-level ``RT_RW_FROM_ALAMAT`` info says in how many rows.
+    The cleaned file gains ``rt`` and ``rw`` columns after Alamat (``write.CODE_COLUMNS``); each
+    row where a number was taken gets a ``RT_RW_FROM_ALAMAT`` info (an auto-correction).
     """
     if "alamat" not in clean.columns or ("rt" in clean.columns and "rw" in clean.columns):
         return None
     found = rt_rw_in_alamat(clean["alamat"])
     out = {f"alamat:{part}": found[part] for part in ("rt", "rw") if part not in clean.columns}
-    rows = int(pd.DataFrame(out).notna().any(axis=1).sum())
-    if not rows:
+    got = pd.DataFrame(out).notna().any(axis=1).to_numpy()
+    if not got.any():
         return None
-    frame = pd.DataFrame({"code": ["RT_RW_FROM_ALAMAT"], "field": ["alamat"], "rows": [rows]},
-                         index=pd.Index([None], dtype=object))
+    idx = clean.index[got]
+    frame = pd.DataFrame({"code": "RT_RW_FROM_ALAMAT", "field": "alamat"}, index=idx)
+    for part in ("rt", "rw"):
+        frame[part] = out[f"alamat:{part}"][idx].fillna("-") if f"alamat:{part}" in out else "-"
     return NormResult(pd.Series(dtype=object), derived=out, findings=frame)
 
 
