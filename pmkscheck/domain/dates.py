@@ -90,7 +90,8 @@ _NAMED_RE = re.compile(r"^(\d{1,2})\s*[-/.,]?\s*([a-z]+)\.?\s*[-/.,]?\s*(\d{4}|\
 _NAMED_FIRST_RE = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})\s*,?\s*(\d{4})$")
 _MONTH_YEAR_RE = re.compile(r"^([a-z]+)\.?\s*[-/.,]?\s*(\d{4})$")
 _NUMBER_RE = re.compile(r"^\d{1,6}(?:[.,]\d+)?$")
-_TRAILING_RE = re.compile(r"^[\s'\"\u2018\u2019\u201c\u201d]+|[\s.,;:!'\"\u2018\u2019\u201c\u201d]+$")
+_QUOTES = "'\"\u2018\u2019\u201c\u201d"
+_TRAILING_RE = re.compile(rf"^[\s{_QUOTES}]+|[\s.,;:!{_QUOTES}]+$")  # "17 Agustus 1975."
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,6 +466,6 @@ def normalise_date(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) ->
 
 __all__ = [
     "INVALID", "MAX_AGE", "MISSING", "MONTHS", "NUMBER", "OK", "OLDER", "SERIAL", "YEAR_ONLY",
-    "YOUNGER", "ParsedDate", "age_years", "resolve_century", "datetime_to_ymd", "from_serial", "normalise_date", "parse_one", "parse_series",
-    "to_serial", "ymd_to_datetime",
+    "YOUNGER", "ParsedDate", "age_years", "datetime_to_ymd", "from_serial", "normalise_date",
+    "parse_one", "parse_series", "resolve_century", "to_serial", "ymd_to_datetime",
 ]

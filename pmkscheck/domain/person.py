@@ -30,6 +30,7 @@ from pmkscheck.normalise import (
     register,
     register_post,
     take_or_none,
+    text_clean,
     text_clean_codes,
 )
 
@@ -472,7 +473,7 @@ def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
     iso = clean["tanggal_lahir"].copy()
     iso[changed] = np.datetime_as_string(birth[changed], unit="D").astype(object)
     raw = table.data["tanggal_lahir"]
-    iso[undecided] = raw[undecided].map(lambda v: " ".join(str(v).split())).to_numpy(dtype=object)
+    iso[undecided] = text_clean(raw[undecided]).to_numpy(dtype=object)  # kept as written
     clean["tanggal_lahir"] = iso
     out = {"tanggal_lahir:date": birth_s, "tanggal_lahir:year": year,
            # day, month and two-digit year as written, whatever the century (NIK comparison)
