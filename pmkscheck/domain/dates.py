@@ -21,7 +21,7 @@ Oct, Dec, ...). Trailing punctuation ("17 Agustus 1975.") and quotes are ignored
 
 Two-digit years (``17-08-75``, ``17 Agt 75``) are read as the latest century not after ``today``
 and flagged ``two_digit``: the post-normaliser :func:`resolve_century` then keeps that century
-only when it is the one plausible reading, or when the Umur column or the jenis PMKS agrees;
+only when it is the one plausible reading, or when the Umur column or the jenis' age band agrees;
 otherwise the date is left undecided (``DATE_CENTURY_AMBIGUOUS``), never guessed.
 
 >>> today = date(2025, 1, 1)
@@ -382,65 +382,78 @@ def ymd_to_datetime(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.
 
 
 MAX_AGE = 120  # years; an older reading of a two-digit year is not plausible
-OLDER = 1  # century lean of a row: the jenis is for old people (Lanjut Usia) -> 19yy
-YOUNGER = -1  # the jenis is for children -> 20yy
-
-
 def resolve_century(birth: np.ndarray, two_digit: np.ndarray, today: date,
-                    umur: np.ndarray | None = None, lean: np.ndarray | None = None
+                    umur: np.ndarray | None = None, band: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Settle the century of dates whose year was written with two digits (vectorised).
 
     The two readings, 19yy and 20yy, are *plausible* when they are real dates not after
     ``today`` and give an age of at most :data:`MAX_AGE`. One plausible reading is taken as it
-    is. With two, the Umur column decides (the reading whose age is closest), else the jenis
-    (``lean``: :data:`OLDER` -> 19yy, :data:`YOUNGER` -> 20yy); else the date stays undecided.
+    is. With two, the Umur column decides (the reading whose age is closest), else the jenis: the
+    one reading whose age lies in the jenis' age band (Lanjut Usia, 60+: 19yy; a child jenis:
+    20yy), or, when neither does, the nearer one (an age finding then holds for both).
+    Otherwise (no band, or both readings in it) the date stays undecided: never a guess.
 
     Args:
-        birth: ``datetime64[ns]`` dates as parsed (the latest century not after ``today``).
+        birth: ``datetime64[ns]`` dates as parsed (any century).
         two_digit: which of them were written with a two-digit year.
         today: the reference date (the data date).
         umur: ages in years from the Umur column (float, NaN where unknown).
-        lean: per row :data:`OLDER`, :data:`YOUNGER` or 0.
+        band: ``(n, 2)`` floats, the jenis' lowest and highest age (NaN: open or no band).
 
     Returns:
         ``(dates, undecided)``: the dates with their century settled (NaT where undecided) and
         the undecided mask.
 
     >>> d = np.array(["2015-08-17", "1975-08-17", "2015-08-17"], dtype="datetime64[ns]")
+    >>> band = np.array([[60, np.nan], [np.nan, np.nan], [np.nan, np.nan]])
     >>> out, undecided = resolve_century(d, np.array([True, True, True]), date(2025, 6, 30),
-    ...                                  lean=np.array([OLDER, 0, 0]))
+    ...                                  band=band)
     >>> np.datetime_as_string(out, unit="D").tolist(), undecided.tolist()
     (['1915-08-17', '1975-08-17', 'NaT'], [False, False, True])
     """
     birth = np.asarray(birth, dtype="datetime64[ns]").copy()
+    n = len(birth)
     todo = np.asarray(two_digit, dtype=bool) & ~np.isnat(birth)
-    undecided = np.zeros(len(birth), dtype=bool)
+    undecided = np.zeros(n, dtype=bool)
     if not todo.any():
         return birth, undecided
     year, month, day = datetime_to_ymd(birth)
     yy = year % 100
     old = ymd_to_datetime(1900 + yy, month, day)
     new = ymd_to_datetime(2000 + yy, month, day)
-    age_old = np.asarray(age_years(old, today).to_numpy(dtype="float64", na_value=np.nan))
-    age_new = np.asarray(age_years(new, today).to_numpy(dtype="float64", na_value=np.nan))
+    age_old = age_years(old, today).to_numpy(dtype="float64", na_value=np.nan)
+    age_new = age_years(new, today).to_numpy(dtype="float64", na_value=np.nan)
     ok_old = ~np.isnat(old) & (age_old >= 0) & (age_old <= MAX_AGE)
     ok_new = ~np.isnat(new) & (age_new >= 0) & (age_new <= MAX_AGE)
     both = todo & ok_old & ok_new
     pick_old = todo & ok_old & ~ok_new
     pick_new = todo & ok_new & ~ok_old
     if both.any():
-        u = (np.full(len(birth), np.nan) if umur is None
-             else np.asarray(umur, dtype="float64"))
-        le = np.zeros(len(birth), dtype=np.int64) if lean is None else np.asarray(lean)
+        u = np.full(n, np.nan) if umur is None else np.asarray(umur, dtype="float64")
         has_umur = both & ~np.isnan(u)
         closer_old = np.abs(age_old - u) < np.abs(age_new - u)
         pick_old |= has_umur & closer_old
         pick_new |= has_umur & ~closer_old
         rest = both & ~has_umur
-        pick_old |= rest & (le == OLDER)
-        pick_new |= rest & (le == YOUNGER)
-        undecided = rest & (le != OLDER) & (le != YOUNGER)
+        b = np.full((n, 2), np.nan) if band is None else np.asarray(band, dtype="float64")
+        lo, hi = b[:, 0], b[:, 1]
+        banded = ~np.isnan(lo) | ~np.isnan(hi)
+
+        def fits(age: np.ndarray) -> np.ndarray:
+            return banded & (np.isnan(lo) | (age >= lo)) & (np.isnan(hi) | (age <= hi))
+
+        def distance(age: np.ndarray) -> np.ndarray:  # years outside the band (0 inside)
+            below = np.where(np.isnan(lo), 0, np.clip(lo - age, 0, None))
+            above = np.where(np.isnan(hi), 0, np.clip(age - hi, 0, None))
+            return np.where(banded, below + above, np.nan)
+
+        d_old, d_new = distance(age_old), distance(age_new)
+        # the reading inside the band; if neither is, the nearer one (the age finding then
+        # holds whatever the century); both inside, or no band: undecided
+        pick_old |= rest & (d_old < d_new)
+        pick_new |= rest & (d_new < d_old)
+        undecided = rest & ~(d_old < d_new) & ~(d_new < d_old)
     birth[pick_old] = old[pick_old]
     birth[pick_new] = new[pick_new]
     birth[undecided] = np.datetime64("NaT")
@@ -465,7 +478,7 @@ def normalise_date(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) ->
 
 
 __all__ = [
-    "INVALID", "MAX_AGE", "MISSING", "MONTHS", "NUMBER", "OK", "OLDER", "SERIAL", "YEAR_ONLY",
-    "YOUNGER", "ParsedDate", "age_years", "datetime_to_ymd", "from_serial", "normalise_date",
+    "INVALID", "MAX_AGE", "MISSING", "MONTHS", "NUMBER", "OK", "SERIAL", "YEAR_ONLY",
+    "ParsedDate", "age_years", "datetime_to_ymd", "from_serial", "normalise_date",
     "parse_one", "parse_series", "resolve_century", "to_serial", "ymd_to_datetime",
 ]

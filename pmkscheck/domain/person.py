@@ -425,21 +425,33 @@ def birth_hints(clean: pd.DataFrame, derived: dict[str, pd.Series], table  # noq
     }, index=index)
 
 
-def century_lean(table, clean: pd.DataFrame) -> np.ndarray:  # noqa: ANN001
-    """Per row: :data:`dates.OLDER` for Lanjut Usia, :data:`dates.YOUNGER` for a child jenis."""
-    lean = np.zeros(len(table.data), dtype=np.int64)
-    lean[lansia_rows(table, clean)] = dates.OLDER
-    if "jenis_pmks" in clean.columns:
-        jenis = clean["jenis_pmks"]
-    elif table.sheet_jenis:
-        from pmkscheck.domain.jenis import match_jenis
+def age_band(table, clean: pd.DataFrame, derived: dict[str, pd.Series],  # noqa: ANN001
+             preset: str) -> np.ndarray:
+    """Per row the age band of its jenis PMKS, ``(n, 2)`` floats (NaN: open end or no band).
 
-        jenis = pd.Series(match_jenis(table.sheet_jenis), index=table.data.index, dtype=object)
-    else:
-        return lean
-    child = jenis.astype(object).str.startswith("Anak ").fillna(False).to_numpy(dtype=bool)
-    lean[child] = dates.YOUNGER
-    return lean
+    From the derived jenis number (``jenis_pmks:no``), else the sheet's jenis; Lanjut Usia
+    written in a form the jenis normaliser did not map still gets 60+.
+    """
+    from pmkscheck.domain.jenis import PRESETS, age_bands, match_jenis, official_names
+
+    n = len(table.data)
+    out = np.full((n, 2), np.nan)
+    bands = age_bands(preset if preset in PRESETS else "permensos-2012")
+    no = derived.get("jenis_pmks:no")
+    if no is None and table.sheet_jenis:
+        name = match_jenis(table.sheet_jenis)
+        number = {v: k for k, v in official_names().items()}.get(name)
+        no = pd.Series(number, index=table.data.index, dtype="Int64")
+    if no is not None:
+        nums = pd.array(no, dtype="Int64")
+        known = ~pd.isna(nums)
+        if known.any():
+            rows = bands.reindex(np.asarray(nums[known], dtype=np.int64))
+            out[known, 0] = rows["min"].to_numpy(dtype="float64", na_value=np.nan)
+            out[known, 1] = rows["max"].to_numpy(dtype="float64", na_value=np.nan)
+    lansia = lansia_rows(table, clean) & np.isnan(out).all(axis=1)
+    out[lansia, 0] = 60
+    return out
 
 
 SOURCE_TL = "Tanggal Lahir"
@@ -449,7 +461,8 @@ SOURCE_JK = "Jenis Kelamin"
 
 
 def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
-                      today) -> tuple[dict[str, pd.Series], pd.DataFrame | None]:  # noqa: ANN001
+                      today, band: np.ndarray  # noqa: ANN001
+                      ) -> tuple[dict[str, pd.Series], pd.DataFrame | None]:
     """Two-digit years of ``tanggal_lahir``: the century of :func:`dates.resolve_century`.
 
     Updates the clean ISO text in place (an undecided date keeps its text as written) and
@@ -463,7 +476,7 @@ def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
     umur_f = None if umur is None else umur.to_numpy(dtype="float64", na_value=np.nan)
     birth, undecided = dates.resolve_century(
         derived["tanggal_lahir:date"].to_numpy(), two.to_numpy(dtype=bool), today, umur_f,
-        century_lean(table, clean))
+        band)
     birth_s = pd.Series(birth, index=index)
     year = derived["tanggal_lahir:year"].copy()
     changed = two.to_numpy(dtype=bool) & ~np.isnat(birth)
@@ -507,7 +520,8 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
 
     today = settings.today
     index = table.data.index
-    out, found = _settle_centuries(clean, derived, table, today)
+    band = age_band(table, clean, derived, settings.age_preset)
+    out, found = _settle_centuries(clean, derived, table, today, band)
     derived = {**derived, **out}
     hints = birth_hints(clean, derived, table)
     age = pd.Series(pd.NA, index=index, dtype="Int64")
@@ -527,6 +541,13 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
         out["nik:birth"] = birth
         nik_age = dates.age_years(birth, today)
         todo = age.isna().to_numpy() & nik_age.notna().to_numpy()
+        if todo.any():  # the NIK's century, as for a two-digit year: never a guess
+            umur = derived.get("umur:value")
+            settled, undecided = dates.resolve_century(
+                birth.to_numpy(), todo, today,
+                None if umur is None else umur.to_numpy(dtype="float64", na_value=np.nan), band)
+            todo &= ~undecided
+            nik_age = dates.age_years(pd.Series(settled, index=index), today)
         if "tanggal_lahir:year" in derived:  # a year alone that the NIK's date agrees with
             nik_year, _, _ = dates.datetime_to_ymd(birth.to_numpy())
             same = year_only & (nik_year == derived["tanggal_lahir:year"].to_numpy(
@@ -559,7 +580,7 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
 
 
 __all__ = [
-    "birth_hints", "century_lean", "derive_age", "name_clusters", "name_key", "name_keys",
+    "age_band", "birth_hints", "derive_age", "name_clusters", "name_key", "name_keys",
     "same_name", "integer_text", "integer_text_many", "lansia_rows", "name_status",
     "name_status_many",
     "normalise_integer", "normalise_name", "normalise_rt_rw", "rt_rw_from_alamat",
