@@ -150,7 +150,7 @@ def test_messages_say_where_age_and_sex_came_from():
     issues = {i.code: i for i in check_issues(make_table(rows))}
     age, sex = issues["JENIS_AGE_MISMATCH"], issues["JENIS_SEX_MISMATCH"]
     assert age.params["source"] == "NIK" and sex.params["source"] == "NIK"
-    assert "menurut NIK" in message(age, "id") and "from NIK" in message(sex, "en")
+    assert "menurut NIK" in message(age, "id") and "source: NIK" in message(sex, "en")
 
 
 # --- end to end: the CLI on a workbook ---------------------------------------------------------
