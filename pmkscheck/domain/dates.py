@@ -69,7 +69,7 @@ for _num, _names in enumerate((
     "mei may",
     "juni jun june",
     "juli jul july",
-    "agustus agu agt ags agst agus agust aug august",
+    "agustus ag agu agt ags agst agts agus agust aug august",
     "september sep sept spt",
     "oktober okt oct october",
     "november nopember nov nop nopb",
@@ -91,6 +91,8 @@ _NAMED_FIRST_RE = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})\s*,?\s*(\d{4})$")
 _MONTH_YEAR_RE = re.compile(r"^([a-z]+)\.?\s*[-/.,]?\s*(\d{4})$")
 _NUMBER_RE = re.compile(r"^\d{1,6}(?:[.,]\d+)?$")
 _QUOTES = "'\"\u2018\u2019\u201c\u201d"
+_APOSTROPHE_YEAR_RE = re.compile(r"\s*['\u2019](\d{2})$")
+_LABEL_RE = re.compile(r"^(?:tgl|tanggal)\.?\s*(?:lahir\s*)?[:.]?\s*(?=\d)")
 _TRAILING_RE = re.compile(rf"^[\s{_QUOTES}]+|[\s.,;:!{_QUOTES}]+$")  # "17 Agustus 1975."
 
 
@@ -187,6 +189,7 @@ def parse_one(text: object, today: date, kind: str | None = None) -> ParsedDate:
     if not s:
         return _MISSING
     s = _TRAILING_RE.sub("", s) or s  # "17 Agustus 1975." / "'17-08-1975"
+    s = _LABEL_RE.sub("", _APOSTROPHE_YEAR_RE.sub(r" \1", s)) or s  # "tgl. 17 Agt '75"
     if _PLACEHOLDER_RE.match(s):  # "-", "?", "tidak tahu": written, but not a date
         return _INVALID
     if kind == "n" and _NUMBER_RE.match(s):

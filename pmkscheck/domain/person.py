@@ -275,21 +275,24 @@ _NUM = r"[\s.:]*(?:no\.?\s*)?0*(\d{1,3})(?!\d)"
 _ALAMAT_RT = r"(?<![a-z])rt" + _NUM
 _ALAMAT_RW = r"(?<![a-z])rw" + _NUM
 _ALAMAT_PAIR = r"(?<![a-z])rt\s*[./]?\s*rw[\s.:]*0*(\d{1,3})\s*[/\\-]\s*0*(\d{1,3})(?!\d)"
+# "RT 004/002": an RT followed by a pair, no RW written
+_ALAMAT_RT_PAIR = r"(?<![a-z])rt[\s.:]*0*(\d{1,3})\s*/\s*0*(\d{1,3})(?!\d)(?![\s.:]*rw)"
 
 
 def rt_rw_in_alamat(alamat: pd.Series) -> pd.DataFrame:
     """RT and RW numbers written inside Alamat (``str.extract`` once per distinct value).
 
     >>> rt_rw_in_alamat(pd.Series(["Jl. Mawar RT 01/RW 02", "Rt.3 Rw.1", "RT. 004 RW. 002",
-    ...                            "rt 5 rw 3", "RT/RW 001/002", "Jl. Kartini 3", None])
-    ...                 ).fillna("-").to_numpy().tolist()
-    [['1', '2'], ['3', '1'], ['4', '2'], ['5', '3'], ['1', '2'], ['-', '-'], ['-', '-']]
+    ...                            "rt 5 rw 3", "RT/RW 001/002", "RT 004/002", "RT001/RW002",
+    ...                            "Jl. Kartini 3", None])).fillna("-").to_numpy().tolist()
+    [['1', '2'], ['3', '1'], ['4', '2'], ['5', '3'], ['1', '2'], ['4', '2'], ['1', '2'], ['-', '-'], ['-', '-']]
     """
     codes, uniques = distinct.factorize(alamat)
     low = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.lower()
     pair = low.str.extract(_ALAMAT_PAIR)
+    rt_pair = low.str.extract(_ALAMAT_RT_PAIR)
     rt = pair[0].fillna(low.str.extract(_ALAMAT_RT)[0])
-    rw = pair[1].fillna(low.str.extract(_ALAMAT_RW)[0])
+    rw = pair[1].fillna(low.str.extract(_ALAMAT_RW)[0]).fillna(rt_pair[1])
 
     def number(col: pd.Series) -> np.ndarray:
         n = pd.to_numeric(col, errors="coerce")
