@@ -153,6 +153,45 @@ def test_messages_say_where_age_and_sex_came_from():
     assert "menurut NIK" in message(age, "id") and "source: NIK" in message(sex, "en")
 
 
+# --- RT and RW inside Alamat (table-driven; the finding is file-level, so not in tests/cases) ----
+
+ALAMAT_RT_RW = [  # Alamat as written -> (RT, RW) taken into the cleaned file
+    ("Jl. Mawar No. 5 RT 01/RW 02", ("1", "2")),
+    ("Gg. Melati Rt.3 Rw.1", ("3", "1")),
+    ("Dusun II RT. 004 RW. 002", ("4", "2")),
+    ("rt 5 rw 3 Desa Sangatta", ("5", "3")),
+    ("Jl. Kenanga RT/RW 001/002", ("1", "2")),
+    ("Jl. Anggrek RT 004/002", ("4", "2")),
+    ("RT001/RW002 Kel. Sempaja", ("1", "2")),
+    ("KM 5 RT.03 / RW.01", ("3", "1")),
+    ("Jl. Anggrek RT 07", ("7", None)),
+    ("Jl. Kartini No. 3", (None, None)),
+    ("Perumahan Pertamina Blok C 3", (None, None)),
+    ("Jl. Kartini RT", (None, None)),
+    (None, (None, None)),
+]
+
+
+def test_rt_rw_taken_from_alamat_when_the_sheet_has_no_such_columns():
+    rows = [{"nik": "6408171708500001", "alamat": a} for a, _ in ALAMAT_RT_RW]
+    table = make_table(rows)
+    ctx = make_context(table)
+    got = list(zip(ctx.derived["alamat:rt"], ctx.derived["alamat:rw"], strict=True))
+    assert got == [want for _, want in ALAMAT_RT_RW]
+    info = [i for i in check_issues(table) if i.code == "RT_RW_FROM_ALAMAT"]
+    taken = sum(1 for _, want in ALAMAT_RT_RW if want != (None, None))
+    assert [(i.row, i.field, i.params) for i in info] == [(None, "alamat", {"rows": taken})]
+
+
+def test_rt_rw_columns_of_the_sheet_win_over_alamat():
+    rows = [{"alamat": "Jl. Mawar RT 01/RW 02", "rt": "7", "rw": "8"}]
+    ctx = make_context(make_table(rows))
+    assert "alamat:rt" not in ctx.derived and "alamat:rw" not in ctx.derived
+    assert not [i for i in check_issues(make_table(rows)) if i.code == "RT_RW_FROM_ALAMAT"]
+    only_rt = make_context(make_table([{"alamat": "RT 01/RW 02", "rt": "1"}]))
+    assert "alamat:rt" not in only_rt.derived and only_rt.derived["alamat:rw"].tolist() == ["2"]
+
+
 # --- end to end: the CLI on a workbook ---------------------------------------------------------
 
 HEADER = ["No", "NIK", "No. KK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Alamat", "Desa",
@@ -221,7 +260,9 @@ def test_cli_end_to_end(tmp_path):
     sex = next(i for i in pmks["issues"] if i["code"] == "JENIS_SEX_MISMATCH")
     assert "NIK" in sex["message"]
     # RT/RW from Alamat: info per row, and rt/rw columns in the cleaned file
-    assert {("RT_RW_FROM_ALAMAT", r, "alamat") for r in (4, 5, 6, 7)} <= found
+    info = [i for i in pmks["issues"] if i["code"] == "RT_RW_FROM_ALAMAT"]
+    assert len(info) == 1 and info[0]["row"] is None and info[0]["severity"] == "info"
+    assert "4 " in info[0]["message"]  # rows 4-7 of the sheet
     with open(pmks["outputs"]["clean_csv"], encoding="utf-8-sig", newline="") as fh:
         cleaned = list(csv.DictReader(fh))
     assert [(c["rt"], c["rw"]) for c in cleaned[:4]] == [("1", "2"), ("3", "1"), ("4", "2"),

@@ -283,9 +283,9 @@ def rt_rw_in_alamat(alamat: pd.Series) -> pd.DataFrame:
     """RT and RW numbers written inside Alamat (``str.extract`` once per distinct value).
 
     >>> rt_rw_in_alamat(pd.Series(["Jl. Mawar RT 01/RW 02", "Rt.3 Rw.1", "RT. 004 RW. 002",
-    ...                            "rt 5 rw 3", "RT/RW 001/002", "RT 004/002", "RT001/RW002",
-    ...                            "Jl. Kartini 3", None])).fillna("-").to_numpy().tolist()
-    [['1', '2'], ['3', '1'], ['4', '2'], ['5', '3'], ['1', '2'], ['4', '2'], ['1', '2'], ['-', '-'], ['-', '-']]
+    ...                            "RT 5/3", "Jl. Kartini 3", None])
+    ...                 ).fillna("-").to_numpy().tolist()
+    [['1', '2'], ['3', '1'], ['4', '2'], ['5', '3'], ['-', '-'], ['-', '-']]
     """
     codes, uniques = distinct.factorize(alamat)
     low = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.lower()
@@ -307,20 +307,20 @@ def rt_rw_from_alamat(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
                       settings) -> NormResult | None:  # noqa: ANN001
     """Post-normaliser: ``alamat:rt`` / ``alamat:rw`` when the sheet has no RT / RW column.
 
-    The cleaned file gains ``rt`` and ``rw`` columns after Alamat (``write.CODE_COLUMNS``); each
-    row where a number was taken gets a ``RT_RW_FROM_ALAMAT`` info (an auto-correction).
+    The cleaned file gains ``rt`` and ``rw`` columns after Alamat (``write.CODE_COLUMNS``); one
+    file-level ``RT_RW_FROM_ALAMAT`` info says in how many rows a number was taken (one info per
+    row would bury the real findings of a list that writes every address this way, and cost
+    seconds per million rows).
     """
     if "alamat" not in clean.columns or ("rt" in clean.columns and "rw" in clean.columns):
         return None
     found = rt_rw_in_alamat(clean["alamat"])
     out = {f"alamat:{part}": found[part] for part in ("rt", "rw") if part not in clean.columns}
-    got = pd.DataFrame(out).notna().any(axis=1).to_numpy()
-    if not got.any():
+    rows = int(pd.DataFrame(out).notna().any(axis=1).sum())
+    if not rows:
         return None
-    idx = clean.index[got]
-    frame = pd.DataFrame({"code": "RT_RW_FROM_ALAMAT", "field": "alamat"}, index=idx)
-    for part in ("rt", "rw"):
-        frame[part] = out[f"alamat:{part}"][idx].fillna("-") if f"alamat:{part}" in out else "-"
+    frame = pd.DataFrame({"code": ["RT_RW_FROM_ALAMAT"], "field": ["alamat"], "rows": [rows],
+                          "value": [None]}, index=pd.Index([None], dtype=object))
     return NormResult(pd.Series(dtype=object), derived=out, findings=frame)
 
 
