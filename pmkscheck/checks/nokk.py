@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pmkscheck.checks.base import CheckContext, check, findings
 from pmkscheck.checks.nik import format_codes
@@ -71,10 +73,13 @@ def kk_is_nik(ctx: CheckContext) -> pd.DataFrame | None:
     nik_ok = (ctx.derived["nik:status"] == DIGITS).to_numpy()
     kk, nik = ctx.clean[FIELD], ctx.clean["nik"]
     own = kk_ok & nik_ok & (kk == nik).to_numpy(dtype=bool)
-    first_row = pd.Series(ctx.data[ROW][nik_ok].to_numpy(), index=nik[nik_ok].to_numpy())
-    first_row = first_row[~first_row.index.duplicated()]
-    other_row = kk.map(first_row).where(kk_ok)
-    other = other_row.notna().to_numpy() & ~own
+    # Arrow's hash lookup: the first row whose NIK is this No. KK (-1: none)
+    niks = pa.array(nik[nik_ok].to_numpy(dtype=object), type=pa.string())
+    kks = pa.array(np.where(kk_ok, kk.to_numpy(dtype=object), None), type=pa.string())
+    at = pc.index_in(kks, value_set=niks).fill_null(-1).to_numpy(zero_copy_only=False)
+    rows = ctx.data[ROW][nik_ok].to_numpy()
+    other = kk_ok & (at >= 0) & ~own
+    other_row = pd.Series(np.where(at >= 0, rows[np.maximum(at, 0)], 0), index=kk.index)
     if not (own.any() or other.any()):
         return None
     parts = []
