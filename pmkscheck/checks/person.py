@@ -133,7 +133,8 @@ def umur_vs_birthdate(ctx: CheckContext) -> pd.DataFrame | None:
 
     Ages are measured at ``settings.today`` (the data date). The NIK's birth date is used only
     where Tanggal Lahir holds no full date; its century is the one closest to the Umur, so only
-    an Umur that fits neither century is reported.
+    an Umur that fits neither century is reported. A year alone (no valid NIK) gives
+    ``today.year - year``, which may be one more than the age; one year either side of both.
     """
     umur = ctx.derived.get("umur:value")
     if umur is None:
@@ -151,7 +152,17 @@ def umur_vs_birthdate(ctx: CheckContext) -> pd.DataFrame | None:
         exact = exact.copy()
         exact[use] = nik_age[use]
         source[use] = "NIK"
-    bad = ((umur - exact).abs() > UMUR_TOLERANCE).fillna(False).to_numpy(dtype=bool)
+    centre = exact.astype("Float64")
+    tolerance = pd.Series(float(UMUR_TOLERANCE), index=umur.index)
+    if "tanggal_lahir:year" in ctx.derived:  # a year alone: the age is Y or Y - 1
+        year = ctx.derived["tanggal_lahir:year"]
+        alone = (exact.isna() & year.notna()).to_numpy()
+        exact = exact.copy()
+        exact[alone] = ctx.settings.today.year - year[alone]
+        source[alone] = "Tanggal Lahir"
+        centre[alone] = exact[alone] - 0.5
+        tolerance[alone] = UMUR_TOLERANCE + 0.5
+    bad = ((umur - centre).abs() > tolerance).fillna(False).to_numpy(dtype=bool)
     if not bad.any():
         return None
     idx = umur.index[bad]
