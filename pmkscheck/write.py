@@ -32,6 +32,8 @@ CODE_COLUMNS = {
     "desa:code": ("kode_desa", "desa"),
     "kecamatan:code": ("kode_kecamatan", "kecamatan"),
     "kabupaten:code": ("kode_kabupaten", "kabupaten"),
+    "alamat:rt": ("rt", "alamat"),  # RT/RW read from Alamat when the sheet has no such columns
+    "alamat:rw": ("rw", "alamat"),
 }
 
 

@@ -304,7 +304,7 @@ def test_age_check_rows_and_params():
     assert [(i.code, i.row, i.field) for i in issues] == [
         ("JENIS_AGE_MISMATCH", 5, "jenis_pmks"), ("JENIS_AGE_EDGE", 6, "jenis_pmks")]
     assert issues[0].params == {"age": 45, "band": "6-18", "jenis": "Anak Telantar",
-                                "preset": "permensos-2012"}
+                                "preset": "permensos-2012", "source": "Umur"}  # no umur:source
 
 
 def test_age_check_uses_the_preset():

@@ -60,21 +60,30 @@ def age_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
     out["band"] = verdict["band"].to_numpy(dtype=object)[sub]
     out["jenis"] = spread([names[n] for n in pairs // 1000], sub)
     out["preset"] = preset
+    source = ctx.derived.get("umur:source")  # Tanggal Lahir, NIK or Umur (domain.person)
+    out["source"] = ("Umur" if source is None
+                     else source.reindex(out.index).fillna("Umur").to_numpy(dtype=object))
     return out
 
 
-@check("JENIS_SEX_MISMATCH", fields=("jenis_pmks",), needs=("jenis_pmks", "jenis_kelamin"))
+@check("JENIS_SEX_MISMATCH", fields=("jenis_pmks",), needs=("jenis_pmks",))
 def sex_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
-    """Perempuan Rawan Sosial Ekonomi recorded as male (clean jenis_kelamin ``L``)."""
+    """Perempuan Rawan Sosial Ekonomi recorded as male (Jenis Kelamin ``L``, else the NIK's)."""
     no = ctx.derived.get(DERIVED_NO)
-    if no is None:
+    sex = ctx.derived.get("jenis_kelamin:effective")  # written sex, else the NIK's
+    if sex is None and "jenis_kelamin" in ctx.clean.columns:
+        sex = ctx.clean["jenis_kelamin"]
+    if no is None or sex is None:
         return None
-    bad = (no == PRSE_NO).fillna(False) & (ctx.clean["jenis_kelamin"] == "L").fillna(False)
+    bad = (no == PRSE_NO).fillna(False) & (sex == "L").fillna(False)
     if not bad.any():
         return None
     idx = bad.index[bad.to_numpy(dtype=bool)]
     out = pd.DataFrame({"field": "jenis_pmks"}, index=idx)
     out["jenis"] = official_names()[PRSE_NO]
+    source = ctx.derived.get("jenis_kelamin:source")
+    out["source"] = ("Jenis Kelamin" if source is None
+                     else source.reindex(idx).fillna("Jenis Kelamin").to_numpy(dtype=object))
     return out
 
 

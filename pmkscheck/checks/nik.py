@@ -127,16 +127,24 @@ def nik_structure(ctx: CheckContext) -> pd.DataFrame | None:
 
 @check("NIK_BIRTHDATE_MISMATCH", fields="nik", needs=("nik", "tanggal_lahir"))
 def nik_vs_birthdate(ctx: CheckContext) -> pd.Series | None:
-    """Day, month or 2-digit year of Tanggal Lahir differs from the NIK (warning)."""
-    tl = ctx.derived.get("tanggal_lahir:date")
+    """Day, month or 2-digit year of Tanggal Lahir differs from the NIK (warning).
+
+    A date whose century is undecided is compared as written (day, month, two-digit year);
+    a year alone is compared with the NIK's two-digit year.
+    """
+    tl = ctx.derived.get("tanggal_lahir:written", ctx.derived.get("tanggal_lahir:date"))
     if tl is None:
         return None
-    both = (ctx.derived["nik:date_ok"] & tl.notna()).to_numpy(dtype=bool)
+    date_ok = ctx.derived["nik:date_ok"].to_numpy(dtype=bool)
+    full = date_ok & tl.notna().to_numpy()
     year, month, day = datetime_to_ymd(tl.to_numpy())  # not used where tl is NaT
     nik_day, nik_month, nik_yy = (ctx.derived[f"nik:{k}"].to_numpy()
                                   for k in ("day", "month", "yy"))
     same = (day == nik_day) & (month == nik_month) & (year % 100 == nik_yy)
-    return pd.Series(~both | same, index=tl.index)
+    year_only = ctx.derived["tanggal_lahir:year"].to_numpy(dtype="float64", na_value=np.nan)
+    alone = date_ok & ~full & ~np.isnan(year_only)
+    same_year = np.where(alone, np.nan_to_num(year_only).astype(np.int64) % 100 == nik_yy, True)
+    return pd.Series((~full | same) & same_year, index=tl.index)
 
 
 @check("NIK_SEX_MISMATCH", fields="nik", needs=("nik", "jenis_kelamin"))
@@ -151,9 +159,84 @@ def nik_vs_sex(ctx: CheckContext) -> pd.DataFrame | None:
                     jenis_kelamin=jk[bad].to_numpy(dtype=object))
 
 
-@check("NIK_DUPLICATE", "NIK_DUPLICATE_OTHER_JENIS", fields="nik")
+# Identity fields compared among rows sharing a NIK, with the label used in the message.
+IDENTITY = (("nama", "Nama"), ("jenis_kelamin", "Jenis Kelamin"), ("birth", "Tanggal Lahir"),
+            ("year", "Tanggal Lahir"))
+
+
+def _identity(ctx: CheckContext, index: pd.Index, nik: pd.Series) -> pd.DataFrame:
+    """Per row: person number by name, written sex, full birth date and birth year (or NA)."""
+    from pmkscheck.domain.person import name_clusters, name_keys
+
+    out = pd.DataFrame(index=index)
+    if "nama" in ctx.clean.columns:
+        nama = ctx.clean["nama"].reindex(index)
+        status = ctx.derived.get("nama:status")
+        if status is not None:  # a filler ("-", "xxx") names no one: it never disagrees
+            nama = nama.where(status.reindex(index) != "placeholder")
+        keys = name_keys(nama)
+        group = pd.factorize(nik)[0]
+        out["nama"] = pd.array(name_clusters(group, keys), dtype="Int64")
+        out.loc[out["nama"] < 0, "nama"] = pd.NA
+    if "jenis_kelamin" in ctx.clean.columns:
+        jk = ctx.clean["jenis_kelamin"].reindex(index)
+        out["jenis_kelamin"] = jk.where(jk.isin(["L", "P"]))
+    if "tanggal_lahir:date" in ctx.derived:
+        tl = ctx.derived["tanggal_lahir:date"].reindex(index)
+        out["birth"] = tl
+        out["year"] = ctx.derived["tanggal_lahir:year"].reindex(index)
+    return out
+
+
+def _shared_persons(ctx: CheckContext, sub: pd.DataFrame) -> pd.DataFrame | None:
+    """Rows of NIK groups whose name, sex or birth date disagree (empty values never do).
+
+    Per identity field: the group's first non-empty value; a row differs when its value is
+    another one. A row's ``other_row`` is, for its first disagreeing field, the first row
+    holding a value different from its own; ``differs`` lists the disagreeing fields.
+    """
+    ident = _identity(ctx, sub.index, sub["nik"])
+    nik = sub["nik"]
+    other = pd.Series(np.nan, index=sub.index)
+    labels = pd.Series("", index=sub.index, dtype=object)
+    bad_group = pd.Series(False, index=sub.index)
+    for name, label in IDENTITY:  # a loop over four fields, not rows
+        if name not in ident.columns:
+            continue
+        v = ident[name]
+        present = v.notna()
+        first = v.groupby(nik, sort=False).transform("first")
+        differs = present & first.notna() & (v != first)
+        differs = differs.fillna(False).astype(bool)
+        group_bad = differs.groupby(nik, sort=False).transform("any").astype(bool)
+        if not group_bad.any():
+            continue
+        bad_group |= group_bad
+        first_differing = sub["row"][differs].groupby(nik[differs], sort=False).first()
+        first_same = sub["row"][present & ~differs].groupby(
+            nik[present & ~differs], sort=False).first()
+        mine = np.where(differs, nik.map(first_same), nik.map(first_differing))
+        mine = pd.Series(mine, index=sub.index).where(group_bad)
+        other = other.fillna(mine)
+        new_label = group_bad & ~labels.str.contains(label, regex=False)
+        labels[new_label] = np.where(labels[new_label] == "", label,
+                                     labels[new_label] + ", " + label)
+    if not bad_group.any():
+        return None
+    idx = sub.index[bad_group.to_numpy()]
+    return findings(idx, "NIK_SHARED_BY_DIFFERENT_PERSONS",
+                    other_row=other[idx].astype(np.int64).to_numpy(),
+                    differs=labels[idx].to_numpy(dtype=object))
+
+
+@check("NIK_SHARED_BY_DIFFERENT_PERSONS", "NIK_DUPLICATE", "NIK_DUPLICATE_OTHER_JENIS",
+       fields="nik")
 def nik_duplicates(ctx: CheckContext) -> pd.DataFrame | None:
-    """Same 16-digit NIK more than once: same jenis = error, another jenis = warning."""
+    """Same 16-digit NIK more than once.
+
+    Rows whose name, sex or birth date disagree: two persons sharing a NIK (error, whatever
+    the jenis). Otherwise the same person: same jenis = error, another jenis = warning.
+    """
     digits = (_status(ctx) == DIGITS).to_numpy()
     nik = ctx.clean["nik"][digits]
     dup = nik.duplicated(keep=False).to_numpy()
@@ -165,6 +248,12 @@ def nik_duplicates(ctx: CheckContext) -> pd.DataFrame | None:
         "row": ctx.data[ROW][digits][dup],
     })
     out = []
+    shared = _shared_persons(ctx, sub)
+    if shared is not None:  # whole NIK groups: the rest below is about one person
+        out.append(shared)
+        sub = sub.drop(index=shared.index)
+        if sub.empty:
+            return pd.concat(out)
     # same NIK, same jenis
     g = sub.groupby(["nik", "jenis"], sort=False)["row"]
     size = g.transform("size")
@@ -191,7 +280,7 @@ def nik_duplicates(ctx: CheckContext) -> pd.DataFrame | None:
         other = np.where(own_first, cand["nik"].map(first_other), first_row[cand.index])
         out.append(findings(cand.index, "NIK_DUPLICATE_OTHER_JENIS",
                             other_row=other.astype(np.int64)))
-    return pd.concat(out) if out else None
+    return pd.concat(out) if out else None  # code per row: the runner needs no other order
 
 
 CHECKS = [nik_missing, nik_format, nik_region, nik_structure, nik_vs_birthdate, nik_vs_sex,

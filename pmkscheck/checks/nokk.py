@@ -3,17 +3,21 @@
 Stage ③ validate. Reads the derived ``no_kk:*`` columns of :mod:`pmkscheck.domain.nokk`. As for
 the NIK, one cell gets at most one format finding (Excel number, stray characters, length, or the
 ``KK_CHARS_CLEANED`` info). A missing No. KK is no finding: the field is recommended, and its
-gaps are reported as completeness. Families share a card, so a repeated No. KK is normal.
+gaps are reported as completeness. Families share a card, so a repeated No. KK is normal; a
+No. KK equal to a NIK is not (``KK_IS_OWN_NIK``: the row's own, ``KK_IS_OTHER_NIK``: another's).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pmkscheck.checks.base import CheckContext, check, findings
 from pmkscheck.checks.nik import format_codes
 from pmkscheck.domain.nik import DIGITS, EXCEL, INVALID_CHARS, LENGTH_BAD
+from pmkscheck.table import ROW
 
 FIELD = "no_kk"
 
@@ -62,4 +66,30 @@ def kk_structure(ctx: CheckContext) -> pd.DataFrame | None:
     return pd.concat(parts) if parts else None
 
 
-CHECKS = [kk_format, kk_region, kk_structure]
+@check("KK_IS_OWN_NIK", "KK_IS_OTHER_NIK", fields=FIELD, needs=(FIELD, "nik"))
+def kk_is_nik(ctx: CheckContext) -> pd.DataFrame | None:
+    """No. KK equal to the row's own NIK (error) or to the NIK of another row (warning)."""
+    kk_ok = (ctx.derived[f"{FIELD}:status"] == DIGITS).to_numpy()
+    nik_ok = (ctx.derived["nik:status"] == DIGITS).to_numpy()
+    kk, nik = ctx.clean[FIELD], ctx.clean["nik"]
+    own = kk_ok & nik_ok & (kk == nik).to_numpy(dtype=bool)
+    # Arrow's hash lookup: the first row whose NIK is this No. KK (-1: none)
+    niks = pa.array(nik[nik_ok].to_numpy(dtype=object), type=pa.string())
+    kks = pa.array(np.where(kk_ok, kk.to_numpy(dtype=object), None), type=pa.string())
+    at = pc.index_in(kks, value_set=niks).fill_null(-1).to_numpy(zero_copy_only=False)
+    rows = ctx.data[ROW][nik_ok].to_numpy()
+    other = kk_ok & (at >= 0) & ~own
+    other_row = pd.Series(np.where(at >= 0, rows[np.maximum(at, 0)], 0), index=kk.index)
+    if not (own.any() or other.any()):
+        return None
+    parts = []
+    if own.any():
+        parts.append(findings(kk.index[own], "KK_IS_OWN_NIK"))
+    if other.any():
+        idx = kk.index[other]
+        parts.append(findings(idx, "KK_IS_OTHER_NIK",
+                              other_row=other_row[idx].astype(np.int64).astype(object)))
+    return pd.concat(parts)
+
+
+CHECKS = [kk_format, kk_region, kk_structure, kk_is_nik]

@@ -127,18 +127,47 @@ rt_status = _rt_rw_check("rt")
 rw_status = _rt_rw_check("rw")
 
 
-@check("UMUR_MISMATCH", fields="umur", needs=("umur", "tanggal_lahir"))
+@check("UMUR_MISMATCH", fields="umur", needs=("umur",))
 def umur_vs_birthdate(ctx: CheckContext) -> pd.DataFrame | None:
-    """Umur differs from the age computed from Tanggal Lahir by more than one year."""
+    """Umur differs by more than one year from the age by Tanggal Lahir, else by the NIK.
+
+    Ages are measured at ``settings.today`` (the data date). The NIK's birth date is used only
+    where Tanggal Lahir holds no full date; its century is the one closest to the Umur, so only
+    an Umur that fits neither century is reported. A year alone (no valid NIK) gives
+    ``today.year - year``, which may be one more than the age; one year either side of both.
+    """
     umur = ctx.derived.get("umur:value")
-    if umur is None or "tanggal_lahir:date" not in ctx.derived:
+    if umur is None:
         return None
-    exact, _ = _tl_age(ctx)
-    bad = ((umur - exact).abs() > UMUR_TOLERANCE).fillna(False).to_numpy(dtype=bool)
+    na = pd.Series(pd.NA, index=umur.index, dtype="Int64")
+    exact = _tl_age(ctx)[0] if "tanggal_lahir:date" in ctx.derived else na
+    source = pd.Series(np.where(exact.notna().to_numpy(), "Tanggal Lahir", None),
+                       index=umur.index, dtype=object)
+    birth = ctx.derived.get("nik:birth")
+    if birth is not None:
+        nik_age = dates.age_years(birth, ctx.settings.today)
+        use = (exact.isna() & nik_age.notna()).to_numpy()
+        if "nik:valid" in ctx.derived:
+            use &= ctx.derived["nik:valid"].to_numpy(dtype=bool)
+        exact = exact.copy()
+        exact[use] = nik_age[use]
+        source[use] = "NIK"
+    centre = exact.astype("Float64")
+    tolerance = pd.Series(float(UMUR_TOLERANCE), index=umur.index)
+    if "tanggal_lahir:year" in ctx.derived:  # a year alone: the age is Y or Y - 1
+        year = ctx.derived["tanggal_lahir:year"]
+        alone = (exact.isna() & year.notna()).to_numpy()
+        exact = exact.copy()
+        exact[alone] = ctx.settings.today.year - year[alone]
+        source[alone] = "Tanggal Lahir"
+        centre[alone] = exact[alone] - 0.5
+        tolerance[alone] = UMUR_TOLERANCE + 0.5
+    bad = ((umur - centre).abs() > tolerance).fillna(False).to_numpy(dtype=bool)
     if not bad.any():
         return None
     idx = umur.index[bad]
-    return findings(idx, umur=umur[idx].astype(object), age=exact[idx].astype(object))
+    return findings(idx, umur=umur[idx].astype(object), age=exact[idx].astype(object),
+                    source=source[idx].to_numpy(dtype=object))
 
 
 CHECKS = [date_status, date_range, sex_status, name_status, rt_status, rw_status,

@@ -15,8 +15,14 @@ Accepted forms (day before month, **never month-first**)::
     17081975 / 19750817                                8 digits: day first unless a year leads
 
 Month names: Januari Februari/Pebruari Maret April Mei Juni Juli Agustus September Oktober
-November/Nopember Desember, abbreviations Jan Feb Peb Mar Apr Mei Jun Jul Agu Agt Ags Sep Sept Okt
-Nov Nop Des, and English names and abbreviations (May, Aug, Oct, Dec, ...).
+November/Nopember Desember, abbreviations Jan Feb Peb Mar Mrt Apr Mei Jun Jul Agu Agt Agst Ags Sep
+Sept Okt Nov Nop Des (with or without a full stop), and English names and abbreviations (May, Aug,
+Oct, Dec, ...). Trailing punctuation ("17 Agustus 1975.") and quotes are ignored.
+
+Two-digit years (``17-08-75``, ``17 Agt 75``) are read as the latest century not after ``today``
+and flagged ``two_digit``: the post-normaliser :func:`resolve_century` then keeps that century
+only when it is the one plausible reading, or when the Umur column or the jenis' age band agrees;
+otherwise the date is left undecided (``DATE_CENTURY_AMBIGUOUS``), never guessed.
 
 >>> today = date(2025, 1, 1)
 >>> [parse_one(t, today).iso for t in ("17/08/1975", "17 Agustus 1975", "31-Oct-16", "1975-08-17")]
@@ -34,7 +40,7 @@ Nov Nop Des, and English names and abbreviations (May, Aug, Oct, Dec, ...).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -56,17 +62,17 @@ MAX_YEAR = 2200
 
 MONTHS: dict[str, int] = {}
 for _num, _names in enumerate((
-    "januari jan january",
-    "februari pebruari feb peb february",
-    "maret mar march",
+    "januari jan janu january",
+    "februari pebruari feb febr peb pebr february",
+    "maret mar mrt march",
     "april apr",
     "mei may",
     "juni jun june",
     "juli jul july",
-    "agustus agu agt ags aug august agust",
-    "september sep sept",
+    "agustus ag agu agt ags agst agts agus agust aug august",
+    "september sep sept spt",
     "oktober okt oct october",
-    "november nopember nov nop",
+    "november nopember nov nop nopb",
     "desember des dec december",
 ), start=1):
     for _n in _names.split():
@@ -84,6 +90,10 @@ _NAMED_RE = re.compile(r"^(\d{1,2})\s*[-/.,]?\s*([a-z]+)\.?\s*[-/.,]?\s*(\d{4}|\
 _NAMED_FIRST_RE = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})\s*,?\s*(\d{4})$")
 _MONTH_YEAR_RE = re.compile(r"^([a-z]+)\.?\s*[-/.,]?\s*(\d{4})$")
 _NUMBER_RE = re.compile(r"^\d{1,6}(?:[.,]\d+)?$")
+_QUOTES = "'\"\u2018\u2019\u201c\u201d"
+_APOSTROPHE_YEAR_RE = re.compile(r"\s*['\u2019](\d{2})$")
+_LABEL_RE = re.compile(r"^(?:tgl|tanggal)\.?\s*(?:lahir\s*)?[:.]?\s*(?=\d)")
+_TRAILING_RE = re.compile(rf"^[\s{_QUOTES}]+|[\s.,;:!{_QUOTES}]+$")  # "17 Agustus 1975."
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +105,14 @@ class ParsedDate:
         value: the date, or ``None`` (also ``None`` for a year alone).
         year: the year when known (also for a year alone).
         status: ``ok``, ``serial``, ``number``, ``year_only``, ``invalid`` or ``missing``.
+        two_digit: the year was written with two digits (its century is a guess).
     """
 
     iso: str | None
     value: date | None
     year: int | None
     status: str
+    two_digit: bool = False
 
 
 _MISSING = ParsedDate(None, None, None, MISSING)
@@ -120,9 +132,8 @@ def _make(y: int, m: int, d: int, status: str = OK) -> ParsedDate:
 def _two_digit(yy: int, m: int, d: int, today: date) -> ParsedDate:
     """Pivot a 2-digit year: 20yy unless that is after ``today``, then 19yy."""
     modern = _make(2000 + yy, m, d)
-    if modern.value is not None and modern.value <= today:
-        return modern
-    return _make(1900 + yy, m, d)
+    got = modern if modern.value is not None and modern.value <= today else _make(1900 + yy, m, d)
+    return replace(got, two_digit=True) if got.value is not None else got
 
 
 def from_serial(serial: float) -> date | None:
@@ -177,6 +188,8 @@ def parse_one(text: object, today: date, kind: str | None = None) -> ParsedDate:
     s = " ".join(str(text).split()).strip().lower()
     if not s:
         return _MISSING
+    s = _TRAILING_RE.sub("", s) or s  # "17 Agustus 1975." / "'17-08-1975"
+    s = _LABEL_RE.sub("", _APOSTROPHE_YEAR_RE.sub(r" \1", s)) or s  # "tgl. 17 Agt '75"
     if _PLACEHOLDER_RE.match(s):  # "-", "?", "tidak tahu": written, but not a date
         return _INVALID
     if kind == "n" and _NUMBER_RE.match(s):
@@ -228,7 +241,8 @@ def parse_series(raw: pd.Series, kinds: pd.Series | None, today: date) -> pd.Dat
 
     Returns:
         A frame aligned with ``raw``: ``iso`` (object), ``date`` (datetime64[ns], NaT when not a
-        full date), ``year`` (Int64) and ``status`` (object).
+        full date), ``year`` (Int64), ``status`` (object) and ``two_digit`` (bool: the year
+        was written with two digits).
     """
     codes, uniques = distinct.factorize(raw)
     if kinds is not None:
@@ -243,13 +257,14 @@ def parse_series(raw: pd.Series, kinds: pd.Series | None, today: date) -> pd.Dat
     years = np.zeros(n, dtype=np.int64)
     has_year = np.zeros(n, dtype=bool)
     status = np.empty(n, dtype=object)
+    two_digit = np.zeros(n, dtype=bool)
     uniq = np.asarray(uniques, dtype=object)
     texts = np.append(uniq, None)[ukeys // 2 - 1]
     done = _fast_forms(texts, ukeys % 2 == 1, iso, dates, years, has_year, status)
     for i in np.flatnonzero(~done):
         k = ukeys[i]
         got = parse_one(texts[i], today, "n" if k % 2 else None)
-        iso[i], status[i] = got.iso, got.status
+        iso[i], status[i], two_digit[i] = got.iso, got.status, got.two_digit
         if got.value is not None:
             dates[i] = np.datetime64(got.value, "ns")
         if got.year is not None:
@@ -258,7 +273,8 @@ def parse_series(raw: pd.Series, kinds: pd.Series | None, today: date) -> pd.Dat
     year_col = pd.array(years[inverse], dtype="Int64")
     year_col[~has_year[inverse]] = pd.NA
     return pd.DataFrame({"iso": iso[inverse], "date": dates[inverse], "year": year_col,
-                         "status": status[inverse]}, index=raw.index)
+                         "status": status[inverse], "two_digit": two_digit[inverse]},
+                        index=raw.index)
 
 
 _FAST_FORMS = (
@@ -368,24 +384,104 @@ def ymd_to_datetime(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.
     return out
 
 
+MAX_AGE = 120  # years; an older reading of a two-digit year is not plausible
+def resolve_century(birth: np.ndarray, two_digit: np.ndarray, today: date,
+                    umur: np.ndarray | None = None, band: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Settle the century of dates whose year was written with two digits (vectorised).
+
+    The two readings, 19yy and 20yy, are *plausible* when they are real dates not after
+    ``today`` and give an age of at most :data:`MAX_AGE`. One plausible reading is taken as it
+    is. With two, the Umur column decides (the reading whose age is closest), else the jenis: the
+    one reading whose age lies in the jenis' age band (Lanjut Usia, 60+: 19yy; a child jenis:
+    20yy), or, when neither does, the nearer one (an age finding then holds for both).
+    Otherwise (no band, or both readings in it) the date stays undecided: never a guess.
+
+    Args:
+        birth: ``datetime64[ns]`` dates as parsed (any century).
+        two_digit: which of them were written with a two-digit year.
+        today: the reference date (the data date).
+        umur: ages in years from the Umur column (float, NaN where unknown).
+        band: ``(n, 2)`` floats, the jenis' lowest and highest age (NaN: open or no band).
+
+    Returns:
+        ``(dates, undecided)``: the dates with their century settled (NaT where undecided) and
+        the undecided mask.
+
+    >>> d = np.array(["2015-08-17", "1975-08-17", "2015-08-17"], dtype="datetime64[ns]")
+    >>> band = np.array([[60, np.nan], [np.nan, np.nan], [np.nan, np.nan]])
+    >>> out, undecided = resolve_century(d, np.array([True, True, True]), date(2025, 6, 30),
+    ...                                  band=band)
+    >>> np.datetime_as_string(out, unit="D").tolist(), undecided.tolist()
+    (['1915-08-17', '1975-08-17', 'NaT'], [False, False, True])
+    """
+    birth = np.asarray(birth, dtype="datetime64[ns]").copy()
+    n = len(birth)
+    todo = np.asarray(two_digit, dtype=bool) & ~np.isnat(birth)
+    undecided = np.zeros(n, dtype=bool)
+    if not todo.any():
+        return birth, undecided
+    year, month, day = datetime_to_ymd(birth)
+    yy = year % 100
+    old = ymd_to_datetime(1900 + yy, month, day)
+    new = ymd_to_datetime(2000 + yy, month, day)
+    age_old = age_years(old, today).to_numpy(dtype="float64", na_value=np.nan)
+    age_new = age_years(new, today).to_numpy(dtype="float64", na_value=np.nan)
+    ok_old = ~np.isnat(old) & (age_old >= 0) & (age_old <= MAX_AGE)
+    ok_new = ~np.isnat(new) & (age_new >= 0) & (age_new <= MAX_AGE)
+    both = todo & ok_old & ok_new
+    pick_old = todo & ok_old & ~ok_new
+    pick_new = todo & ok_new & ~ok_old
+    if both.any():
+        u = np.full(n, np.nan) if umur is None else np.asarray(umur, dtype="float64")
+        has_umur = both & ~np.isnan(u)
+        closer_old = np.abs(age_old - u) < np.abs(age_new - u)
+        pick_old |= has_umur & closer_old
+        pick_new |= has_umur & ~closer_old
+        rest = both & ~has_umur
+        b = np.full((n, 2), np.nan) if band is None else np.asarray(band, dtype="float64")
+        lo, hi = b[:, 0], b[:, 1]
+        banded = ~np.isnan(lo) | ~np.isnan(hi)
+
+        def fits(age: np.ndarray) -> np.ndarray:
+            return banded & (np.isnan(lo) | (age >= lo)) & (np.isnan(hi) | (age <= hi))
+
+        def distance(age: np.ndarray) -> np.ndarray:  # years outside the band (0 inside)
+            below = np.where(np.isnan(lo), 0, np.clip(lo - age, 0, None))
+            above = np.where(np.isnan(hi), 0, np.clip(age - hi, 0, None))
+            return np.where(banded, below + above, np.nan)
+
+        d_old, d_new = distance(age_old), distance(age_new)
+        # the reading inside the band; if neither is, the nearer one (the age finding then
+        # holds whatever the century); both inside, or no band: undecided
+        pick_old |= rest & (d_old < d_new)
+        pick_new |= rest & (d_new < d_old)
+        undecided = rest & ~(d_old < d_new) & ~(d_new < d_old)
+    birth[pick_old] = old[pick_old]
+    birth[pick_new] = new[pick_new]
+    birth[undecided] = np.datetime64("NaT")
+    return birth, undecided
+
+
 @register("date")
 def normalise_date(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """Clean ISO ``yyyy-mm-dd`` (``yyyy`` for a year alone, ``None`` when not a date).
 
     Derived (prefix = field name, ``tanggal_lahir``): ``date`` (datetime64[ns], NaT unless a full
     date), ``year`` (Int64, also for a year alone) and ``status`` (``ok``/``serial``/``number``/
-    ``year_only``/``invalid``/``missing``). ``umur:years`` comes from the post-normaliser
+    ``year_only``/``invalid``/``missing``) and ``two_digit`` (bool; the century is settled by
+    :func:`resolve_century`). ``umur:years`` comes from the post-normaliser
     :func:`pmkscheck.domain.person.derive_age`.
     """
     name = ctx.field.name
     parsed = parse_series(raw, kinds, ctx.settings.today)
     derived = {f"{name}:date": parsed["date"], f"{name}:year": parsed["year"],
-               f"{name}:status": parsed["status"]}
+               f"{name}:status": parsed["status"], f"{name}:two_digit": parsed["two_digit"]}
     return NormResult(parsed["iso"].astype(object), derived=derived)
 
 
 __all__ = [
-    "INVALID", "MISSING", "MONTHS", "NUMBER", "OK", "SERIAL", "YEAR_ONLY", "ParsedDate",
-    "age_years", "datetime_to_ymd", "from_serial", "normalise_date", "parse_one", "parse_series",
-    "to_serial", "ymd_to_datetime",
+    "INVALID", "MAX_AGE", "MISSING", "MONTHS", "NUMBER", "OK", "SERIAL", "YEAR_ONLY",
+    "ParsedDate", "age_years", "datetime_to_ymd", "from_serial", "normalise_date",
+    "parse_one", "parse_series", "resolve_century", "to_serial", "ymd_to_datetime",
 ]

@@ -72,7 +72,7 @@ KALTIM = "64"
 # The 38 province codes in use (Kepmendagri 2025). A prefix outside this list is not a region.
 PROVINCES = frozenset(
     "11 12 13 14 15 16 17 18 19 21 31 32 33 34 35 36 51 52 53 61 62 63 64 65 71 72 73 74 75 76 "
-    "81 82 91 92 93 94 95 96 97".split()
+    "81 82 91 92 93 94 95 96".split()
 )
 
 # Separators and invisible characters people type or paste inside identifiers.
