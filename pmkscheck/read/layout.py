@@ -361,6 +361,8 @@ def find_layout(grid: Grid, schema: Schema) -> Layout | None:
             break
     if best is None or best.score < schema.min_fields:
         return None
+    if schema.key_fields and not {hc.field for hc in best.columns} & set(schema.key_fields):
+        return None  # e.g. a recap's "Jumlah Jiwa" is not a family list without KK/NIK/name
     nxt = best.end + 1
     if nxt < grid.n_rows and _is_numbers_row(grid.row_cells(nxt)):
         best.numbers_row = nxt
