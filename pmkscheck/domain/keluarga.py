@@ -43,8 +43,8 @@ def member_count(text: object) -> tuple[str | None, int | None, str | None]:
 
     >>> [member_count(v)[1:] for v in ("4", "04", "4.0", "4 orang", "3 Jiwa", "-", None)]
     [(4, None), (4, None), (4, None), (4, None), (3, None), (None, None), (None, None)]
-    >>> [member_count(v) for v in ("0", "3,5", "empat", "-2")]
-    [('0', None, 'invalid'), ('3,5', None, 'invalid'), ('empat', None, 'invalid'), ('-2', None, 'invalid')]
+    >>> [member_count(v)[2] for v in ("0", "3,5", "empat", "-2")]
+    ['invalid', 'invalid', 'invalid', 'invalid']
     """
     if text is None:
         return None, None, None
