@@ -50,7 +50,7 @@ ConfigOpt = Annotated[Path | None, typer.Option(
 NoConfigOpt = Annotated[bool, typer.Option(
     "--no-config", help="Ignore any config file.")]
 SchemaOpt = Annotated[str | None, typer.Option(
-    help="Built-in schema name (pmks-individu, pmks-rekap) or a schema YAML file. "
+    help="Built-in schema name (pmks-individu, pmks-keluarga, pmks-rekap) or a schema YAML file. "
          "Default: detected from the headers.", show_default=False)]
 SheetOpt = Annotated[str | None, typer.Option(
     help="Only this sheet. Default: every sheet holding a recognised table.", show_default=False)]
