@@ -67,14 +67,31 @@ _TOTAL_WORDS = ("jumlah", "total", "subtotal", "grandtotal", "jml", "totalkeselu
 _TOTAL_RE = re.compile(r"^\s*(?:sub\s*-?\s*total|grand\s+total|total|jumlah|jml\.?)\b",
                        re.IGNORECASE)
 _SIGNATURE_RE = re.compile(
-    r"^\s*(?:mengetahui|menyetujui|disetujui|diketahui|dibuat\s+oleh|yang\s+membuat|"
-    r"kepala\b|kadis\b|kabid\b|sekretaris\b|a\.?\s?n\.?\s|plt\.?\s|plh\.?\s|nip\b|nip\.|"
-    r"nip\s*:|pembina\b|penata\b|pengatur\b|petugas\b|operator\b|pendata\b|pendamping\b|"
-    r"verifikator\b|tanda\s+tangan|ttd\b|cap\b|dinas\s+sosial\b)",
+    r"^\s*\(?\s*(?:mengetahui|menyetujui|disetujui|diketahui|dibuat\s+oleh|yang\s+membuat|"
+    r"yang\s+menyerahkan|yang\s+menerima|disusun\s+oleh|diperiksa\s+oleh|dicetak\s+oleh|"
+    r"kepala\b(?!\s*(?:keluarga|rumah|kk\b|krt\b))|kadis\b|kadinsos\b|kabid\b|kabag\b|"
+    r"kasi\b|kasie\b|kasubb?ag\b|kasubb?id\b|sekretaris\b|sekdis\b|camat\b|lurah\b|"
+    r"kades\b|pejabat\b|koordinator\b|a\.?\s?n\.?\s|u\.?\s?b\.?\s|plt\.?\s|plh\.?\s|"
+    r"nip\b|nip\.|nip\s*:|pembina\b|penata\b|pengatur\b|juru\b|petugas\b|operator\b|"
+    r"pendata\b|pendamping\b|verifikator\b|tanda\s+tangan|ttd\b|cap\b|stempel\b|"
+    r"dinas\s+sosial\b)",
     re.IGNORECASE)
 _PLACE_DATE_RE = re.compile(
     r"^\s*[A-Za-z][A-Za-z .'-]{1,40},\s*(?:\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}|\d{1,2}[-/.]\d{1,2}"
-    r"[-/.]\d{2,4}|[A-Za-z]+\s+\d{4}|\.{2,}\s*\d{4}|_+\s*\d{4})\s*$")
+    r"[-/.]\d{2,4}|[A-Za-z]+\s+\d{4}|(?:[.\u2026_ ]{2,}|\s)\s*[A-Za-z]*\.?\s*\d{4})\s*$")
+# An 18-digit NIP (PNS staff number: birth date 8, TMT 6, sex 1, serial 3), spaced or not: never a
+# NIK (16 digits).
+_NIP_RE = re.compile(r"^\s*(?:nip\.?\s*:?\s*)?\d{8}\s*\d{6}\s*\d\s*\d{3}\s*$", re.IGNORECASE)
+# A signer's name with an academic degree: "Drs. H. Ahmad, M.Si", "SITI, S.Sos., M.AP", "Ir. Budi".
+_DEGREE_RE = re.compile(
+    r"^\s*\(?\s*(?:drs?|dra|ir|prof|dr)\.\s*\S"
+    r"|[A-Za-z'.]\s*,\s*(?:(?:[SMD]\.?\s?(?:sos|si|pd|kom|e|h|ip|st|kep|km|psi|ag|t|hut|p|ap|m|"
+    r"kes|sc|ak|ars|i\.?kom|tr)|s\.?\s?t|ph\.?\s?d|a\.?\s?md(?:\.?\s?\w+)?|bsc|mba)\.?"
+    r"(?:\s*,\s*|\s+|$))+\)?\s*$",
+    re.IGNORECASE)
+# Date or place fields: a "Samarinda, 17 Agustus 1975" there is a TTL, not the place and date of a
+# signature.
+_DATE_FIELDS = frozenset({"ttl", "tanggal_lahir", "tempat_lahir"})
 _NOTE_RE = re.compile(r"^\s*(?:catatan|keterangan|ket\s*[:.]|sumber|nb\b|n\.b\.|\*)",
                       re.IGNORECASE)
 
@@ -471,6 +488,37 @@ def _fold_cell(text: str) -> str:
     return fold_header(text)
 
 
+def is_signature_text(text: str, field_name: str | None = None, *, alone: bool = True) -> bool:
+    """Is ``text`` a line of a signature or approval block (under a table)?
+
+    "Mengetahui,", "Kepala Dinas Sosial ...", "Kasi ...", a rank ("Pembina Utama Muda"), an
+    18-digit NIP with or without "NIP." and spaces, a name with academic degrees ("Drs. H. Ahmad,
+    M.Si"), a place and date ("Samarinda, 31 Desember 2024"; in a date or TTL column only when the
+    cell is ``alone`` in its row: beside other cells it is a birth place and date).
+
+    >>> [is_signature_text(t) for t in ("Mengetahui,", "NIP. 19680512 199403 1 007",
+    ...  "196805121994031007", "Drs. H. Ahmad, M.Si", "Samarinda, 31 Desember 2024")]
+    [True, True, True, True, True]
+    >>> [is_signature_text(t) for t in ("Kepala Keluarga", "6472031708750001", "Budi Santoso")]
+    [False, False, False]
+    >>> is_signature_text("Samarinda, 17 Agustus 1975", "ttl", alone=False)
+    False
+    """
+    if not text:
+        return False
+    if _SIGNATURE_RE.match(text) or _NIP_RE.match(text) or _DEGREE_RE.search(text):
+        return True
+    return (alone or field_name not in _DATE_FIELDS) and bool(_PLACE_DATE_RE.match(text))
+
+
+def _id_like(text: str) -> bool:
+    """A NIK or No. KK as written in a record: 15-17 digits (separators aside), no NIP."""
+    if not text or text[:3].lower() == "nip":
+        return False
+    digits = re.sub(r"[\s.\-']", "", text)
+    return digits.isdigit() and 15 <= len(digits) <= 17
+
+
 def classify_row(cells: list[tuple[int, str]], fields_at: dict[int, str],
                  first_col: int) -> str | None:
     """Reason a candidate row is not a record (``None`` = it is a record).
@@ -485,7 +533,7 @@ def classify_row(cells: list[tuple[int, str]], fields_at: dict[int, str],
     if all(fields_at.get(c) == "no" and _fold_cell(t).isdigit() for c, t in cells):
         return "blank"  # a pre-numbered empty row of a template
     if any(fields_at.get(c) in ("nik", "no_kk") and len(_DIGITS_RE.findall(t)) >= 8
-           for c, t in cells):
+           and not is_signature_text(t) for c, t in cells):
         return None
     for c, text in cells:
         if fields_at.get(c) in ("nik", "no_kk"):
@@ -493,8 +541,8 @@ def classify_row(cells: list[tuple[int, str]], fields_at: dict[int, str],
         if _fold_cell(text) in _TOTAL_WORDS or (_TOTAL_RE.match(text) and (
                 fields_at.get(c) != "nama" or text.upper() == text)):
             return "total"
-    for _, text in cells:
-        if _SIGNATURE_RE.match(text) or _PLACE_DATE_RE.match(text):
+    for c, text in cells:
+        if is_signature_text(text, fields_at.get(c), alone=len(cells) == 1):
             return "signature"
     if len(cells) == 1:
         c, text = cells[0]
@@ -515,6 +563,62 @@ def classify_row(cells: list[tuple[int, str]], fields_at: dict[int, str],
         if jenis_in_name(text) is not None:
             return "section"
     return None
+
+
+def signature_block(grid: Grid, first: int, table_cols: list[int], fields_at: dict[int, str],
+                    filled: dict[int, np.ndarray], nn: np.ndarray, nn_core: np.ndarray,
+                    threshold: int) -> np.ndarray:
+    """Rows (offsets from ``first``) that belong to a signature / approval block.
+
+    Vectorised: signature text is looked for once per distinct value of each column, and only
+    in rows with few filled cells. A **marker row** is a row, below the first data row, whose
+    filled cells are signature text (:func:`is_signature_text`) but for at most one (the second
+    signer's plain name beside a marked cell), in any column, the NIK and No. columns included.
+    From a marker row on, every row is part of the block -- blank lines, plain names, "( ... )"
+    -- until a row looks like data again: a NIK or No. KK of 15-17 digits beside a name (not
+    signature text) and at least three filled cells, or more filled cells than a sparse row
+    (``threshold``). Such rows are never in the block, so real records are not lost.
+    """
+    m = len(nn)
+    block = np.zeros(m, dtype=bool)
+    look = np.flatnonzero((nn > 0) & (nn <= max(4, threshold)))
+    if not len(look):
+        return block
+    rows = look + first
+    markers = np.zeros(len(look), dtype=np.int32)
+    id_ok = np.zeros(len(look), dtype=bool)
+    has_name = "nama" in fields_at.values()
+    name_ok = np.zeros(len(look), dtype=bool) if has_name else np.ones(len(look), dtype=bool)
+    for c in table_cols:
+        sel = filled[c][look]
+        if not sel.any():
+            continue
+        fld = fields_at.get(c)
+        codes, uniques = distinct.factorize(grid.cols[c][rows[sel]])
+        texts = [_text(u) for u in uniques]
+        hit = np.array([is_signature_text(t, fld, alone=False) for t in texts] + [False])[codes]
+        if fld in _DATE_FIELDS:  # a place and date there is a signature line only when alone
+            hit |= np.array([is_signature_text(t, fld) for t in texts] + [False])[codes] & (
+                nn[look][sel] == 1)
+        markers[sel] += hit
+        if fld in ("nik", "no_kk"):
+            id_ok[sel] |= np.array([_id_like(t) for t in texts] + [False])[codes] & ~hit
+        elif fld == "nama":
+            name_ok[sel] |= ~hit
+    strong = id_ok & name_ok & (nn_core[look] >= 3)
+    marker = np.zeros(m, dtype=bool)
+    marker[look] = (markers >= 1) & (nn[look] - markers <= 1) & ~strong
+    data = (nn > 0) & ~marker
+    sparse = np.zeros(m, dtype=bool)
+    sparse[look] = ~strong
+    data &= ~sparse | (nn_core > threshold)
+    if not data.any():
+        return block
+    pos = np.arange(m)
+    first_data = int(np.argmax(data))
+    last_marker = np.maximum.accumulate(np.where(marker & (pos > first_data), pos, -1))
+    last_data = np.maximum.accumulate(np.where(data, pos, -1))
+    return (last_marker > last_data) & ~data
 
 
 @dataclass
@@ -572,8 +676,11 @@ def classify_rows(grid: Grid, layout: Layout, table_cols: list[int],
     candidate |= repeated
     reason = np.full(m, None, dtype=object)
     reason[repeated] = "repeated_header"
+    block = signature_block(grid, first, table_cols, fields_at, filled, nn, nn_core,
+                            threshold) & ~repeated
+    reason[block] = np.where(nn[block] == 0, "blank", "signature")
     first_col = min(table_cols) if table_cols else 0
-    cand_idx = np.flatnonzero(candidate & ~repeated)
+    cand_idx = np.flatnonzero(candidate & ~repeated & ~block)
     signature_from: int | None = None
     for i in cand_idx:
         g = first + int(i)
