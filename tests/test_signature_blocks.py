@@ -157,3 +157,25 @@ def test_cli_person_list_with_block(tmp_path, col, fmt):
     reasons = {s["row"]: s["reason"] for s in f["skipped_rows"]}
     assert [reasons.get(r) for r in (7, 8, 9, 12, 13, 14)] == ["signature"] * 6
     assert not [i for i in f["issues"] if i["code"] == "NIK_MISSING"]
+
+
+def test_prefilter_never_drops_signature_text():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from pmkscheck.read.layout import signature_texts
+
+    samples = ["Mengetahui,", "( Mengetahui )", "NIP. 19680512 199403 1 007", "Plh. Kadis",
+               "Drs. H. Ahmad, M.Si", "Budi, S.Sos", "Samarinda, 31 Desember 2024", "Kasi PDI",
+               "Tanjung Redeb,   Januari 2025", "Juru Muda", "Penata Tk. I", "u.b. Sekretaris",
+               "Budi", "Jl. Pramuka", "Kepala Keluarga", "6472031708750001", ""]
+    expect = [is_signature_text(t, alone=False) for t in samples]
+    assert signature_texts(samples, None, alone=False).tolist() == expect
+
+    @given(st.lists(st.text(alphabet=st.sampled_from(list("aDinMsNIP.,:( )0123456789")),
+                            max_size=30), max_size=20))
+    def same(texts):
+        assert signature_texts(texts, None, alone=True).tolist() == [
+            is_signature_text(t) for t in texts]
+
+    same()

@@ -511,12 +511,49 @@ def is_signature_text(text: str, field_name: str | None = None, *, alone: bool =
     return (alone or field_name not in _DATE_FIELDS) and bool(_PLACE_DATE_RE.match(text))
 
 
-def _id_like(text: str) -> bool:
-    """A NIK or No. KK as written in a record: 15-17 digits (separators aside), no NIP."""
-    if not text or text[:3].lower() == "nip":
-        return False
-    digits = re.sub(r"[\s.\-']", "", text)
-    return digits.isdigit() and 15 <= len(digits) <= 17
+# A superset of signature text in RE2 syntax (no look-ahead): distinct values it does not match
+# are never signature text, so the Python regexes only see the few that do (1M distinct names).
+_SIGNATURE_PREFILTER = (
+    r"^\s*\(?\s*(?:mengetahui|menyetujui|disetujui|diketahui|dibuat|yang|disusun|diperiksa|"
+    r"dicetak|kepala|kadis|kadinsos|kab[ia][dg]|kasi|kasub|sekretaris|sekdis|camat|lurah|kades|"
+    r"pejabat|koordinator|a\.?\s?n|u\.?\s?b|plt|plh|nip|pembina|penata|pengatur|juru|petugas|"
+    r"operator|pendata|pendamping|verifikator|tanda|ttd|cap|stempel|dinas|drs?\.|dra\.|ir\.|"
+    r"prof\.)|,|\d{8}")
+
+
+def signature_texts(texts: list[str], field_name: str | None, *, alone: bool) -> np.ndarray:
+    """:func:`is_signature_text` of each text (pyarrow pre-filter, then Python on survivors)."""
+    out = np.zeros(len(texts), dtype=bool)
+    if not texts:
+        return out
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        maybe = pc.match_substring_regex(pa.array(texts, type=pa.string()),
+                                         _SIGNATURE_PREFILTER, ignore_case=True)
+        todo = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
+    except (ImportError, TypeError, ValueError, ArithmeticError):
+        todo = np.arange(len(texts))
+    out[todo] = [is_signature_text(texts[i], field_name, alone=alone) for i in todo]
+    return out
+
+
+def ids_like(texts: list[str]) -> np.ndarray:
+    """Which texts are a NIK or No. KK as written in a record: 15-17 digits, separators aside.
+
+    An 18-digit NIP, "NIP. ..." and text are not.
+
+    >>> ids_like(["6472031708750001", "6472 0317 0875 0001", "196805121994031007", "NIP. 1"])
+    array([ True,  True, False, False])
+    """
+    if not texts:
+        return np.zeros(0, dtype=bool)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    bare = pc.replace_substring_regex(pa.array(texts, type=pa.string()), r"[\s.\-']", "")
+    return pc.match_substring_regex(bare, r"^[0-9]{15,17}$").to_numpy(zero_copy_only=False)
 
 
 def classify_row(cells: list[tuple[int, str]], fields_at: dict[int, str],
@@ -596,13 +633,13 @@ def signature_block(grid: Grid, first: int, table_cols: list[int], fields_at: di
         fld = fields_at.get(c)
         codes, uniques = distinct.factorize(grid.cols[c][rows[sel]])
         texts = [_text(u) for u in uniques]
-        hit = np.array([is_signature_text(t, fld, alone=False) for t in texts] + [False])[codes]
+        hit = np.append(signature_texts(texts, fld, alone=False), False)[codes]
         if fld in _DATE_FIELDS:  # a place and date there is a signature line only when alone
-            hit |= np.array([is_signature_text(t, fld) for t in texts] + [False])[codes] & (
+            hit |= np.append(signature_texts(texts, fld, alone=True), False)[codes] & (
                 nn[look][sel] == 1)
         markers[sel] += hit
         if fld in ("nik", "no_kk"):
-            id_ok[sel] |= np.array([_id_like(t) for t in texts] + [False])[codes] & ~hit
+            id_ok[sel] |= np.append(ids_like(texts), False)[codes] & ~hit
         elif fld == "nama":
             name_ok[sel] |= ~hit
     strong = id_ok & name_ok & (nn_core[look] >= 3)
