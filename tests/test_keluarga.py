@@ -157,3 +157,10 @@ def test_province_counts_families_and_persons_apart(tmp_path, family_xlsx):
     assert (smd.families, smd.members, smd.rows) == (4, 10, 12)
     listing = {Path(x["path"]).name: x for x in report.province.files}
     assert listing["samarinda_keluarga.xlsx"]["families"] == 4
+
+
+def test_jenis_from_the_sheet_not_a_family_jenis_is_one_finding(tmp_path):
+    path = write_xlsx(tmp_path / "lansia.xlsx", {"Lansia Terlantar": [HEADER, *_family_rows()]})
+    _, doc = _run(str(path))
+    found = [i for i in doc["files"][0]["issues"] if i["code"] == "KELUARGA_JENIS_NOT_FAMILY"]
+    assert [(i["row"], i["severity"]) for i in found] == [(None, "warning")]

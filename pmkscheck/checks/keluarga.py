@@ -48,6 +48,10 @@ def jenis_is_family(ctx: CheckContext) -> pd.DataFrame | None:
     if not bad.any():
         return None
     idx = jenis.index[bad]
+    if ctx.table.sheet_jenis:  # one jenis for the whole sheet: one file-level finding
+        frame = findings(pd.Index([None], dtype=object), jenis=jenis[idx[0]])
+        frame["value"] = ctx.table.sheet_jenis
+        return frame
     return findings(idx, jenis=jenis[idx].to_numpy(dtype=object))
 
 
