@@ -179,3 +179,14 @@ def test_prefilter_never_drops_signature_text():
             is_signature_text(t) for t in texts]
 
     same()
+
+
+def test_block_under_sparse_records(tmp_path):
+    # records with only NIK and name in a wide table: the NIP under them is still no record
+    rows = [[1, fake_nik(serial=1), "Siti"] + [None] * (W - 3),
+            [2, fake_nik(serial=2), "Budi"] + [None] * (W - 3),
+            *at(1, "Mengetahui,", "Kepala Dinas Sosial"), *at(2, "Drs. H. Ahmad, M.Si"),
+            *at(1, "NIP. 19680512 199403 1 007")]
+    records, skipped = classify(tmp_path, rows)
+    assert records == [3, 4]
+    assert skipped == {5: "signature", 6: "signature", 7: "signature", 8: "signature"}

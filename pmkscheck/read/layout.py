@@ -649,10 +649,12 @@ def signature_block(grid: Grid, first: int, table_cols: list[int], fields_at: di
     sparse = np.zeros(m, dtype=bool)
     sparse[look] = ~strong
     data &= ~sparse | (nn_core > threshold)
-    if not data.any():
+    started = data.copy()  # the table has begun: also a sparse row with a NIK-like value
+    started[look] |= id_ok & ~marker[look]
+    if not started.any():
         return block
     pos = np.arange(m)
-    first_data = int(np.argmax(data))
+    first_data = int(np.argmax(started))
     last_marker = np.maximum.accumulate(np.where(marker & (pos > first_data), pos, -1))
     last_data = np.maximum.accumulate(np.where(data, pos, -1))
     return (last_marker > last_data) & ~data
