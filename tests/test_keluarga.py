@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from builders import fake_nik, write_csv, write_xlsx
+from builders import Sheet, fake_nik, write_csv, write_xlsx
 from conftest import check_issues, make_table, triples
 
 from pmkscheck.pipeline import check_paths
@@ -164,3 +164,17 @@ def test_jenis_from_the_sheet_not_a_family_jenis_is_one_finding(tmp_path):
     _, doc = _run(str(path))
     found = [i for i in doc["files"][0]["issues"] if i["code"] == "KELUARGA_JENIS_NOT_FAMILY"]
     assert [(i["row"], i["severity"]) for i in found] == [(None, "warning")]
+
+
+def test_two_row_header_kepala_keluarga_over_nik_and_nama(tmp_path):
+    rows = [["DATA KELUARGA MISKIN"],
+            ["No", "No. KK", "Kepala Keluarga", None, "Alamat", "Desa", "Kecamatan"],
+            [None, None, "NIK", "Nama", None, None, None],
+            [1, "6472031508120003", fake_nik(), "Budi", "Jl. A", "Sungai Pinang Dalam",
+             "Sungai Pinang"]]
+    path = write_xlsx(tmp_path / "kk2.xlsx",
+                      {"Data": Sheet(rows=rows, merges=[
+                          "C2:D2", "A2:A3", "B2:B3", "E2:E3", "F2:F3", "G2:G3"])})
+    (table,) = read_file(path, Settings()).tables
+    assert table.schema == "pmks-keluarga"
+    assert {"nik", "nama", "no_kk"} <= set(table.data.columns)

@@ -406,7 +406,13 @@ def _map_columns(grid: Grid, start: int, end: int,
         if sex_pair is None or hc.index not in sex_pair:
             hc.field = _match_column(hc.parts, schema)
     score = len({hc.field for hc in cols if hc.field})
+    if schema.kind == "keluarga" and any(
+            hc.field in ("nik", "nama") and _HEAD_RE.search(hc.text) for hc in cols):
+        score += 1  # "Kepala Keluarga" over NIK | Nama: the head's, not a person list's
     return Layout(start=start, end=end, columns=cols, score=score, sex_pair=sex_pair)
+
+
+_HEAD_RE = re.compile(r"kepala\s*(?:keluarga|rumah\s*tangga)|\bkrt\b|\bkk\b", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- jenis from the sheet
