@@ -190,3 +190,21 @@ def test_block_under_sparse_records(tmp_path):
     records, skipped = classify(tmp_path, rows)
     assert records == [3, 4]
     assert skipped == {5: "signature", 6: "signature", 7: "signature", 8: "signature"}
+
+
+def test_a_record_with_signature_like_alamat_starts_no_block(tmp_path):
+    # a homeless person housed at the Dinas Sosial, no NIK: a sparse record, not a signature
+    rows = [person(1), [None, None, "Tono", None, None, "Dinas Sosial Kota Samarinda", None,
+                        None, "Gelandangan"],
+            [None, None, "Sari", None, None, None, None, None, "Gelandangan"], person(4)]
+    records, _ = classify(tmp_path, rows)
+    assert records == [3, 4, 5, 6]
+
+
+def test_pre_numbered_template_rows_under_the_block(tmp_path):
+    rows = [person(1), [2, "Mengetahui,", None, None, None, None, None, None, None],
+            [3, None, "Kepala Dinas Sosial", None, None, None, None, None, None],
+            [4, "NIP. 19680512 199403 1 007", None, None, None, None, None, None, None]]
+    records, skipped = classify(tmp_path, rows)
+    assert records == [3]
+    assert skipped == {4: "signature", 5: "signature", 6: "signature"}

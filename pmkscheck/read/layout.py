@@ -584,9 +584,10 @@ def classify_row(cells: list[tuple[int, str]], fields_at: dict[int, str],
         if _fold_cell(text) in _TOTAL_WORDS or (_TOTAL_RE.match(text) and (
                 fields_at.get(c) != "nama" or text.upper() == text)):
             return "total"
-    for c, text in cells:
-        if is_signature_text(text, fields_at.get(c), alone=len(cells) == 1):
-            return "signature"
+    sig = [is_signature_text(t, fields_at.get(c), alone=len(cells) == 1) for c, t in cells]
+    if any(sig) and all(s or (fields_at.get(c) == "no" and _fold_cell(t).isdigit())
+                        for s, (c, t) in zip(sig, cells, strict=True)):
+        return "signature"  # every cell is signature text (a pre-printed number aside)
     if len(cells) == 1:
         c, text = cells[0]
         field_name = fields_at.get(c)
@@ -615,8 +616,9 @@ def signature_block(grid: Grid, first: int, table_cols: list[int], fields_at: di
 
     Vectorised: signature text is looked for once per distinct value of each column, and only
     in rows with few filled cells. A **marker row** is a row, below the first data row, whose
-    filled cells are signature text (:func:`is_signature_text`) but for at most one (the second
-    signer's plain name beside a marked cell), in any column, the NIK and No. columns included.
+    filled cells are all signature text (:func:`is_signature_text`; a pre-printed running number
+    aside), in any column, the NIK and No. columns included: a record whose Alamat happens to
+    start with "Dinas Sosial" has a name beside it and starts nothing.
     From a marker row on, every row is part of the block -- blank lines, plain names, "( ... )"
     -- until a row looks like data again: a NIK or No. KK of 15-17 digits beside a name (not
     signature text) and at least three filled cells, or more filled cells than a sparse row
@@ -629,6 +631,7 @@ def signature_block(grid: Grid, first: int, table_cols: list[int], fields_at: di
         return block
     rows = look + first
     markers = np.zeros(len(look), dtype=np.int32)
+    markers_core = np.zeros(len(look), dtype=np.int32)  # outside the No. column
     id_ok = np.zeros(len(look), dtype=bool)
     has_name = "nama" in fields_at.values()
     name_ok = np.zeros(len(look), dtype=bool) if has_name else np.ones(len(look), dtype=bool)
@@ -644,13 +647,15 @@ def signature_block(grid: Grid, first: int, table_cols: list[int], fields_at: di
             hit |= np.append(signature_texts(texts, fld, alone=True), False)[codes] & (
                 nn[look][sel] == 1)
         markers[sel] += hit
+        if fld != "no":
+            markers_core[sel] += hit
         if fld in ("nik", "no_kk"):
             id_ok[sel] |= np.append(ids_like(texts), False)[codes] & ~hit
         elif fld == "nama":
             name_ok[sel] |= ~hit
     strong = id_ok & name_ok & (nn_core[look] >= 3)
     marker = np.zeros(m, dtype=bool)
-    marker[look] = (markers >= 1) & (nn[look] - markers <= 1) & ~strong
+    marker[look] = (markers >= 1) & (nn_core[look] == markers_core) & ~strong
     data = (nn > 0) & ~marker
     sparse = np.zeros(m, dtype=bool)
     sparse[look] = ~strong
