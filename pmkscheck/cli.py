@@ -196,7 +196,7 @@ def template(
     district: Annotated[str, typer.Option(help="Kemendagri kab/kota code, e.g. 6408.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The xlsx file to write.")],
     kind: Annotated[str, typer.Option(
-        help="individu (person list) | rekap (counts).")] = "individu",
+        help="individu (person list) | keluarga (family list) | rekap (counts).")] = "individu",
 ) -> None:
     """Tulis templat pengisian / write a submission template (xlsx) for a kab/kota."""
     from pmkscheck.template import write_template

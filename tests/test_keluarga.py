@@ -178,3 +178,27 @@ def test_two_row_header_kepala_keluarga_over_nik_and_nama(tmp_path):
     (table,) = read_file(path, Settings()).tables
     assert table.schema == "pmks-keluarga"
     assert {"nik", "nama", "no_kk"} <= set(table.data.columns)
+
+
+def test_family_template_round_trip(tmp_path):
+    import openpyxl
+
+    from pmkscheck.template import FAMILY_COLUMNS, write_template
+
+    path = write_template(tmp_path / "keluarga.xlsx", "6472", "keluarga")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Data PMKS"]
+    assert [c.value for c in ws[1]][:5] == ["No", "No. KK", "NIK Kepala Keluarga",
+                                             "Nama Kepala Keluarga", "Jumlah Anggota Keluarga"]
+    values = {"no_kk": "6472031508120003", "nik": fake_nik(), "nama": "Budi Santoso",
+              "jumlah_anggota": 4, "alamat": "Jl. Pramuka", "rt": "005", "rw": "002",
+              "desa": "Sungai Pinang Dalam", "kecamatan": "Sungai Pinang",
+              "kabupaten": "Kota Samarinda", "jenis_pmks": "Fakir Miskin"}
+    for c, (_, fld, _) in enumerate(FAMILY_COLUMNS, start=1):
+        ws.cell(2, c, 1 if fld == "no" else values.get(fld))
+    wb.save(tmp_path / "filled.xlsx")
+    rc, doc = _run(str(tmp_path / "filled.xlsx"))
+    f = doc["files"][0]
+    assert f["schema"] == "pmks-keluarga" and f["data_rows"] == 1
+    assert [i["code"] for i in f["issues"] if i["severity"] != "info"] == []
+    assert rc == 0
