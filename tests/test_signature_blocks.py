@@ -124,7 +124,11 @@ def test_no_data_yet_no_block(tmp_path):
     ("Penata Tk. I", True), ("NIP. 19680512 199403 1 007", True), ("196805121994031007", True),
     ("Drs. H. Ahmad, M.Si", True), ("HJ. SITI AMINAH, S.Sos., M.AP", True),
     ("RAHMAT, S.E., M.M.", True), ("Samarinda, 31 Desember 2024", True),
-    ("Tanjung Redeb,      Januari 2025", True),
+    ("Tanjung Redeb,      Januari 2025", True), ("SUHARTO, S.Kep., Ns.", True),
+    ("M. Yusuf, S.Pd.I", True), ("ANDI SURYADI, S.STP, M.Si", True), ("Pengelola Data", True),
+    ("Pekerja Sosial", True), ("( ttd )", True), ("An. Kepala Dinas Sosial", True),
+    ("Pekerja Migran Bermasalah Sosial", False), ("Samarinda, Sungai Kunjang", False),
+    ("Jl. Merdeka, Gg. Mawar", False),
     ("Kepala Keluarga", False), ("6472031708750001", False), ("Budi Santoso", False),
     ("H. Abdullah", False), ("Long Ikis, Paser", False), ("Jl. Pramuka", False),
 ])

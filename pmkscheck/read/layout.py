@@ -74,6 +74,7 @@ _SIGNATURE_RE = re.compile(
     r"kades\b|pejabat\b|koordinator\b|a\.?\s?n\.?\s|u\.?\s?b\.?\s|plt\.?\s|plh\.?\s|"
     r"nip\b|nip\.|nip\s*:|pembina\b|penata\b|pengatur\b|juru\b|petugas\b|operator\b|"
     r"pendata\b|pendamping\b|verifikator\b|tanda\s+tangan|ttd\b|cap\b|stempel\b|"
+    r"pengelola\b|staff?\b|bendahara\b|analis\b|pranata\b|pekerja\s+sosial\b|tksk\b|"
     r"dinas\s+sosial\b)",
     re.IGNORECASE)
 _PLACE_DATE_RE = re.compile(
@@ -86,8 +87,8 @@ _NIP_RE = re.compile(r"^\s*(?:nip\.?\s*:?\s*)?\d{8}\s*\d{6}\s*\d\s*\d{3}\s*$", r
 _DEGREE_RE = re.compile(
     r"^\s*\(?\s*(?:drs?|dra|ir|prof|dr)\.\s*\S"
     r"|[A-Za-z'.]\s*,\s*(?:(?:[SMD]\.?\s?(?:sos|si|pd|kom|e|h|ip|st|kep|km|psi|ag|t|hut|p|ap|m|"
-    r"kes|sc|ak|ars|i\.?kom|tr)|s\.?\s?t|ph\.?\s?d|a\.?\s?md(?:\.?\s?\w+)?|bsc|mba)\.?"
-    r"(?:\s*,\s*|\s+|$))+\)?\s*$",
+    r"kes|sc|ak|ars|i\.?kom|tr|stp|ked|farm|gz|tp)(?:\.\s?[A-Za-z]{1,2})?|s\.?\s?t|ph\.?\s?d|"
+    r"a\.?\s?md(?:\.?\s?\w+)?|bsc|mba|ns|apt|skm)\.?(?:\s*,\s*|\s+|$))+\)?\s*$",
     re.IGNORECASE)
 # Date or place fields: a "Samarinda, 17 Agustus 1975" there is a TTL, not the place and date of a
 # signature.
@@ -524,7 +525,7 @@ _SIGNATURE_PREFILTER = (
     r"dicetak|kepala|kadis|kadinsos|kab[ia][dg]|kasi|kasub|sekretaris|sekdis|camat|lurah|kades|"
     r"pejabat|koordinator|a\.?\s?n|u\.?\s?b|plt|plh|nip|pembina|penata|pengatur|juru|petugas|"
     r"operator|pendata|pendamping|verifikator|tanda|ttd|cap|stempel|dinas|drs?\.|dra\.|ir\.|"
-    r"prof\.)|,|\d{8}")
+    r"prof\.|pengelola|staf|bendahara|analis|pranata|pekerja|tksk)|,|\d{8}")
 
 
 def signature_texts(texts: list[str], field_name: str | None, *, alone: bool) -> np.ndarray:
