@@ -525,28 +525,47 @@ _SIGNATURE_PREFILTER = (
     r"dicetak|kepala|kadis|kadinsos|kab[ia][dg]|kasi|kasub|sekretaris|sekdis|camat|lurah|kades|"
     r"pejabat|koordinator|a\.?\s?n|u\.?\s?b|plt|plh|nip|pembina|penata|pengatur|juru|petugas|"
     r"operator|pendata|pendamping|verifikator|tanda|ttd|cap|stempel|dinas|drs?\.|dra\.|ir\.|"
-    r"prof\.|pengelola|staf|bendahara|analis|pranata|pekerja|tksk)|,|\d{8}")
+    r"prof\.|pengelola|staf|bendahara|analis|pranata|pekerja|tksk)|,|"
+    r"^\s*\d{8}\s*\d{6}\s*\d\s*\d{3}\s*$")
 
 
-def signature_texts(texts: list[str], field_name: str | None, *, alone: bool) -> np.ndarray:
-    """:func:`is_signature_text` of each text (pyarrow pre-filter, then Python on survivors)."""
-    out = np.zeros(len(texts), dtype=bool)
-    if not texts:
-        return out
+def _arrow_texts(values: object) -> object:
+    """Cell values (``str``, numbers, ...) -> a pyarrow string array, whitespace trimmed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values, pa.Array):
+        return values
     try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
+        arr = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array([_text(v) for v in values], type=pa.string())
+    return pc.utf8_trim_whitespace(arr)
 
-        maybe = pc.match_substring_regex(pa.array(texts, type=pa.string()),
-                                         _SIGNATURE_PREFILTER, ignore_case=True)
-        todo = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
-    except (ImportError, TypeError, ValueError, ArithmeticError):
-        todo = np.arange(len(texts))
-    out[todo] = [is_signature_text(texts[i], field_name, alone=alone) for i in todo]
+
+def signature_texts(texts: object, field_name: str | None, *, alone: bool) -> np.ndarray:
+    """:func:`is_signature_text` of each text (pyarrow pre-filter, then Python on survivors).
+
+    ``texts`` is a list or array of cell values, or a pyarrow string array.
+    """
+    import pyarrow.compute as pc
+
+    arr = _arrow_texts(texts)
+    out = np.zeros(len(arr), dtype=bool)
+    if not len(arr):
+        return out
+    maybe = pc.fill_null(pc.match_substring_regex(arr, _SIGNATURE_PREFILTER, ignore_case=True),
+                         False)
+    todo = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
+    if len(todo):  # once per distinct surviving text
+        codes, uniques = distinct.factorize(arr.take(todo).to_numpy(zero_copy_only=False))
+        verdict = np.array([is_signature_text(str(t), field_name, alone=alone)
+                            for t in uniques] + [False])
+        out[todo] = verdict[codes]
     return out
 
 
-def ids_like(texts: list[str]) -> np.ndarray:
+def ids_like(texts: object) -> np.ndarray:
     """Which texts are a NIK or No. KK as written in a record: 15-17 digits, separators aside.
 
     An 18-digit NIP, "NIP. ..." and text are not.
@@ -554,13 +573,14 @@ def ids_like(texts: list[str]) -> np.ndarray:
     >>> ids_like(["6472031708750001", "6472 0317 0875 0001", "196805121994031007", "NIP. 1"])
     array([ True,  True, False, False])
     """
-    if not texts:
-        return np.zeros(0, dtype=bool)
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    bare = pc.replace_substring_regex(pa.array(texts, type=pa.string()), r"[\s.\-']", "")
-    return pc.match_substring_regex(bare, r"^[0-9]{15,17}$").to_numpy(zero_copy_only=False)
+    arr = _arrow_texts(texts)
+    if not len(arr):
+        return np.zeros(0, dtype=bool)
+    bare = pc.replace_substring_regex(arr, r"[\s.\-']", "")
+    found = pc.fill_null(pc.match_substring_regex(bare, r"^[0-9]{15,17}$"), False)
+    return found.to_numpy(zero_copy_only=False)
 
 
 def classify_row(cells: list[tuple[int, str]], fields_at: dict[int, str],
@@ -615,15 +635,17 @@ def signature_block(grid: Grid, first: int, table_cols: list[int], fields_at: di
                     threshold: int) -> np.ndarray:
     """Rows (offsets from ``first``) that belong to a signature / approval block.
 
-    Vectorised: signature text is looked for once per distinct value of each column, and only
-    in rows with few filled cells. A **marker row** is a row, below the first data row, whose
-    filled cells are all signature text (:func:`is_signature_text`; a pre-printed running number
-    aside), in any column, the NIK and No. columns included: a record whose Alamat happens to
-    start with "Dinas Sosial" has a name beside it and starts nothing.
-    From a marker row on, every row is part of the block -- blank lines, plain names, "( ... )"
-    -- until a row looks like data again: a NIK or No. KK of 15-17 digits beside a name (not
-    signature text) and at least three filled cells, or more filled cells than a sparse row
-    (``threshold``). Such rows are never in the block, so real records are not lost.
+    Vectorised: signature text is looked for column by column with a pyarrow pre-filter, then
+    once per distinct surviving value, and only in rows with few filled cells.
+
+    A **marker row** is a row below the first data row whose filled cells are all signature
+    text (:func:`is_signature_text`; a pre-printed running number aside), in any column, the NIK
+    and No. columns included; a record whose Alamat happens to start with "Dinas Sosial" has a
+    name beside it and starts nothing. From a marker row on, every row is part of the block
+    (blank lines, plain names, "( ... )") until a row looks like data again: a NIK or No. KK of
+    15-17 digits beside a name that is not signature text, with at least three filled cells, or
+    more filled cells than a sparse row (``threshold``). Such rows are never in the block, so
+    real records are not lost.
     """
     m = len(nn)
     block = np.zeros(m, dtype=bool)
@@ -641,17 +663,15 @@ def signature_block(grid: Grid, first: int, table_cols: list[int], fields_at: di
         if not sel.any():
             continue
         fld = fields_at.get(c)
-        codes, uniques = distinct.factorize(grid.cols[c][rows[sel]])
-        texts = [_text(u) for u in uniques]
-        hit = np.append(signature_texts(texts, fld, alone=False), False)[codes]
+        texts = _arrow_texts(grid.cols[c][rows[sel]])  # filled cells only: no nulls
+        hit = signature_texts(texts, fld, alone=False)
         if fld in _DATE_FIELDS:  # a place and date there is a signature line only when alone
-            hit |= np.append(signature_texts(texts, fld, alone=True), False)[codes] & (
-                nn[look][sel] == 1)
+            hit |= signature_texts(texts, fld, alone=True) & (nn[look][sel] == 1)
         markers[sel] += hit
         if fld != "no":
             markers_core[sel] += hit
         if fld in ("nik", "no_kk"):
-            id_ok[sel] |= np.append(ids_like(texts), False)[codes] & ~hit
+            id_ok[sel] |= ids_like(texts) & ~hit
         elif fld == "nama":
             name_ok[sel] |= ~hit
     strong = id_ok & name_ok & (nn_core[look] >= 3)
