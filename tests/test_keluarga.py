@@ -202,3 +202,12 @@ def test_family_template_round_trip(tmp_path):
     assert f["schema"] == "pmks-keluarga" and f["data_rows"] == 1
     assert [i["code"] for i in f["issues"] if i["severity"] != "info"] == []
     assert rc == 0
+
+
+def test_person_list_with_the_heads_nik_stays_a_person_list(tmp_path):
+    header = ["No", "NIK", "Nama", "NIK Kepala Keluarga", "Nama Kepala Keluarga", "Alamat",
+              "Desa", "Kecamatan", "Jenis PMKS"]
+    rows = [[1, fake_nik(serial=2), "Rina", fake_nik(), "Budi", "Jl. A", "Sungai Pinang Dalam",
+             "Sungai Pinang", "Anak Telantar"]]
+    result = read_file(write_xlsx(tmp_path / "p2.xlsx", {"S": [header, *rows]}), Settings())
+    assert result.tables[0].schema == "pmks-individu"

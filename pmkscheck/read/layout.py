@@ -408,8 +408,11 @@ def _map_columns(grid: Grid, start: int, end: int,
             hc.field = _match_column(hc.parts, schema)
     score = len({hc.field for hc in cols if hc.field})
     if schema.kind == "keluarga" and any(
-            hc.field in ("nik", "nama") and _HEAD_RE.search(hc.text) for hc in cols):
-        score += 1  # "Kepala Keluarga" over NIK | Nama: the head's, not a person list's
+            (named := [hc for hc in cols if hc.field == f]) and all(
+                _HEAD_RE.search(hc.text) for hc in named) for f in ("nik", "nama")):
+        # "Kepala Keluarga" over NIK | Nama: the head's, not a person list's (a person list may
+        # carry the head's NIK or name too, beside the person's own)
+        score += 1
     return Layout(start=start, end=end, columns=cols, score=score, sex_pair=sex_pair)
 
 
