@@ -50,7 +50,7 @@ ConfigOpt = Annotated[Path | None, typer.Option(
 NoConfigOpt = Annotated[bool, typer.Option(
     "--no-config", help="Ignore any config file.")]
 SchemaOpt = Annotated[str | None, typer.Option(
-    help="Built-in schema name (pmks-individu, pmks-rekap) or a schema YAML file. "
+    help="Built-in schema name (pmks-individu, pmks-keluarga, pmks-rekap) or a schema YAML file. "
          "Default: detected from the headers.", show_default=False)]
 SheetOpt = Annotated[str | None, typer.Option(
     help="Only this sheet. Default: every sheet holding a recognised table.", show_default=False)]
@@ -196,7 +196,7 @@ def template(
     district: Annotated[str, typer.Option(help="Kemendagri kab/kota code, e.g. 6408.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The xlsx file to write.")],
     kind: Annotated[str, typer.Option(
-        help="individu (person list) | rekap (counts).")] = "individu",
+        help="individu (person list) | keluarga (family list) | rekap (counts).")] = "individu",
 ) -> None:
     """Tulis templat pengisian / write a submission template (xlsx) for a kab/kota."""
     from pmkscheck.template import write_template

@@ -196,6 +196,7 @@ DOMAIN_MODULES: list[str] = [
     "pmkscheck.domain.sex",
     "pmkscheck.domain.person",
     "pmkscheck.domain.jenis", "pmkscheck.domain.wilayah",
+    "pmkscheck.domain.keluarga",
 ]
 
 

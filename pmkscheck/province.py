@@ -5,6 +5,10 @@ several files) builds a :class:`ProvinceSummary` from the run's :class:`~pmksche
 
 * per kab/kota: files, rows, completeness, errors, warnings, a quality score and the top
   problems; kab/kota without any file are listed as missing;
+* persons and families apart (issue 17): ``rows`` counts the persons of person lists (one row per
+  person); family lists (``pmks-keluarga``, one row per KK) add their rows to ``families`` and
+  their members (the sum of Jumlah Anggota Keluarga; a family whose count is missing or invalid
+  counts as one person, its head) to ``members``; a recap's rows are areas and count in neither;
 * the same NIK in the person lists of two districts: warning PROVINCE_NIK_IN_TWO_DISTRICTS on
   each row concerned, naming the other file and row (vectorised: one frame of (file, row, NIK) for
   the whole batch, ``duplicated`` across districts);
@@ -54,6 +58,8 @@ class DistrictSummary:
     files: int = 0
     unreadable: int = 0
     rows: int = 0
+    families: int = 0
+    members: int = 0
     completeness: float | None = None
     errors: int = 0
     warnings: int = 0
@@ -89,6 +95,28 @@ def file_district(f: FileReport) -> str:
 
     found = find_kabkota(Path(f.path).stem)
     return found.pop() if len(found) == 1 else UNKNOWN
+
+
+def family_counts(f: FileReport) -> tuple[int, int]:
+    """(families, persons in them) of a family list; ``(0, 0)`` for any other table."""
+    if f.error or f.schema is None or not _is_family(f.schema):
+        return 0, 0
+    families = int(f.data_rows)
+    value = (f.derived or {}).get("jumlah_anggota:value")
+    if value is None:
+        return families, families
+    return families, int(pd.to_numeric(value, errors="coerce").fillna(1).clip(lower=1).sum())
+
+
+def _is_family(schema: str) -> bool:
+    from pmkscheck.schema import builtin_schemas, load_schema
+
+    if schema == "pmks-keluarga":
+        return True
+    try:
+        return schema in builtin_schemas() and load_schema(schema).kind == "keluarga"
+    except Exception:  # noqa: BLE001 - an unloadable schema is not a family list
+        return False
 
 
 def file_score(f: FileReport) -> float:
@@ -192,15 +220,21 @@ def summarise(report: Report) -> ProvinceSummary:
             d.errors += 1
             codes.setdefault(code, Counter()).update([f.error])
         else:
-            if f.schema != "pmks-rekap":  # rows = people listed; a recap's rows are areas
+            families, members = family_counts(f)
+            if families:  # a family list: rows are families, persons are their members
+                d.families += families
+                d.members += members
+            elif f.schema != "pmks-rekap":  # rows = people listed; a recap's rows are areas
                 d.rows += f.data_rows
             d.errors += f.count(Severity.ERROR)
             d.warnings += f.count(Severity.WARNING)
             codes.setdefault(code, Counter()).update(
                 i.code for i in f.issues if i.severity >= Severity.WARNING)
         weights.setdefault(code, []).append((max(f.data_rows, 1), score, comp))
+        families, members = family_counts(f)
         listing.append({"path": str(f.path), "sheet": f.sheet, "schema": f.schema,
-                        "district": code, "rows": f.data_rows, "error": f.error,
+                        "district": code, "rows": f.data_rows, "families": families,
+                        "members": members, "error": f.error,
                         "errors": f.count(Severity.ERROR), "warnings": f.count(Severity.WARNING),
                         "score": round(score, 1)})
     for code, items in weights.items():
@@ -221,7 +255,8 @@ def summarise(report: Report) -> ProvinceSummary:
 
 T = {
     "id": {"title": "Ringkasan provinsi Kalimantan Timur", "district": "Kab/Kota",
-           "files": "Berkas", "rows": "Baris", "completeness": "Kelengkapan", "errors": "Galat",
+           "files": "Berkas", "rows": "Orang", "families": "KK", "data_rows": "Baris",
+           "members": "Jiwa dlm KK", "completeness": "Kelengkapan", "errors": "Galat",
            "warnings": "Peringatan", "score": "Skor mutu", "top": "Masalah terbanyak",
            "missing": "Belum ada berkas", "dups": "NIK yang sama di dua kab/kota",
            "file": "Berkas", "row": "Baris", "other_file": "Berkas lain",
@@ -229,7 +264,8 @@ T = {
            "unreadable": "tidak terbaca", "none": "tidak ada",
            "missing_list": "Kab/kota tanpa berkas"},
     "en": {"title": "Province summary, Kalimantan Timur", "district": "District",
-           "files": "Files", "rows": "Rows", "completeness": "Completeness", "errors": "Errors",
+           "files": "Files", "rows": "Persons", "families": "Families", "data_rows": "Rows",
+           "members": "In families", "completeness": "Completeness", "errors": "Errors",
            "warnings": "Warnings", "score": "Quality score", "top": "Top problems",
            "missing": "No file yet", "dups": "Same NIK in two districts",
            "file": "File", "row": "Row", "other_file": "Other file", "other_row": "Other row",
@@ -303,15 +339,16 @@ def _dup_rows(summary: ProvinceSummary, report: Report, settings: Settings) -> l
 def _district_rows(summary: ProvinceSummary, t: dict[str, str]) -> list[list]:
     out = []
     for d in summary.districts:
-        out.append([d.code, d.name, d.files, d.rows, _pct(d.completeness), d.errors,
+        out.append([d.code, d.name, d.files, d.rows, d.families, d.members,
+                    _pct(d.completeness), d.errors,
                     d.warnings, "-" if d.score is None else d.score,
                     t["missing"] if d.missing else _top(d)])
     return out
 
 
 def _headers(t: dict[str, str]) -> list[str]:
-    return ["Kode", t["district"], t["files"], t["rows"], t["completeness"], t["errors"],
-            t["warnings"], t["score"], t["top"]]
+    return ["Kode", t["district"], t["files"], t["rows"], t["families"], t["members"],
+            t["completeness"], t["errors"], t["warnings"], t["score"], t["top"]]
 
 
 def _dup_headers(t: dict[str, str]) -> list[str]:
@@ -329,7 +366,8 @@ def _xlsx(summary: ProvinceSummary, report: Report, settings: Settings, target: 
         for name, headers, rows in (
                 ("Ringkasan", _headers(t), _district_rows(summary, t)),
                 ("NIK ganda", _dup_headers(t), _dup_rows(summary, report, settings)),
-                ("Berkas", ["Path", "Sheet", "Schema", t["district"], t["rows"], "Error",
+                ("Berkas", ["Path", "Sheet", "Schema", t["district"], t["data_rows"],
+                            t["families"], t["members"], "Error",
                             t["errors"], t["warnings"], t["score"]],
                  [list(x.values()) for x in summary.files])):
             ws = wb.add_worksheet(name)
@@ -391,12 +429,15 @@ def render_terminal(console: Any, report: Report, settings: Settings) -> None:
     # Narrow enough for 80 columns: one line per district that sent files, short names, no
     # wrapped "top problems" column (they follow the table, one line per district).
     table = Table(title=t["title"], title_justify="left", pad_edge=False)
-    for i, h in enumerate(_headers(t)[:8]):
-        table.add_column(h, justify="left" if i < 2 else "right", no_wrap=i < 2)
+    # the family columns (KK, Jiwa dlm KK) only when a family list was sent
+    shown = [i for i in range(10) if i not in (4, 5) or any(d.families for d in summary.districts)]
+    headers = _headers(t)
+    for i in shown:
+        table.add_column(headers[i], justify="left" if i < 2 else "right", no_wrap=i < 2)
     sent = [d for d in summary.districts if not d.missing]
     for d, row in zip(summary.districts, _district_rows(summary, t), strict=True):
         if not d.missing:
-            table.add_row(row[0], _short(d.name), *(str(v) for v in row[2:8]))
+            table.add_row(row[0], _short(d.name), *(str(row[i]) for i in shown[2:]))
     console.print()
     console.print(table)
     for d in sent:

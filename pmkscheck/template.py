@@ -1,12 +1,15 @@
 """``pmkscheck template``: submission templates a district fills in (issue 7).
 
-Stage ④ write (no checks run here). Two kinds, both xlsx written with xlsxwriter:
+Stage ④ write (no checks run here). Three kinds, all xlsx written with xlsxwriter:
 
 * ``individu`` -- the person list: the canonical headers of ``pmks-individu`` in row 1 (frozen),
   NIK and No. KK columns formatted as Text with a 16-character rule, dropdown lists (Excel data
   validation) for jenis kelamin, the 26 jenis PMKS, the district's kecamatan, desa/kelurahan and
   kab/kota (lists on a hidden ``Daftar`` sheet), a date format on tanggal lahir, and a
   ``Petunjuk`` sheet in Indonesian.
+* ``keluarga`` -- the family list (``pmks-keluarga``, one row per KK): the same sheet with No. KK,
+  NIK and Nama Kepala Keluarga and Jumlah Anggota Keluarga (a whole number 1-99), the jenis list
+  holding the two jenis counted per family.
 * ``rekap`` -- the recap: the district's kecamatan as rows, the 26 jenis with L/P sub-columns under
   merged jenis headers, a Jumlah column group (L, P, L+P) and a Jumlah row. The Jumlah cells are
   formulas (in the template only: officers expect them); counts accept whole numbers >= 0.
@@ -24,7 +27,7 @@ from pathlib import Path
 from pmkscheck.errors import UsageError
 from pmkscheck.table import column_letter
 
-KINDS = ("individu", "rekap")
+KINDS = ("individu", "keluarga", "rekap")
 TEMPLATE_ROWS = 5000
 """Rows of the person-list template that carry the formats and dropdown lists."""
 
@@ -54,6 +57,28 @@ PETUNJUK_INDIVIDU = (
     "8. Bila data seseorang belum lengkap, tetap isi yang ada: data yang kurang akan dilaporkan, "
     "bukan dibuang.",
     "9. Sebelum mengirim, periksa berkas dengan: pmkscheck validate NAMA_BERKAS.xlsx",
+)
+
+#: (header, canonical field, column width) of the family-list template (``pmks-keluarga``).
+FAMILY_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("No", "no", 6), ("No. KK", "no_kk", 19), ("NIK Kepala Keluarga", "nik", 19),
+    ("Nama Kepala Keluarga", "nama", 28), ("Jumlah Anggota Keluarga", "jumlah_anggota", 12),
+    ("Alamat", "alamat", 28), ("RT", "rt", 6), ("RW", "rw", 6),
+    ("Desa/Kelurahan", "desa", 22), ("Kecamatan", "kecamatan", 20),
+    ("Kabupaten/Kota", "kabupaten", 26), ("Jenis PMKS", "jenis_pmks", 40),
+    ("Keterangan", "keterangan", 24),
+)
+
+PETUNJUK_KELUARGA = (
+    "PETUNJUK PENGISIAN DAFTAR PMKS PER KELUARGA (SATU BARIS PER KK)",
+    "",
+    "1. Isi satu baris untuk setiap keluarga (satu Kartu Keluarga) di lembar \"Data PMKS\", "
+    "mulai baris 2. Daftar ini untuk Fakir Miskin dan Keluarga Bermasalah Sosial Psikologis.",
+    "2. No. KK dan NIK Kepala Keluarga: 16 angka, diketik sebagai teks. Setiap No. KK hanya satu "
+    "baris.",
+    "3. Jumlah Anggota Keluarga: bilangan bulat 1 atau lebih, kepala keluarga ikut dihitung.",
+    "4. Desa/Kelurahan, Kecamatan dan Kabupaten/Kota: pilih dari daftar (nama Kemendagri 2025).",
+    "5. Sebelum mengirim, periksa berkas dengan: pmkscheck validate NAMA_BERKAS.xlsx",
 )
 
 PETUNJUK_REKAP = (
@@ -93,6 +118,8 @@ def write_template(path: Path, district: str, kind: str = "individu",
         try:
             if kind == "individu":
                 _person(wb, district, rows)
+            elif kind == "keluarga":
+                _person(wb, district, rows, FAMILY_COLUMNS, PETUNJUK_KELUARGA)
             else:
                 _rekap(wb, district)
         finally:
@@ -117,7 +144,9 @@ def _lists(district: str) -> dict[str, list[str]]:
     }
 
 
-def _person(wb, district: str, rows: int) -> None:
+def _person(wb, district: str, rows: int,
+            columns: tuple[tuple[str, str, int], ...] = PERSON_COLUMNS,
+            petunjuk_lines: tuple[str, ...] = PETUNJUK_INDIVIDU) -> None:
     from pmkscheck import reference
 
     name = reference.kabupaten_name(district) or district
@@ -129,6 +158,8 @@ def _person(wb, district: str, rows: int) -> None:
     text = wb.add_format({"num_format": "@"})
     date = wb.add_format({"num_format": "dd-mm-yyyy"})
     lists = _lists(district)
+    if columns is FAMILY_COLUMNS:  # the jenis counted per family
+        lists["jenis_pmks"] = ["Fakir Miskin", "Keluarga Bermasalah Sosial Psikologis"]
     refs: dict[str, str] = {}
     for c, (key, values) in enumerate(lists.items()):
         daftar.write(0, c, key)
@@ -138,7 +169,7 @@ def _person(wb, district: str, rows: int) -> None:
         refs[key] = f"=Daftar!${letter}$2:${letter}${len(values) + 1}"
     daftar.hide()
     last = rows  # 0-based last data row index (rows 2 .. rows+1 in Excel)
-    for c, (header, fld, width) in enumerate(PERSON_COLUMNS):
+    for c, (header, fld, width) in enumerate(columns):
         ws.write_string(0, c, header, head)
         fmt = text if fld in ("nik", "no_kk", "rt", "rw") else (
             date if fld == "tanggal_lahir" else None)
@@ -147,7 +178,8 @@ def _person(wb, district: str, rows: int) -> None:
             ws.data_validation(1, c, last, c, {
                 "validate": "length", "criteria": "==", "value": 16,
                 "input_title": header, "input_message": "16 angka, diketik sebagai teks.",
-                "error_title": f"{header} harus 16 angka",
+                "error_title": (f"{header} harus 16 angka" if len(header) <= 15
+                                else "Harus 16 angka"),  # Excel: 32 characters at most
                 "error_message": f"{header} terdiri dari tepat 16 angka. Ketik sebagai teks.",
             })
         elif fld in refs:
@@ -155,6 +187,12 @@ def _person(wb, district: str, rows: int) -> None:
                 "validate": "list", "source": refs[fld],
                 "error_title": "Pilih dari daftar",
                 "error_message": "Pilih dari daftar (nama Kemendagri 2025 / Permensos 8/2012).",
+            })
+        elif fld == "jumlah_anggota":
+            ws.data_validation(1, c, last, c, {
+                "validate": "integer", "criteria": "between", "minimum": 1, "maximum": 99,
+                "error_title": "Jumlah anggota tidak sah",
+                "error_message": "Bilangan bulat 1 atau lebih (kepala keluarga ikut dihitung).",
             })
         elif fld == "tanggal_lahir":
             ws.data_validation(1, c, last, c, {
@@ -166,7 +204,7 @@ def _person(wb, district: str, rows: int) -> None:
             })
     ws.freeze_panes(1, 0)
     ws.set_row(0, 30)
-    _petunjuk(petunjuk, wb, PETUNJUK_INDIVIDU, name)
+    _petunjuk(petunjuk, wb, petunjuk_lines, name)
     ws.activate()
 
 

@@ -54,7 +54,7 @@ test_settings.__test__ = False  # not a test, despite its name
 
 def make_table(rows: list[dict], kinds: dict[str, object] | None = None,
                letters: dict[str, str] | None = None, *, sheet_jenis: str | None = None,
-               fmt: str = "xlsx") -> SourceTable:
+               fmt: str = "xlsx", schema: str = "pmks-individu") -> SourceTable:
     """A ``SourceTable`` as the reader would produce it.
 
     Args:
@@ -65,6 +65,7 @@ def make_table(rows: list[dict], kinds: dict[str, object] | None = None,
         letters: field -> column letter, overriding A, B, C... in order of first appearance.
         sheet_jenis: jenis PMKS given once for the sheet.
         fmt: container format (``"csv"`` gives CSV tables: no letters in issues).
+        schema: the built-in schema the table was read with (``pmks-keluarga``: a family list).
     """
     fields: list[str] = []
     for r in rows:
@@ -93,7 +94,7 @@ def make_table(rows: list[dict], kinds: dict[str, object] | None = None,
         path=Path(f"test.{fmt}"), format=fmt, sheet=None if fmt in ("csv", "tsv") else "Sheet1",
         header_row=FIRST_ROW - 1, data=data, kinds=kind_series, columns=columns,
         letters=letter_map, headers={f: f for f in fields}, sheet_jenis=sheet_jenis,
-        schema="pmks-individu",
+        schema=schema,
     )
 
 

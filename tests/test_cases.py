@@ -5,6 +5,7 @@ Format of a case file (one per code; the file name is the code)::
     code: NIK_LENGTH              # the code under test (must be in the rules catalogue)
     field: nik                    # the field the value goes in, and the issue's field
     kind: n                       # optional: cell kind of the tested cell (default text "s")
+    schema: pmks-keluarga         # optional: the table's schema (default pmks-individu)
     context:                      # optional: other cells of the same row, for every case
       jenis_pmks: Fakir Miskin
     fail:                         # each value must produce (code, row, field) for its row
@@ -65,7 +66,7 @@ def _run_alone(spec: dict, case: dict) -> set[tuple]:
     rows = [*(case.get("rows") or []), _record(spec, case)]
     kind = case.get("kind", spec.get("kind"))
     kinds = _kinds(field, rows, {} if kind is None else {len(rows) - 1: kind})
-    table = make_table(rows, kinds=kinds)
+    table = make_table(rows, kinds=kinds, schema=spec.get("schema", "pmks-individu"))
     row = int(table.data["_row"].iloc[-1])
     return {(c, f) for c, r, f in triples(check_issues(table)) if r == row}
 
@@ -87,7 +88,8 @@ def _batch(path: Path) -> dict[tuple[str, int], set[tuple]]:
             rows.append(_record(spec, case))
     if not rows:
         return {}
-    table = make_table(rows, kinds=_kinds(field, rows, kinds))
+    table = make_table(rows, kinds=_kinds(field, rows, kinds),
+                       schema=spec.get("schema", "pmks-individu"))
     found = triples(check_issues(table))
     row_of = dict(zip(keys, table.data["_row"].astype(int), strict=True))
     return {key: {(c, f) for c, r, f in found if r == row} for key, row in row_of.items()}
@@ -115,4 +117,5 @@ def test_every_case_file_has_a_failing_case():
     for path in sorted(CASES_DIR.glob("*.yaml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert spec.get("fail"), f"{path.name} has no failing case"
-        assert set(spec) <= {"code", "field", "kind", "context", "fail", "pass"}, path.name
+        assert set(spec) <= {"code", "field", "kind", "schema", "context", "fail",
+                             "pass"}, path.name

@@ -24,6 +24,7 @@ CHECK_MODULES = [
     "pmkscheck.checks.cells",
     "pmkscheck.checks.jenis", "pmkscheck.checks.wilayah",
     "pmkscheck.checks.nik", "pmkscheck.checks.nokk", "pmkscheck.checks.person",
+    "pmkscheck.checks.keluarga",
 ]
 
 

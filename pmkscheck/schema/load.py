@@ -32,7 +32,7 @@ _Loader.add_implicit_resolver(
 
 _FIELD_KEYS = {"name", "type", "required", "recommended", "aliases", "derived", "sheet_level",
                "description"}
-_TOP_KEYS = {"name", "kind", "title", "min_fields", "fields"}
+_TOP_KEYS = {"name", "kind", "title", "min_fields", "fields", "key_fields"}
 
 
 @functools.cache
@@ -128,6 +128,9 @@ def _parse(text: str, source: str) -> Schema:
             sheet_level=bool(item.get("sheet_level", False)),
             description={str(k): str(v) for k, v in (item.get("description") or {}).items()},
         ))
+    key_fields = doc.get("key_fields") or []
+    if not isinstance(key_fields, list) or not set(map(str, key_fields)) <= seen:
+        raise _fail(source, 1, "'key_fields' must be a list of the schema's field names")
     return Schema(
         name=str(doc.get("name") or Path(source).stem),
         kind=str(doc.get("kind", "individu")),
@@ -135,6 +138,7 @@ def _parse(text: str, source: str) -> Schema:
         title={str(k): str(v) for k, v in (doc.get("title") or {}).items()},
         min_fields=int(doc.get("min_fields", 3)),
         source=source,
+        key_fields=tuple(str(k) for k in key_fields),
     )
 
 

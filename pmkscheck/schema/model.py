@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 FIELD_TYPES = (
     "text", "integer", "nik", "no_kk", "name", "sex", "place", "date", "ttl", "rt_rw",
-    "desa", "kecamatan", "kabupaten", "jenis_pmks", "count", "wilayah",
+    "desa", "kecamatan", "kabupaten", "jenis_pmks", "count", "wilayah", "member_count",
 )
 
 _FOLD_RE = re.compile(r"[^0-9a-z#]+")
@@ -62,11 +62,15 @@ class Schema:
     """A kind of spreadsheet: its fields and how a header row is recognised."""
 
     name: str
-    kind: str  # "individu" | "rekap"
+    kind: str  # "individu" | "rekap" | "keluarga"
     fields: tuple[FieldSpec, ...]
     title: dict[str, str] = field(default_factory=dict)
     min_fields: int = 3
     source: str = "<builtin>"
+    key_fields: tuple[str, ...] = ()
+    """A header row is read with this schema only when it holds one of these fields (any if
+    empty): a family list needs No. KK, a NIK or a name, so a recap's "Jumlah Jiwa" column never
+    makes a recap a family list."""
 
     def field(self, name: str) -> FieldSpec | None:
         """The field called ``name``, or ``None``."""

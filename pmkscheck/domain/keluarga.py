@@ -1,0 +1,79 @@
+"""Family lists (``pmks-keluarga``, one row per Kartu Keluarga): the member count and family jenis.
+
+Stage: domain + stage ② normalise. Registers the ``member_count`` normaliser for the
+``jumlah_anggota`` field (Jumlah Anggota Keluarga, Jml ART, Jumlah Jiwa):
+
+* a whole number as officers type it -- ``4``, ``04``, ``4.0``, ``4,0``, ``4 orang``, ``4 jiwa``,
+  ``4 ART`` -- is cleaned to its digits (silently);
+* a value that is not a whole number >= 1 (``0``, ``-2``, ``3,5``, ``empat``) keeps its text and
+  gets the status ``invalid`` (checked as ``KELUARGA_ANGGOTA_INVALID``);
+* ``-`` and blank cells are missing (they count against completeness only).
+
+Derived columns: ``jumlah_anggota:value`` (Int64, the count; NA when missing or invalid) and
+``jumlah_anggota:status``. The province view adds ``jumlah_anggota:value`` up as persons.
+
+Fakir Miskin and Keluarga Bermasalah Sosial Psikologis are the jenis PMKS counted per family
+(Permensos 8/2012, DOMAIN.md); :data:`FAMILY_JENIS` lists them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck import distinct
+from pmkscheck.distinct import take_or_none
+from pmkscheck.normalise import NormContext, NormResult, register
+
+FAMILY_JENIS = frozenset({"Fakir Miskin", "Keluarga Bermasalah Sosial Psikologis"})
+"""Official jenis PMKS whose unit is the family (one row per KK in a family list)."""
+
+INVALID = "invalid"
+MAX_MEMBERS = 99  # more digits than that is not a family size (an ID typed in the wrong column)
+
+_UNIT = r"(?:orang|org|jiwa|jw|art|anggota|or)\.?"
+_COUNT_RE = re.compile(rf"^(\d{{1,6}})(?:[.,]0+)?(?:\s*{_UNIT})?$")
+_MISSING_RE = re.compile(r"^[-\u2013\u2014?./\s]*$")
+
+
+def member_count(text: object) -> tuple[str | None, int | None, str | None]:
+    """One cell -> (clean text, count, status).
+
+    >>> [member_count(v)[1:] for v in ("4", "04", "4.0", "4 orang", "3 Jiwa", "-", None)]
+    [(4, None), (4, None), (4, None), (4, None), (3, None), (None, None), (None, None)]
+    >>> [member_count(v)[2] for v in ("0", "3,5", "empat", "-2")]
+    ['invalid', 'invalid', 'invalid', 'invalid']
+    """
+    if text is None:
+        return None, None, None
+    s = " ".join(str(text).split())
+    if _MISSING_RE.match(s):
+        return None, None, None
+    m = _COUNT_RE.match(s.lower())
+    if m and 1 <= int(m[1]) <= MAX_MEMBERS:
+        return str(int(m[1])), int(m[1]), None
+    return s, None, INVALID
+
+
+@register("member_count")
+def normalise_member_count(raw: pd.Series, kinds: pd.Series | None,
+                           ctx: NormContext) -> NormResult:
+    """Member counts cleaned to digits, once per distinct value (see the module docstring)."""
+    name = ctx.field.name
+    codes, uniques = distinct.factorize(raw)
+    parsed = [member_count(u) for u in uniques]
+    texts = np.array([p[0] for p in parsed], dtype=object)
+    statuses = np.array([p[2] for p in parsed], dtype=object)
+    numbers = pd.array([p[1] for p in parsed] + [None], dtype="Int64")
+    codes_na = np.where(codes < 0, len(parsed), codes)
+    clean = pd.Series(take_or_none(texts, codes), index=raw.index, dtype=object)
+    return NormResult(clean, derived={
+        f"{name}:value": pd.Series(numbers.take(codes_na), index=raw.index),
+        f"{name}:status": pd.Series(take_or_none(statuses, codes), index=raw.index,
+                                    dtype=object),
+    })
+
+
+__all__ = ["FAMILY_JENIS", "member_count", "normalise_member_count"]
