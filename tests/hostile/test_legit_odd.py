@@ -45,7 +45,10 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str | Non
     assert (rc, entry["data_rows"]) == (1, 50)
     got = findings(entry)
     # the faults legit.records puts in are all found: the comparison below means something
-    assert {c for c, _ in got} >= {"SEX_INVALID", "NIK_LENGTH", "DATE_FUTURE", "NIK_DUPLICATE"}
+    codes = {c for c, _ in got}
+    assert codes >= {"SEX_INVALID", "NIK_LENGTH", "DATE_FUTURE"}
+    # the planted repeated NIK: a duplicate, or two people sharing it (issue 17's rule)
+    assert codes & {"NIK_DUPLICATE", "NIK_SHARED_BY_DIFFERENT_PERSONS"}
     return got
 
 
