@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import test_settings
-from hostile.corpus import _bomb_ratio, valid_xlsx
+from hostile.corpus import _entities, valid_xlsx
 from starlette.testclient import TestClient
 
 from pmkscheck.serve.app import create_app
@@ -157,7 +157,7 @@ def test_several_files_give_the_province_view(served, tmp_path):
 
 def test_hostile_file_gives_its_sentence_and_the_server_goes_on(served, tmp_path):
     client, _, root = served
-    bomb = _bomb_ratio(tmp_path)
+    bomb = _entities(tmp_path)  # an XML entity bomb: refused by the guard
     broken = tmp_path / "rusak.xlsx"
     broken.write_bytes(b"PK\x03\x04 this is not a workbook")
     for bad in (bomb, broken):
