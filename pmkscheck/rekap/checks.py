@@ -358,11 +358,7 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
             expected = []
     else:
         district = _district(codes, table, settings, shape.district_code)
-        kec = reference.kecamatan()
-        names = {}
-        if district is not None:
-            kec = kec[kec["kode_kabupaten"] == district.code]
-            names = dict(zip(kec["kode"], kec["nama"], strict=True))
+        names = _kecamatan_names(district)
         expected = list(names)
     good = np.isin(kind, ["exact", "variant"])
     # unknown (written cells only; a long table's continuation rows repeat the name above)
@@ -443,11 +439,7 @@ def check_wilayah_headers(shape: RekapShape, table: SourceTable, settings: Setti
         expected = list(reference.KALTIM_KABKOTA)
     else:
         district = _district(codes, table, settings)
-        kec = reference.kecamatan()
-        names = {}
-        if district is not None:
-            kec = kec[kec["kode_kabupaten"] == district.code]
-            names = dict(zip(kec["kode"], kec["nama"], strict=True))
+        names = _kecamatan_names(district)
         expected = list(names)
     matcher = match_kabupaten if scope == "kabupaten" else match_kecamatan
     first_of: dict[str, str] = {}
@@ -528,3 +520,12 @@ def _jenis_row_duplicates(shape: RekapShape, jenis: pd.Series | None) -> list[pd
 
 
 __all__ = ["EMPTY", "Matrix", "RekapResult", "matrix", "run"]
+
+
+def _kecamatan_names(district: District | None) -> dict[str, str]:
+    """Kecamatan code -> official name for the district (empty when it is unknown)."""
+    if district is None:
+        return {}
+    kec = reference.kecamatan()
+    kec = kec[kec["kode_kabupaten"] == district.code]
+    return dict(zip(kec["kode"], kec["nama"], strict=True))
