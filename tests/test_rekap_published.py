@@ -143,9 +143,7 @@ WRITTEN_FORMS = [
     ("PRSE", "Perempuan Rawan Sosial Ekonomi"),
     ("Korban Bencana Alam/KBA", "Korban Bencana Alam"),
     ("ANAK TERLANTAR", "Anak Telantar"),
-    pytest.param("Anak Telantar / AT", "Anak Telantar", marks=pytest.mark.xfail(
-        reason="'Name / ABBR' is read by domain/jenis.py (helper jenis, issue 17)",
-        strict=False)),
+    ("Anak Telantar / AT", "Anak Telantar"),
 ]
 
 
