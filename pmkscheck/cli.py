@@ -102,6 +102,10 @@ def validate(
     compare_with: Annotated[Path | None, typer.Option(
         "--compare-with", help="Person list to reconcile recap (pmks-rekap) counts with.",
         show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Data date YYYY-MM-DD that ages are measured at. Default: from the "
+        "title rows (\"keadaan per 31 Desember 2024\"), else the file name, else today.",
+        show_default=False)] = None,
     quiet: QuietOpt = None,
     config: ConfigOpt = None,
     no_config: NoConfigOpt = False,
