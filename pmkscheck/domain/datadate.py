@@ -45,7 +45,8 @@ SOURCES = ("option", "config", "title", "file_name", "today")
 
 # Words that introduce the data date of a list (whole words, lower case).
 KEYWORDS = (r"keadaan|kondisi|posisi|per|periode|tahun|thn|th|bulan|bln|s\.?\s?d\.?|s/d|sd"
-            r"|sampai|hingga|update|updated|pemutakhiran|as\s+of")
+            r"|sampai|hingga|update|updated|pemutakhiran|as\s+of"
+            r"|semester|smt|triwulan|tw|trw|kuartal|caturwulan|cawu")
 # Words of a plain title whose bare year is the data year ("DATA PMKS 2024").
 TITLE_WORDS = (r"data|pmks|ppks|psks|dtks|rekap|rekapitulasi|daftar|jumlah|lansia|lanjut"
                r"|disabilitas|fakir|miskin|telantar|terlantar|penyandang|anak")
