@@ -50,8 +50,10 @@ def date_status(ctx: CheckContext) -> pd.DataFrame | None:
 
 @check("DATE_FUTURE", "DATE_AFTER_DATA_DATE", "DATE_AGE_IMPLAUSIBLE", fields="tanggal_lahir")
 def date_range(ctx: CheckContext) -> pd.DataFrame | None:
-    """Birth date after the day of the check (error) or only after the data date (warning), or
-    an age above 120 years at the data date."""
+    """Born after the check day (error) or only after the data date (warning); age > 120.
+
+    Ages are at the data date (``settings.today``); "future" is after the day of the check.
+    """
     if "tanggal_lahir:date" not in ctx.derived:
         return None
     today = ctx.settings.today  # the data date

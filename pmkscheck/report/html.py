@@ -62,7 +62,8 @@ T: dict[str, dict[str, str]] = {
     "en": {
         "title": "PMKS data check report", "file": "File", "sheet": "Sheet", "schema": "Schema",
         "district": "District", "header_row": "Header row", "date": "Checked on",
-        "data_date": "Data date (ages measured at)", "format": "Format", "unknown": "unknown", "rows": "Data rows", "errors": "Errors",
+        "data_date": "Data date (ages measured at)", "format": "Format", "unknown": "unknown",
+        "rows": "Data rows", "errors": "Errors",
         "warnings": "Warnings", "infos": "Infos", "rows_err": "Rows with errors",
         "of_rows": "of data rows", "completeness": "Completeness per column",
         "completeness_note": "Share of rows with a value. Green: 98% or more; amber: 90-98%; "
