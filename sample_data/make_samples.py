@@ -14,6 +14,8 @@ Writes, next to this script:
 * ``balikpapan_pmks.csv``: Balikpapan (6471), ``;``-separated cp1252 as saved by Indonesian Excel.
 * ``bontang_pmks_bersih.xlsx``: Bontang (6474), clean: must produce no warning and no error.
 * ``paser_pmks.ods``: Paser (6401), "Tempat/Tgl Lahir" merged over "Tempat" | "Tanggal".
+* ``ppu_pmks_keadaan_2018.xlsx``: Penajam Paser Utara (6409), a list "KEADAAN PER 31 DESEMBER
+  2018": ages are right at that date (issue 17), many would be wrong if measured today.
 * ``expected/<file name>.json``: per sheet, the planted ``(row, code, field)``.
 
 ``python sample_data/make_samples.py --corpus DIR [--rows N --defects P --noise P]`` writes a
@@ -22,6 +24,7 @@ larger corpus instead (one file per kab/kota, five layouts, not committed).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -136,6 +139,26 @@ def paser() -> None:
     _dump(ws[0].path.name, "6401", "ods", [_sheet_entry(ws[0], recs, exp)])
 
 
+PPU_DATA_DATE = dt.date(2018, 12, 31)
+
+
+def ppu() -> None:
+    """Penajam Paser Utara: a list "keadaan per 31 Desember 2018", ages as at that date."""
+    saved = synth.REF_DATE
+    synth.REF_DATE = PPU_DATA_DATE  # ages drawn at the data date, not at the generator's date
+    try:
+        recs, exp = synth.people(120, "6409", seed=96, defects=0.08)
+    finally:
+        synth.REF_DATE = saved
+    lay = synth.sheet_layout("office", title_lines=(
+        "DATA PMKS KABUPATEN PENAJAM PASER UTARA", "KEADAAN PER 31 DESEMBER 2018", ""),
+        sheet_name="PMKS 2018")
+    w = synth.write_xlsx(HERE / "ppu_pmks_keadaan_2018.xlsx", recs, lay)
+    _dump(w.path.name, "6409", "xlsx", [_sheet_entry(w, recs, exp)],
+          note="A list 'keadaan per 31 Desember 2018': ages are measured at that data date "
+               "(from the title), not on the day of the check.")
+
+
 CORPUS_LAYOUTS = ("office", "plain", "office_split", "csv", "dtks")
 
 
@@ -186,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.corpus:
         files = corpus(args.corpus, args.rows, args.defects, args.noise)
     else:
-        for make in (kutim, samarinda, balikpapan, bontang, paser):
+        for make in (kutim, samarinda, balikpapan, bontang, paser, ppu):
             make()
         files = [p for p in sorted(HERE.glob("*.*")) if p.suffix in (".xlsx", ".csv", ".ods")]
     for p in files:

@@ -289,3 +289,19 @@ def test_json_data_date_block_golden(tmp_path):
     f = _json(_write(tmp_path / "kutim_pmks.xlsx"))
     assert json.dumps(f["data_date"], sort_keys=True) == (
         '{"date": "2020-12-31", "source": "title"}')
+
+
+def test_sample_keadaan_per_a_past_date_is_clean_at_its_data_date_only():
+    """The shipped sample "KEADAAN PER 31 DESEMBER 2018": ages right at that date only."""
+    import sample_data
+
+    path = ROOT / "sample_data" / "ppu_pmks_keadaan_2018.xlsx"
+    doc = json.loads(_run("validate", str(path), "--no-write", "--format", "json", "-q",
+                          "--no-config").stdout)
+    assert doc["files"][0]["data_date"] == {"date": "2018-12-31", "source": "title"}
+    result = sample_data.compare(doc, "ppu_pmks_keadaan_2018.xlsx")
+    assert not result["missing"] and not result["extra"], result
+    late = json.loads(_run("validate", str(path), "--no-write", "--format", "json", "-q",
+                           "--no-config", "--as-of", "2025-06-30").stdout)
+    extra = sample_data.compare(late, "ppu_pmks_keadaan_2018.xlsx")["extra"]
+    assert {e["code"] for e in extra} & {"JENIS_AGE_MISMATCH", "JENIS_AGE_EDGE"}
