@@ -56,6 +56,23 @@ D = dt.date
     ("Rekapitulasi PMKS per Kecamatan Tahun 2024", D(2024, 12, 31)),
     ("Keadaan per 31 Desember 2024, dicetak 5 Januari 2025", D(2024, 12, 31)),
     ("Data Lansia Telantar Tahun 2024 sesuai Permensos Nomor 8 Tahun 2012", D(2024, 12, 31)),
+    ("KEADAAN S/D DESEMBER 2024", D(2024, 12, 31)),
+    ("Keadaan Akhir Tahun 2024", D(2024, 12, 31)),
+    ("Posisi 31.12.2024", D(2024, 12, 31)),
+    ("Per 31/12/24", D(2024, 12, 31)),
+    ("Bulan : Juni 2025", D(2025, 6, 30)),
+    ("Periode : Januari - Juni 2025", D(2025, 6, 30)),
+    ("TW. III 2024", D(2024, 9, 30)),
+    ("Triwulan ke-3 2024", D(2024, 9, 30)),
+    ("Kuartal 2 2025", D(2025, 6, 30)),
+    ("Caturwulan II 2024", D(2024, 8, 31)),
+    ("DATA PMKS KAB. BERAU TH. 2024", D(2024, 12, 31)),
+    ("JANUARI - DESEMBER 2024", D(2024, 12, 31)),  # a line that is only a period
+    ("31 Desember 2024", D(2024, 12, 31)),
+    ("Periode 2024/2025", D(2025, 12, 31)),
+    ("TAHUN 2024 KEADAAN PER 30 JUNI 2024", D(2024, 6, 30)),  # the most specific keyword
+    ("Keadaan per: 2024-12-31 00:00:00", D(2024, 12, 31)),  # a date cell read as ISO
+    ("Posisi Peb 2025", D(2025, 2, 28)),
 ])
 def test_title_line_gives_the_end_of_its_period(title, want):
     assert from_text(title) == want
@@ -74,6 +91,8 @@ def test_title_line_gives_the_end_of_its_period(title, want):
     "Samarinda, 5 Januari 2025",  # a place and date (signature style), not a data date
     "DATA PMKS 1875",  # no list is that old
     "Keadaan per 31 Februari",  # no year
+    "Nomor: 12/05/24",
+    "DATA PMKS KOTA SAMARINDA",
 ])
 def test_title_line_without_a_data_date(title):
     assert from_text(title) is None
@@ -127,6 +146,17 @@ def test_resolution_order_option_config_title_file_name_today():
     assert resolve(_table(title, "pmks_2023.xlsx"), s) == DataDate(D(2024, 12, 31), "title")
     assert resolve(_table([], "pmks_2023.xlsx"), s) == DataDate(D(2023, 12, 31), "file_name")
     assert resolve(_table(["DINAS SOSIAL"], "pmks.xlsx"), s) == DataDate(D(2025, 6, 30), "today")
+
+
+def test_sheet_name_comes_after_the_title_and_before_the_file_name():
+    s = test_settings()
+    table = _table([], "pmks_2023.xlsx")
+    table.sheet = "Des 2024"
+    assert resolve(table, s) == DataDate(D(2024, 12, 31), "sheet")
+    table.title_lines = ["KEADAAN PER 30 JUNI 2024"]
+    assert resolve(table, s) == DataDate(D(2024, 6, 30), "title")
+    table.title_lines, table.sheet = [], "Sheet1"
+    assert resolve(table, s) == DataDate(D(2023, 12, 31), "file_name")
 
 
 def test_a_date_from_title_or_file_name_is_never_after_the_day_of_the_check():

@@ -9,9 +9,10 @@ is 60 on the day of the check. The data date is, in order (issue 17):
    or a year, after a word such as *keadaan, per, posisi, kondisi, periode, tahun, bulan, s.d.,
    sampai*, or in a plain title such as "DATA PMKS 2024"; a period gives its **last** day and a
    range ("Januari s.d. Juni 2025") its end;
-3. the file name (``file_name``): ``kutim_pmks_2024.xlsx``, ``PMKS Des 2024.xlsx``,
+3. the sheet name (``sheet``): a workbook with one sheet per month ("Jan 2025", "Des 2024");
+4. the file name (``file_name``): ``kutim_pmks_2024.xlsx``, ``PMKS Des 2024.xlsx``,
    ``pmks_2025-06.csv``;
-4. the day of the check (``today``).
+5. the day of the check (``today``).
 
 A date from the title or the file name is never later than the day of the check (a list "tahun
 2025" checked in July 2025 is measured in July). Regulation references ("Permensos Nomor 8 Tahun
@@ -41,7 +42,7 @@ from pathlib import Path
 from pmkscheck.settings import DataDate
 
 MIN_YEAR = 1990  # older "data years" are regulation years or birth years, not list dates
-SOURCES = ("option", "config", "title", "file_name", "today")
+SOURCES = ("option", "config", "title", "sheet", "file_name", "today")
 
 # Words that introduce the data date of a list (whole words, lower case).
 KEYWORDS = (r"keadaan|kondisi|posisi|per|periode|tahun|thn|th|bulan|bln|s\.?\s?d\.?|s/d|sd"
@@ -62,7 +63,8 @@ _TITLE_RE = re.compile(rf"\b(?:{TITLE_WORDS})\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4, "satu": 1,
           "dua": 2, "tiga": 3, "empat": 4, "ganjil": 1, "genap": 2, "pertama": 1, "kedua": 2,
           "ketiga": 3, "keempat": 4}
-_ORDINAL = r"(iv|iii|ii|i|[1-4]|satu|dua|tiga|empat|ganjil|genap|pertama|kedua|ketiga|keempat)"
+_ORDINAL = (r"(?:ke\s*-?\s*)?"
+            r"(iv|iii|ii|i|[1-4]|satu|dua|tiga|empat|ganjil|genap|pertama|kedua|ketiga|keempat)")
 _TAHUN = r"(?:\s*(?:tahun|thn|th)\.?)?"
 
 # Specificity of a match: a day beats a month (or quarter, semester) beats a year.
@@ -102,6 +104,7 @@ def _patterns(file_name: bool) -> list[tuple[re.Pattern[str], int, str]]:
         (re.compile(rf"(?<![\d/.-])(\d{{1,2}})\s*([-/.])\s*(\d{{1,2}})\s*\2\s*{y}(?!\d)"),
          DAY, "dmy"),
         (re.compile(rf"(?<!\d){y}-(\d{{2}})-(\d{{2}})(?!\d)"), DAY, "iso"),
+        (re.compile(r"(?<![\d/.-])(\d{1,2})([-/.])(\d{1,2})\2(\d{2})(?![\d/.-])"), DAY, "dmy2"),
         (re.compile(rf"\b(?:semester|smt|sem)\.?\s*-?\s*{_ORDINAL}\b{_TAHUN}\s*[-/,]?\s*{y}"
                     r"(?!\d)"), MONTH, "semester"),
         (re.compile(rf"\b(?:triwulan|tw|trw|kuartal|quarter|q)\.?\s*-?\s*{_ORDINAL}\b{_TAHUN}"
@@ -128,6 +131,8 @@ def _value(kind: str, g: tuple[str, ...]) -> tuple[date | None, int]:
             return date(int(g[2]), months[g[1]], int(g[0])), DAY
         if kind == "dmy":
             return date(int(g[3]), int(g[2]), int(g[0])), DAY
+        if kind == "dmy2":  # "per 31/12/24": a data date is of this century
+            return date(2000 + int(g[3]), int(g[2]), int(g[0])), DAY
         if kind in ("iso", "ymd"):
             return date(int(g[0]), int(g[1]), int(g[2])), DAY
         if kind == "semester":
@@ -186,20 +191,42 @@ def _clean(text: str) -> str:
     return _REGULATION.sub(" ", s)
 
 
+_FILLER = re.compile(r"[\s,.:;()/&-]+|\b(?:s\.?\s?d|s/d|sd|sampai|dengan|hingga|dan|akhir|awal)\b")
+
+
+def _only_dates(s: str, found: list[_Match]) -> bool:
+    """The line is nothing but date expressions ("JANUARI - DESEMBER 2024", "31 Desember 2024")."""
+    rest = s
+    for m in reversed(found):
+        rest = rest[:m.start] + " " + rest[m.end:]
+    months = _month_table()
+    words = [w for w in _FILLER.sub(" ", rest).split() if w not in months]
+    return not words
+
+
 def _line_candidate(line: str) -> tuple[int, _Match] | None:
-    """``(priority, match)`` for one title line: 2 after a keyword, 1 in a plain title."""
+    """``(priority, match)`` for one title line: 2 after a keyword, 1 in a plain title.
+
+    After a keyword the first date expression counts (the end of a range); with several
+    keywords ("TAHUN 2024 KEADAAN PER 30 JUNI 2024") the most specific one.
+    """
     s = _clean(line)
     if not s:
         return None
-    kw = _KEYWORD_RE.search(s)
-    if kw:
-        after = [m for m in _matches(s) if m.start >= kw.start()]
+    found = _matches(s)
+    if not found:
+        return None
+    best: _Match | None = None
+    for kw in _KEYWORD_RE.finditer(s):
+        after = [m for m in found if m.start >= kw.start()]
         if after:
-            return 2, _end_of_range(s, after)
-    if _TITLE_RE.search(s):
-        found = _matches(s)
-        if found:
-            return 1, _end_of_range(s, found)
+            got = _end_of_range(s, after)
+            if best is None or got.rank > best.rank:
+                best = got
+    if best is not None:
+        return 2, best
+    if _TITLE_RE.search(s) or _only_dates(s, found):
+        return 1, _end_of_range(s, found)
     return None
 
 
@@ -228,10 +255,12 @@ def from_text(text: str) -> date | None:
     return from_title([text])
 
 
-def from_file_name(name: str | Path) -> date | None:
-    """The data date named in a file name (its stem; numeric ``2025-06`` forms allowed)."""
-    stem = Path(str(name)).stem
-    s = _clean(stem)
+def from_file_name(name: str | Path, *, stem: bool = True) -> date | None:
+    """The data date named in a file name (its stem; numeric ``2025-06`` forms allowed).
+
+    ``stem=False`` reads the whole text (a sheet name: "Des 2024", "2025-06").
+    """
+    s = _clean(Path(str(name)).stem if stem else str(name))
     found = _matches(s, file_name=True)
     if not found:
         return None
@@ -240,7 +269,7 @@ def from_file_name(name: str | Path) -> date | None:
 
 
 def resolve(table: object, settings: object) -> DataDate:
-    """The data date of ``table``: option/config, title rows, file name, else today.
+    """The data date of ``table``: option/config, title rows, sheet name, file name, else today.
 
     A date read from the title or the file name is capped at the day of the check.
     ``table.data_year`` (a year column of a portal recap, when the reader sets one) counts as a
@@ -255,6 +284,9 @@ def resolve(table: object, settings: object) -> DataDate:
     year = getattr(table, "data_year", None)
     if found is None and isinstance(year, int) and MIN_YEAR <= year:
         found = date(year, 12, 31)
+    sheet = getattr(table, "sheet", None)
+    if found is None and sheet:
+        found, source = from_file_name(sheet, stem=False), "sheet"
     if found is None:
         path = getattr(table, "path", None)
         found = from_file_name(path) if path is not None else None

@@ -96,11 +96,13 @@ SOURCE = {
 
 DATE_SOURCE = {
     "id": {"option": "dari opsi --as-of", "config": "dari berkas konfigurasi",
-           "title": "dari judul tabel", "file_name": "dari nama berkas",
-           "today": "hari pemeriksaan: judul dan nama berkas tidak menyebut tanggal"},
+           "title": "dari judul tabel", "sheet": "dari nama lembar",
+           "file_name": "dari nama berkas",
+           "today": "hari pemeriksaan: judul, lembar dan nama berkas tidak menyebut tanggal"},
     "en": {"option": "from --as-of", "config": "from the config file",
-           "title": "from the table title", "file_name": "from the file name",
-           "today": "the day of the check: neither title nor file name names a date"},
+           "title": "from the table title", "sheet": "from the sheet name",
+           "file_name": "from the file name",
+           "today": "the day of the check: no date in the title, sheet or file name"},
 }
 
 
