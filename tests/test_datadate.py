@@ -159,6 +159,15 @@ def test_sheet_name_comes_after_the_title_and_before_the_file_name():
     assert resolve(table, s) == DataDate(D(2023, 12, 31), "file_name")
 
 
+def test_portal_year_column_after_the_title():
+    s = test_settings()
+    table = _table([], "pmks_2020.csv")
+    table.period_hint = "2023"  # a recap's "tahun" column, as the recap reader states it
+    assert resolve(table, s) == DataDate(D(2023, 12, 31), "table")
+    table.title_lines = ["REKAP PMKS KEADAAN PER 30 JUNI 2023"]
+    assert resolve(table, s) == DataDate(D(2023, 6, 30), "title")
+
+
 def test_a_date_from_title_or_file_name_is_never_after_the_day_of_the_check():
     s = test_settings()  # 2025-06-30
     assert resolve(_table(["DATA PMKS TAHUN 2025"]), s) == DataDate(D(2025, 6, 30), "title")

@@ -9,14 +9,15 @@ is 60 on the day of the check. The data date is, in order (issue 17):
    or a year, after a word such as *keadaan, per, posisi, kondisi, periode, tahun, bulan, s.d.,
    sampai*, or in a plain title such as "DATA PMKS 2024"; a period gives its **last** day and a
    range ("Januari s.d. Juni 2025") its end;
-3. the sheet name (``sheet``): a workbook with one sheet per month ("Jan 2025", "Des 2024");
-4. the file name (``file_name``): ``kutim_pmks_2024.xlsx``, ``PMKS Des 2024.xlsx``,
+3. a portal recap's ``tahun`` column (``table.period_hint``, set by the recap reader; ``table``);
+4. the sheet name (``sheet``): a workbook with one sheet per month ("Jan 2025", "Des 2024");
+5. the file name (``file_name``): ``kutim_pmks_2024.xlsx``, ``PMKS Des 2024.xlsx``,
    ``pmks_2025-06.csv``;
-5. the day of the check (``today``).
+6. the day of the check (``today``).
 
-A date from the title or the file name is never later than the day of the check (a list "tahun
-2025" checked in July 2025 is measured in July). Regulation references ("Permensos Nomor 8 Tahun
-2012", "Perda 2/2024") are never read as a data date.
+A date from the title, the table, the sheet or the file name is never later than the day of the
+check (a list "tahun 2025" checked in July 2025 is measured in July). Regulation references
+("Permensos Nomor 8 Tahun 2012", "Perda 2/2024") are never read as a data date.
 
 >>> from_text("KEADAAN PER 31 DESEMBER 2024")
 datetime.date(2024, 12, 31)
@@ -42,7 +43,7 @@ from pathlib import Path
 from pmkscheck.settings import DataDate
 
 MIN_YEAR = 1990  # older "data years" are regulation years or birth years, not list dates
-SOURCES = ("option", "config", "title", "sheet", "file_name", "today")
+SOURCES = ("option", "config", "title", "table", "sheet", "file_name", "today")
 
 # Words that introduce the data date of a list (whole words, lower case).
 KEYWORDS = (r"keadaan|kondisi|posisi|per|periode|tahun|thn|th|bulan|bln|s\.?\s?d\.?|s/d|sd"
@@ -272,8 +273,8 @@ def resolve(table: object, settings: object) -> DataDate:
     """The data date of ``table``: option/config, title rows, sheet name, file name, else today.
 
     A date read from the title or the file name is capped at the day of the check.
-    ``table.data_year`` (a year column of a portal recap, when the reader sets one) counts as a
-    title year.
+    ``table.period_hint`` (a portal recap's ``tahun`` column, when the reader sets one) comes
+    right after the title rows, with source ``table``.
     """
     as_of = getattr(settings, "as_of", None)
     if as_of is not None:
@@ -281,9 +282,9 @@ def resolve(table: object, settings: object) -> DataDate:
     check_day: date = settings.check_date  # type: ignore[attr-defined]
     found = from_title(getattr(table, "title_lines", None) or [])
     source = "title"
-    year = getattr(table, "data_year", None)
-    if found is None and isinstance(year, int) and MIN_YEAR <= year:
-        found = date(year, 12, 31)
+    hint = getattr(table, "period_hint", None)  # a portal recap's "tahun" column (rekap)
+    if found is None and hint:
+        found, source = from_file_name(str(hint), stem=False), "table"
     sheet = getattr(table, "sheet", None)
     if found is None and sheet:
         found, source = from_file_name(sheet, stem=False), "sheet"

@@ -97,10 +97,12 @@ SOURCE = {
 DATE_SOURCE = {
     "id": {"option": "dari opsi --as-of", "config": "dari berkas konfigurasi",
            "title": "dari judul tabel", "sheet": "dari nama lembar",
+           "table": "dari kolom tahun tabel",
            "file_name": "dari nama berkas",
            "today": "hari pemeriksaan: judul, lembar dan nama berkas tidak menyebut tanggal"},
     "en": {"option": "from --as-of", "config": "from the config file",
            "title": "from the table title", "sheet": "from the sheet name",
+           "table": "from the table's year column",
            "file_name": "from the file name",
            "today": "the day of the check: no date in the title, sheet or file name"},
 }
