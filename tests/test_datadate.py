@@ -344,3 +344,12 @@ def test_sample_keadaan_per_a_past_date_is_clean_at_its_data_date_only():
                            "--no-config", "--as-of", "2025-06-30").stdout)
     extra = sample_data.compare(late, "ppu_pmks_keadaan_2018.xlsx")["extra"]
     assert {e["code"] for e in extra} & {"JENIS_AGE_MISMATCH", "JENIS_AGE_EDGE"}
+
+
+def test_recap_tables_state_their_data_date_too(tmp_path):
+    path = tmp_path / "Rekap PMKS Triwulan III 2024.xlsx"
+    r = _run("template", "--district", "6408", "--kind", "rekap", "-o", str(path))
+    assert r.returncode == 0, r.stderr
+    f = _json(path)
+    assert f["schema"] == "pmks-rekap"
+    assert f["data_date"] == {"date": "2024-09-30", "source": "file_name"}
