@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from pmkscheck.settings import DataDate
@@ -96,6 +97,7 @@ def _end_of_month(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@cache
 def _patterns(file_name: bool) -> list[tuple[re.Pattern[str], int, str]]:
     months = _month_alternation()
     y = r"((?:19|20)\d{2})"
