@@ -66,6 +66,10 @@ IgnoreOpt = Annotated[list[str] | None, typer.Option(
 AgePresetOpt = Annotated[str | None, typer.Option(
     help="Age bands per jenis: permensos-2012 (default) | dinsos-kaltim-legacy.",
     show_default=False)]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Data date YYYY-MM-DD that ages are measured at. Default: from the title "
+    "rows (\"keadaan per 31 Desember 2024\"), else the file name, else today.",
+    show_default=False)]
 QuietOpt = Annotated[bool | None, typer.Option(
     "--quiet", "-q", help="No progress on stderr.", show_default=False)]
 
@@ -102,6 +106,7 @@ def validate(
     compare_with: Annotated[Path | None, typer.Option(
         "--compare-with", help="Person list to reconcile recap (pmks-rekap) counts with.",
         show_default=False)] = None,
+    as_of: AsOfOpt = None,
     quiet: QuietOpt = None,
     config: ConfigOpt = None,
     no_config: NoConfigOpt = False,
@@ -136,6 +141,7 @@ def baseline_cmd(
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     age_preset: AgePresetOpt = None,
+    as_of: AsOfOpt = None,
     quiet: QuietOpt = None,
     config: ConfigOpt = None,
     no_config: NoConfigOpt = False,

@@ -16,6 +16,7 @@ Example ``pmkscheck.toml`` (keys may be written ``fail-on`` or ``fail_on``)::
     lang = "id"
     ignore = ["COLUMN_UNKNOWN"]
     baseline = "pmkscheck-baseline.json"   # relative paths are relative to this file
+    as-of = 2024-12-31                     # the data date (default: title, file name, today)
     [limits]
     max-rows = 200000
 
@@ -44,6 +45,7 @@ from pmkscheck.settings import (
     MASKS,
     Limits,
     Settings,
+    parse_as_of,
 )
 
 CONFIG_NAME = "pmkscheck.toml"
@@ -58,7 +60,7 @@ class Key:
 
     name: str  # as documented (kebab case)
     setting: str  # Settings field
-    kind: str  # "str" | "choice" | "district" | "codes" | "path" | "bool" | "not-bool"
+    kind: str  # "str" | "choice" | "district" | "codes" | "path" | "bool" | "not-bool" | "date"
     choices: tuple[str, ...] = ()
 
 
@@ -77,6 +79,7 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("no-write", "write", "not-bool"),
     Key("baseline", "baseline", "path"),
     Key("quiet", "progress", "not-bool"),
+    Key("as-of", "as_of", "date"),
 )}
 """Every top-level key of the config file (``[limits]`` is the only table)."""
 
@@ -215,6 +218,17 @@ def _convert(cfg: ConfigFile, raw_key: str, key: Key, value: object, base: Path)
         if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
             raise _bad(cfg, raw_key, value, '["NIK", "COLUMN_UNKNOWN"]')
         return split_codes(items)
+    if kind == "date":  # TOML date (as-of = 2024-12-31) or text ("2024-12-31")
+        from datetime import date, datetime
+
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return parse_as_of(value)
+            except UsageError:
+                pass
+        raise _bad(cfg, raw_key, value, "2024-12-31")
     if kind == "district":
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
@@ -308,6 +322,8 @@ def load_settings(cli_values: Mapping[str, Any], cwd: Path | None = None,
             where = f"{cfg.path}" + (f" {cfg.section}" if cfg.section else "")
             warn(render_code("CONFIG_UNKNOWN_KEY", lang, key=key, path=where, closest=near))
         values.update(config_values(cfg))
+        if "as_of" in values:
+            values["as_of_source"] = "config"
     env_lang = os.environ.get("PMKSCHECK_LANG", "").strip().lower()
     if env_lang in LANGS:
         values["lang"] = env_lang
@@ -335,6 +351,9 @@ def _from_cli(cli_values: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = split_codes(value) if not isinstance(value, tuple) else value
         elif name in ("output_dir", "baseline"):
             out[name] = Path(value)
+        elif name == "as_of":
+            out["as_of"] = parse_as_of(value)
+            out["as_of_source"] = "option"
         else:
             out[name] = value
     return out

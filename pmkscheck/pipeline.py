@@ -187,11 +187,18 @@ def _severity(code: str) -> Severity:
 
 def check_table(table: SourceTable, settings: Settings, schema: Schema,
                 notices: list[Issue] | None = None) -> FileReport:
-    """Normalise and check one table; return its report (issues sorted by row, column)."""
+    """Normalise and check one table; return its report (issues sorted by row, column).
+
+    Ages are measured at the table's data date (issue 17): ``settings.today`` is that date
+    from here on, ``settings.check_date`` the day of the check.
+    """
+    settings = with_data_date(table, settings)
     if schema.kind == "rekap":  # issue 7: recap tables have their own reader and checks
         from pmkscheck.rekap import check_rekap_table
 
-        return check_rekap_table(table, settings, schema, notices)
+        report = check_rekap_table(table, settings, schema, notices)
+        report.data_date = settings.data_date
+        return report
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     clean, derived, issues = normalise_table(table, settings, schema)
@@ -213,7 +220,19 @@ def check_table(table: SourceTable, settings: Settings, schema: Schema,
         completeness=completeness(clean, schema, filled), kecamatan=kecamatan_summary(
             clean, derived, table, issues, filled),
         timings=timings, table=table, clean=clean, derived=derived,
+        data_date=settings.data_date,
     )
+
+
+def with_data_date(table: SourceTable, settings: Settings) -> Settings:
+    """``settings`` whose ``today`` is the table's data date (option, title, file name, today)."""
+    if settings.data_date is not None:
+        return settings
+    from dataclasses import replace
+
+    from pmkscheck.domain.datadate import resolve
+
+    return replace(settings, data_date=resolve(table, settings))
 
 
 def filled_cells(clean: pd.DataFrame) -> pd.DataFrame:

@@ -40,6 +40,18 @@ def _default_lang() -> str:
 
 
 @dataclass(frozen=True)
+class DataDate:
+    """The date a table's ages are measured at, and where it came from (issue 17).
+
+    ``source`` is ``option`` (``--as-of``), ``config`` (the config key ``as-of``), ``title``,
+    ``file_name`` or ``today``; see :mod:`pmkscheck.domain.datadate`.
+    """
+
+    date: date
+    source: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every option of ``pmkscheck validate``; see CONTRACT.md and the README."""
 
@@ -55,7 +67,10 @@ class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     age_preset: str = "permensos-2012"
-    reference_date: date | None = None
+    reference_date: date | None = None  # the day of the check (fixed in tests); None: today
+    as_of: date | None = None  # --as-of / config "as-of": the data date of every table
+    as_of_source: str = "option"  # "option" or "config"
+    data_date: DataDate | None = None  # set per table by the pipeline (pmkscheck.domain.datadate)
     baseline: Path | None = None
     compare_with: Path | None = None
     verbose: int = 0
@@ -64,7 +79,18 @@ class Settings:
 
     @property
     def today(self) -> date:
-        """The date that "future" and "age" are measured against (fixed in tests)."""
+        """The data date: ages, DATE_FUTURE and the 120-year limit are measured at it.
+
+        The table's data date once the pipeline has set it, else ``--as-of``, else the day of
+        the check.
+        """
+        if self.data_date is not None:
+            return self.data_date.date
+        return self.as_of or self.check_date
+
+    @property
+    def check_date(self) -> date:
+        """The day of the check (``reference_date`` in tests): nothing can be born after it."""
         return self.reference_date or date.today()
 
     def validate(self) -> Settings:
@@ -88,7 +114,26 @@ class Settings:
             len(self.district) == 4 and self.district.isdigit()
         ):
             raise UsageError("USAGE_BAD_DISTRICT", value=self.district)
+        if self.as_of is not None and not date(1900, 1, 1) <= self.as_of <= self.check_date:
+            raise UsageError("USAGE_BAD_DATE", value=self.as_of.isoformat(),
+                             today=self.check_date.isoformat())
         return self
+
+
+def parse_as_of(text: object) -> date:
+    """``--as-of`` text (``YYYY-MM-DD``) -> date; :class:`UsageError` ``USAGE_BAD_DATE`` if not."""
+    from pmkscheck.errors import UsageError
+
+    if isinstance(text, date):
+        return text
+    value = str(text).strip()
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError("USAGE_BAD_DATE", value=value[:40],
+                         today=date.today().isoformat()) from None
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))

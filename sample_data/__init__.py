@@ -13,7 +13,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 SAMPLES = ("kutim_pmks_2025.xlsx", "samarinda_lansia_dtks.xlsx", "balikpapan_pmks.csv",
-           "bontang_pmks_bersih.xlsx", "paser_pmks.ods", "samarinda_rekap_portal_2023.csv")
+           "bontang_pmks_bersih.xlsx", "paser_pmks.ods", "samarinda_rekap_portal_2023.csv",
+           "ppu_pmks_keadaan_2018.xlsx")
 
 
 def path(name: str) -> Path:

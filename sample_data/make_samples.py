@@ -16,6 +16,8 @@ Writes, next to this script:
 * ``paser_pmks.ods``: Paser (6401), "Tempat/Tgl Lahir" merged over "Tempat" | "Tanggal".
 * ``samarinda_rekap_portal_2023.csv``: Samarinda (6472), a recap in the long form of open-data
   portals (Satu Data / CKAN export): one row per jenis, ``satuan`` orang or KK, ``tahun`` 2023.
+* ``ppu_pmks_keadaan_2018.xlsx``: Penajam Paser Utara (6409), a list "KEADAAN PER 31 DESEMBER
+  2018": ages are right at that date (issue 17), many would be wrong if measured today.
 * ``expected/<file name>.json``: per sheet, the planted ``(row, code, field)``.
 
 ``python sample_data/make_samples.py --corpus DIR [--rows N --defects P --noise P]`` writes a
@@ -24,6 +26,7 @@ larger corpus instead (one file per kab/kota, five layouts, not committed).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -177,6 +180,26 @@ def portal_recap() -> None:
                "are never added to persons), tahun 2023 (the data's year).")
 
 
+PPU_DATA_DATE = dt.date(2018, 12, 31)
+
+
+def ppu() -> None:
+    """Penajam Paser Utara: a list "keadaan per 31 Desember 2018", ages as at that date."""
+    saved = synth.REF_DATE
+    synth.REF_DATE = PPU_DATA_DATE  # ages drawn at the data date, not at the generator's date
+    try:
+        recs, exp = synth.people(120, "6409", seed=96, defects=0.08)
+    finally:
+        synth.REF_DATE = saved
+    lay = synth.sheet_layout("office", title_lines=(
+        "DATA PMKS KABUPATEN PENAJAM PASER UTARA", "KEADAAN PER 31 DESEMBER 2018", ""),
+        sheet_name="PMKS 2018")
+    w = synth.write_xlsx(HERE / "ppu_pmks_keadaan_2018.xlsx", recs, lay)
+    _dump(w.path.name, "6409", "xlsx", [_sheet_entry(w, recs, exp)],
+          note="A list 'keadaan per 31 Desember 2018': ages are measured at that data date "
+               "(from the title), not on the day of the check.")
+
+
 CORPUS_LAYOUTS = ("office", "plain", "office_split", "csv", "dtks")
 
 
@@ -227,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.corpus:
         files = corpus(args.corpus, args.rows, args.defects, args.noise)
     else:
-        for make in (kutim, samarinda, balikpapan, bontang, paser, portal_recap):
+        for make in (kutim, samarinda, balikpapan, bontang, paser, portal_recap, ppu):
             make()
         files = [p for p in sorted(HERE.glob("*.*")) if p.suffix in (".xlsx", ".csv", ".ods")]
     for p in files:

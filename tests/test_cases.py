@@ -15,13 +15,15 @@ Format of a case file (one per code; the file name is the code)::
     pass:                         # each value must NOT produce the code on its row/field
       - "6408175708750001"
       - null                      # an empty cell
+    as_of: 2024-12-31             # optional: the data date (--as-of) of every case of the file
 
 An entry is a scalar (the cell text, ``null`` = empty) or a mapping with ``value`` and optional
 ``context`` (merged over the file's), ``kind`` and ``rows``: other records placed *before* the
 tested one (for duplicates); such a case runs in a table of its own, with the tested record last.
 All other cases of a file run together, one row each, in a single table (one normalise + check
 run per file keeps the suite fast), so cases must not depend on each other: only the tested
-code on the tested row and field is asserted. The reference date is 2025-06-30. Every file
+code on the tested row and field is asserted. The reference date (the day of the check) is
+2025-06-30; the data date is that day too unless the file gives ``as_of``. Every file
 must have at least one ``fail`` entry; ``pass`` entries are optional but expected.
 """
 
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import check_issues, make_table, triples
+from conftest import check_issues, make_table, test_settings, triples
 
 from pmkscheck.rules import catalogue
 
@@ -68,7 +70,12 @@ def _run_alone(spec: dict, case: dict) -> set[tuple]:
     kinds = _kinds(field, rows, {} if kind is None else {len(rows) - 1: kind})
     table = make_table(rows, kinds=kinds, schema=spec.get("schema", "pmks-individu"))
     row = int(table.data["_row"].iloc[-1])
-    return {(c, f) for c, r, f in triples(check_issues(table)) if r == row}
+    return {(c, f) for c, r, f in triples(check_issues(table, _settings(spec))) if r == row}
+
+
+def _settings(spec: dict):  # noqa: ANN202 - Settings
+    """The suite's settings, with the file's data date (``as_of``) if it gives one."""
+    return test_settings(as_of=spec["as_of"]) if spec.get("as_of") else test_settings()
 
 
 @cache
@@ -90,7 +97,7 @@ def _batch(path: Path) -> dict[tuple[str, int], set[tuple]]:
         return {}
     table = make_table(rows, kinds=_kinds(field, rows, kinds),
                        schema=spec.get("schema", "pmks-individu"))
-    found = triples(check_issues(table))
+    found = triples(check_issues(table, _settings(spec)))
     row_of = dict(zip(keys, table.data["_row"].astype(int), strict=True))
     return {key: {(c, f) for c, r, f in found if r == row} for key, row in row_of.items()}
 
@@ -118,4 +125,4 @@ def test_every_case_file_has_a_failing_case():
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert spec.get("fail"), f"{path.name} has no failing case"
         assert set(spec) <= {"code", "field", "kind", "schema", "context", "fail",
-                             "pass"}, path.name
+                             "pass", "as_of"}, path.name

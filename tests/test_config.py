@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,7 @@ output-dir = "hasil"
 no-write = true
 baseline = "ci/baseline.json"
 quiet = true
+as-of = 2024-12-31
 [limits]
 max-rows = 1000
 max_cells = 5000
@@ -90,10 +92,11 @@ isolate = false
     assert s.output_dir == tmp_path / "hasil" and s.baseline == tmp_path / "ci/baseline.json"
     assert s.write is False and s.progress is False
     assert s.limits == Limits(max_rows=1000, max_cells=5000, isolate=False)
+    assert (s.as_of, s.as_of_source) == (dt.date(2024, 12, 31), "config")
     # every documented key is exercised above
     assert {k.replace("_", "-") for k in KEYS} <= {
         "district", "schema", "sheet", "fail-on", "lang", "mask", "select", "ignore",
-        "age-preset", "format", "output-dir", "no-write", "baseline", "quiet"}
+        "age-preset", "format", "output-dir", "no-write", "baseline", "quiet", "as-of"}
 
 
 def test_cli_overrides_only_what_was_typed(tmp_path):

@@ -19,7 +19,8 @@ import sample_data
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ["kutim_pmks_2025.xlsx", "samarinda_lansia_dtks.xlsx", "balikpapan_pmks.csv",
-           "bontang_pmks_bersih.xlsx", "paser_pmks.ods", "samarinda_rekap_portal_2023.csv"]
+           "bontang_pmks_bersih.xlsx", "paser_pmks.ods", "samarinda_rekap_portal_2023.csv",
+           "ppu_pmks_keadaan_2018.xlsx"]
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

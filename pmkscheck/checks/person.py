@@ -48,22 +48,33 @@ def date_status(ctx: CheckContext) -> pd.DataFrame | None:
                     serial=np.where(code == "DATE_FROM_SERIAL", raw.str.strip(), None))
 
 
-@check("DATE_FUTURE", "DATE_AGE_IMPLAUSIBLE", fields="tanggal_lahir")
+@check("DATE_FUTURE", "DATE_AFTER_DATA_DATE", "DATE_AGE_IMPLAUSIBLE", fields="tanggal_lahir")
 def date_range(ctx: CheckContext) -> pd.DataFrame | None:
-    """Birth date after the reference date, or an age above 120 years."""
+    """Born after the check day (error) or only after the data date (warning); age > 120.
+
+    Ages are at the data date (``settings.today``); "future" is after the day of the check.
+    """
     if "tanggal_lahir:date" not in ctx.derived:
         return None
-    today = ctx.settings.today
+    today = ctx.settings.today  # the data date
+    check_day = max(ctx.settings.check_date, today)
     tl = ctx.derived["tanggal_lahir:date"]
     year = ctx.derived["tanggal_lahir:year"]
-    future = ((tl > pd.Timestamp(today)) | (tl.isna() & (year > today.year))).fillna(False)
+    future = ((tl > pd.Timestamp(check_day)) | (tl.isna() & (year > check_day.year))
+              ).fillna(False)
+    after = ((tl > pd.Timestamp(today)) | (tl.isna() & (year > today.year))).fillna(False)
+    after = after & ~future
     _, age = _tl_age(ctx)
-    old = (age > MAX_AGE).fillna(False) & ~future
+    old = (age > MAX_AGE).fillna(False) & ~future & ~after
     parts = []
     if future.any():
         idx = future.index[future.to_numpy(dtype=bool)]
         parts.append(findings(idx, "DATE_FUTURE", date=ctx.clean["tanggal_lahir"][idx],
-                              today=today.isoformat()))
+                              today=check_day.isoformat()))
+    if after.any():
+        idx = after.index[after.to_numpy(dtype=bool)]
+        parts.append(findings(idx, "DATE_AFTER_DATA_DATE", date=ctx.clean["tanggal_lahir"][idx],
+                              data_date=today.isoformat()))
     if old.any():
         idx = old.index[old.to_numpy(dtype=bool)]
         parts.append(findings(idx, "DATE_AGE_IMPLAUSIBLE", age=age[idx].astype(object)))

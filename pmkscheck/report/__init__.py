@@ -22,7 +22,7 @@ from pmkscheck.rules import message as rule_message
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pmkscheck.settings import Settings
+    from pmkscheck.settings import DataDate, Settings
     from pmkscheck.table import Column, SkippedRow, SourceTable
 
 
@@ -55,6 +55,7 @@ class FileReport:
     error: str | None = None  # INPUT_* code when the file could not be read
     error_params: dict[str, Any] = field(default_factory=dict)
     baselined: int = 0  # findings dropped by --baseline (pmkscheck.baseline)
+    data_date: DataDate | None = None  # the date ages were measured at, and its source
     rendered: dict[tuple, list[dict[str, Any]]] = field(
         default_factory=dict, repr=False, compare=False)  # issue dicts per (mask, lang, ...)
     table: SourceTable | None = None  # kept for writers (annotated workbook, cleaned file)
@@ -187,6 +188,8 @@ def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
             "kecamatan": f.kecamatan,
         },
         "issues": _issue_dicts(f, settings, is_csv),
+        "data_date": None if f.data_date is None else {
+            "date": f.data_date.date.isoformat(), "source": f.data_date.source},
         "outputs": dict(f.outputs),
     }
     if f.error:

@@ -81,6 +81,7 @@ T: dict[str, dict[str, str]] = {
         "title": "Ringkasan pemeriksaan pmkscheck",
         "file": "Berkas", "sheet": "Lembar", "schema": "Skema", "district": "Kabupaten/kota",
         "date": "Tanggal pemeriksaan", "rows": "Baris data", "header_row": "Baris judul",
+        "data_date": "Tanggal data (umur dihitung pada)",
         "errors": "Galat", "warnings": "Peringatan", "infos": "Info",
         "rows_err": "Baris dengan galat", "unknown": "tidak diketahui",
         "completeness": "Kelengkapan per kolom", "field": "Kolom (baku)",
@@ -108,6 +109,7 @@ T: dict[str, dict[str, str]] = {
         "summary": "Summary", "list": "Problems", "title": "pmkscheck summary",
         "file": "File", "sheet": "Sheet", "schema": "Schema", "district": "District",
         "date": "Checked on", "rows": "Data rows", "header_row": "Header row",
+        "data_date": "Data date (ages measured at)",
         "errors": "Errors", "warnings": "Warnings", "infos": "Infos",
         "rows_err": "Rows with errors", "unknown": "unknown",
         "completeness": "Completeness per column", "field": "Field",
@@ -1025,13 +1027,14 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     b.add([t["title"]], st["title"])
     b.add([t["how"].replace("Daftar Masalah", list_sheet)], st["wrapnote"])
     b.n += 1
-    from pmkscheck.report.html import district_text
+    from pmkscheck.report.html import data_date_text, district_text
 
     district = district_text(f.district, lang, t["unknown"])
     info: list[tuple[str, Any]] = [
         (t["file"], Path(f.path).name), (t["sheet"], data_sheet if f.sheet else "-"),
         (t["schema"], f.schema or "-"), (t["district"], district),
-        (t["date"], settings.today.isoformat()), (t["rows"], f.data_rows),
+        (t["data_date"], data_date_text(f.data_date, lang)),
+        (t["date"], settings.check_date.isoformat()), (t["rows"], f.data_rows),
         (t["header_row"], f.header_row if f.header_row is not None else "-"),
         (t["errors"], f.count(Severity.ERROR)), (t["warnings"], f.count(Severity.WARNING)),
         (t["infos"], f.count(Severity.INFO)), (t["rows_err"], f.rows_with_errors),

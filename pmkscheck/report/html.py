@@ -35,7 +35,8 @@ T: dict[str, dict[str, str]] = {
     "id": {
         "title": "Laporan pemeriksaan data PMKS", "file": "Berkas", "sheet": "Lembar",
         "schema": "Skema", "district": "Kabupaten/kota", "header_row": "Baris judul",
-        "date": "Tanggal pemeriksaan", "format": "Format", "unknown": "tidak diketahui",
+        "date": "Tanggal pemeriksaan", "data_date": "Tanggal data (umur dihitung pada)",
+        "format": "Format", "unknown": "tidak diketahui",
         "rows": "Baris data", "errors": "Galat", "warnings": "Peringatan", "infos": "Info",
         "rows_err": "Baris dengan galat", "of_rows": "dari baris data",
         "completeness": "Kelengkapan per kolom", "completeness_note":
@@ -61,7 +62,8 @@ T: dict[str, dict[str, str]] = {
     "en": {
         "title": "PMKS data check report", "file": "File", "sheet": "Sheet", "schema": "Schema",
         "district": "District", "header_row": "Header row", "date": "Checked on",
-        "format": "Format", "unknown": "unknown", "rows": "Data rows", "errors": "Errors",
+        "data_date": "Data date (ages measured at)", "format": "Format", "unknown": "unknown",
+        "rows": "Data rows", "errors": "Errors",
         "warnings": "Warnings", "infos": "Infos", "rows_err": "Rows with errors",
         "of_rows": "of data rows", "completeness": "Completeness per column",
         "completeness_note": "Share of rows with a value. Green: 98% or more; amber: 90-98%; "
@@ -90,6 +92,29 @@ SOURCE = {
            "title": "from the table title", "wilayah": "from the wilayah columns",
            "nik": "from the NIK region codes"},
 }
+
+
+DATE_SOURCE = {
+    "id": {"option": "dari opsi --as-of", "config": "dari berkas konfigurasi",
+           "title": "dari judul tabel", "sheet": "dari nama lembar",
+           "table": "dari kolom tahun tabel",
+           "file_name": "dari nama berkas",
+           "today": "hari pemeriksaan: judul, lembar dan nama berkas tidak menyebut tanggal"},
+    "en": {"option": "from --as-of", "config": "from the config file",
+           "title": "from the table title", "sheet": "from the sheet name",
+           "table": "from the table's year column",
+           "file_name": "from the file name",
+           "today": "the day of the check: no date in the title, sheet or file name"},
+}
+
+
+def data_date_text(data_date: object, lang: str) -> str:
+    """``2024-12-31 (dari judul tabel)``, or ``-`` when the table has none (unreadable file)."""
+    if data_date is None:
+        return "-"
+    source = getattr(data_date, "source", "")
+    how = DATE_SOURCE.get(lang, DATE_SOURCE["id"]).get(source, source)
+    return f"{data_date.date.isoformat()} ({how})"  # type: ignore[attr-defined]
 
 
 def district_text(district: object, lang: str, unknown: str) -> str:
@@ -199,7 +224,8 @@ def _meta(f: FileReport, settings: Settings, lang: str) -> str:
             (t["format"], f.format or "-"), (t["schema"], f.schema or "-"),
             (t["district"], district),
             (t["header_row"], "-" if f.header_row is None else str(f.header_row)),
-            (t["date"], settings.today.isoformat())]
+            (t["data_date"], data_date_text(f.data_date, lang)),
+            (t["date"], settings.check_date.isoformat())]
     body = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
     return f'<table class="meta">{body}</table>'
 

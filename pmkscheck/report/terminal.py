@@ -36,6 +36,7 @@ LABEL = {
 }
 T = {
     "id": {"rows": "baris data", "district": "kab/kota", "unknown": "tidak diketahui",
+           "data_date": "tanggal data",
            "header": "baris judul", "skipped": "baris dilewati", "schema": "skema",
            "ok": "Tidak ada masalah.", "outputs": "Berkas keluaran",
            "unreadable": "TIDAK TERBACA", "errors": "galat", "warnings": "peringatan",
@@ -47,6 +48,7 @@ T = {
            "details": "Rincian tiap temuan: berkas .catatan.xlsx / .laporan.html, atau "
                       "--format json; penjelasan kode: pmkscheck rules KODE"},
     "en": {"rows": "data rows", "district": "district", "unknown": "unknown",
+           "data_date": "data date",
            "header": "header row", "skipped": "rows skipped", "schema": "schema",
            "ok": "No problems found.", "outputs": "Output files",
            "unreadable": "UNREADABLE", "errors": "errors", "warnings": "warnings",
@@ -149,6 +151,12 @@ def _summary(f: FileReport, lang: str) -> Text:
         text.append(f" ({SOURCE[lang].get(d.source, d.source)})")
     else:
         text.append(t["unknown"], style="yellow")
+    if f.data_date is not None:
+        from pmkscheck.report.html import DATE_SOURCE
+
+        text.append(f"\n{t['data_date']}: ")
+        text.append(f.data_date.date.isoformat(), style="bold")
+        text.append(f" ({DATE_SOURCE[lang].get(f.data_date.source, f.data_date.source)})")
     text.append("\n")
     counts = [(Severity.ERROR, t["errors"]), (Severity.WARNING, t["warnings"]),
               (Severity.INFO, t["infos"])]
