@@ -177,6 +177,8 @@ def _read_text(path: Path, settings: Settings, schemas: list[Schema]) -> ReadRes
     layout, sch = found
     table = build_table(grid, layout, sch, path=path, fmt=info.format)
     table.encoding, table.delimiter = info.encoding, info.delimiter
+    table.notices[:0] = [notice("CSV_QUOTE_UNCLOSED", row=line, params={"lines": swallowed})
+                         for line, swallowed in info.unclosed]
     return ReadResult(path=path, format=info.format, tables=[table], notices=[], sheets=[])
 
 
