@@ -326,12 +326,19 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(130)
         if os.environ.get("PMKSCHECK_DEBUG"):
             raise
+        from pmkscheck.errors import internal_failure
         from pmkscheck.mask import scrub
 
+        if isinstance(exc, ImportError):  # a broken install, not a bug: say what to do
+            sentence = " ".join(_error_sentence(internal_failure(exc), lang).split())
+            sys.stderr.write(f"pmkscheck: {sentence}\n")
+            sys.exit(2)
         what = "kesalahan internal" if lang == "id" else "internal error"
+        todo = ("mohon laporkan berkas ini ke pengembang pmkscheck; PMKSCHECK_DEBUG=1 "
+                "menampilkan rinciannya" if lang == "id" else "please report this file to "
+                "the pmkscheck developers; PMKSCHECK_DEBUG=1 shows details")
         sys.stderr.write(
-            f"pmkscheck: {what}: {type(exc).__name__}: {scrub(str(exc))[:300]} "
-            "(PMKSCHECK_DEBUG=1 shows details; please report it)\n")
+            f"pmkscheck: {what}: {type(exc).__name__}: {scrub(str(exc))[:300]} ({todo})\n")
         sys.exit(2)
     sys.exit(rc if isinstance(rc, int) else 0)
 

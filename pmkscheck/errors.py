@@ -36,3 +36,40 @@ class UsageError(PmkscheckError):
         self.code = code
         self.params: Mapping[str, object] = params
         super().__init__(code)
+
+
+def internal_failure(exc: BaseException, path: object = None) -> InputError:
+    """The :class:`InputError` that names what failed when reading hit an unexpected exception.
+
+    * ``ImportError`` / ``ModuleNotFoundError``: ``INPUT_INSTALL_BROKEN`` with the module that
+      did not load and where pmkscheck was loaded from (an install without its dependencies,
+      or a source checkout that shadows the installed package);
+    * anything else: ``INPUT_INTERNAL_ERROR`` with the exception type, its message with quoted
+      text (cell values) removed and long digit runs masked, and the line of code it came from.
+
+    Args:
+        exc: the exception.
+        path: the file being read.
+    """
+    import re
+    import traceback
+
+    from pmkscheck.mask import scrub
+
+    if isinstance(exc, ImportError):
+        import pmkscheck
+
+        module = exc.name or re.sub(r"['\"]", "", str(exc))[:80] or "?"
+        origin = getattr(pmkscheck, "__file__", None) or "?"
+        return InputError("INPUT_INSTALL_BROKEN", path, module=module,
+                          origin=str(origin).rsplit("__init__", 1)[0].rstrip("/\\"))
+    message = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", str(exc)).strip()
+    message = (scrub(" ".join(message.split())) or "")[:150]
+    frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+    where = "?"
+    if frames:
+        last = frames[-1]
+        parts = re.split(r"[/\\]", last.filename)
+        where = f"{'/'.join(parts[-2:])}:{last.lineno} ({last.name})"
+    error = type(exc).__name__ + (f": {message}" if message else "")
+    return InputError("INPUT_INTERNAL_ERROR", path, error=error, where=where)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pmkscheck.errors import InputError
+from pmkscheck.errors import InputError, internal_failure
 from pmkscheck.issues import Issue
 from pmkscheck.read.detect import detect_format
 from pmkscheck.read.grid import Grid
@@ -82,11 +82,13 @@ def read_file(path: Path, settings: Settings, schema: Schema | None = None) -> R
     except InputError:
         raise
     except MemoryError:
-        raise InputError("INPUT_TOO_LARGE", path, reason="memory") from None
+        raise InputError("INPUT_TOO_LARGE", path, reason=(
+            f"memory ran out while reading; limit memory-mb = {settings.limits.memory_mb} MB"
+        )) from None
     except RecursionError:
         raise InputError("INPUT_READER_FAILED", path, reason="RecursionError") from None
     except Exception as exc:  # noqa: BLE001 - no library exception or traceback reaches a user
-        raise InputError("INPUT_READER_FAILED", path, reason=type(exc).__name__) from None
+        raise internal_failure(exc, path) from None
 
 
 def _open_head(path: Path, settings: Settings) -> bytes:

@@ -47,7 +47,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmkscheck.errors import InputError
+from pmkscheck.errors import InputError, internal_failure
 from pmkscheck.read import guard
 
 if TYPE_CHECKING:
@@ -433,6 +433,8 @@ def _outcome(result: object, status: int, path: Path, limits: Limits) -> ReadRes
     if kind == "memory":
         raise InputError("INPUT_READER_FAILED", path, reason=(
             f"memory limit of {limits.memory_mb} MB reached"))
+    if isinstance(result[1], ImportError):  # not a bug of the file: name the broken install
+        raise internal_failure(result[1], path)
     raise result[1]
 
 
