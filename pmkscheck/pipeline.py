@@ -35,13 +35,15 @@ def expand_paths(paths: Iterable[str]) -> list[Path]:
 
     Office lock files (``~$kutim.xlsx``) and pmkscheck's own output folders are skipped.
     """
+    from pmkscheck.read import is_lock_file_name
+
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
                 if (child.is_file() and child.suffix.lower() in SPREADSHEET_SUFFIXES
-                        and not child.name.startswith(("~$", ".~lock"))
+                        and not is_lock_file_name(child.name)
                         and not any(part.endswith("_pmkscheck") for part in child.parts)):
                     out.append(child)
         else:

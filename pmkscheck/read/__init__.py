@@ -101,6 +101,8 @@ def _open_head(path: Path, settings: Settings) -> bytes:
         raise InputError("INPUT_UNREADABLE", path, reason=type(exc).__name__) from None
     if not stat.S_ISREG(st.st_mode):
         raise InputError("INPUT_NOT_A_FILE", path)
+    if is_lock_file_name(path.name) and not _spreadsheet_magic(path):
+        raise InputError("INPUT_LOCK_FILE", path)
     if st.st_size == 0:
         raise InputError("INPUT_EMPTY", path)
     if st.st_size > settings.limits.max_file_bytes:
@@ -110,6 +112,29 @@ def _open_head(path: Path, settings: Settings) -> bytes:
             return fh.read(_HEAD_BYTES)
     except OSError as exc:
         raise InputError("INPUT_UNREADABLE", path, reason=type(exc).__name__) from None
+
+
+def is_lock_file_name(name: str) -> bool:
+    """Whether ``name`` is the name of an Office lock file, made while a workbook is open.
+
+    Excel and Word make ``~$kutim.xlsx``, LibreOffice ``.~lock.kutim.xlsx#``.
+
+    >>> is_lock_file_name("~$kutim.xlsx"), is_lock_file_name(".~lock.kutim.xlsx#")
+    (True, True)
+    >>> is_lock_file_name("kutim.xlsx"), is_lock_file_name("data~$.csv")
+    (False, False)
+    """
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
+def _spreadsheet_magic(path: Path) -> bool:
+    """Whether the file starts as a workbook does (zip or OLE2): a lock file never does."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
 
 
 @cache
