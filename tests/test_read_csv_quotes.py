@@ -156,3 +156,30 @@ def test_issue_repro_end_to_end(tmp_path):
     cleaned = clean.read_text(encoding="utf-8-sig")
     for name in names:
         assert name in cleaned
+
+
+def test_a_long_swallow_stops_early_and_never_hits_the_field_size_limit(tmp_path, monkeypatch):
+    """A quote left open over thousands of records: neither the csv module's field size limit
+    (16M characters; 2,000 here) nor parsing the rest of the file as one cell."""
+    orig = csvread._reader
+
+    def small_limit(lines, delimiter, strict=False):
+        reader = orig(lines, delimiter, strict)
+        csv.field_size_limit(2000)
+        return reader
+
+    monkeypatch.setattr(csvread, "_reader", small_limit)
+    monkeypatch.setattr(csvread, "_SWALLOW_LINES", 10)
+    kinds = ["plain"] * 3 + ["unclosed"] + ["plain"] * 200 + ["stray"] + ["plain"] * 30
+    text, starts, unclosed = _build(kinds, ";")
+    path = tmp_path / "long.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    try:
+        table = read_file(path, Settings()).tables[0]
+    finally:
+        csv.field_size_limit(1 << 24)
+    assert len(table.data) == len(kinds)
+    assert table.data[ROW].tolist() == starts
+    found = [(n.row, n.params["lines"]) for n in table.notices if n.code == "CSV_QUOTE_UNCLOSED"]
+    assert found == [(unclosed[0], starts[204] - unclosed[0])]  # up to the stray quote
+    assert table.data["nama"].iloc[3] == '"' + _name(3)

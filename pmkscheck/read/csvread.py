@@ -31,6 +31,7 @@ from __future__ import annotations
 import array
 import codecs
 import collections
+import contextlib
 import csv
 import io
 import itertools
@@ -56,6 +57,10 @@ _SNIFF_LINES = 60
 _ARROW_BLOCK = 1 << 23
 #: Lines looked at to find the usual number of fields of a record (fast path).
 _WIDTH_LINES = 200
+#: A quoted cell that runs over this many lines, each looking like a whole record, is taken for
+#: an unclosed quote without parsing it to its end (which could pass the ``csv`` module's
+#: 16M-character field limit and would hold the rest of the file as one string).
+_SWALLOW_LINES = 1000
 #: A column whose first values repeat this much shares one string object per distinct value.
 _SHARE_SAMPLE, _SHARE_MAX = 2000, 200
 
@@ -228,9 +233,12 @@ def _parse_csv(path: Path, encoding: str, delimiter: str, width: int = 0,
     """
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
         reader = _reader(fh, delimiter)
-        grid = _parse(reader)
-        # every record on one line <=> lines read == records: row number = record number
-        multiline = reader.line_num != grid.n_rows
+        try:
+            grid = _parse(reader)
+            # every record on one line <=> lines read == records: row number = record number
+            multiline = reader.line_num != grid.n_rows
+        except csv.Error:  # e.g. a quote never closed made a cell past the field size limit
+            multiline = True
     if multiline or _last_line_open(path, encoding, delimiter):
         with open(path, encoding=encoding, errors="replace", newline="") as fh:
             records = _Records(fh, delimiter, width)
@@ -309,18 +317,24 @@ class _Records:
         return self
 
     def __next__(self) -> list[str]:
-        record = next(self._reader)  # pulls lines through :meth:`_pull`
+        try:
+            record = next(self._reader)  # pulls lines through :meth:`_pull`
+        except _Swallowing:  # stopped early: read on to where the quote would close
+            while not self._eof and '"' not in self._taken[-1]:
+                with contextlib.suppress(StopIteration):
+                    self._pull()
+            record = None
         taken, start = self._taken, self._line
         self._taken = []
         self.starts.append(start)
         if len(taken) > 1 or self._eof:  # a quoted cell went past the end of its line
-            split = self._unclosed(record, taken)
+            split = _split_open(taken[0], self._delimiter) if record is None else (
+                self._unclosed(record, taken))
             if split is not None:
                 self.unclosed.append((start, len(taken) - 1))
                 self._pending.extendleft(reversed(taken[1:]))  # read again, as records
-                if self._eof:  # a fresh reader for the lines given back
-                    self._eof = False
-                    self._reader = _reader(_Pull(self._pull), self._delimiter)
+                self._eof = False
+                self._reader = _reader(_Pull(self._pull), self._delimiter)  # a fresh state
                 self._line = start + 1
                 return split
         self._line = start + len(taken)
@@ -336,6 +350,10 @@ class _Records:
                 self._eof = True
                 raise
         self._taken.append(line)
+        if len(self._taken) == _SWALLOW_LINES and self._width >= 2 and all(
+                x.count(self._delimiter) >= self._width - 1
+                for x in self._taken[1:] if x.strip()):
+            raise _Swallowing  # no cell holds that many whole records: don't parse it all
         return line
 
     def _unclosed(self, record: list[str], taken: list[str]) -> list[str] | None:
@@ -351,6 +369,10 @@ class _Records:
             if len(record) == width and not _quirk("".join(taken), d):
                 return None  # closed as a cell is, with the usual number of fields
         return _split_open(taken[0], d)
+
+
+class _Swallowing(Exception):  # noqa: N818 - a signal, not an error
+    """A quoted cell has run over :data:`_SWALLOW_LINES` lines that each look like a record."""
 
 
 class _Pull:
