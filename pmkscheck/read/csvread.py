@@ -209,14 +209,25 @@ def _line_width(head: str, delimiter: str) -> int:
     """Usual number of fields of a record among the first ones (ties: the wider).
 
     What a line that "looks like a whole record" has (:class:`_Records`). Counted on the
-    non-blank lines without a quote (a quote left open would mislead any count that follows
-    quotes); when every line holds one, on the records as quotes make them.
+    records that start and end on one line (delimiters outside quotes): the lines of a
+    multi-line cell never are such records, and neither are the lines after a quote left open
+    (they are "inside" it until another quote); when there are none, on every non-blank line.
     """
     lines = head.splitlines()[:_WIDTH_LINES]
-    counts = Counter(line.count(delimiter) + 1 for line in lines
-                     if line.strip() and '"' not in line)
+    counts: Counter[int] = Counter()
+    inside = False
+    for line in lines:
+        start_inside = inside
+        n = 0
+        for part_no, part in enumerate(line.split('"')):
+            if part_no:
+                inside = not inside
+            if not inside:
+                n += part.count(delimiter)
+        if not start_inside and not inside and line.strip():
+            counts[n + 1] += 1
     if not counts:
-        counts = Counter(c + 1 for c in _counts_outside_quotes(lines)[delimiter])
+        counts = Counter(line.count(delimiter) + 1 for line in lines if line.strip())
     if not counts:
         return 0
     return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
