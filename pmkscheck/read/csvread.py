@@ -239,9 +239,11 @@ def _parse_csv(path: Path, encoding: str, delimiter: str, width: int = 0,
 
     The first pass is the plain C reader. When a record spanned several lines, or the last
     line leaves a quote open, the file is read again record by record (:class:`_Records`),
-    which gives each record's first line and re-reads as records the lines that an unclosed
-    quote swallowed (appended to ``unclosed``).
+    which gives each record's first line and finds the quotes never closed (appended to
+    ``unclosed``); only then (rare) is the grid built a third time from :class:`_Records`,
+    which reads the lines such a quote swallowed as records.
     """
+    grid: Grid | None = None
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
         reader = _reader(fh, delimiter)
         try:
@@ -253,10 +255,15 @@ def _parse_csv(path: Path, encoding: str, delimiter: str, width: int = 0,
     if multiline or _last_line_open(path, encoding, delimiter):
         with open(path, encoding=encoding, errors="replace", newline="") as fh:
             records = _Records(fh, delimiter, width)
-            grid = _parse(records)
+            collections.deque(records, maxlen=0)  # first lines and unclosed quotes only
+        if records.unclosed or grid is None:  # the records differ from the first pass's
+            with open(path, encoding=encoding, errors="replace", newline="") as fh:
+                records = _Records(fh, delimiter, width)
+                grid = _parse(records)
         grid.rows = np.asarray(records.starts, dtype=np.int64)
         if unclosed is not None:
             unclosed.extend(records.unclosed)
+    assert grid is not None
     return grid
 
 
