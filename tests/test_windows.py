@@ -103,3 +103,13 @@ def test_windows_paths_give_output_folders_and_names_beside_the_input():
     assert output_dir(unc, Settings()) == PureWindowsPath(
         r"\\server\dinsos\kaltim\Samarinda_pmkscheck")
     assert find_kabkota(unc.stem) == {"6472"}
+
+
+def test_a_wildcard_the_windows_console_did_not_expand(tmp_path):
+    data = _csv(tmp_path)
+    other = tmp_path / "paser.csv"
+    other.write_bytes(data.read_bytes())
+    (tmp_path / "~$paser.csv").write_bytes(b"\x0bSiti\x00")
+    (tmp_path / "catatan.txt").write_text("x", encoding="utf-8")
+    assert expand_paths([str(tmp_path / "*.csv")]) == [data, other]
+    assert expand_paths([str(tmp_path / "tidak-ada*.csv")]) == [tmp_path / "tidak-ada*.csv"]
