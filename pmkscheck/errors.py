@@ -38,24 +38,34 @@ class UsageError(PmkscheckError):
         super().__init__(code)
 
 
-def internal_failure(exc: BaseException, path: object = None) -> InputError:
+def internal_failure(exc: BaseException, path: object = None,
+                     memory_mb: int | None = None) -> InputError:
     """The :class:`InputError` that names what failed when reading hit an unexpected exception.
 
-    * ``ImportError`` / ``ModuleNotFoundError``: ``INPUT_INSTALL_BROKEN`` with the module that
-      did not load and where pmkscheck was loaded from (an install without its dependencies,
-      or a source checkout that shadows the installed package);
+    * an ``ImportError`` of a library that could not be mapped into memory (under the reader's
+      memory limit: "failed to map segment from shared object"): ``INPUT_READER_FAILED``
+      naming the memory limit;
+    * other ``ImportError`` / ``ModuleNotFoundError``: ``INPUT_INSTALL_BROKEN`` with the module
+      that did not load and where pmkscheck was loaded from (an install without its
+      dependencies, or a source checkout that shadows the installed package);
     * anything else: ``INPUT_INTERNAL_ERROR`` with the exception type, its message with quoted
       text (cell values) removed and long digit runs masked, and the line of code it came from.
 
     Args:
         exc: the exception.
         path: the file being read.
+        memory_mb: the reader's memory limit, if it has one.
     """
     import re
     import traceback
 
     from pmkscheck.mask import scrub
 
+    if isinstance(exc, ImportError) and not isinstance(exc, ModuleNotFoundError) and re.search(
+            r"map segment|allocate memory|out of memory", str(exc), re.IGNORECASE):
+        limit = f"memory limit of {memory_mb} MB" if memory_mb else "memory"
+        return InputError("INPUT_READER_FAILED", path, reason=(
+            f"{limit} reached while loading a library; raise memory-mb"))
     if isinstance(exc, ImportError):
         import pmkscheck
 

@@ -100,3 +100,10 @@ def test_cli_broken_install_is_one_sentence_with_what_to_do(tmp_path):
     text = _run(tmp_path / "id", "--lang", "id")
     assert text.returncode == 2 and "pip install -e ." in text.stdout + text.stderr
     assert "tidak terpasang dengan benar" in text.stdout + text.stderr
+
+
+def test_a_library_that_does_not_fit_in_the_memory_limit_is_memory():
+    err = internal_failure(ImportError("libarrow.so.2600: failed to map segment from shared "
+                                       "object"), "a.xlsx", 64)
+    assert err.code == "INPUT_READER_FAILED"
+    assert "memory limit of 64 MB" in str(err.params["reason"])

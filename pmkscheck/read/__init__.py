@@ -88,7 +88,7 @@ def read_file(path: Path, settings: Settings, schema: Schema | None = None) -> R
     except RecursionError:
         raise InputError("INPUT_READER_FAILED", path, reason="RecursionError") from None
     except Exception as exc:  # noqa: BLE001 - no library exception or traceback reaches a user
-        raise internal_failure(exc, path) from None
+        raise internal_failure(exc, path, settings.limits.memory_mb) from None
 
 
 def _open_head(path: Path, settings: Settings) -> bytes:

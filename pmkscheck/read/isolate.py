@@ -434,7 +434,7 @@ def _outcome(result: object, status: int, path: Path, limits: Limits) -> ReadRes
         raise InputError("INPUT_READER_FAILED", path, reason=(
             f"memory limit of {limits.memory_mb} MB reached"))
     if isinstance(result[1], ImportError):  # not a bug of the file: name the broken install
-        raise internal_failure(result[1], path)
+        raise internal_failure(result[1], path, limits.memory_mb)
     raise result[1]
 
 
