@@ -183,3 +183,16 @@ def test_a_long_swallow_stops_early_and_never_hits_the_field_size_limit(tmp_path
     found = [(n.row, n.params["lines"]) for n in table.notices if n.code == "CSV_QUOTE_UNCLOSED"]
     assert found == [(unclosed[0], starts[204] - unclosed[0])]  # up to the stray quote
     assert table.data["nama"].iloc[3] == '"' + _name(3)
+
+
+@pytest.mark.parametrize("cell", ["Jl. A\n\nRT 2", "Jl. A;\n;;;;;;;;\nRT 2", "\n"])
+def test_multiline_cells_with_blank_or_delimiter_lines_stay_one_record(tmp_path, cell):
+    fields = ["1", fake_nik(serial=1), "Ani", "P", cell, "X", "Y", "Z"]
+    text = _line(HEADER, ";") + _line(fields, ";") + _line(
+        ["2", fake_nik(serial=2), "Budi", "L", "Jl. B", "X", "Y", "Z"], ";")
+    path = tmp_path / "m.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    table = read_file(path, Settings()).tables[0]
+    assert table.data["alamat"].tolist() == [cell, "Jl. B"]
+    assert table.data[ROW].tolist() == [2, 3 + cell.count("\n")]
+    assert not [n for n in table.notices if n.code == "CSV_QUOTE_UNCLOSED"]

@@ -381,8 +381,9 @@ class _Records:
         if not eof:
             if width < 2:
                 return None
-            looks = [line for line in taken[1:-1] if line.strip()]
-            if not all(line.count(d) >= width - 1 for line in looks):
+            inside = taken[1:-1]
+            looks = [line for line in inside if line.strip()]
+            if (inside and not looks) or not all(line.count(d) >= width - 1 for line in looks):
                 return None
             if len(record) == width and not _quirk("".join(taken), d):
                 return None  # closed as a cell is, with the usual number of fields
