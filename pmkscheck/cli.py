@@ -303,10 +303,34 @@ def _parser_exceptions() -> tuple[tuple[type, ...], tuple[type, ...]]:
     return tuple(usage), tuple(abort)
 
 
+def _console_safe() -> None:
+    """A console that is not UTF-8 (Windows cp1252/cp437, ``LANG=C``) never crashes the output.
+
+    Characters the console cannot show are replaced (``?``) instead of raising
+    ``UnicodeEncodeError``; the JSON reporter escapes them itself, so JSON loses nothing.
+    """
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if codecs.lookup(encoding).name.startswith("utf-"):
+                continue
+        except LookupError:
+            pass
+        try:
+            stream.reconfigure(errors="replace")
+        except (ValueError, OSError):  # a closed or detached stream
+            continue
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the Typer app; turn errors into one sentence and exit status 2."""
     lang = Settings().lang
     argv = sys.argv[1:] if argv is None else argv
+    _console_safe()
     if "--lang" in argv:
         i = argv.index("--lang")
         if i + 1 < len(argv) and argv[i + 1] in ("id", "en"):
@@ -332,12 +356,19 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(130)
         if os.environ.get("PMKSCHECK_DEBUG"):
             raise
+        from pmkscheck.errors import internal_failure
         from pmkscheck.mask import scrub
 
+        if isinstance(exc, ImportError):  # a broken install, not a bug: say what to do
+            sentence = " ".join(_error_sentence(internal_failure(exc), lang).split())
+            sys.stderr.write(f"pmkscheck: {sentence}\n")
+            sys.exit(2)
         what = "kesalahan internal" if lang == "id" else "internal error"
+        todo = ("mohon laporkan berkas ini ke pengembang pmkscheck; PMKSCHECK_DEBUG=1 "
+                "menampilkan rinciannya" if lang == "id" else "please report this file to "
+                "the pmkscheck developers; PMKSCHECK_DEBUG=1 shows details")
         sys.stderr.write(
-            f"pmkscheck: {what}: {type(exc).__name__}: {scrub(str(exc))[:300]} "
-            "(PMKSCHECK_DEBUG=1 shows details; please report it)\n")
+            f"pmkscheck: {what}: {type(exc).__name__}: {scrub(str(exc))[:300]} ({todo})\n")
         sys.exit(2)
     sys.exit(rc if isinstance(rc, int) else 0)
 

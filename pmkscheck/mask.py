@@ -54,10 +54,44 @@ def _mask_run(run: str, mode: str) -> str:
     return mask_id(run, mode) or ""
 
 
-def mask_value(field: str | None, value: str | None, mode: str = "partial") -> str | None:
-    """Mask a cell value for a report: identifiers by field, any other value by :func:`scrub`."""
-    if value is None or mode == "none":
+def mask_value(field: str | None, value: str | None, mode: str = "partial",
+               lang: str = "id") -> str | None:
+    """Mask a cell value for a report: identifiers by field, any other value by :func:`scrub`.
+
+    A value longer than :data:`LONG_VALUE` characters is shown shortened (:func:`shorten`);
+    it is masked before it is cut, so that a number cut in two is still masked.
+    """
+    if value is None:
         return value
-    if field in ID_FIELDS:
-        return mask_id(value, mode)
-    return scrub(value, mode)
+    length = len(value)
+    if length > LONG_VALUE:
+        value = value[:SHOWN_CHARS + 20]
+    if mode != "none":
+        value = mask_id(value, mode) if field in ID_FIELDS else scrub(value, mode)
+    if length > LONG_VALUE and value is not None:
+        value = shorten(value, lang, length)
+    return value
+
+
+#: A value longer than this is shown in reports as its first :data:`SHOWN_CHARS` characters.
+LONG_VALUE = 200
+SHOWN_CHARS = 60
+
+
+def shorten(value: str, lang: str = "id", length: int | None = None) -> str:
+    """A long value as its first characters and its length (reports never print 2 MB cells).
+
+    >>> shorten("A" * 2_000_000)[-23:]
+    'A… (2.000.000 karakter)'
+    >>> shorten("B" * 300, "en")[-19:]
+    'B… (300 characters)'
+    >>> shorten("SITI AMINAH")
+    'SITI AMINAH'
+    """
+    length = len(value) if length is None else length
+    if length <= LONG_VALUE:
+        return value
+    count = f"{length:,}"
+    if lang == "id":
+        return f"{value[:SHOWN_CHARS]}… ({count.replace(',', '.')} karakter)"
+    return f"{value[:SHOWN_CHARS]}… ({count} characters)"

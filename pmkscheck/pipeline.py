@@ -33,17 +33,27 @@ Progress = Callable[[str], None]
 def expand_paths(paths: Iterable[str]) -> list[Path]:
     """Files as given; folders expanded (recursively) to their spreadsheet files, sorted.
 
-    Office lock files (``~$kutim.xlsx``) and pmkscheck's own output folders are skipped.
+    Office lock files (``~$kutim.xlsx``) and pmkscheck's own output folders are skipped. A
+    pattern that names no file (``data/*.xlsx``: the Windows console passes it on unexpanded)
+    is expanded to the spreadsheet files it matches.
     """
+    import glob
+
+    from pmkscheck.read import is_lock_file_name
+
+    def wanted(child: Path) -> bool:
+        return (child.is_file() and child.suffix.lower() in SPREADSHEET_SUFFIXES
+                and not is_lock_file_name(child.name)
+                and not any(part.endswith("_pmkscheck") for part in child.parts))
+
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if (child.is_file() and child.suffix.lower() in SPREADSHEET_SUFFIXES
-                        and not child.name.startswith(("~$", ".~lock"))
-                        and not any(part.endswith("_pmkscheck") for part in child.parts)):
-                    out.append(child)
+            out.extend(child for child in sorted(p.rglob("*")) if wanted(child))
+        elif not p.exists() and any(c in raw for c in "*?[") and (
+                matches := [Path(m) for m in sorted(glob.glob(raw)) if wanted(Path(m))]):
+            out.extend(matches)
         else:
             out.append(p)
     return out

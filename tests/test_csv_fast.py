@@ -67,6 +67,12 @@ def _grids(path, monkeypatch):
         want, want_info = read_text(path, head)
     assert info == want_info
     cols, rows, widths = _oracle(path, info.delimiter)
+    if info.unclosed:
+        # a quote never closed: the csv module reads the lines after it as one cell, the
+        # reader as records (tested in test_read_csv_quotes.py); each such quote opens a record
+        for grid in (got, want):
+            assert {line for line, _ in info.unclosed} <= set(grid.rows.tolist())
+        return got, want, ran == [True]
     for grid in (got, want):
         assert [c.tolist() for c in grid.cols] == cols
         assert grid.rows.tolist() == rows

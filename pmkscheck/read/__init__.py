@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pmkscheck.errors import InputError
+from pmkscheck.errors import InputError, internal_failure
 from pmkscheck.issues import Issue
 from pmkscheck.read.detect import detect_format
 from pmkscheck.read.grid import Grid
@@ -90,11 +90,13 @@ def read_file(path: Path, settings: Settings, schema: Schema | None = None) -> R
     except InputError:
         raise
     except MemoryError:
-        raise InputError("INPUT_TOO_LARGE", path, reason="memory") from None
+        raise InputError("INPUT_TOO_LARGE", path, reason=(
+            f"memory ran out while reading; limit memory-mb = {settings.limits.memory_mb} MB"
+        )) from None
     except RecursionError:
         raise InputError("INPUT_READER_FAILED", path, reason="RecursionError") from None
     except Exception as exc:  # noqa: BLE001 - no library exception or traceback reaches a user
-        raise InputError("INPUT_READER_FAILED", path, reason=type(exc).__name__) from None
+        raise internal_failure(exc, path, settings.limits.memory_mb) from None
 
 
 def _open_head(path: Path, settings: Settings) -> bytes:
@@ -107,6 +109,8 @@ def _open_head(path: Path, settings: Settings) -> bytes:
         raise InputError("INPUT_UNREADABLE", path, reason=type(exc).__name__) from None
     if not stat.S_ISREG(st.st_mode):
         raise InputError("INPUT_NOT_A_FILE", path)
+    if is_lock_file_name(path.name) and not _spreadsheet_magic(path):
+        raise InputError("INPUT_LOCK_FILE", path)
     if st.st_size == 0:
         raise InputError("INPUT_EMPTY", path)
     if st.st_size > settings.limits.max_file_bytes:
@@ -116,6 +120,29 @@ def _open_head(path: Path, settings: Settings) -> bytes:
             return fh.read(_HEAD_BYTES)
     except OSError as exc:
         raise InputError("INPUT_UNREADABLE", path, reason=type(exc).__name__) from None
+
+
+def is_lock_file_name(name: str) -> bool:
+    """Whether ``name`` is the name of an Office lock file, made while a workbook is open.
+
+    Excel and Word make ``~$kutim.xlsx``, LibreOffice ``.~lock.kutim.xlsx#``.
+
+    >>> is_lock_file_name("~$kutim.xlsx"), is_lock_file_name(".~lock.kutim.xlsx#")
+    (True, True)
+    >>> is_lock_file_name("kutim.xlsx"), is_lock_file_name("data~$.csv")
+    (False, False)
+    """
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
+def _spreadsheet_magic(path: Path) -> bool:
+    """Whether the file starts as a workbook does (zip or OLE2): a lock file never does."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
 
 
 @cache
@@ -192,6 +219,8 @@ def _read_text(path: Path, settings: Settings, schemas: list[Schema]) -> ReadRes
     layout, sch = found
     table = _for_recap(build_table(grid, layout, sch, path=path, fmt=info.format), grid, sch)
     table.encoding, table.delimiter = info.encoding, info.delimiter
+    table.notices[:0] = [notice("CSV_QUOTE_UNCLOSED", row=line, params={"lines": swallowed})
+                         for line, swallowed in info.unclosed]
     return ReadResult(path=path, format=info.format, tables=[table], notices=[], sheets=[])
 
 

@@ -16,8 +16,9 @@ Two parsers give the same :class:`Grid`:
   invalid-row handler with their line number and are split in Python, and a NumPy scan of the
   line breaks tells blank lines from rows of empty fields;
 * the stdlib ``csv`` module for everything else (quoted line breaks, quote quirks such as
-  ``"a"b``), whose ``line_num`` gives each record's first line even when a quoted cell holds a
-  line break.
+  ``"a"b``); when a record spans several lines, a second pass (:class:`_Records`) gives each
+  record's first line and reads again, as records, the lines a quote that is never closed
+  made into one cell (reported as ``CSV_QUOTE_UNCLOSED``): every record is read and counted.
 
 Both follow Python's text layer: ``\r\n``, ``\n`` and a lone ``\r`` each end a line; an empty
 line is a record without fields. Cost (2-core test machine, 15 columns): fast path 0.15-0.3 s
@@ -27,9 +28,14 @@ parse); ``csv`` module ~1 s and ~12 s.
 
 from __future__ import annotations
 
+import array
 import codecs
+import collections
+import contextlib
 import csv
+import io
 import itertools
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +57,10 @@ _SNIFF_LINES = 60
 _ARROW_BLOCK = 1 << 23
 #: Lines looked at to find the usual number of fields of a record (fast path).
 _WIDTH_LINES = 200
+#: A quoted cell that runs over this many lines, each looking like a whole record, is taken for
+#: an unclosed quote without parsing it to its end (which could pass the ``csv`` module's
+#: 16M-character field limit and would hold the rest of the file as one string).
+_SWALLOW_LINES = 1000
 #: A column whose first values repeat this much shares one string object per distinct value.
 _SHARE_SAMPLE, _SHARE_MAX = 2000, 200
 
@@ -61,6 +71,9 @@ class TextInfo:
 
     encoding: str
     delimiter: str
+    #: ``(line, lines swallowed)`` of every quote that opens a cell and is never closed
+    #: (:class:`_Records`): the line where it opens and how many lines it made into that cell.
+    unclosed: tuple[tuple[int, int], ...] = ()
 
     @property
     def format(self) -> str:
@@ -177,27 +190,107 @@ def read_text(path: Path, head: bytes) -> tuple[Grid, TextInfo]:
     label = encoding
     if encoding == "utf-16":
         label = "utf-16-be" if head.startswith(codecs.BOM_UTF16_BE) else "utf-16-le"
+    unclosed: list[tuple[int, int]] = []
     try:
         with open(path, encoding=encoding, errors="replace", newline="") as fh:
-            delimiter = sniff_delimiter(fh.read(_SNIFF_CHARS))
+            head = fh.read(_SNIFF_CHARS)
+        delimiter = sniff_delimiter(head)
         grid = _parse_fast(path, encoding, delimiter)
         if grid is None:
-            grid = _parse_csv(path, encoding, delimiter)
+            grid = _parse_csv(path, encoding, delimiter, _line_width(head, delimiter), unclosed)
     except csv.Error as exc:
         raise InputError("INPUT_CORRUPT", path, reason=f"CSV: {type(exc).__name__}") from None
     except OSError as exc:
         raise InputError("INPUT_UNREADABLE", path, reason=type(exc).__name__) from None
-    return grid, TextInfo(encoding=label, delimiter=delimiter)
+    return grid, TextInfo(encoding=label, delimiter=delimiter, unclosed=tuple(unclosed))
 
 
-def _parse_csv(path: Path, encoding: str, delimiter: str) -> Grid:
-    """The grid of any text file, by the stdlib ``csv`` module (streamed)."""
+def _line_width(head: str, delimiter: str) -> int:
+    """Usual number of fields of a record among the first ones (ties: the wider).
+
+    What a line that "looks like a whole record" has (:class:`_Records`). Counted on the
+    records that start and end on one line (delimiters outside quotes): the lines of a
+    multi-line cell never are such records, and neither are the lines after a quote left open
+    (they are "inside" it until another quote); when there are none, on every non-blank line.
+    """
+    lines = head.splitlines()[:_WIDTH_LINES]
+    counts: Counter[int] = Counter()
+    inside = False
+    for line in lines:
+        start_inside = inside
+        n = 0
+        for part_no, part in enumerate(line.split('"')):
+            if part_no:
+                inside = not inside
+            if not inside:
+                n += part.count(delimiter)
+        if not start_inside and not inside and line.strip():
+            counts[n + 1] += 1
+    if not counts:
+        counts = Counter(line.count(delimiter) + 1 for line in lines if line.strip())
+    if not counts:
+        return 0
+    return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _parse_csv(path: Path, encoding: str, delimiter: str, width: int = 0,
+               unclosed: list[tuple[int, int]] | None = None) -> Grid:
+    """The grid of any text file, by the stdlib ``csv`` module (streamed).
+
+    The first pass is the plain C reader. When a record spanned several lines, or the last
+    line leaves a quote open, the file is read again record by record (:class:`_Records`),
+    which gives each record's first line and finds the quotes never closed (appended to
+    ``unclosed``); only then (rare) is the grid built a third time from :class:`_Records`,
+    which reads the lines such a quote swallowed as records.
+    """
+    grid: Grid | None = None
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
-        grid, multiline = _parse(fh, delimiter)
-    if multiline:
+        reader = _reader(fh, delimiter)
+        try:
+            grid = _parse(reader)
+            # every record on one line <=> lines read == records: row number = record number
+            multiline = reader.line_num != grid.n_rows
+        except csv.Error:  # e.g. a quote never closed made a cell past the field size limit
+            multiline = True
+    if multiline or _last_line_open(path, encoding, delimiter):
         with open(path, encoding=encoding, errors="replace", newline="") as fh:
-            grid.rows = _record_starts(fh, delimiter, grid.n_rows)
+            records = _Records(fh, delimiter, width)
+            collections.deque(records, maxlen=0)  # first lines and unclosed quotes only
+        if records.unclosed or grid is None:  # the records differ from the first pass's
+            with open(path, encoding=encoding, errors="replace", newline="") as fh:
+                records = _Records(fh, delimiter, width)
+                grid = _parse(records)
+        grid.rows = np.asarray(records.starts, dtype=np.int64)
+        if unclosed is not None:
+            unclosed.extend(records.unclosed)
+    assert grid is not None
     return grid
+
+
+def _last_line_open(path: Path, encoding: str, delimiter: str) -> bool:
+    """Whether the last line, read alone, leaves a quoted cell open at the end of the file."""
+    with open(path, "rb") as fh:
+        bom = fh.read(2)
+        size = fh.seek(0, 2)
+        start = max(0, size - _SNIFF_CHARS)
+        start -= start % 2 if encoding.startswith("utf-16") else 0
+        fh.seek(start)
+        tail = fh.read()
+    if b'"' not in tail:
+        return False
+    if start and encoding == "utf-16":  # the BOM is not in the tail
+        encoding = "utf-16-be" if bom == codecs.BOM_UTF16_BE else "utf-16-le"
+    elif start and encoding == "utf-8-sig":
+        encoding = "utf-8"
+    lines = [line for line in re.split(r"\r\n|\r|\n", tail.decode(encoding, errors="replace"))
+             if line]
+    if not lines:
+        return False
+    try:
+        list(_reader([lines[-1]], delimiter, strict=True))
+    except csv.Error:
+        return True
+    return False
 
 
 def _reader(lines, delimiter: str, strict: bool = False):
@@ -205,8 +298,144 @@ def _reader(lines, delimiter: str, strict: bool = False):
     return csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True, strict=strict)
 
 
-def _parse(fh, delimiter: str) -> tuple[Grid, bool]:
-    reader = _reader(fh, delimiter)
+class _Records:
+    r"""Records of a text file, with the first line of each, and unclosed quotes undone.
+
+    A quote that opens a cell and is never closed makes the ``csv`` module read every line up
+    to the next quote (or the end of the file) as one cell: 47 people inside one "Nama". A
+    record spanning lines ``L..M`` is taken for such a quote, and not for a cell that really
+    holds line breaks (an address on two lines), when
+
+    * the file ends inside the quoted cell; or
+    * every non-blank line between ``L`` and ``M`` (if any) looks like a whole record: as
+      many delimiters as the usual record, ``width - 1``, or more; and the record does not end
+      as a real multi-line cell does (Excel quotes each such cell and writes the same number
+      of fields on every record): it has a number of fields other than ``width``, or its cell
+      is "closed" by a quote followed by text (``…\n10;647…;"Budi``: the opening quote of a
+      later line's cell).
+
+    Then line ``L`` is split on its own, the opening quote kept as text (``"Siti Aminah``), the
+    lines after it are read again as records, and ``(L, M - L)`` is noted in ``unclosed``.
+    The lines of the record being read are kept for this (one record's worth of text).
+    """
+
+    def __init__(self, fh, delimiter: str, width: int) -> None:
+        self._lines = iter(fh)
+        self._pending: collections.deque[str] = collections.deque()
+        self._taken: list[str] = []
+        self._eof = False
+        self._line = 1  # number of the first line in ``_taken``
+        self._delimiter = delimiter
+        self._width = width
+        self._reader = _reader(_Pull(self._pull), delimiter)
+        self.starts = array.array("q")
+        self.unclosed: list[tuple[int, int]] = []
+
+    def __iter__(self) -> _Records:
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            record = next(self._reader)  # pulls lines through :meth:`_pull`
+        except _Swallowing:  # stopped early: read on to where the quote would close
+            while not self._eof and '"' not in self._taken[-1]:
+                with contextlib.suppress(StopIteration):
+                    self._pull()
+            record = None
+        taken, start = self._taken, self._line
+        self._taken = []
+        self.starts.append(start)
+        if len(taken) > 1 or self._eof:  # a quoted cell went past the end of its line
+            split = _split_open(taken[0], self._delimiter) if record is None else (
+                self._unclosed(record, taken))
+            if split is not None:
+                self.unclosed.append((start, len(taken) - 1))
+                self._pending.extendleft(reversed(taken[1:]))  # read again, as records
+                self._eof = False
+                self._reader = _reader(_Pull(self._pull), self._delimiter)  # a fresh state
+                self._line = start + 1
+                return split
+        self._line = start + len(taken)
+        return record
+
+    def _pull(self) -> str:
+        if self._pending:
+            line = self._pending.popleft()
+        else:
+            try:
+                line = next(self._lines)
+            except StopIteration:
+                self._eof = True
+                raise
+        self._taken.append(line)
+        if len(self._taken) == _SWALLOW_LINES and self._width >= 2 and all(
+                x.count(self._delimiter) >= self._width - 1
+                for x in self._taken[1:] if x.strip()):
+            raise _Swallowing  # no cell holds that many whole records: don't parse it all
+        return line
+
+    def _unclosed(self, record: list[str], taken: list[str]) -> list[str] | None:
+        """Fields of line ``L`` alone when ``record`` comes from an unclosed quote, else None."""
+        d, width = self._delimiter, self._width
+        eof = self._eof and bool(taken)
+        if not eof:
+            if width < 2:
+                return None
+            inside = taken[1:-1]
+            looks = [line for line in inside if line.strip()]
+            if (inside and not looks) or not all(line.count(d) >= width - 1 for line in looks):
+                return None
+            if len(record) == width and not _quirk("".join(taken), d):
+                return None  # closed as a cell is, with the usual number of fields
+        return _split_open(taken[0], d)
+
+
+class _Swallowing(Exception):  # noqa: N818 - a signal, not an error
+    """A quoted cell has run over :data:`_SWALLOW_LINES` lines that each look like a record."""
+
+
+class _Pull:
+    """An iterator calling ``pull`` (the ``csv`` reader's input)."""
+
+    __slots__ = ("pull",)
+
+    def __init__(self, pull) -> None:
+        self.pull = pull
+
+    def __iter__(self) -> _Pull:
+        return self
+
+    def __next__(self) -> str:
+        return self.pull()
+
+
+def _quirk(text: str, delimiter: str) -> bool:
+    """Whether the strict ``csv`` reader refuses ``text`` (a quote followed by text)."""
+    try:
+        list(_reader(io.StringIO(text, newline=""), delimiter, strict=True))
+    except csv.Error:
+        return True
+    return False
+
+
+def _split_open(line: str, delimiter: str) -> list[str]:
+    """Fields of a line whose last cell opens a quote that is never closed: quote kept as text.
+
+    In the open cell every quote is doubled (a single one would have closed it), so its raw
+    text is the parsed value with quotes doubled again; from the opening quote on, the line is
+    split at each delimiter.
+    """
+    text = line.rstrip("\r\n")
+    fields = next(_reader([text], delimiter), [])
+    if fields:
+        raw = fields[-1].replace('"', '""')
+        at = len(text) - len(raw) - 1
+        if at >= 0 and text[at] == '"' and text.endswith(raw):
+            return [*fields[:-1], *text[at:].split(delimiter)]
+    return text.split(delimiter)
+
+
+def _parse(reader) -> Grid:
     widths: list[int] = []
     blocks: list[tuple[int, list[np.ndarray]]] = []
     n = 0
@@ -218,21 +447,8 @@ def _parse(fh, delimiter: str) -> tuple[Grid, bool]:
     for j in range(width):
         parts = [c[j] if j < len(c) else np.full(k, None, dtype=object) for k, c in blocks]
         cols.append(np.concatenate(parts) if len(parts) > 1 else parts[0])
-    grid = Grid(name=None, cols=cols, kinds=None, rows=np.arange(1, n + 1, dtype=np.int64),
+    return Grid(name=None, cols=cols, kinds=None, rows=np.arange(1, n + 1, dtype=np.int64),
                 widths=np.asarray(widths, dtype=np.int64))
-    # every record on one line <=> lines read == records: row number = record number
-    return grid, reader.line_num != n
-
-
-def _record_starts(fh, delimiter: str, n: int) -> np.ndarray:
-    """First line of each record (slow path, only for files with quoted line breaks)."""
-    reader = _reader(fh, delimiter)
-    starts = np.empty(n, dtype=np.int64)
-    line = 1
-    for i, _ in enumerate(reader):
-        starts[i] = line
-        line = reader.line_num + 1
-    return starts
 
 
 def _columns(block: list[list[str]], widths: list[int]) -> tuple[int, list[np.ndarray]]:

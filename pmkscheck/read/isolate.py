@@ -60,7 +60,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmkscheck.errors import InputError
+from pmkscheck.errors import InputError, internal_failure
 from pmkscheck.read import guard
 
 if TYPE_CHECKING:
@@ -648,6 +648,8 @@ def _outcome(result: object, code: int | None, path: Path, limits: Limits) -> Re
     if kind == "memory":
         raise InputError("INPUT_READER_FAILED", path, reason=(
             f"memory limit of {limits.memory_mb} MB reached{guard.how_to_raise('memory-mb')}"))
+    if isinstance(result[1], ImportError):  # not a bug of the file: name the broken install
+        raise internal_failure(result[1], path, limits.memory_mb)
     raise result[1]
 
 

@@ -125,7 +125,7 @@ def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False) -> dict[s
         "field": issue.field,
         "column": issue.column,
         "cell": None if is_csv else issue.cell,
-        "value": mask_value(issue.field, issue.value, settings.mask),
+        "value": mask_value(issue.field, issue.value, settings.mask, settings.lang),
         "message": rule_message(issue, settings.lang, params),
         "fix": rule_fix(issue, settings.lang, params),
     }

@@ -245,7 +245,7 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
             except KeyError:  # a code missing from the catalogue: show the code itself
                 rendered = (issue.code, "")
             cache[key] = rendered
-        value = mask_value(issue.field, issue.value, settings.mask) or ""
+        value = mask_value(issue.field, issue.value, settings.mask, settings.lang) or ""
         texts[id(issue)] = (rendered[0], rendered[1], value)
         row, letter = issue.row, issue.letter or letters.get(issue.field or "") or (
             by_header.get(issue.column or ""))  # CSV findings carry no letter

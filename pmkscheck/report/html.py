@@ -317,7 +317,7 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
             except KeyError:
                 msg, fix = code, ""
             fixes.append(fix)
-            value = mask_value(i.field, i.value, settings.mask)
+            value = mask_value(i.field, i.value, settings.mask, settings.lang)
             rows.append((_location(i, is_csv, lang), i.column or "", value or "", msg, fix))
         same_fix = len(set(fixes)) == 1
         head = (f'<div class="head"><span class="badge {sev.label}">{e(SEV[lang][sev])}</span>'

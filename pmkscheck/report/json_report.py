@@ -35,6 +35,44 @@ def dumps_doc(doc: dict) -> str:
 
 
 def render(report: Report, settings: Settings, out: TextIO) -> None:
-    """Write the JSON report to ``out``."""
-    out.write(dumps(report))
+    """Write the JSON report to ``out``.
+
+    On a stream that cannot hold every character (a Windows console in cp1252 or cp437, a
+    ``LANG=C`` terminal), non-ASCII characters are written as JSON escapes (``\u00e9``): the
+    same JSON value, nothing lost, no ``UnicodeEncodeError``.
+    """
+    text = dumps(report)
+    if not _holds_unicode(out):
+        text = ascii_json(text)
+    out.write(text)
     out.write("\n")
+
+
+def _holds_unicode(out: TextIO) -> bool:
+    import codecs
+
+    encoding = getattr(out, "encoding", None)
+    if not encoding:
+        return True  # StringIO and the like
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32", "utf-8-sig")
+    except LookupError:
+        return False
+
+
+def ascii_json(text: str) -> str:
+    r"""JSON text with every non-ASCII character escaped (characters past U+FFFF as pairs).
+
+    >>> print(ascii_json('{"nama": "Désirée 😀"}'))
+    {"nama": "D\u00e9sir\u00e9e \ud83d\ude00"}
+    """
+    import re
+
+    def esc(m: re.Match[str]) -> str:
+        cp = ord(m.group())
+        if cp > 0xFFFF:
+            cp -= 0x10000
+            return f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}"
+        return f"\\u{cp:04x}"
+
+    return re.sub(r"[^\x00-\x7f]", esc, text)
