@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from builders import Sheet, write_xlsx
 from conftest import REFERENCE_DATE, check_issues, make_context, make_table
 from hypothesis import given, settings
@@ -140,6 +141,19 @@ def test_shared_nik_flags_every_row_and_names_what_differs():
                    ("NIK_SHARED_BY_DIFFERENT_PERSONS", 6, 7, "Nama, Jenis Kelamin"),
                    ("NIK_SHARED_BY_DIFFERENT_PERSONS", 7, 5, "Nama, Jenis Kelamin")]
     assert rule("NIK_SHARED_BY_DIFFERENT_PERSONS").severity.name == "ERROR"
+
+
+@pytest.mark.parametrize("nik, kk", [
+    ("", "6408171708700001"),           # No. KK but no NIK column content
+    ("6408171708700001", ""),           # NIK but no No. KK
+    ("64081717", "6408171708700001"),   # every NIK malformed
+    ("6408171708700001", "abc"),        # every No. KK malformed
+])
+def test_kk_against_nik_when_one_side_has_no_usable_value(nik, kk):
+    """A bit-flip found this: no usable NIK at all must not crash the No. KK lookup."""
+    rows = [{"nik": nik, "no_kk": kk, "nama": "Siti", "jenis_pmks": "Fakir Miskin"}] * 3
+    codes = {i.code for i in check_issues(make_table(rows))}
+    assert not {"KK_IS_OWN_NIK", "KK_IS_OTHER_NIK"} & codes
 
 
 def test_messages_say_where_age_and_sex_came_from():

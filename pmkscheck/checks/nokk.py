@@ -71,6 +71,8 @@ def kk_is_nik(ctx: CheckContext) -> pd.DataFrame | None:
     """No. KK equal to the row's own NIK (error) or to the NIK of another row (warning)."""
     kk_ok = (ctx.derived[f"{FIELD}:status"] == DIGITS).to_numpy()
     nik_ok = (ctx.derived["nik:status"] == DIGITS).to_numpy()
+    if not (kk_ok.any() and nik_ok.any()):
+        return None
     kk, nik = ctx.clean[FIELD], ctx.clean["nik"]
     own = kk_ok & nik_ok & (kk == nik).to_numpy(dtype=bool)
     # Arrow's hash lookup: the first row whose NIK is this No. KK (-1: none)
