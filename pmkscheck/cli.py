@@ -66,6 +66,10 @@ IgnoreOpt = Annotated[list[str] | None, typer.Option(
 AgePresetOpt = Annotated[str | None, typer.Option(
     help="Age bands per jenis: permensos-2012 (default) | dinsos-kaltim-legacy.",
     show_default=False)]
+HistoryOpt = Annotated[Path | None, typer.Option(
+    "--history", help="The submission store (SQLite). Default: per user (%LOCALAPPDATA%, "
+    "~/Library/Application Support or ~/.local/share, then pmkscheck/history.sqlite3), "
+    "or $PMKSCHECK_HISTORY.", show_default=False)]
 QuietOpt = Annotated[bool | None, typer.Option(
     "--quiet", "-q", help="No progress on stderr.", show_default=False)]
 
@@ -101,6 +105,16 @@ def validate(
         "there are not reported.", show_default=False)] = None,
     compare_with: Annotated[Path | None, typer.Option(
         "--compare-with", help="Person list to reconcile recap (pmks-rekap) counts with.",
+        show_default=False)] = None,
+    history: HistoryOpt = None,
+    no_history: Annotated[bool | None, typer.Option(
+        "--no-history", help="Neither compare with nor record in the submission store.",
+        show_default=False)] = None,
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help="Compare with this earlier submission instead of the one in the "
+        "history (checked, not recorded).", show_default=False)] = None,
+    split: Annotated[str | None, typer.Option(
+        "--split", help="Also write one return workbook per area: kecamatan | desa.",
         show_default=False)] = None,
     quiet: QuietOpt = None,
     config: ConfigOpt = None,
@@ -148,7 +162,8 @@ def baseline_cmd(
     from pmkscheck.baseline import write_baseline
     from pmkscheck.pipeline import check_paths
 
-    settings = replace(_settings(values, use_baseline=False), write=False, baseline=None)
+    settings = replace(_settings(values, use_baseline=False), write=False, baseline=None,
+                       use_history=False)
     from pmkscheck.report.terminal import progress_printer
 
     with progress_printer(settings) as progress:
@@ -189,6 +204,29 @@ def _raise_single_file_error(report) -> None:
         f = report.files[0]
         raise InputError(f.error, f.path, **{k: v for k, v in f.error_params.items()
                                               if k != "path"})
+
+
+@app.command("history")
+def history_cmd(
+    history: HistoryOpt = None,
+    district: DistrictOpt = None,
+    format: Annotated[str, typer.Option(
+        "--format", help="text | json")] = "text",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Also write an offline HTML page (a chart per kab/kota).",
+        show_default=False)] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Riwayat kiriman per kab/kota / submissions per district and their trend."""
+    from pmkscheck.history.view import history_command
+
+    if format not in ("text", "json"):
+        raise UsageError("USAGE_BAD_CHOICE", option="format", value=format,
+                         choices="text, json")
+    settings = Settings(lang=lang or Settings().lang, district=district,
+                        history=history).validate()
+    history_command(settings, format, output, sys.stdout)
+    raise typer.Exit(0)
 
 
 @app.command()

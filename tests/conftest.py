@@ -28,6 +28,11 @@ from pmkscheck.schema import load_schema as _load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import KIND_EMPTY, KIND_TEXT, ROW, Column, SourceTable, column_letter
 
+# Issue 14: the submission history is off in the test suite (and in every pmkscheck process a
+# test starts), so no test writes to the user's real store and reports keep their shape; the
+# history tests pass --history PATH (a tmp file) explicitly.
+os.environ["PMKSCHECK_HISTORY"] = "off"
+
 # CI (CI=true) replays the same examples on every run, so a submission's result does not depend
 # on luck; local runs explore new examples each time (and keep what fails in .hypothesis/).
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
