@@ -1532,13 +1532,17 @@ def _typed_rows_xml(rows: Iterable[tuple[int, list[Any]]], chunk: int = 5_000
     yield "".join(out)
 
 
-def build_base_workbook(f: FileReport, target: Path) -> str:
+def build_base_workbook(f: FileReport, target: Path,
+                        rows_map: dict[int, int] | None = None) -> str:
     """Write a minimal xlsx of the input's cells (text stays text); return its sheet name.
 
     The sheet is streamed into the zip in chunks of rows, so a 1M-row CSV is never held as one
-    string.
+    string. ``rows_map`` (source row -> row written) keeps only some rows, moved up (the return
+    files of ``--split``, issue 14).
     """
     name, rows = _raw_rows(f)
+    if rows_map is not None:
+        rows = ((rows_map[r], v) for r, v in rows if r in rows_map)
     text_only = (f.format or "").lower() in ("csv", "tsv", "txt")
     chunks = _text_rows_xml(rows) if text_only else _typed_rows_xml(rows)
     styles = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
