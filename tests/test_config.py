@@ -75,6 +75,9 @@ output-dir = "hasil"
 no-write = true
 baseline = "ci/baseline.json"
 quiet = true
+history = "riwayat/h.sqlite3"
+no-history = true
+split = "desa"
 [limits]
 max-rows = 1000
 max_compression_ratio = 50
@@ -90,10 +93,13 @@ isolate = false
     assert s.output_dir == tmp_path / "hasil" and s.baseline == tmp_path / "ci/baseline.json"
     assert s.write is False and s.progress is False
     assert s.limits == Limits(max_rows=1000, max_compression_ratio=50.0, isolate=False)
+    assert s.history == tmp_path / "riwayat/h.sqlite3" and s.use_history is False
+    assert s.split == "desa"
     # every documented key is exercised above
     assert {k.replace("_", "-") for k in KEYS} <= {
         "district", "schema", "sheet", "fail-on", "lang", "mask", "select", "ignore",
-        "age-preset", "format", "output-dir", "no-write", "baseline", "quiet"}
+        "age-preset", "format", "output-dir", "no-write", "baseline", "quiet",
+        "history", "no-history", "split"}
 
 
 def test_cli_overrides_only_what_was_typed(tmp_path):

@@ -144,6 +144,18 @@ def test_terminal_and_html_show_the_changes(tmp_path):
     assert "Persons: 1 added, 1 removed, 5 changed" in r.stdout
     page = (tmp_path / "o2" / "samarinda_q2.laporan.html").read_text(encoding="utf-8")
     assert "Changes since the previous submission" in page and "samarinda_q1.xlsx" in page
+    # the annotated workbook: a sheet of the changes, located in the new file
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp_path / "o2" / "samarinda_q2.catatan.xlsx")
+    assert wb.sheetnames[:3] == ["Summary", "Problems", "Changes"]
+    lines = [r for r in wb["Changes"].iter_rows(values_only=True) if r[0] is not None]
+    located = {(r[0], r[2]) for r in lines if isinstance(r[0], int)}
+    assert (FIRST_DATA_ROW + 5, "person added") in located
+    assert (FIRST_DATA_ROW + 1, "person changed: jenis PMKS") in located
+    links = {c.coordinate: c.hyperlink.location for row in wb["Changes"].iter_rows()
+             for c in row if c.hyperlink}
+    assert f"'PMKS'!A{FIRST_DATA_ROW + 5}" in links.values()
 
 
 def test_store_holds_no_plain_nik_kk_or_name(tmp_path):

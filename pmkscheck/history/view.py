@@ -300,3 +300,62 @@ def history_html(items: list[dict[str, Any]], lang: str, path: Path) -> str:
 
 __all__ = ["change_lines", "history_command", "history_html", "html_changes",
            "render_terminal_changes", "trend_svg"]
+
+
+SHEET = {"id": "Perubahan", "en": "Changes"}
+SHEET_T = {
+    "id": {"row": "Baris", "cell": "Sel", "what": "Perubahan", "code": "Kode",
+           "prev_row": "Baris di kiriman sebelumnya", "added": "orang bertambah",
+           "removed": "orang berkurang (tidak ada lagi di berkas ini)",
+           "changed": "orang berubah: {fields}", "new": "temuan baru",
+           "fixed": "temuan diperbaiki",
+           "note": "Baris = baris di lembar data berkas ini; klik Sel untuk melompat ke "
+                   "baris itu."},
+    "en": {"row": "Row", "cell": "Cell", "what": "Change", "code": "Code",
+           "prev_row": "Row in the previous submission", "added": "person added",
+           "removed": "person removed (no longer in this file)",
+           "changed": "person changed: {fields}", "new": "new finding", "fixed": "finding fixed",
+           "note": "Row = row of this file's data sheet; click Cell to jump to it."},
+}
+
+
+def changes_sheet(f: FileReport, settings: Settings, styles: Any, st: dict[Any, int],
+                  data_sheet: str, taken: set[str]) -> tuple[str, str]:
+    """The annotated workbook's "Perubahan" sheet: (sheet name, worksheet XML).
+
+    One line per added or changed person and per new finding, located in this file (with a link
+    to the row), then the removed persons and fixed findings with their previous row.
+    """
+    from pmkscheck.report.excel import SheetBuilder, _sheet_name, sheet_ref
+
+    lang = settings.lang if settings.lang in SHEET else "id"
+    tt, ts = t(lang), SHEET_T[lang]
+    name = _sheet_name(SHEET[lang], taken)
+    b = SheetBuilder(styles, text_style=st["text"], quote_style=st["quote"])
+    b.widths = {0: 10, 1: 10, 2: 50, 3: 30, 4: 16}
+    b.add([tt["changes"]], st["title"])
+    for line in change_lines(f, lang):
+        b.add([line], st["plain"])
+    if f.changes is None:
+        return name, b.render()
+    b.add([ts["note"]], st["wrapnote"])
+    b.n += 1
+    b.add([ts["row"], ts["cell"], ts["what"], ts["code"], ts["prev_row"]], st["head"])
+    d = f.changes.get("details", {})
+    fields = tt["fields"]
+    lines: list[tuple[int | None, str, str, int | None]] = []
+    lines += [(x["row"], ts["added"], "", None) for x in d.get("added", [])]
+    lines += [(x["row"], ts["changed"].format(fields=", ".join(fields[k] for k in x["fields"])),
+               "", x["previous_row"]) for x in d.get("changed", [])]
+    lines += [(x["row"], ts["new"], x["code"], None) for x in d.get("new", [])]
+    lines.sort(key=lambda v: (v[0] is None, v[0] or 0))
+    lines += [(None, ts["removed"], "", x["previous_row"]) for x in d.get("removed", [])]
+    lines += [(None, ts["fixed"], x["code"], x["previous_row"]) for x in d.get("fixed", [])]
+    for row, what, code, prev in lines:  # one line per change (not per data row)
+        cell = f"A{row}" if row else ""
+        n = b.add([row, cell, what, code, prev],
+                  [st["num"], st["link"] if row else st["text"], st["text"], st["text"],
+                   st["num"]])
+        if row:
+            b.links.append((f"B{n}", sheet_ref(data_sheet, cell), cell))
+    return name, b.render(freeze=0)

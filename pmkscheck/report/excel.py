@@ -1244,6 +1244,12 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         if rebuilt:
             notes = [t["copied"].format(fmt=(f.format or "?").upper()), *notes]
         psum = summary_sheet(f, plan, settings, styles, st, sheet, problems_name, notes)
+        extra: list[tuple[str, str]] = []  # issue 14: further new sheets, after these two
+        if getattr(f, "compared", False):
+            from pmkscheck.history.view import changes_sheet
+
+            taken.add(problems_name)
+            extra.append(changes_sheet(f, settings, styles, st, sheet, taken))
         changed[styles_part] = styles.render()
         sum_part = _unique_part(names, "xl/worksheets/pmkscheck_summary{}.xml")
         list_part = _unique_part(names, "xl/worksheets/pmkscheck_problems{}.xml")
@@ -1260,12 +1266,22 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         new_sheets = (f'<{wp}sheet name="{x(summary_name)}" sheetId="{max_id + 1}" '
                       f'{rp}:id="{sid}"/><{wp}sheet name="{x(problems_name)}" '
                       f'sheetId="{max_id + 2}" {rp}:id="{lid}"/>')
+        for n, (extra_name, extra_xml) in enumerate(extra, start=3):
+            part = _unique_part(names | set(changed), "xl/worksheets/pmkscheck_extra{}.xml")
+            changed[part] = extra_xml
+            eid = _unique_id({r.get("Id", "") for r in rels} | {sid, lid}, "rIdPmksX")
+            wb_rels = _add_relationships(wb_rels, [
+                (eid, REL_WORKSHEET, posixpath.relpath(part, posixpath.dirname(wb_part)))])
+            ct = _add_override(ct, "/" + part, CT_WORKSHEET)
+            new_sheets += (f'<{wp}sheet name="{x(extra_name)}" sheetId="{max_id + n}" '
+                           f'{rp}:id="{eid}"/>')
         m = re.search(rf"<{wpe}sheets\b[^>]*>", wb)
         if m is None:
             raise Unpatchable("no <sheets>")
         wb = wb[: m.end()] + new_sheets + wb[m.end():]
         wb = re.sub(r'(\blocalSheetId=")(\d+)(")',
-                    lambda mm: f"{mm.group(1)}{int(mm.group(2)) + 2}{mm.group(3)}", wb)
+                    lambda mm: f"{mm.group(1)}{int(mm.group(2)) + 2 + len(extra)}{mm.group(3)}",
+                    wb)
         wb = re.sub(rf"<{wpe}workbookView\b[^>]*?/?>", lambda mm: re.sub(
             r'\s(?:activeTab|firstSheet)="\d+"', "", mm.group(0)).replace(
             "workbookView", 'workbookView activeTab="0"', 1), wb)
