@@ -49,6 +49,7 @@ def apply_history(report: Report, settings: Settings) -> None:
         before_snaps = ([snapshot(p, settings, salt) for p in earlier]
                         if earlier is not None else None)
         hashes: dict[Path, str] = {}
+        to_record: list[Snapshot] = []
         for f in files:
             key = Path(f.path)
             if key not in hashes:
@@ -66,7 +67,11 @@ def apply_history(report: Report, settings: Settings) -> None:
             f.changes = compare(snap, before) if before is not None else None
             f.compared = True
             if store is not None and settings.write and same is None:
-                record(store, snap)
+                to_record.append(snap)
+        # recorded after every comparison: two files of one district in the same run are both
+        # compared with the district's earlier submission, not with each other
+        for snap in to_record:
+            record(store, snap)  # type: ignore[arg-type]
 
 
 def _previous_reports(settings: Settings) -> list[FileReport]:
