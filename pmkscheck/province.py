@@ -386,6 +386,10 @@ def render_terminal(console: Any, report: Report, settings: Settings) -> None:
         if top:
             console.print(Text(f"{d.code} {_short(d.name)}: {top}", style="dim"),
                           overflow="fold")
+    from pmkscheck.history.dashboard import change_lines  # issue 14: vs previous submission
+
+    for line in change_lines(report, settings):
+        console.print(Text(line, style="dim"), overflow="fold")
     missing = ", ".join(d.name for d in summary.missing)
     if missing:
         console.print(Text(f"{t['missing_list']}: {missing}", style="yellow"))

@@ -141,6 +141,21 @@ def _change_text(d: dict[str, Any], lang: str) -> str:
             f"[{prev}]")
 
 
+def change_lines(report: Report, settings: Settings) -> list[str]:
+    """``6472 Kota Samarinda: <change>`` per kab/kota whose files were compared (terminal)."""
+    from pmkscheck import reference
+    from pmkscheck.province import _short
+
+    lang = settings.lang if settings.lang in T else "id"
+    t = T[lang]
+    out = []
+    for code, d in sorted(per_district(report).items()):
+        if d["compared"]:
+            name = _short(reference.kabupaten_name(code) or t["unknown"])
+            out.append(f"  {code} {name}: {_change_text(d, lang)}")
+    return [f"{t['change']}:", *out] if out else []
+
+
 def chart_svg(rows: list[tuple[str, float | None, float | None]], lang: str) -> str:
     """Horizontal bars per kab/kota: error rate (red) and completeness (green), 0-100 %."""
     label_w, bar_w, line_h = 190, 420, 34
@@ -241,4 +256,4 @@ def render_dashboard(summary: ProvinceSummary, report: Report, settings: Setting
             + "\n".join(body) + "\n</body>\n</html>\n")
 
 
-__all__ = ["chart_svg", "per_district", "render_dashboard"]
+__all__ = ["change_lines", "chart_svg", "per_district", "render_dashboard"]

@@ -214,7 +214,10 @@ def _findings(f: FileReport, row_key: pd.DataFrame) -> pd.DataFrame:
         person = pd.Series(False, index=issues.index)
     key = key.astype(object)
     has_key = key.notna()
+    has_row = issues["row"].notna()
     ident = issues["code"] + "|" + issues["field"] + "|file"
+    ident = ident.where(~has_row, issues["code"] + "|" + issues["field"] + "|row:"
+                        + issues["row"].astype("string").fillna(""))  # no row content kept
     ident = ident.where(~has_key, issues["code"] + "|" + issues["field"] + "|"
                         + key.fillna("").astype(str))
     ident = ident.where(~(has_key & person), issues["code"] + "|" + key.fillna("").astype(str))

@@ -235,7 +235,7 @@ def _history_text(items: list[dict[str, Any]], lang: str, path: Path, out: TextI
         for s in group:
             table.add_row(s["data_date"] or "-", s["file"], str(s["rows"]),
                           _pct(s["error_rate"], lang), _pct(s["completeness"], lang),
-                          (s["validated_at"] or "")[:16])
+                          (s["validated_at"] or "")[:16].replace("T", " "))
         console.print(table)
     if page is not None:
         console.print(str(page))
@@ -290,7 +290,8 @@ def history_html(items: list[dict[str, Any]], lang: str, path: Path) -> str:
             f"<tr><td>{e(s['data_date'] or '-')}</td><td>{e(s['file'])}</td>"
             f"<td>{e(s['rows'])}</td><td>{e(_pct(s['error_rate'], lang))}</td>"
             f"<td>{e(_pct(s['completeness'], lang))}</td>"
-            f"<td>{e((s['validated_at'] or '')[:16])}</td></tr>" for s in group)
+            f"<td>{e((s['validated_at'] or '')[:16].replace('T', ' '))}</td></tr>"
+            for s in group)
         body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     return (f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head><meta charset="utf-8">'
             f"<title>{e(tt['history'])}</title><style>{CSS}</style></head>\n<body>\n"
