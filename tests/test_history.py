@@ -199,17 +199,24 @@ def test_two_runs_at_once_on_one_store_both_succeed(tmp_path):
     assert names == ["samarinda_a.xlsx", "samarinda_b.xlsx"]
 
 
-@pytest.mark.parametrize("damage", ["header", "page"])
+@pytest.mark.parametrize("damage", ["header", "page", "foreign"])
 def test_damaged_store_is_exit_2_and_untouched(tmp_path, damage):
     store = tmp_path / "history.sqlite3"
     first = write_first(tmp_path / "samarinda_q1.xlsx")
-    validate_json(first, store, tmp_path / "o1")
-    data = bytearray(store.read_bytes())
-    if damage == "header":
-        data[0:16] = b"this is not sql!"
-    else:  # page 1 after the file header: sqlite_master is unreadable
-        data[100:600] = bytes(range(256)) + bytes(range(244))
-    store.write_bytes(bytes(data))
+    if damage == "foreign":  # a valid SQLite file that is not a pmkscheck store
+        conn = sqlite3.connect(store)
+        with conn:
+            conn.execute("CREATE TABLE other (x)")
+            conn.execute("INSERT INTO other VALUES (1)")
+        conn.close()
+    else:
+        validate_json(first, store, tmp_path / "o1")
+        data = bytearray(store.read_bytes())
+        if damage == "header":
+            data[0:16] = b"this is not sql!"
+        else:  # page 1 after the file header: sqlite_master is unreadable
+            data[100:600] = bytes(range(256)) + bytes(range(244))
+        store.write_bytes(bytes(data))
     before = store.read_bytes()
     r = run("validate", str(first), "--no-write", "--format", "json", store=store)
     assert r.returncode == 2
@@ -317,3 +324,11 @@ def test_default_location_per_platform(monkeypatch, tmp_path):
     monkeypatch.setenv("PMKSCHECK_HISTORY", "off")
     assert store_mod.store_path(None) is None
     assert store_mod.store_path(tmp_path / "x.sqlite3") == tmp_path / "x.sqlite3"
+
+
+def test_unreadable_previous_file_is_exit_2(tmp_path):
+    first = write_first(tmp_path / "samarinda_q1.xlsx")
+    r = run("validate", str(first), "--no-write", "--previous", str(tmp_path / "nope.xlsx"),
+            "--no-history")
+    assert r.returncode == 2 and "nope.xlsx" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
