@@ -332,3 +332,19 @@ def test_unreadable_previous_file_is_exit_2(tmp_path):
             "--no-history")
     assert r.returncode == 2 and "nope.xlsx" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_keyed_is_hmac_sha256_once_per_distinct_value():
+    import hmac
+
+    import pandas as pd
+
+    from pmkscheck.history.snapshot import keyed
+
+    nul = chr(0)
+    values = pd.Series(["6408131210220379", None, "a" + nul + "b", "a", "6408131210220379"])
+    out = keyed(values, b"k" * 32, "nik")
+    want = [hmac.new(b"k" * 32, b"nik\x00" + v.encode(), "sha256").hexdigest()[:32]
+            if v is not None else None for v in values]
+    assert out.tolist() == want
+    assert out[2] != out[3]  # a NUL never merges two values

@@ -18,7 +18,7 @@ inserting a row above does not change it), and ``code + field`` for a file-level
 from __future__ import annotations
 
 import hashlib
-import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from pmkscheck.distinct import factorize, take_or_none
 from pmkscheck.issues import Severity
 from pmkscheck.table import ROW
 
@@ -78,25 +79,45 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _per_distinct(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
+    """``fn`` once per distinct non-missing value, mapped back to the rows (NA stays None)."""
+    arr = values.to_numpy(dtype=object)
+    arr = np.where(pd.isna(arr), None, arr)
+    codes, uniques = factorize(arr)
+    done = [fn(str(v)) for v in uniques]  # one call per distinct value, not per row
+    return pd.Series(take_or_none(done, codes), index=values.index, dtype=object)
+
+
 def keyed(values: pd.Series, salt: bytes, label: str) -> pd.Series:
-    """HMAC-SHA256(salt, label + value) as 32 hex digits, once per distinct value; NA stays NA."""
-    base = hmac.new(salt, label.encode("utf-8") + b"\x00", hashlib.sha256)
-    text = values.astype("object").where(values.notna(), None)
-    uniques = pd.unique(text.dropna().astype(str).to_numpy())
+    """HMAC-SHA256(salt, label + NUL + value) as 32 hex digits, once per distinct value.
+
+    NA stays NA. The HMAC is computed from the precomputed inner and outer SHA-256 states (RFC
+    2104), which is what ``hmac`` does, 2.5 times faster per value than ``hmac.digest``.
+    """
+    key = salt if len(salt) <= 64 else hashlib.sha256(salt).digest()
+    key = key.ljust(64, b"\x00")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    inner.update(label.encode("utf-8") + b"\x00")
 
     def one(v: str) -> str:
-        h = base.copy()
-        h.update(v.encode("utf-8"))
-        return h.hexdigest()[:32]
+        i = inner.copy()
+        i.update(v.encode("utf-8", "surrogatepass"))
+        o = outer.copy()
+        o.update(i.digest())
+        return o.hexdigest()[:32]
 
-    table = {v: one(v) for v in uniques}  # one HMAC per distinct value
-    return text.map(table, na_action="ignore").astype(object)
+    return _per_distinct(values, one)
+
+
+def _fold(v: str) -> object:
+    out = " ".join(v.split()).casefold()
+    return out or None
 
 
 def _text(s: pd.Series) -> pd.Series:
-    """Case-folded, spaces collapsed; empty -> NA."""
-    out = s.astype("string").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
-    return out.mask(out == "").astype(object)
+    """Case-folded, spaces collapsed; empty -> None (once per distinct value)."""
+    return _per_distinct(s, _fold)
 
 
 def _data_date(f: FileReport, settings: Settings) -> tuple[str | None, str | None]:
@@ -161,8 +182,7 @@ def _persons(f: FileReport, salt: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
     def col(name: str) -> pd.Series:
         return clean[name] if name in clean.columns else pd.Series(None, index=idx, dtype=object)
 
-    nik = col("nik").astype("string").str.strip()
-    nik = nik.mask(nik == "").astype(object)
+    nik = _per_distinct(col("nik"), lambda v: v.strip() or None)
     fp = keyed(nik, salt, "nik")
 
     def code_or_name(name: str) -> pd.Series:
@@ -183,14 +203,16 @@ def _persons(f: FileReport, salt: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
     }, index=idx)
     persons = frame[frame["fp"].notna()].reset_index(drop=True)
     # rows without a NIK: their findings hang on a keyed hash of the row's content
+    no_nik = fp.isna().to_numpy()
     content = None
-    for name in clean.columns:
+    for name in clean.columns:  # one pass per column, only over the rows without a NIK
         if name == "no":
             continue
-        part = clean[name].astype("string").fillna("")
+        part = clean.loc[no_nik, name].astype("string").fillna("")
         content = part if content is None else content + "\x1f" + part
-    content_key = (keyed(content, salt, "row") if content is not None
-                   else pd.Series(None, index=idx, dtype=object))
+    content_key = pd.Series(None, index=idx, dtype=object)
+    if content is not None and len(content):
+        content_key[no_nik] = keyed(content, salt, "row").to_numpy()
     row_key = pd.DataFrame({"row": rows, "key": fp.where(fp.notna(), content_key),
                             "person": fp.notna().to_numpy()})
     return persons, row_key
