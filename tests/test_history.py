@@ -348,3 +348,39 @@ def test_keyed_is_hmac_sha256_once_per_distinct_value():
             if v is not None else None for v in values]
     assert out.tolist() == want
     assert out[2] != out[3]  # a NUL never merges two values
+
+
+def test_process_killed_mid_record_leaves_the_store_as_it_was(tmp_path):
+    """A real crash: the process dies (os._exit) while the persons are being inserted."""
+    store = tmp_path / "history.sqlite3"
+    first = write_first(tmp_path / "samarinda_q1.xlsx")
+    validate_json(first, store, tmp_path / "o1")
+    second = write_second(tmp_path / "samarinda_q2.xlsx")
+    script = f"""
+import os, sys
+from pathlib import Path
+from pmkscheck.history import records
+
+class Die(tuple):
+    def __iter__(self):
+        sys.stdout.flush()
+        os._exit(9)  # no rollback, no cleanup: as if the power went off
+
+records.PERSON_COLUMNS = Die(records.PERSON_COLUMNS)
+from pmkscheck.cli import main
+main(["validate", {str(second)!r}, "--history", {str(store)!r}, "--district", "6472",
+      "-o", {str(tmp_path / "o2")!r}, "-q"])
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 9, r.stderr
+    conn = sqlite3.connect(store)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM submission").fetchone()[0] == 1
+        assert conn.execute("SELECT COUNT(*) FROM person").fetchone()[0] == 6
+    finally:
+        conn.close()
+    # and the next run works normally
+    doc = validate_json(second, store, tmp_path / "o3")
+    assert doc["files"][0]["changes"]["persons"]["added"] == 1
