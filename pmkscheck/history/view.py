@@ -131,8 +131,9 @@ def html_changes(f: FileReport, lang: str) -> str:
              (tt["findings"] + " " + tt["fixed"], c["findings"]["fixed"]),
              (tt["findings"] + " " + tt["new"], c["findings"]["new"]),
              (tt["findings"] + " " + tt["open"], c["findings"]["open"])]
-    out.append("<table><tbody>" + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>"
-                                          for k, v in cards) + "</tbody></table>")
+    out.append('<div class="cards">' + "".join(
+        f'<div class="card"><div class="n">{e(v)}</div><div class="l">{e(k)}</div></div>'
+        for k, v in cards) + "</div>")
     out.extend(f"<p>{e(line)}</p>" for line in lines[3:])
     return "\n".join(out)
 
