@@ -223,8 +223,11 @@ def history_cmd(
     if format not in ("text", "json"):
         raise UsageError("USAGE_BAD_CHOICE", option="format", value=format,
                          choices="text, json")
-    settings = Settings(lang=lang or Settings().lang, district=district,
-                        history=history).validate()
+    from pmkscheck.config import load_settings
+
+    cli = {k: v for k, v in (("history", history), ("district", district), ("lang", lang))
+           if v is not None}
+    settings = load_settings(cli)  # the config file's history = "..." applies here too
     history_command(settings, format, output, sys.stdout)
     raise typer.Exit(0)
 
