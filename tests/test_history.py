@@ -384,3 +384,24 @@ main(["validate", {str(second)!r}, "--history", {str(store)!r}, "--district", "6
     # and the next run works normally
     doc = validate_json(second, store, tmp_path / "o3")
     assert doc["files"][0]["changes"]["persons"]["added"] == 1
+
+
+@pytest.mark.parametrize(("given", "want"), [
+    (None, ("2025-06-30", "today")),  # no data date in the report: the check's reference date
+    ({"date": "2024-12-31", "source": "title"}, ("2024-12-31", "title")),
+    ("date", ("2024-12-31", None)),
+    ("datetime", ("2024-12-31", None)),
+    ("object", ("2024-12-31", "file_name")),
+])
+def test_data_date_taken_from_the_report(given, want):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from pmkscheck.history.snapshot import _data_date
+    from pmkscheck.settings import Settings
+
+    value = {"date": dt.date(2024, 12, 31), "datetime": dt.datetime(2024, 12, 31, 5),
+             "object": SimpleNamespace(date=dt.date(2024, 12, 31), source="file_name")
+             }.get(given, given) if isinstance(given, str) else given
+    settings = Settings(reference_date=dt.date(2025, 6, 30))
+    assert _data_date(SimpleNamespace(data_date=value), settings) == want

@@ -125,6 +125,8 @@ def _data_date(f: FileReport, settings: Settings) -> tuple[str | None, str | Non
     dd = getattr(f, "data_date", None)
     if isinstance(dd, dict):
         when, source = dd.get("date"), dd.get("source")
+    elif isinstance(dd, date):  # a plain date (or datetime)
+        when, source = dd, None
     elif dd is not None:
         when, source = getattr(dd, "date", dd), getattr(dd, "source", None)
     else:
