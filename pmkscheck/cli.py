@@ -70,6 +70,11 @@ AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Data date YYYY-MM-DD that ages are measured at. Default: from the title "
     "rows (\"keadaan per 31 Desember 2024\"), else the file name, else today.",
     show_default=False)]
+
+HistoryOpt = Annotated[Path | None, typer.Option(
+    "--history", help="The submission store (SQLite). Default: per user (%LOCALAPPDATA%, "
+    "~/Library/Application Support or ~/.local/share, then pmkscheck/history.sqlite3), "
+    "or $PMKSCHECK_HISTORY.", show_default=False)]
 QuietOpt = Annotated[bool | None, typer.Option(
     "--quiet", "-q", help="No progress on stderr.", show_default=False)]
 
@@ -107,6 +112,16 @@ def validate(
         "--compare-with", help="Person list to reconcile recap (pmks-rekap) counts with.",
         show_default=False)] = None,
     as_of: AsOfOpt = None,
+    history: HistoryOpt = None,
+    no_history: Annotated[bool | None, typer.Option(
+        "--no-history", help="Neither compare with nor record in the submission store.",
+        show_default=False)] = None,
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help="Compare with this earlier submission instead of the one in the "
+        "history (checked, not recorded).", show_default=False)] = None,
+    split: Annotated[str | None, typer.Option(
+        "--split", help="Also write one return workbook per area: kecamatan | desa.",
+        show_default=False)] = None,
     quiet: QuietOpt = None,
     config: ConfigOpt = None,
     no_config: NoConfigOpt = False,
@@ -154,7 +169,8 @@ def baseline_cmd(
     from pmkscheck.baseline import write_baseline
     from pmkscheck.pipeline import check_paths
 
-    settings = replace(_settings(values, use_baseline=False), write=False, baseline=None)
+    settings = replace(_settings(values, use_baseline=False), write=False, baseline=None,
+                       use_history=False)
     from pmkscheck.report.terminal import progress_printer
 
     with progress_printer(settings) as progress:
@@ -195,6 +211,32 @@ def _raise_single_file_error(report) -> None:
         f = report.files[0]
         raise InputError(f.error, f.path, **{k: v for k, v in f.error_params.items()
                                               if k != "path"})
+
+
+@app.command("history")
+def history_cmd(
+    history: HistoryOpt = None,
+    district: DistrictOpt = None,
+    format: Annotated[str, typer.Option(
+        "--format", help="text | json")] = "text",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Also write an offline HTML page (a chart per kab/kota).",
+        show_default=False)] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Riwayat kiriman per kab/kota / submissions per district and their trend."""
+    from pmkscheck.history.view import history_command
+
+    if format not in ("text", "json"):
+        raise UsageError("USAGE_BAD_CHOICE", option="format", value=format,
+                         choices="text, json")
+    from pmkscheck.config import load_settings
+
+    cli = {k: v for k, v in (("history", history), ("district", district), ("lang", lang))
+           if v is not None}
+    settings = load_settings(cli)  # the config file's history = "..." applies here too
+    history_command(settings, format, output, sys.stdout)
+    raise typer.Exit(0)
 
 
 @app.command()

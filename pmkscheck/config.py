@@ -43,6 +43,7 @@ from pmkscheck.settings import (
     FORMATS,
     LANGS,
     MASKS,
+    SPLITS,
     Limits,
     Settings,
     parse_as_of,
@@ -80,6 +81,9 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("baseline", "baseline", "path"),
     Key("quiet", "progress", "not-bool"),
     Key("as-of", "as_of", "date"),
+    Key("history", "history", "path"),
+    Key("no-history", "use_history", "not-bool"),
+    Key("split", "split", "choice", SPLITS),
 )}
 """Every top-level key of the config file (``[limits]`` is the only table)."""
 
@@ -349,7 +353,9 @@ def _from_cli(cli_values: Mapping[str, Any]) -> dict[str, Any]:
             out["progress"] = not value
         elif name in ("select", "ignore"):
             out[name] = split_codes(value) if not isinstance(value, tuple) else value
-        elif name in ("output_dir", "baseline"):
+        elif name == "no_history":
+            out["use_history"] = not value
+        elif name in ("output_dir", "baseline", "history", "previous"):
             out[name] = Path(value)
         elif name == "as_of":
             out["as_of"] = parse_as_of(value)

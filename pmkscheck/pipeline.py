@@ -86,6 +86,9 @@ def check_paths(paths: Iterable[str], settings: Settings,
         from pmkscheck.baseline import apply_baseline
 
         apply_baseline(report, settings.baseline)
+    from pmkscheck.history.run import apply_history  # issue 14: compare + record
+
+    apply_history(report, settings)
     if settings.write:
         from pmkscheck.outputs import write_outputs
 
@@ -94,6 +97,10 @@ def check_paths(paths: Iterable[str], settings: Settings,
             from pmkscheck.province import write_province
 
             write_province(report, settings, [str(p) for p in paths])
+        if settings.split:  # issue 14: one return workbook per kecamatan / desa
+            from pmkscheck.history.split import write_split
+
+            write_split(report, settings, progress)
     if os.environ.get("PMKSCHECK_TIMINGS"):  # benchmarks/run.py reads this
         print(json.dumps([{"path": str(f.path), "rows": f.data_rows, **f.timings,
                            **_peak_memory()} for f in report.files]), file=sys.stderr)

@@ -26,7 +26,6 @@ An unreadable file scores 0.
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -316,7 +315,7 @@ def write_province(report: Report, settings: Settings, paths: list[str]) -> None
         with atomic_path(xlsx, protect=inputs) as tmp:
             _xlsx(summary, report, settings, tmp)
         with atomic_open(page, "w", protect=inputs, encoding="utf-8") as fh:
-            fh.write(render_html(summary, report, settings))
+            fh.write(render_html(summary, report, settings, folder))
     except PermissionError as exc:
         raise UsageError("USAGE_OUTPUT_DIR", path=str(folder), reason=str(exc)) from None
     except OSError as exc:
@@ -387,29 +386,12 @@ def _xlsx(summary: ProvinceSummary, report: Report, settings: Settings, target: 
         wb.close()
 
 
-def render_html(summary: ProvinceSummary, report: Report, settings: Settings) -> str:
-    """A standalone HTML page of the province view."""
-    t = _t(settings)
-    e = html.escape
+def render_html(summary: ProvinceSummary, report: Report, settings: Settings,
+                folder: Path | None = None) -> str:
+    """A standalone HTML page of the province view: the dashboard (issue 14)."""
+    from pmkscheck.history.dashboard import render_dashboard
 
-    def table(headers: list[str], rows: list[list]) -> str:
-        head = "".join(f"<th>{e(str(h))}</th>" for h in headers)
-        body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>"
-                       for row in rows)
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-    missing = ", ".join(d.name for d in summary.missing) or t["none"]
-    dups = _dup_rows(summary, report, settings)
-    return (
-        f'<!DOCTYPE html>\n<html lang="{e(settings.lang)}">\n<head><meta charset="utf-8">'
-        f"<title>{e(t['title'])}</title><style>body{{font-family:sans-serif;margin:2em}}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
-        "th{background:#ddebf7}</style></head>\n<body>\n"
-        f"<h1>{e(t['title'])}</h1>\n{table(_headers(t), _district_rows(summary, t))}\n"
-        f"<h2>{e(t['missing_list'])}</h2><p>{e(missing)}</p>\n"
-        f"<h2>{e(t['dups'])} ({len(dups)})</h2>\n{table(_dup_headers(t), dups)}\n"
-        "</body>\n</html>\n"
-    )
+    return render_dashboard(summary, report, settings, folder)
 
 
 def _short(name: str) -> str:
@@ -445,6 +427,10 @@ def render_terminal(console: Any, report: Report, settings: Settings) -> None:
         if top:
             console.print(Text(f"{d.code} {_short(d.name)}: {top}", style="dim"),
                           overflow="fold")
+    from pmkscheck.history.dashboard import change_lines  # issue 14: vs previous submission
+
+    for line in change_lines(report, settings):
+        console.print(Text(line, style="dim"), overflow="fold")
     missing = ", ".join(d.name for d in summary.missing)
     if missing:
         console.print(Text(f"{t['missing_list']}: {missing}", style="yellow"))

@@ -16,6 +16,7 @@ FAIL_ON = ("error", "warning", "never")
 LANGS = ("id", "en")
 MASKS = ("partial", "full", "none")
 AGE_PRESETS = ("permensos-2012", "dinsos-kaltim-legacy")
+SPLITS = ("kecamatan", "desa")
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class Settings:
     data_date: DataDate | None = None  # set per table by the pipeline (pmkscheck.domain.datadate)
     baseline: Path | None = None
     compare_with: Path | None = None
+    history: Path | None = None  # issue 14: the submission store (None = per-user default)
+    use_history: bool = True  # --no-history
+    previous: Path | None = None  # --previous FILE
+    split: str | None = None  # --split kecamatan|desa
     verbose: int = 0
     progress: bool = True
     limits: Limits = field(default_factory=Limits)
@@ -110,6 +115,9 @@ class Settings:
                     "USAGE_BAD_CHOICE", option=name.replace("_", "-"), value=value,
                     choices=", ".join(choices),
                 )
+        if self.split is not None and self.split not in SPLITS:
+            raise UsageError("USAGE_BAD_CHOICE", option="split", value=self.split,
+                             choices=", ".join(SPLITS))
         if self.district is not None and not (
             len(self.district) == 4 and self.district.isdigit()
         ):

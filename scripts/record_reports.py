@@ -69,7 +69,7 @@ def record(out: Path) -> None:
     try:
         for path in build_corpus(work):
             settings = Settings(reference_date=REFERENCE_DATE, write=False, format="json",
-                                progress=False)
+                                progress=False, use_history=False)
             doc = json.loads(dumps(check_paths([str(path)], settings)))
             for f in doc["files"]:
                 f.pop("timings", None)

@@ -28,6 +28,27 @@ from pmkscheck.schema import load_schema as _load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import KIND_EMPTY, KIND_TEXT, ROW, Column, SourceTable, column_letter
 
+# Issue 14: the submission history is off in the test suite (and in every pmkscheck process a
+# test starts), so no test writes to the user's real store and reports keep their shape; the
+# history tests pass --history PATH (a tmp file) explicitly.
+os.environ["PMKSCHECK_HISTORY"] = "off"
+
+
+def _user_store_state() -> tuple[bool, int, int]:
+    from pmkscheck.history.store import default_path
+
+    p = default_path()
+    return (p.exists(), p.stat().st_mtime_ns if p.exists() else 0,
+            p.stat().st_size if p.exists() else 0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_history_store_untouched():
+    """No test (nor a pmkscheck process a test starts) writes to the user's real store."""
+    before = _user_store_state()
+    yield
+    assert _user_store_state() == before, "a test wrote to the user's history store"
+
 # CI (CI=true) replays the same examples on every run, so a submission's result does not depend
 # on luck; local runs explore new examples each time (and keep what fails in .hypothesis/).
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)

@@ -77,6 +77,9 @@ no-write = true
 baseline = "ci/baseline.json"
 quiet = true
 as-of = 2024-12-31
+history = "riwayat/h.sqlite3"
+no-history = true
+split = "desa"
 [limits]
 max-rows = 1000
 max_cells = 5000
@@ -93,10 +96,13 @@ isolate = false
     assert s.write is False and s.progress is False
     assert s.limits == Limits(max_rows=1000, max_cells=5000, isolate=False)
     assert (s.as_of, s.as_of_source) == (dt.date(2024, 12, 31), "config")
+    assert s.history == tmp_path / "riwayat/h.sqlite3" and s.use_history is False
+    assert s.split == "desa"
     # every documented key is exercised above
     assert {k.replace("_", "-") for k in KEYS} <= {
         "district", "schema", "sheet", "fail-on", "lang", "mask", "select", "ignore",
-        "age-preset", "format", "output-dir", "no-write", "baseline", "quiet", "as-of"}
+        "age-preset", "format", "output-dir", "no-write", "baseline", "quiet", "as-of",
+        "history", "no-history", "split"}
 
 
 def test_cli_overrides_only_what_was_typed(tmp_path):

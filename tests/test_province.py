@@ -144,7 +144,8 @@ def test_cli_folder_json_and_terminal(batch, tmp_path):
     assert len(doc["files"]) == 6 and proc.returncode == 2
     text = subprocess.run([sys.executable, "-m", "pmkscheck", "validate", str(folder),
                            "-o", str(tmp_path)], capture_output=True, text=True,
-                          env={"COLUMNS": "200", "PATH": "", "PYTHONPATH": ""}).stdout
+                          env={"COLUMNS": "200", "PATH": "", "PYTHONPATH": "",
+                               "PMKSCHECK_HISTORY": "off"}).stdout
     assert "Ringkasan provinsi" in text and "Kab/kota tanpa berkas" in text
     assert (tmp_path / "provinsi.xlsx").is_file()
 

@@ -254,7 +254,8 @@ def test_the_canonical_form_is_what_common_writers_produce(tmp_path: Path) -> No
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_findings_do_not_depend_on_the_road(tmp_path: Path, path: Path) -> None:
     def run(reader: str) -> dict:
-        env = {"PMKSCHECK_READER": reader, "PATH": "/usr/bin:/bin", "PMKSCHECK_LANG": "en"}
+        env = {"PMKSCHECK_READER": reader, "PATH": "/usr/bin:/bin", "PMKSCHECK_LANG": "en",
+               "PMKSCHECK_HISTORY": "off"}
         proc = subprocess.run(
             [sys.executable, "-m", "pmkscheck", "validate", "--no-write", "--format", "json",
              str(path)], capture_output=True, text=True, env=env, check=False)

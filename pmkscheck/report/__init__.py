@@ -61,6 +61,8 @@ class FileReport:
     table: SourceTable | None = None  # kept for writers (annotated workbook, cleaned file)
     clean: pd.DataFrame | None = None
     derived: dict[str, pd.Series] = field(default_factory=dict)
+    changes: dict[str, Any] | None = None  # issue 14: vs the previous submission (history)
+    compared: bool = False  # history was consulted: the JSON carries "changes" (maybe null)
 
     def count(self, severity: Severity) -> int:
         """Number of findings of one severity."""
@@ -192,6 +194,8 @@ def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
             "date": f.data_date.date.isoformat(), "source": f.data_date.source},
         "outputs": dict(f.outputs),
     }
+    if f.compared:  # issue 14 (absent when history is off, so reports stay as they were)
+        entry["changes"] = f.changes
     if f.error:
         message, how = error_text(f, settings.lang, settings.mask)
         entry["error"] = {"code": f.error, "message": message, "fix": how}

@@ -1247,6 +1247,12 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         if rebuilt:
             notes = [t["copied"].format(fmt=(f.format or "?").upper()), *notes]
         psum = summary_sheet(f, plan, settings, styles, st, sheet, problems_name, notes)
+        extra: list[tuple[str, str]] = []  # issue 14: further new sheets, after these two
+        if getattr(f, "compared", False):
+            from pmkscheck.history.view import changes_sheet
+
+            taken.add(problems_name)
+            extra.append(changes_sheet(f, settings, styles, st, sheet, taken))
         changed[styles_part] = styles.render()
         sum_part = _unique_part(names, "xl/worksheets/pmkscheck_summary{}.xml")
         list_part = _unique_part(names, "xl/worksheets/pmkscheck_problems{}.xml")
@@ -1263,12 +1269,22 @@ def patch_workbook(src: Path, sheet: str, dst: Path, plan: Plan, f: FileReport,
         new_sheets = (f'<{wp}sheet name="{x(summary_name)}" sheetId="{max_id + 1}" '
                       f'{rp}:id="{sid}"/><{wp}sheet name="{x(problems_name)}" '
                       f'sheetId="{max_id + 2}" {rp}:id="{lid}"/>')
+        for n, (extra_name, extra_xml) in enumerate(extra, start=3):
+            part = _unique_part(names | set(changed), "xl/worksheets/pmkscheck_extra{}.xml")
+            changed[part] = extra_xml
+            eid = _unique_id({r.get("Id", "") for r in rels} | {sid, lid}, "rIdPmksX")
+            wb_rels = _add_relationships(wb_rels, [
+                (eid, REL_WORKSHEET, posixpath.relpath(part, posixpath.dirname(wb_part)))])
+            ct = _add_override(ct, "/" + part, CT_WORKSHEET)
+            new_sheets += (f'<{wp}sheet name="{x(extra_name)}" sheetId="{max_id + n}" '
+                           f'{rp}:id="{eid}"/>')
         m = re.search(rf"<{wpe}sheets\b[^>]*>", wb)
         if m is None:
             raise Unpatchable("no <sheets>")
         wb = wb[: m.end()] + new_sheets + wb[m.end():]
         wb = re.sub(r'(\blocalSheetId=")(\d+)(")',
-                    lambda mm: f"{mm.group(1)}{int(mm.group(2)) + 2}{mm.group(3)}", wb)
+                    lambda mm: f"{mm.group(1)}{int(mm.group(2)) + 2 + len(extra)}{mm.group(3)}",
+                    wb)
         wb = re.sub(rf"<{wpe}workbookView\b[^>]*?/?>", lambda mm: re.sub(
             r'\s(?:activeTab|firstSheet)="\d+"', "", mm.group(0)).replace(
             "workbookView", 'workbookView activeTab="0"', 1), wb)
@@ -1535,13 +1551,17 @@ def _typed_rows_xml(rows: Iterable[tuple[int, list[Any]]], chunk: int = 5_000
     yield "".join(out)
 
 
-def build_base_workbook(f: FileReport, target: Path) -> str:
+def build_base_workbook(f: FileReport, target: Path,
+                        rows_map: dict[int, int] | None = None) -> str:
     """Write a minimal xlsx of the input's cells (text stays text); return its sheet name.
 
     The sheet is streamed into the zip in chunks of rows, so a 1M-row CSV is never held as one
-    string.
+    string. ``rows_map`` (source row -> row written) keeps only some rows, moved up (the return
+    files of ``--split``, issue 14).
     """
     name, rows = _raw_rows(f)
+    if rows_map is not None:
+        rows = ((rows_map[r], v) for r, v in rows if r in rows_map)
     text_only = (f.format or "").lower() in ("csv", "tsv", "txt")
     chunks = _text_rows_xml(rows) if text_only else _typed_rows_xml(rows)
     styles = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

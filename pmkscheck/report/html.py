@@ -209,6 +209,10 @@ def _file_section(f: FileReport, settings: Settings, lang: str) -> str:
     if f.kecamatan:
         out.append(f'<h2>{e(t["kecamatan"])}</h2>')
         out.append(_kecamatan(f, lang))
+    if f.compared:  # issue 14: changes since the previous submission
+        from pmkscheck.history.view import html_changes
+
+        out.append(html_changes(f, lang))
     out.append(f'<h2>{e(t["findings"])}</h2>')
     out.append(_findings(f, settings, lang))
     if f.skipped_rows:

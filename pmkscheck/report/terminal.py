@@ -118,6 +118,10 @@ def render_file(console: Console, f: FileReport, settings: Settings, lang: str) 
         console.print(Text(t["ok"], style="green"))
     else:
         console.print(_findings_table(f, lang))
+    if f.compared:  # issue 14: changes since the previous submission
+        from pmkscheck.history.view import render_terminal_changes
+
+        render_terminal_changes(console, f, lang)
     if f.outputs:
         console.print(Text(f"{t['outputs']}:", style="dim"))
         for path in f.outputs.values():
