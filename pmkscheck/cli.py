@@ -373,6 +373,12 @@ def main(argv: list[str] | None = None) -> None:
     lang = Settings().lang
     argv = sys.argv[1:] if argv is None else argv
     _console_safe()
+    if not (sys.warnoptions or os.environ.get("PMKSCHECK_DEBUG")):
+        # library warnings (pandas' FutureWarning ...) are for developers, not for officers;
+        # the test suite turns pmkscheck's own into errors (pyproject: filterwarnings)
+        import warnings
+
+        warnings.simplefilter("ignore")
     if "--lang" in argv:
         i = argv.index("--lang")
         if i + 1 < len(argv) and argv[i + 1] in ("id", "en"):

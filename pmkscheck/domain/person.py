@@ -279,6 +279,14 @@ _ALAMAT_PAIR = r"(?<![a-z])rt\s*[./]?\s*rw[\s.:]*0*(\d{1,3})\s*[/\\-]\s*0*(\d{1,
 _ALAMAT_RT_PAIR = r"(?<![a-z])rt[\s.:]*0*(\d{1,3})\s*/\s*0*(\d{1,3})(?!\d)(?![\s.:]*rw)"
 
 
+def _first_found(*cols: pd.Series) -> pd.Series:
+    """Per row, the first column's match that is not missing (object dtype kept, no downcast)."""
+    out = cols[0].to_numpy(dtype=object)
+    for col in cols[1:]:
+        out = np.where(pd.isna(out), col.to_numpy(dtype=object), out)
+    return pd.Series(out, index=cols[0].index, dtype=object)
+
+
 def rt_rw_in_alamat(alamat: pd.Series) -> pd.DataFrame:
     """RT and RW numbers written inside Alamat (``str.extract`` once per distinct value).
 
@@ -291,8 +299,8 @@ def rt_rw_in_alamat(alamat: pd.Series) -> pd.DataFrame:
     low = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.lower()
     pair = low.str.extract(_ALAMAT_PAIR)
     rt_pair = low.str.extract(_ALAMAT_RT_PAIR)
-    rt = pair[0].fillna(low.str.extract(_ALAMAT_RT)[0])
-    rw = pair[1].fillna(low.str.extract(_ALAMAT_RW)[0]).fillna(rt_pair[1])
+    rt = _first_found(pair[0], low.str.extract(_ALAMAT_RT)[0])
+    rw = _first_found(pair[1], low.str.extract(_ALAMAT_RW)[0], rt_pair[1])
 
     def number(col: pd.Series) -> np.ndarray:
         n = pd.to_numeric(col, errors="coerce")
