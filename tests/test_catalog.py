@@ -11,7 +11,7 @@ import re
 import pytest
 
 from pmkscheck.checks import registry
-from pmkscheck.rules import LANGS, SECTIONS, catalogue, codes, rule
+from pmkscheck.rules import LANGS, SECTIONS, catalogue, codes, format_text, rule
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 
@@ -56,3 +56,31 @@ def test_aliases_never_reuse_a_current_code():
     for code in current:
         for alias in rule(code).aliases:
             assert alias not in current, f"alias {alias} of {code} is also a current code"
+
+
+@pytest.mark.parametrize("code", [c for c in codes()  # a fuzzy match always names its match
+                                  if {"suggestion", "suggestions"} & rule(c).placeholders
+                                  and c != "WILAYAH_FUZZY_MATCH"])
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("nothing", ["-", ""])
+def test_no_suggestion_reads_as_a_whole_sentence(code, lang, nothing):
+    """With nothing to suggest, the clause goes: never "Perhaps: -." or "(closest: )"."""
+    params = {"suggestion": nothing, "suggestions": nothing, "value": "Xyz", "level": "desa"}
+    for section in ("message", "fix"):
+        text = format_text(rule(code).t(section, lang), params)
+        assert "[[" not in text and "]]" not in text, text
+        assert not re.search(r"[:(]\s*[-\"]*\s*[).]|\"-\"|: -", text), (section, text)
+    with_one = format_text(rule(code).t("message", lang),
+                           {**params, "suggestion": "Fakir Miskin", "suggestions": "Fakir Miskin"})
+    if "{suggestion" in rule(code).t("message", lang):
+        assert "Fakir Miskin" in with_one, with_one
+
+
+def test_optional_clause_marks_are_balanced_and_never_shown_as_documentation():
+    for c in codes():
+        r = rule(c)
+        for lang in ("id", "en"):
+            for section in ("title", "message", "what", "why", "fix"):
+                raw = r.t(section, lang)
+                assert raw.count("[[") == raw.count("]]"), (c, section)
+                assert "[[" not in r.doc(section, lang)

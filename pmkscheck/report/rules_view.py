@@ -9,7 +9,7 @@ import json
 from typing import TextIO
 
 from pmkscheck.errors import UsageError
-from pmkscheck.rules import Rule, catalogue, codes
+from pmkscheck.rules import Rule, catalogue, codes, plain_template
 
 HEAD = {
     "id": {"what": "Apa yang diperiksa", "why": "Mengapa penting", "fix": "Cara memperbaiki",
@@ -47,7 +47,7 @@ def render_rules(code: str | None, lang: str, fmt: str, out: TextIO) -> None:
         out.write(f"{r.code}  [{r.severity.label}]  {r.t('title', lang)}\n")
         if code is not None or len(selected) == 1:
             for key in ("what", "why", "fix"):
-                out.write(f"  {h[key]}: {r.t(key, lang)}\n")
+                out.write(f"  {h[key]}: {r.doc(key, lang)}\n")
             if r.example:
                 out.write(f"  {h['bad']}: {r.example.get('bad', '')}\n")
                 out.write(f"  {h['good']}: {r.example.get('good', '')}\n")
@@ -60,7 +60,8 @@ def rule_dict(r: Rule) -> dict:
     """A rule as JSON."""
     return {"code": r.code, "group": r.group, "severity": r.severity.label,
             "aliases": list(r.aliases), "example": dict(r.example),
-            "text": {lang: dict(t) for lang, t in r.text.items()}}
+            "text": {lang: {k: plain_template(v) for k, v in t.items()}
+                     for lang, t in r.text.items()}}
 
 
 def markdown_table(rules: list[Rule], lang: str = "en") -> str:
@@ -68,7 +69,7 @@ def markdown_table(rules: list[Rule], lang: str = "en") -> str:
     lines = ["| code | severity | what | how to fix |", "|---|---|---|---|"]
     for r in rules:
         what = r.t("what", lang).replace("|", "\\|")
-        fix = r.t("fix", lang).replace("|", "\\|").replace("{", "").replace("}", "")
+        fix = r.doc("fix", lang).replace("|", "\\|").replace("{", "").replace("}", "")
         lines.append(f"| `{r.code}` | {r.severity.label} | {what} | {fix} |")
     return "\n".join(lines) + "\n"
 

@@ -20,6 +20,7 @@ code lacks a section or a language. Stage: shared by checks (severity) and repor
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -52,6 +53,10 @@ class Rule:
             if value:
                 return value
         return ""
+
+    def doc(self, section: str, lang: str) -> str:
+        """Section text as documentation shows it (no optional-clause marks)."""
+        return plain_template(self.t(section, lang))
 
     @property
     def placeholders(self) -> set[str]:
@@ -107,12 +112,36 @@ class _SafeDict(dict):
         return "{" + key + "}"
 
 
+_OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
+_NOTHING = ("", "-", "None")
+
+
 def format_text(template: str, params: Mapping[str, object]) -> str:
-    """Fill ``{name}`` placeholders; unknown ones stay visible rather than raising."""
+    """Fill ``{name}`` placeholders; unknown ones stay visible rather than raising.
+
+    ``[[ ... ]]`` marks an optional clause, dropped when a placeholder inside it has nothing to
+    say (no suggestion: ``""`` or ``"-"``), so a message never reads "Perhaps: -.":
+
+    >>> format_text("Unknown[[ (closest: {s})]].", {"s": "-"})
+    'Unknown.'
+    >>> format_text("Unknown[[ (closest: {s})]].", {"s": "Fakir Miskin"})
+    'Unknown (closest: Fakir Miskin).'
+    """
+    def clause(m: re.Match[str]) -> str:
+        names = {f for _, f, _, _ in string.Formatter().parse(m.group(1)) if f}
+        empty = any(str(params.get(n, "")).strip() in _NOTHING for n in names)
+        return "" if empty else m.group(1)
+
     try:
-        return string.Formatter().vformat(template, (), _SafeDict(params))
+        return string.Formatter().vformat(_OPTIONAL.sub(clause, template), (),
+                                          _SafeDict(params))
     except (ValueError, IndexError, AttributeError):
         return template
+
+
+def plain_template(template: str) -> str:
+    """A template as documentation shows it: optional-clause marks removed."""
+    return template.replace("[[", "").replace("]]", "")
 
 
 def message(issue: Issue, lang: str, params: Mapping[str, object] | None = None) -> str:

@@ -133,7 +133,7 @@ def create_app(queue: JobQueue, gate: Gate, max_upload_bytes: int) -> Starlette:
         table = catalogue()
         return JSONResponse([
             {"code": c, "severity": table[c].severity.label, "group": table[c].group,
-             **{k: table[c].t(k, lang) for k in ("title", "what", "why", "fix")}}
+             **{k: table[c].doc(k, lang) for k in ("title", "what", "why", "fix")}}
             for c in codes()])
 
     async def districts(request: Request) -> Response:
