@@ -261,3 +261,56 @@ def test_serve_command_binds_loopback_and_prints_the_token_url():
     finally:
         sock.close()
         queue.close()
+
+
+def test_job_workers_spawn_their_reader_never_fork(served, monkeypatch):
+    """A forked child of this multi-threaded server could inherit a held lock: workers spawn."""
+    import threading
+
+    from pmkscheck.read import isolate
+
+    monkeypatch.delenv("PMKSCHECK_ISOLATE", raising=False)
+    if hasattr(isolate.os, "fork"):
+        assert isolate.isolation_method() == "fork"  # the CLI's own thread still forks
+    seen: list[str] = []
+    real = isolate._read_spawned
+
+    def spy(*args, **kwargs):
+        seen.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(isolate, "_read_spawned", spy)
+    monkeypatch.setattr(isolate.os, "fork", lambda: pytest.fail("a job worker forked"),
+                        raising=False)
+    client, _, _ = served
+    job = _wait(client, _upload(client, SAMPLE).json()["id"])
+    assert job["state"] == "done", job
+    assert job["report"]["files"][0]["data_rows"] == 300
+    assert seen and all(name.startswith("pmkscheck-job") for name in seen)
+
+
+def test_page_report_shows_what_changed_since_the_previous_submission(tmp_path):
+    """With a history store, a second upload of a district's list carries the `changes` block."""
+    from test_history import write_first, write_second
+
+    store = tmp_path / "riwayat.sqlite3"
+    root = tmp_path / "work"
+    root.mkdir()
+    queue = JobQueue(root, test_settings(history=store), workers=1, ttl_s=3600)
+    app = create_app(queue, Gate(token=TOKEN, port=PORT), max_upload_bytes=2 * 1024 * 1024)
+    first = write_first(tmp_path / "samarinda_q1.xlsx")
+    second = write_second(tmp_path / "samarinda_q2.xlsx")
+    try:
+        with TestClient(app, base_url=BASE) as client:
+            client.headers["X-Pmkscheck-Token"] = TOKEN
+            one = _wait(client, _upload(client, first).json()["id"])
+            two = _wait(client, _upload(client, second).json()["id"])
+    finally:
+        queue.close()
+    assert one["state"] == two["state"] == "done", (one, two)
+    assert one["report"]["files"][0]["changes"] is None
+    changes = two["report"]["files"][0]["changes"]
+    assert changes["previous"]["file"] == "samarinda_q1.xlsx"  # the name as uploaded
+    assert changes["persons"] == {"added": 1, "removed": 1, "changed": 5}
+    assert changes["findings"]["new"] >= 1 and changes["findings"]["fixed"] >= 1
+    assert str(root) not in json.dumps(two["report"])  # no server folder in the report

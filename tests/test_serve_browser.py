@@ -8,6 +8,7 @@ Screenshots of the main states are kept under ``docs/serve/`` when ``UPDATE_SCRE
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -33,23 +34,31 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def _running(settings, work: Path):
+    """A real uvicorn server on 127.0.0.1 in a thread; yields the URL with its token."""
     from pmkscheck.serve import make_server
 
-    work = tmp_path_factory.mktemp("serve")
-    srv, sock, url, queue = make_server(test_settings(), port=0, work_root=work)
+    srv, sock, url, queue = make_server(settings, port=0, work_root=work)
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.started
-    yield url
-    srv.should_exit = True
-    thread.join(10)
-    queue.close()
-    sock.close()
+    try:
+        yield url
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+        queue.close()
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with _running(test_settings(), tmp_path_factory.mktemp("serve")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +167,27 @@ def test_request_without_token_is_refused(browser, server):
     assert response.status == 403
     assert "Refused" in pg.content()
     context.close()
+
+
+def test_second_submission_shows_what_changed(browser, tmp_path):
+    """With a history store, the page says what changed since the district's previous list."""
+    from test_history import write_first, write_second
+
+    first = write_first(tmp_path / "samarinda_q1.xlsx")
+    second = write_second(tmp_path / "samarinda_q2.xlsx")
+    settings = test_settings(history=tmp_path / "riwayat.sqlite3")
+    (tmp_path / "work").mkdir()
+    with _running(settings, tmp_path / "work") as url:
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        pg = context.new_page()
+        pg.goto(url)
+        _drop(pg, first)
+        pg.locator("article.job[data-state='done']").first.wait_for(timeout=120_000)
+        _drop(pg, second)
+        changes = pg.locator("article.job[data-state='done'] p.changes")
+        changes.wait_for(timeout=120_000)
+        text = changes.inner_text()
+        _shot(pg, "5-changes")
+        context.close()
+    assert "samarinda_q1.xlsx" in text and "Sejak pengiriman sebelumnya" in text
+    assert "1 orang baru" in text and "1 orang hilang" in text, text

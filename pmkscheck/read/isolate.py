@@ -162,14 +162,29 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None,
     return _outcome(result, code, path, limits)
 
 
+_THREAD = threading.local()
+
+
+def spawn_in_this_thread() -> None:
+    """Make reads started from the calling thread use ``spawn``, never ``fork``.
+
+    For threads of a multi-threaded server (``pmkscheck serve``'s job workers): a child forked
+    from such a process inherits every lock another thread happened to hold (logging, imports,
+    the allocator) and can hang on it; a spawned interpreter starts clean.
+    """
+    _THREAD.spawn = True
+
+
 def isolation_method() -> str:
     """``fork`` or ``spawn``: how the isolated child starts here.
 
     ``fork`` where the platform has it, else ``spawn``; ``PMKSCHECK_ISOLATE=spawn`` (or
-    ``fork``, where it exists) chooses.
+    ``fork``, where it exists) chooses; a thread marked by :func:`spawn_in_this_thread` spawns.
     """
     forced = os.environ.get("PMKSCHECK_ISOLATE", "").strip().lower()
-    if forced == "spawn" or not hasattr(os, "fork"):
+    if forced == "fork" and hasattr(os, "fork"):
+        return "fork"
+    if forced == "spawn" or not hasattr(os, "fork") or getattr(_THREAD, "spawn", False):
         return "spawn"
     return "fork"
 
@@ -661,4 +676,4 @@ def _signal_name(num: int) -> str:
 
 
 __all__ = ["isolation_method", "read_guarded", "read_isolated", "release_memory",
-           "spawned_child"]
+           "spawn_in_this_thread", "spawned_child"]

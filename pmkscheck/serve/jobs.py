@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pmkscheck.read.isolate import spawn_in_this_thread
 from pmkscheck.settings import Settings
 
 log = logging.getLogger("pmkscheck.serve")
@@ -80,7 +81,10 @@ class JobQueue:
         self.max_pending = max_pending
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmkscheck-job")
+        # a worker thread of this server never forks its isolated reader (see
+        # spawn_in_this_thread): each read runs in a freshly spawned interpreter
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmkscheck-job",
+                                        initializer=spawn_in_this_thread)
 
     def new_folder(self) -> tuple[str, Path]:
         """A fresh id and its private folder (created)."""
