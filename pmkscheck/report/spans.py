@@ -1,0 +1,138 @@
+"""Repeated findings read as one (issue 16): a code's cells as ranges, a whole column as one line.
+
+When Excel destroys a NIK column, every data row has the same finding. Listing "B2, B3, B4, …"
+500,000 times tells the officer nothing the sentence "the whole column, B2:B500001" does not.
+:func:`group_findings` turns the findings of one table into one :class:`Span` per code and column:
+the rows as runs over the *data* rows (a skipped section row or signature line does not break a
+run), and whether the code hits every data row of that column. Views (terminal, HTML, the
+annotated workbook's summary) print a span; every cell is still listed where a format lists
+cells (JSON, the annotated workbook's findings sheet, JUnit).
+
+Vectorised: one sort and one ``diff`` per table, no Python loop per finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pmkscheck.issues import Issue, Severity
+
+WORDS = {
+    "id": {"whole": "seluruh kolom", "cells": "sel", "row": "baris", "rows": "baris", "more": "+{n} rentang lagi",
+           "file": "berkas"},
+    "en": {"whole": "the whole column", "cells": "cells", "row": "row", "rows": "rows",
+           "more": "+{n} more ranges", "file": "file"},
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """Every finding of one code in one column of one table.
+
+    Attributes:
+        code, severity, field, letter: what and where (``letter`` is ``None`` for CSV).
+        count: the number of findings.
+        runs: ``(first_row, last_row)`` pairs in the user's row numbers; consecutive data rows
+            form one run even when a skipped row lies between them.
+        whole_column: the code hits every data row of the table in this column.
+    """
+
+    code: str
+    severity: Severity
+    field: str | None
+    letter: str | None
+    count: int
+    runs: tuple[tuple[int, int], ...]
+    whole_column: bool
+
+    def where(self, lang: str, max_runs: int = 3) -> str:
+        """``B2:B5001`` / ``baris 2-5001``, at most ``max_runs`` runs then "+n more"."""
+        w = WORDS.get(lang, WORDS["en"])
+        if not self.runs:
+            return w["file"]
+        shown = [self._run(a, b, w) for a, b in self.runs[:max_runs]]
+        text = ", ".join(shown)
+        if len(self.runs) > max_runs:
+            text += ", " + w["more"].format(n=_num(len(self.runs) - max_runs, lang))
+        return text
+
+    def headline(self, lang: str) -> str:
+        """``seluruh kolom (5.000 sel, B2:B5001)`` for a whole column, else the ranges."""
+        w = WORDS.get(lang, WORDS["en"])
+        if self.whole_column:
+            return f"{w['whole']} ({_num(self.count, lang)} {w['cells']}, {self.where(lang)})"
+        return self.where(lang)
+
+    def _run(self, first: int, last: int, w: dict[str, str]) -> str:
+        if self.letter:
+            a, b = f"{self.letter}{first}", f"{self.letter}{last}"
+            return a if first == last else f"{a}:{b}"
+        return f"{w['row']} {first}" if first == last else f"{w['rows']} {first}-{last}"
+
+
+def runs(rows: np.ndarray, data_rows: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Consecutive runs of ``rows``; with ``data_rows``, consecutive *data* rows.
+
+    >>> runs(np.array([2, 3, 4, 7, 8, 10]))
+    [(2, 4), (7, 8), (10, 10)]
+    >>> runs(np.array([2, 3, 5, 6]), data_rows=np.array([2, 3, 5, 6, 9]))  # row 4 was skipped
+    [(2, 6)]
+    """
+    rows = np.unique(np.asarray(rows, dtype=np.int64))
+    if rows.size == 0:
+        return []
+    if data_rows is not None and len(data_rows):
+        order = np.unique(np.asarray(data_rows, dtype=np.int64))
+        pos = np.searchsorted(order, rows)
+        known = (pos < order.size) & (order[np.minimum(pos, order.size - 1)] == rows)
+        step = np.where(known, pos, -10)  # a row that is not a data row stands alone
+        breaks = np.flatnonzero((np.diff(step) != 1) | (step[1:] < 0) | (step[:-1] < 0)) + 1
+    else:
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+    starts = np.r_[0, breaks]
+    ends = np.r_[breaks - 1, rows.size - 1]
+    return list(zip(rows[starts].tolist(), rows[ends].tolist(), strict=True))
+
+
+def group_findings(issues: Sequence[Issue], data_rows: Iterable[int] | None = None,
+                   ) -> list[Span]:
+    """One :class:`Span` per (code, column), worst severity first, then by count.
+
+    ``data_rows`` are the user's row numbers of the table's data records; without them runs are
+    plain consecutive rows and no span is a whole column.
+    """
+    rows_known = None if data_rows is None else np.asarray(list(data_rows), dtype=np.int64)
+    n_data = 0 if rows_known is None else np.unique(rows_known).size
+    by_key: dict[tuple, list[int]] = {}
+    counts: dict[tuple, int] = {}
+    meta: dict[tuple, Issue] = {}
+    for i in issues:  # one pass to bucket; the arithmetic per bucket is vectorised
+        key = (i.code, i.field, i.letter)
+        bucket = by_key.setdefault(key, [])
+        if i.row is not None:
+            bucket.append(i.row)
+        counts[key] = counts.get(key, 0) + 1
+        meta.setdefault(key, i)
+    spans = []
+    for key, rows in by_key.items():
+        first = meta[key]
+        arr = np.asarray(rows, dtype=np.int64)
+        distinct = np.unique(arr).size
+        whole = bool(n_data and first.field and distinct == n_data
+                     and np.isin(rows_known, arr).all())
+        spans.append(Span(code=first.code, severity=first.severity, field=first.field,
+                          letter=first.letter, count=counts[key],
+                          runs=tuple(runs(arr, rows_known)), whole_column=whole))
+    spans.sort(key=lambda s: (-int(s.severity), -s.count, s.code))
+    return spans
+
+
+def _num(n: int, lang: str) -> str:
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
+__all__ = ["Span", "group_findings", "runs"]
