@@ -168,13 +168,10 @@ def test_option_not_in_kaltim_other_code():
     (["6408011708750001"] * 5 + ["6472011708750001"] * 3 + ["3201011708750003"] * 2, "6408"),
 ])
 def test_nik_prefix_majority_on_a_million_rows(pattern, expected):
-    import time
-
+    """The answer on a million rows (its time is measured by benchmarks/micro.py)."""
     n = 1_000_000
     niks = pd.Series(pattern * (n // len(pattern)), dtype=object)
     table = _table(n=len(niks))
     for derived in ({}, {"nik:kabkota": niks.str[:4]}):  # with and without the NIK normaliser's
-        t0 = time.perf_counter()
         district, _ = infer_district(table, pd.DataFrame({"nik": niks}), derived, Settings())
-        assert time.perf_counter() - t0 < 5
         assert (district.code if district else None) == expected

@@ -11,7 +11,6 @@ import dataclasses
 import hashlib
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -290,8 +289,12 @@ def test_col_index() -> None:
     assert [column_index(c) for c in ("A", "Z", "AA", "AB", "XFD")] == [0, 25, 26, 27, 16383]
 
 
-def test_fast_enough_for_big_files(tmp_path: Path) -> None:
-    """20 000 rows with 5 % flagged cells: a second or two (openpyxl load+save: ~10x more)."""
+def test_big_file_keeps_every_comment_and_cell(tmp_path: Path) -> None:
+    """20 000 rows with 5 % flagged cells: every note written, every other cell kept as it was.
+
+    Its speed (a second or two; openpyxl load+save: ~10x more) is measured by
+    ``benchmarks/micro.py``, not asserted here.
+    """
     import re
     import zipfile
 
@@ -314,10 +317,7 @@ def test_fast_enough_for_big_files(tmp_path: Path) -> None:
     f.issues = [issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1)
                 for r in range(0, n, 20)]
     out = tmp_path / "big.catatan.xlsx"
-    t0 = time.perf_counter()
-    write_annotated(f, report, report.settings, out)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 6, elapsed
+    write_annotated(f, report, report.settings, out)  # its time: benchmarks/micro.py
     with zipfile.ZipFile(out) as z:
         comments = [n for n in z.namelist() if "comment" in n and n.endswith(".xml")]
         text = b"".join(z.read(n) for n in comments)

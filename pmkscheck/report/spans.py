@@ -21,8 +21,8 @@ import numpy as np
 from pmkscheck.issues import Issue, Severity
 
 WORDS = {
-    "id": {"whole": "seluruh kolom", "cells": "sel", "row": "baris", "rows": "baris", "more": "+{n} rentang lagi",
-           "file": "berkas"},
+    "id": {"whole": "seluruh kolom", "cells": "sel", "row": "baris", "rows": "baris",
+           "more": "+{n} rentang lagi", "file": "berkas"},
     "en": {"whole": "the whole column", "cells": "cells", "row": "row", "rows": "rows",
            "more": "+{n} more ranges", "file": "file"},
 }

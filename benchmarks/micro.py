@@ -1,0 +1,120 @@
+"""Timings that used to be assertions in unit tests (issue 13: wall clocks belong here).
+
+    python benchmarks/micro.py [--repeat 5]
+
+Each case runs ``--repeat`` times in this process; the fastest run is printed next to the budget
+the old test asserted. Unit tests keep asserting *what* these produce; this script says *how
+fast*, on the machine it runs on. Exit status 1 if a case is over its budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+
+def _folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="pmkscheck-micro-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def district_on_a_million_rows() -> Callable[[], object]:
+    import pandas as pd
+    from test_district import _table
+
+    from pmkscheck.domain.district import infer_district
+    from pmkscheck.settings import Settings
+
+    pattern = ["6408011708750001"] * 5 + ["6472011708750001"] * 3 + ["3201011708750003"] * 2
+    niks = pd.Series(pattern * 100_000, dtype=object)
+    table = _table(n=len(niks))
+    frame = pd.DataFrame({"nik": niks})
+    return lambda: infer_district(table, frame, {}, Settings())
+
+
+def two_million_character_name() -> Callable[[], object]:
+    from builders import fake_nik
+
+    folder = _folder()
+    lines = ["No,NIK,Nama,Jenis Kelamin,Desa,Kecamatan"]
+    for i in range(1, 11):
+        name = "A" * 2_000_000 if i == 3 else f"Siti {chr(64 + i)}mina"
+        lines.append(f"{i},{fake_nik(serial=i)},{name},P,Swarga Bara,Sangatta Utara")
+    src = folder / "panjang.csv"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "pmkscheck", "validate", str(src), "-o", str(folder / "out"),
+            "--format", "json", "--no-history"]
+    return lambda: subprocess.run(argv, capture_output=True, check=False, timeout=600)
+
+
+def annotated_workbook_20k_rows() -> Callable[[], object]:
+    import re
+    import zipfile
+
+    from test_report_sample import HEADER_ROW, issue, sample_report, sample_workbook
+
+    from pmkscheck.report.excel import write_annotated
+
+    folder = _folder()
+    n = 20_000
+    rows = "".join(
+        f'<row r="{HEADER_ROW + 1 + r}"><c r="A{HEADER_ROW + 1 + r}" t="inlineStr"><is><t>{r}'
+        f'</t></is></c><c r="B{HEADER_ROW + 1 + r}" s="1" t="inlineStr"><is><t>64080101'
+        f"</t></is></c></row>" for r in range(n))
+    src = sample_workbook(folder / "big.xlsx")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(folder / "b.xlsx", "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<sheetData>.*</sheetData>",
+                              b"<sheetData>" + rows.encode() + b"</sheetData>", data, flags=re.S)
+            zout.writestr(item, data)
+    report, f = sample_report(folder / "b.xlsx")
+    f.data_rows = n
+    f.issues = [issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1)
+                for r in range(0, n, 20)]
+    out = folder / "big.catatan.xlsx"
+    return lambda: write_annotated(f, report, report.settings, out)
+
+
+CASES: dict[str, tuple[Callable[[], Callable[[], object]], float]] = {
+    "district inferred from 1,000,000 NIKs": (district_on_a_million_rows, 5.0),
+    "2,000,000-character name, every output": (two_million_character_name, 120.0),
+    "annotated workbook, 20,000 rows, 1,000 notes": (annotated_workbook_20k_rows, 6.0),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--repeat", type=int, default=5)
+    args = p.parse_args(argv)
+    over = 0
+    for name, (setup, budget) in CASES.items():
+        run = setup()
+        best = min(_timed(run) for _ in range(args.repeat))
+        flag = "ok" if best <= budget else "OVER"
+        over += best > budget
+        print(f"{name:45} {best:8.2f} s  (budget {budget:g} s: {flag})")
+    return 1 if over else 0
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
