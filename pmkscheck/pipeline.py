@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmkscheck.checks import findings_to_issues, run_checks, selected
+from pmkscheck.checks import run_checks, selected
 from pmkscheck.checks.base import CheckContext, District
 from pmkscheck.errors import InputError
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.normalise import NormContext, drop_case_only, normaliser_for
+from pmkscheck.normalise import normalise_table
 from pmkscheck.report import FileReport, Report
 from pmkscheck.schema import Schema, load_schema
 from pmkscheck.settings import Settings
@@ -147,40 +147,6 @@ def _warm_up() -> None:
 
     registry()
     post_normalisers()
-
-
-def normalise_table(table: SourceTable, settings: Settings, schema: Schema
-                    ) -> tuple[pd.DataFrame, dict[str, pd.Series], list[Issue]]:
-    """Run each field's normaliser; returns clean frame, derived columns, auto-fix findings."""
-    clean: dict[str, pd.Series] = {}
-    derived: dict[str, pd.Series] = {}
-    issues: list[Issue] = []
-    for name in table.fields:
-        spec = schema.field(name)
-        raw = table.data[name]
-        if spec is None:
-            from pmkscheck.normalise import text_clean
-
-            clean[name] = text_clean(raw)
-            continue
-        ctx = NormContext(table=table, settings=settings, field=spec,
-                          district_hint=settings.district)
-        result = normaliser_for(spec.type)(raw, table.kinds.get(name), ctx)
-        clean[name] = result.values
-        derived.update(result.derived)
-        found = drop_case_only(result.findings, raw, result.values)
-        issues.extend(findings_to_issues(found, table, None, (name,)))
-    frame = pd.DataFrame(clean, index=table.data.index)
-    # Derived values that need several fields (age from date *or* NIK) are computed by
-    # post-normalisers registered under "@row" (see pmkscheck.normalise.POST).
-    from pmkscheck.normalise import post_normalisers
-
-    for post in post_normalisers():
-        result = post(frame, derived, table, settings)
-        if result is not None:
-            derived.update(result.derived)
-            issues.extend(findings_to_issues(result.findings, table, None, ()))
-    return frame, derived, issues
 
 
 def _district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, pd.Series],

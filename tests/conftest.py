@@ -23,7 +23,7 @@ from hypothesis import settings as hypothesis_settings
 from pmkscheck.checks import run_checks
 from pmkscheck.checks.base import CheckContext
 from pmkscheck.issues import Issue
-from pmkscheck.pipeline import normalise_table
+from pmkscheck.normalise import normalise_table
 from pmkscheck.schema import load_schema as _load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import KIND_EMPTY, KIND_TEXT, ROW, Column, SourceTable, column_letter

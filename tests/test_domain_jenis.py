@@ -18,11 +18,11 @@ from pmkscheck.domain.jenis import (
     classify_ages,
     classify_jenis,
     match_jenis,
-    normalise_jenis,
     official_names,
     suggestions,
 )
 from pmkscheck.normalise import NormContext
+from pmkscheck.normalise.jenis import normalise_jenis
 from pmkscheck.schema import load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable

@@ -22,11 +22,9 @@ from pmkscheck.domain.wilayah import (
     match_desa,
     match_kabupaten,
     match_kecamatan,
-    normalise_desa,
-    normalise_kabupaten,
-    normalise_kecamatan,
 )
 from pmkscheck.normalise import NormContext
+from pmkscheck.normalise.wilayah import normalise_desa, normalise_kabupaten, normalise_kecamatan
 from pmkscheck.schema import load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable

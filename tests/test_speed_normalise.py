@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pmkscheck.checks import cells, schema_checks
 from pmkscheck.domain import dates
 from pmkscheck.domain.person import integer_text, integer_text_many, name_status, name_status_many
-from pmkscheck.normalise import CONTROL_CHARS, clean_text, clean_uniques, text_clean
+from pmkscheck.text import CONTROL_CHARS, clean_text, clean_uniques, text_clean
 from pmkscheck.pipeline import completeness, filled_cells
 
 NIK = "6408175708750001"

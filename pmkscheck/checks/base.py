@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pmkscheck.findings import Findings
 from pmkscheck.issues import District
 
 if TYPE_CHECKING:
@@ -57,8 +58,6 @@ class CheckContext:
         """All these fields are present in the table."""
         return all(f in self.clean.columns for f in fields)
 
-
-Findings = pd.Series | pd.DataFrame | None
 
 
 @dataclass(frozen=True)

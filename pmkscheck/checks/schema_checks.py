@@ -14,7 +14,7 @@ from pandera.errors import SchemaErrors
 
 from pmkscheck import distinct
 from pmkscheck.checks.base import CheckContext, check, findings
-from pmkscheck.normalise import arrow_text
+from pmkscheck.text import arrow_text
 from pmkscheck.schema.to_pandera import INTEGER_TYPES, to_pandera
 
 

@@ -47,7 +47,6 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import distinct
-from pmkscheck.normalise import NormContext, NormResult, register
 
 # Status of a parsed date cell.
 OK = "ok"
@@ -463,25 +462,8 @@ def resolve_century(birth: np.ndarray, two_digit: np.ndarray, today: date,
     return birth, undecided
 
 
-@register("date")
-def normalise_date(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Clean ISO ``yyyy-mm-dd`` (``yyyy`` for a year alone, ``None`` when not a date).
-
-    Derived (prefix = field name, ``tanggal_lahir``): ``date`` (datetime64[ns], NaT unless a full
-    date), ``year`` (Int64, also for a year alone) and ``status`` (``ok``/``serial``/``number``/
-    ``year_only``/``invalid``/``missing``) and ``two_digit`` (bool; the century is settled by
-    :func:`resolve_century`). ``umur:years`` comes from the post-normaliser
-    :func:`pmkscheck.domain.person.derive_age`.
-    """
-    name = ctx.field.name
-    parsed = parse_series(raw, kinds, ctx.settings.today)
-    derived = {f"{name}:date": parsed["date"], f"{name}:year": parsed["year"],
-               f"{name}:status": parsed["status"], f"{name}:two_digit": parsed["two_digit"]}
-    return NormResult(parsed["iso"].astype(object), derived=derived)
-
-
 __all__ = [
     "INVALID", "MAX_AGE", "MISSING", "MONTHS", "NUMBER", "OK", "SERIAL", "YEAR_ONLY",
-    "ParsedDate", "age_years", "datetime_to_ymd", "from_serial", "normalise_date",
+    "ParsedDate", "age_years", "datetime_to_ymd", "from_serial",
     "parse_one", "parse_series", "resolve_century", "to_serial", "ymd_to_datetime",
 ]

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import reference
-from pmkscheck.checks.base import District
 from pmkscheck.domain.wilayah import find_kabkota, match_kabupaten
+from pmkscheck.issues import District
 
 if TYPE_CHECKING:
     from pmkscheck.settings import Settings

@@ -20,13 +20,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-import pandas as pd
-
-from pmkscheck import distinct
-from pmkscheck.distinct import take_or_none
-from pmkscheck.normalise import NormContext, NormResult, register
-
 FAMILY_JENIS = frozenset({"Fakir Miskin", "Keluarga Bermasalah Sosial Psikologis"})
 """Official jenis PMKS whose unit is the family (one row per KK in a family list)."""
 
@@ -57,23 +50,4 @@ def member_count(text: object) -> tuple[str | None, int | None, str | None]:
     return s, None, INVALID
 
 
-@register("member_count")
-def normalise_member_count(raw: pd.Series, kinds: pd.Series | None,
-                           ctx: NormContext) -> NormResult:
-    """Member counts cleaned to digits, once per distinct value (see the module docstring)."""
-    name = ctx.field.name
-    codes, uniques = distinct.factorize(raw)
-    parsed = [member_count(u) for u in uniques]
-    texts = np.array([p[0] for p in parsed], dtype=object)
-    statuses = np.array([p[2] for p in parsed], dtype=object)
-    numbers = pd.array([p[1] for p in parsed] + [None], dtype="Int64")
-    codes_na = np.where(codes < 0, len(parsed), codes)
-    clean = pd.Series(take_or_none(texts, codes), index=raw.index, dtype=object)
-    return NormResult(clean, derived={
-        f"{name}:value": pd.Series(numbers.take(codes_na), index=raw.index),
-        f"{name}:status": pd.Series(take_or_none(statuses, codes), index=raw.index,
-                                    dtype=object),
-    })
-
-
-__all__ = ["FAMILY_JENIS", "member_count", "normalise_member_count"]
+__all__ = ["FAMILY_JENIS", "member_count",]

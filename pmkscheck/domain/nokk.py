@@ -51,7 +51,6 @@ from pmkscheck.domain.nik import (
     is_excel_number,
     region_status,
 )
-from pmkscheck.normalise import NormContext, NormResult, register
 
 
 class KkParts(NamedTuple):
@@ -114,18 +113,4 @@ def analyse_kk(raw: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame:
     return out
 
 
-@register("no_kk")
-def normalise_no_kk(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Clean No. KK (16 digits when certain, else trimmed text) and derived columns.
-
-    Derived (prefix = field name, ``no_kk``): ``valid``, ``status``, ``cleaned``, ``length``,
-    ``region``, ``date_ok``, ``serial_zero``.
-    """
-    name = ctx.field.name
-    frame = analyse_kk(raw, kinds)
-    derived = {f"{name}:{col}": frame[col] for col in
-               ("valid", "status", "cleaned", "length", "region", "date_ok", "serial_zero")}
-    return NormResult(frame["clean"].astype(object), derived=derived)
-
-
-__all__ = ["KkParts", "analyse_kk", "build", "is_valid", "normalise_no_kk", "parse", "validate"]
+__all__ = ["KkParts", "analyse_kk", "build", "is_valid", "parse", "validate"]

@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import distinct
-from pmkscheck.normalise import NormContext, NormResult, register
 
 OK = "ok"
 NUMERIC = "numeric"
@@ -64,12 +63,4 @@ def parse_series(raw: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"sex": sexes[codes], "status": status[codes]}, index=raw.index)
 
 
-@register("sex")
-def normalise_sex(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Clean ``L``/``P``/``None``; derived ``<field>:status`` (ok, numeric, invalid, missing)."""
-    parsed = parse_series(raw)
-    return NormResult(parsed["sex"].astype(object),
-                      derived={f"{ctx.field.name}:status": parsed["status"]})
-
-
-__all__ = ["INVALID", "MISSING", "NUMERIC", "OK", "normalise_sex", "parse_series", "sex_of"]
+__all__ = ["INVALID", "MISSING", "NUMERIC", "OK", "parse_series", "sex_of"]

@@ -1,9 +1,10 @@
 """Recap tables (``pmks-rekap``): counts per wilayah x jenis PMKS, in their real shapes.
 
 Stages ① read -> ③ validate for a table whose schema kind is ``rekap``; the pipeline hands such a
-table to :func:`check_rekap_table` instead of the person-list normalise/check path::
+table to :func:`check_rekap_table` instead of the person-list normalise/check path; both hand a
+:class:`~pmkscheck.checks.result.CheckedTable` to the pipeline's one report builder::
 
-    report = check_rekap_table(table, settings, schema, notices)   # -> FileReport
+    checked = check_rekap_table(table, settings, schema, notices)   # -> CheckedTable
 
 * :mod:`pmkscheck.rekap.shape` -- the sheet grid -> header groups (wide: one group per jenis,
   L/P/Jumlah sub-columns; long: L/P/Jumlah columns + a jenis column), wilayah rows, Jumlah rows;
@@ -15,12 +16,16 @@ table to :func:`check_rekap_table` instead of the person-list normalise/check pa
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pandas as pd
 
-from pmkscheck.checks import is_missing, plain
+from pmkscheck.checks.result import CheckedTable
+from pmkscheck.findings import is_missing, plain
 from pmkscheck.issues import Issue
-from pmkscheck.report import FileReport
+from pmkscheck.rekap.checks import run
+from pmkscheck.rekap.compare import compare
+from pmkscheck.rekap.shape import load_grid, locate, one_jenis_of
 from pmkscheck.rules import catalogue
 from pmkscheck.schema import Schema
 from pmkscheck.settings import Settings
@@ -70,12 +75,8 @@ def _plain(x: object) -> object:
 
 
 def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
-                      notices: list[Issue] | None = None) -> FileReport:
-    """Locate the recap in its sheet, run the REKAP_ checks, return the table's report."""
-    from pmkscheck.checks import selected
-    from pmkscheck.rekap.checks import run
-    from pmkscheck.rekap.shape import load_grid, locate, one_jenis_of
-
+                      notices: list[Issue] | None = None) -> CheckedTable:
+    """Locate the recap in its sheet, run the REKAP_ checks, return its findings and figures."""
     t0 = time.perf_counter()
     kept = [n for n in [*(notices or []), *table.notices] if n.code not in DROPPED_NOTICES]
     grid = load_grid(table)
@@ -84,21 +85,14 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
     if shape is None:  # the header matched but no count column was found
         issues = [*kept, Issue(code="REKAP_NO_COUNTS", severity=catalogue()[
             "REKAP_NO_COUNTS"].severity)]
-        return FileReport(path=table.path, format=table.format, sheet=table.sheet,
-                          schema=schema.name, header_row=table.header_row, issues=issues,
-                          columns=list(table.columns), table=None)
+        return CheckedTable(issues=issues, header_row=table.header_row, table=None)
     result = run(shape, table, settings)
     issues = [*kept, *to_issues(result.findings, table.is_csv)]
     if result.district is None and result.scope == "kecamatan":
         issues.append(Issue(code="DISTRICT_UNKNOWN", severity=catalogue()[
             "DISTRICT_UNKNOWN"].severity))
     if settings.compare_with is not None:
-        from pmkscheck.rekap.compare import compare
-
         issues.extend(to_issues(compare(shape, result, settings), table.is_csv))
-    if settings.select or settings.ignore:
-        issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
-    issues.sort(key=Issue.sort_key)
     rekap_table, clean = _tables(table, shape, result)
     covered = result.covered if result.covered is not None else set(result.codes.dropna())
     present = len(covered & set(result.expected))
@@ -107,20 +101,16 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
     seen = {s.row for s in skipped}
     skipped += [SkippedRow(int(r), "total") for r in shape.user_rows(shape.total_rows)
                 if int(r) not in seen]
-    return FileReport(
-        path=table.path, format=table.format, sheet=table.sheet, schema=schema.name,
-        header_row=int(grid.rows[shape.layout.end]), data_rows=len(shape.data_rows),
-        district=result.district, columns=list(table.columns),
-        skipped_rows=sorted(skipped, key=lambda s: s.row), issues=issues,
-        completeness=completeness, kecamatan=[],
+    return CheckedTable(
+        issues=issues, header_row=int(grid.rows[shape.layout.end]),
+        data_rows=len(shape.data_rows), district=result.district,
+        skipped_rows=sorted(skipped, key=lambda s: s.row), completeness=completeness,
         timings={"check": time.perf_counter() - t0}, table=rekap_table, clean=clean,
     )
 
 
 def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFrame]:
     """A SourceTable of the wilayah rows (for writers) and the cleaned recap (numbers parsed)."""
-    from dataclasses import replace
-
     rows = shape.user_rows(shape.data_rows)
     index = pd.RangeIndex(len(rows))
     grid = shape.grid

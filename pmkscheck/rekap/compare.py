@@ -16,6 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pmkscheck.normalise import normalise_table
+from pmkscheck.read.isolate import read_guarded
+from pmkscheck.rekap.checks import FIELD_OF_SEX, _frame
+from pmkscheck.schema import load_schema
 from pmkscheck.settings import Settings
 
 
@@ -27,10 +31,6 @@ def person_counts(path: Path, settings: Settings, level: str) -> pd.Series:
         settings: options (``compare_with`` is ignored here).
         level: ``kecamatan`` (6-digit codes) or ``kabupaten`` (4-digit codes).
     """
-    from pmkscheck.pipeline import normalise_table
-    from pmkscheck.read.isolate import read_guarded
-    from pmkscheck.schema import load_schema
-
     plain = replace(settings, compare_with=None, schema=None)
     schema = load_schema("pmks-individu")
     result = read_guarded(Path(path), plain, schema)
@@ -54,8 +54,6 @@ def person_counts(path: Path, settings: Settings, level: str) -> pd.Series:
 
 def compare(shape, result, settings: Settings) -> pd.DataFrame:
     """REKAP_COMPARE_MISMATCH findings of one located recap against ``settings.compare_with``."""
-    from pmkscheck.rekap.checks import FIELD_OF_SEX, _frame
-
     counts = person_counts(Path(settings.compare_with), settings, result.scope)
     m = result.matrix
     n = m.n_data

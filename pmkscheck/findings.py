@@ -1,0 +1,98 @@
+"""Findings -> issues: what a check or a normaliser returns, turned into located :class:`Issue` s.
+
+A finding is vectorised (a boolean ``pd.Series`` of passing rows, or a frame indexed by the
+failing rows: see :mod:`pmkscheck.checks.base`). This module -- not the checks -- looks rows up on
+``_row``, adds the column letter and header and takes the severity from the rules catalogue. It
+sits below normalise and checks in the import layers because both produce findings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pmkscheck.issues import Issue
+from pmkscheck.rules import catalogue
+from pmkscheck.table import ROW, SourceTable
+
+Findings = pd.Series | pd.DataFrame | None
+
+
+def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
+                       fields: tuple[str, ...] = ()) -> list[Issue]:
+    """Convert a check's or normaliser's findings into :class:`Issue` records.
+
+    Vectorised up to the final list construction: rows, letters and values are gathered with
+    whole-column operations, then one tuple per finding becomes an ``Issue``.
+    """
+    if found is None:
+        return []
+    data = table.data
+    if isinstance(found, pd.Series):
+        bad = found.index[~found.fillna(True).astype(bool).to_numpy()]
+        if len(bad) == 0:
+            return []
+        frame = pd.DataFrame(index=bad)
+    else:
+        frame = found
+        if frame.empty:
+            return []
+    n = len(frame)
+    codes = frame["code"].to_numpy(dtype=object) if "code" in frame else np.full(n, code, object)
+    default_field = fields[0] if fields else None
+    if "field" in frame:
+        fld = frame["field"].astype(object).where(frame["field"].notna(), default_field)
+        fld_arr = fld.to_numpy(dtype=object)
+    else:
+        fld_arr = np.full(n, default_field, dtype=object)
+    rows = data[ROW].reindex(frame.index).to_numpy()
+    if "value" in frame:
+        values = frame["value"].to_numpy(dtype=object)
+    else:
+        values = np.full(n, None, dtype=object)
+        for f in pd.unique(fld_arr):
+            if f is None or f not in data.columns:
+                continue
+            sel = fld_arr == f
+            values[sel] = data[f].reindex(frame.index[sel]).to_numpy(dtype=object)
+    param_cols = [c for c in frame.columns if c not in ("code", "field", "value")]
+    params_records = (
+        frame[param_cols].to_dict("records") if param_cols else [{}] * n
+    )
+    rules = catalogue()
+    letters, headers = table.letters, table.headers
+    # missing rows and values found for the whole frame at once, not per finding
+    rows = np.where(pd.isna(rows), None, rows) if rows.dtype == object else rows
+    rows = [None if r is None or r != r else int(r) for r in rows.tolist()]  # r != r: NaN
+    values = np.where(pd.isna(values), None, values).tolist()
+    out: list[Issue] = []
+    for c, r, f, v, p in zip(codes, rows, fld_arr, values, params_records, strict=True):
+        rule = rules[c]
+        if p:
+            p = {k: plain(x) for k, x in p.items() if not is_missing(x)}
+        out.append(Issue(
+            code=rule.code, severity=rule.severity, row=r,
+            field=f, column=headers.get(f) if f else None,
+            letter=None if table.is_csv or not f else letters.get(f),
+            value=None if v is None else str(v),
+            params=p,
+        ))
+    return out
+
+
+def is_missing(x: object) -> bool:
+    """``None``, NaN, NaT or pd.NA (a scalar that pandas considers missing)."""
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def plain(x: object) -> object:
+    """Numpy scalars -> Python scalars (JSON-friendly params)."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
+__all__ = ["Findings", "findings_to_issues", "is_missing", "plain"]

@@ -1,0 +1,17 @@
+"""Stage ② normalise: the sex normalisers (knowledge in :mod:`pmkscheck.domain.sex`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pmkscheck.domain.sex import (
+    parse_series,
+)
+from pmkscheck.normalise.base import NormContext, NormResult
+
+
+def normalise_sex(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
+    """Clean ``L``/``P``/``None``; derived ``<field>:status`` (ok, numeric, invalid, missing)."""
+    parsed = parse_series(raw)
+    return NormResult(parsed["sex"].astype(object),
+                      derived={f"{ctx.field.name}:status": parsed["status"]})
