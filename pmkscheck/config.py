@@ -90,6 +90,7 @@ KEYS: dict[str, Key] = {k.name: k for k in (
 LIMIT_KEYS: dict[str, str] = {f.name.replace("_", "-"): f.name for f in fields(Limits)}
 """``[limits]`` keys (kebab case) -> :class:`Limits` field."""
 
+
 @dataclass(frozen=True)
 class ConfigFile:
     """A config file that was found and read.

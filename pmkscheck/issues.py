@@ -33,8 +33,6 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {text!r}") from None
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Issue:
     """One finding at one place.

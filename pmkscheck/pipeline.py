@@ -6,24 +6,39 @@ The only module that knows the order of the stages. Stage errors become ``FileRe
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from pmkscheck.checks import run_checks, selected
+from pmkscheck.baseline import apply_baseline
+from pmkscheck.checks import registry, run_checks, selected
 from pmkscheck.checks.base import CheckContext, District
+from pmkscheck.checks.result import CheckedTable
+from pmkscheck.checks.summary import completeness, filled_cells, kecamatan_summary
+from pmkscheck.domain.datadate import resolve
+from pmkscheck.domain.district import infer_district
 from pmkscheck.errors import InputError
+from pmkscheck.history.run import apply_history
+from pmkscheck.history.split import write_split
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.normalise import normalise_table
+from pmkscheck.outputs import write_outputs
+from pmkscheck.province import summarise, write_province
+from pmkscheck.read import is_lock_file_name
+from pmkscheck.read.isolate import read_guarded
+from pmkscheck.rekap import check_rekap_table
 from pmkscheck.report import FileReport, Report
+from pmkscheck.rules import rule
 from pmkscheck.schema import Schema, load_schema
 from pmkscheck.settings import Settings
-from pmkscheck.table import ROW, SourceTable
+from pmkscheck.table import SourceTable
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 
@@ -37,10 +52,6 @@ def expand_paths(paths: Iterable[str]) -> list[Path]:
     pattern that names no file (``data/*.xlsx``: the Windows console passes it on unexpanded)
     is expanded to the spreadsheet files it matches.
     """
-    import glob
-
-    from pmkscheck.read import is_lock_file_name
-
     def wanted(child: Path) -> bool:
         return (child.is_file() and child.suffix.lower() in SPREADSHEET_SUFFIXES
                 and not is_lock_file_name(child.name)
@@ -79,27 +90,15 @@ def check_paths(paths: Iterable[str], settings: Settings,
     report = Report(files=files, settings=settings)
     province = len(expanded) > 1 or any(Path(p).is_dir() for p in paths)
     if province:  # issue 7: province view (adds PROVINCE_NIK_IN_TWO_DISTRICTS findings)
-        from pmkscheck.province import summarise
-
         report.province = summarise(report)
     if settings.baseline is not None:  # issue 8: drop findings recorded in the baseline
-        from pmkscheck.baseline import apply_baseline
-
         apply_baseline(report, settings.baseline)
-    from pmkscheck.history.run import apply_history  # issue 14: compare + record
-
-    apply_history(report, settings)
+    apply_history(report, settings, check_file)  # issue 14: compare + record
     if settings.write:
-        from pmkscheck.outputs import write_outputs
-
         write_outputs(report, settings, progress)
         if province:
-            from pmkscheck.province import write_province
-
             write_province(report, settings, [str(p) for p in paths])
         if settings.split:  # issue 14: one return workbook per kecamatan / desa
-            from pmkscheck.history.split import write_split
-
             write_split(report, settings, progress)
     if os.environ.get("PMKSCHECK_TIMINGS"):  # benchmarks/run.py reads this
         print(json.dumps([{"path": str(f.path), "rows": f.data_rows, **f.timings,
@@ -121,8 +120,6 @@ def _peak_memory() -> dict[str, float]:
 def check_file(path: Path, settings: Settings, schema: Schema | None = None,
                progress: Progress | None = None) -> list[FileReport]:
     """Read one file and check each table in it. Raises :class:`InputError` if unreadable."""
-    from pmkscheck.read.isolate import read_guarded
-
     t0 = time.perf_counter()
     if progress:
         progress(f"baca/read {path.name}")
@@ -141,20 +138,12 @@ def check_file(path: Path, settings: Settings, schema: Schema | None = None,
 
 
 def _warm_up() -> None:
-    """Import the checks (pandera) and normalisers while the isolated reader works."""
-    from pmkscheck.checks import registry
-    from pmkscheck.normalise import post_normalisers
-
+    """Import the check modules (pandera: the slow import) while the isolated reader works."""
     registry()
-    post_normalisers()
 
 
 def _district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, pd.Series],
               settings: Settings) -> tuple[District | None, list[Issue]]:
-    try:
-        from pmkscheck.domain.district import infer_district
-    except ImportError:  # pragma: no cover - domain module not installed
-        return None, []
     district, found = infer_district(table, clean, derived, settings)
     issues = [
         Issue(code=code, severity=_severity(code), params=params) for code, params in found
@@ -163,8 +152,6 @@ def _district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, pd.Ser
 
 
 def _severity(code: str) -> Severity:
-    from pmkscheck.rules import rule
-
     return rule(code).severity
 
 
@@ -172,16 +159,22 @@ def check_table(table: SourceTable, settings: Settings, schema: Schema,
                 notices: list[Issue] | None = None) -> FileReport:
     """Normalise and check one table; return its report (issues sorted by row, column).
 
-    Ages are measured at the table's data date (issue 17): ``settings.today`` is that date
-    from here on, ``settings.check_date`` the day of the check.
+    Person lists and recaps take the same path: their checks return a :class:`CheckedTable`
+    and :func:`file_report` builds the one report. Ages are measured at the table's data date
+    (issue 17): ``settings.today`` is that date from here on, ``settings.check_date`` the day
+    of the check.
     """
     settings = with_data_date(table, settings)
-    if schema.kind == "rekap":  # issue 7: recap tables have their own reader and checks
-        from pmkscheck.rekap import check_rekap_table
+    if schema.kind == "rekap":  # issue 7: recap tables have their own shape and checks
+        checked = check_rekap_table(table, settings, schema, notices)
+    else:
+        checked = check_person_list(table, settings, schema, notices)
+    return file_report(table, schema, settings, checked)
 
-        report = check_rekap_table(table, settings, schema, notices)
-        report.data_date = settings.data_date
-        return report
+
+def check_person_list(table: SourceTable, settings: Settings, schema: Schema,
+                      notices: list[Issue] | None = None) -> CheckedTable:
+    """Normalise a person list, find its district and run the checks selected for this run."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     clean, derived, issues = normalise_table(table, settings, schema)
@@ -190,20 +183,32 @@ def check_table(table: SourceTable, settings: Settings, schema: Schema,
     district, district_issues = _district(table, clean, derived, settings)
     ctx = CheckContext(table=table, clean=clean, derived=derived, settings=settings,
                        schema=schema, district=district)
-    issues = [*(notices or []), *table.notices, *district_issues, *issues, *run_checks(ctx)]
-    if settings.select or settings.ignore:
-        issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
-    issues.sort(key=Issue.sort_key)
+    issues = [*(notices or []), *table.notices, *district_issues, *issues,
+              *run_checks(ctx, settings.select, settings.ignore)]
     timings["check"] = time.perf_counter() - t1
     filled = filled_cells(clean)
+    return CheckedTable(
+        issues=issues, header_row=table.header_row, data_rows=len(table.data),
+        district=district, skipped_rows=list(table.skipped_rows),
+        completeness=completeness(clean, schema, filled),
+        kecamatan=kecamatan_summary(clean, derived, table, issues, filled),
+        timings=timings, table=table, clean=clean, derived=derived)
+
+
+def file_report(table: SourceTable, schema: Schema, settings: Settings,
+                checked: CheckedTable) -> FileReport:
+    """The one report builder: ``--select``/``--ignore`` on every finding, then row order."""
+    issues = checked.issues
+    if settings.select or settings.ignore:
+        issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
+    issues = sorted(issues, key=Issue.sort_key)
     return FileReport(
         path=table.path, format=table.format, sheet=table.sheet, schema=schema.name,
-        header_row=table.header_row, data_rows=len(table.data), district=district,
-        columns=list(table.columns), skipped_rows=list(table.skipped_rows), issues=issues,
-        completeness=completeness(clean, schema, filled), kecamatan=kecamatan_summary(
-            clean, derived, table, issues, filled),
-        timings=timings, table=table, clean=clean, derived=derived,
-        data_date=settings.data_date,
+        header_row=checked.header_row, data_rows=checked.data_rows, district=checked.district,
+        columns=list(table.columns), skipped_rows=checked.skipped_rows, issues=issues,
+        completeness=checked.completeness, kecamatan=checked.kecamatan,
+        timings=checked.timings, table=checked.table, clean=checked.clean,
+        derived=checked.derived, data_date=settings.data_date,
     )
 
 
@@ -211,60 +216,4 @@ def with_data_date(table: SourceTable, settings: Settings) -> Settings:
     """``settings`` whose ``today`` is the table's data date (option, title, file name, today)."""
     if settings.data_date is not None:
         return settings
-    from dataclasses import replace
-
-    from pmkscheck.domain.datadate import resolve
-
     return replace(settings, data_date=resolve(table, settings))
-
-
-def filled_cells(clean: pd.DataFrame) -> pd.DataFrame:
-    """``clean.notna()``, one numpy pass per column (both summaries below need it)."""
-    return pd.DataFrame({name: pd.notna(clean[name].to_numpy()) for name in clean.columns},
-                        index=clean.index, columns=clean.columns)
-
-
-def completeness(clean: pd.DataFrame, schema: Schema,
-                 filled: pd.DataFrame | None = None) -> dict[str, float]:
-    """Share of records with a value, per schema field present (1.0 = complete).
-
-    ``filled`` is :func:`filled_cells` of ``clean`` when the caller has it already.
-    """
-    if filled is None:
-        filled = filled_cells(clean)
-    n = len(clean)
-    out: dict[str, float] = {}
-    for spec in schema.fields:
-        if spec.name in clean.columns:
-            out[spec.name] = float(filled[spec.name].sum()) / n if n else 1.0
-    return out
-
-
-def kecamatan_summary(clean: pd.DataFrame, derived: dict[str, pd.Series], table: SourceTable,
-                      issues: list[Issue], filled: pd.DataFrame | None = None
-                      ) -> list[dict[str, object]]:
-    """Rows, rows with errors and completeness per kecamatan (as written, cleaned).
-
-    ``filled`` is :func:`filled_cells` of ``clean`` when the caller has it already.
-    """
-    if "kecamatan" not in clean.columns or clean.empty:
-        return []
-    if filled is None:
-        filled = filled_cells(clean)
-    error_rows = {i.row for i in issues if i.severity is Severity.ERROR and i.row}
-    frame = pd.DataFrame({
-        "kecamatan": clean["kecamatan"].fillna("(kosong)"),
-        "kode": derived.get("kecamatan:code", pd.Series(None, index=clean.index)),
-        "error": table.data[ROW].isin(error_rows),
-        "filled": filled.to_numpy().mean(axis=1),
-    })
-    grouped = frame.groupby(["kecamatan"], dropna=False, sort=True)
-    stats = grouped.agg(rows=("error", "size"), rows_with_errors=("error", "sum"),
-                        completeness=("filled", "mean"), kode=("kode", "first"))
-    return [
-        {"kecamatan": name[0] if isinstance(name, tuple) else name,
-         "code": None if pd.isna(row.kode) else str(row.kode),
-         "rows": int(row.rows), "rows_with_errors": int(row.rows_with_errors),
-         "completeness": round(float(row.completeness), 4)}
-        for name, row in stats.iterrows()  # one row per kecamatan (~20), not per record
-    ]

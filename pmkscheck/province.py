@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import reference
+from pmkscheck.domain.district import name_signal
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.table import ROW
 
@@ -90,10 +91,7 @@ def file_district(f: FileReport) -> str:
     """Kab/kota code of a file report (its inferred district, else its file name) or ``?``."""
     if f.district is not None and f.district.code in reference.KALTIM_KABKOTA:
         return f.district.code
-    from pmkscheck.domain.wilayah import find_kabkota
-
-    found = find_kabkota(Path(f.path).stem)
-    return found.pop() if len(found) == 1 else UNKNOWN
+    return name_signal(f.path) or UNKNOWN
 
 
 def family_counts(f: FileReport) -> tuple[int, int]:

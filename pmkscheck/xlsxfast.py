@@ -139,8 +139,6 @@ class _Column:
     number_tail: np.ndarray | None = None  # per distinct value: tail of a number cell, or None
 
 
-
-
 def excel_width(chars: float) -> float:
     """Column width as Excel stores it for a width of ``chars`` digits (xlsxwriter's rule)."""
     if chars <= 0:

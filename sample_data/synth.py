@@ -1417,8 +1417,6 @@ def _write_raw(path: Path, sheets: Sequence[Sheet]) -> list[Written]:
     return out
 
 
-
-
 def write_csv(path: str | Path, records: Sequence[dict], layout: Layout | str = "csv", *,
               sep: str = ";", encoding: str = "cp1252", district_code: str | None = None
               ) -> Written:

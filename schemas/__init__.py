@@ -1,0 +1,1 @@
+"""The built-in schemas (YAML), installed as the ``pmkscheck.schemas`` package data."""

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs, then run it. This is the README's test command and
+# Install everything the test suite needs, then run ruff, the import contracts and the tests. This is the README's test command and
 # exactly what CI runs (.ci/run). Safe to run again: installs are skipped when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,4 +16,8 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 python -m pip install -q --disable-pip-version-check -e '.[test]'
+# The rules of the house (docs/ARCHITECTURE.md): style, then the import contracts in pyproject.toml.
+python -m ruff check .
+# lint-imports through this python (its console script may not be on PATH)
+python -c "import sys; from importlinter.cli import lint_imports_command as run; sys.exit(run())"
 python -m pytest -q "$@"

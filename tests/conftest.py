@@ -49,6 +49,7 @@ def _user_history_store_untouched():
     yield
     assert _user_store_state() == before, "a test wrote to the user's history store"
 
+
 # CI (CI=true) replays the same examples on every run, so a submission's result does not depend
 # on luck; local runs explore new examples each time (and keep what fails in .hypothesis/).
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -62,6 +63,8 @@ REFERENCE_DATE = date(2025, 6, 30)
 def load_schema(name: str):  # noqa: ANN201 - parsing the YAML costs ~0.3 s; tests reuse it
     """The schema, parsed once per test session."""
     return _load_schema(name)
+
+
 FIRST_ROW = 5
 
 

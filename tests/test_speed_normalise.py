@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmkscheck.checks import cells, schema_checks
+from pmkscheck.checks.summary import completeness, filled_cells
 from pmkscheck.domain import dates
 from pmkscheck.domain.person import integer_text, integer_text_many, name_status, name_status_many
 from pmkscheck.text import CONTROL_CHARS, clean_text, clean_uniques, text_clean
-from pmkscheck.pipeline import completeness, filled_cells
 
 NIK = "6408175708750001"
 

@@ -14,24 +14,28 @@ from pmkscheck.issues import Issue
 from pmkscheck.rules import catalogue
 
 REGISTRY: list[Check] = []
-"""Every check, in the order they run. Filled by :func:`_registry` from the modules below."""
-
-CHECK_MODULES = [
-    "pmkscheck.checks.schema_checks",
-    "pmkscheck.checks.cells",
-    "pmkscheck.checks.jenis", "pmkscheck.checks.wilayah",
-    "pmkscheck.checks.nik", "pmkscheck.checks.nokk", "pmkscheck.checks.person",
-    "pmkscheck.checks.keluarga",
-]
+"""Every check, in the order they run. Filled by :func:`registry` from the modules below."""
 
 
 def registry() -> list[Check]:
-    """The check list (modules imported on first use, so ``rules`` stays fast)."""
+    """The check list, in the order the checks run."""
     if not REGISTRY:
-        import importlib
+        # Named lazy import (start-up time): the check modules import pandera (~0.5 s), which
+        # `pmkscheck rules`, `schemas` and `template` never need; the pipeline imports them
+        # while the isolated reader works (pipeline._warm_up).
+        from pmkscheck.checks import (
+            cells,
+            jenis,
+            keluarga,
+            nik,
+            nokk,
+            person,
+            schema_checks,
+            wilayah,
+        )
 
-        for name in CHECK_MODULES:
-            REGISTRY.extend(importlib.import_module(name).CHECKS)
+        for module in (schema_checks, cells, jenis, wilayah, nik, nokk, person, keluarga):
+            REGISTRY.extend(module.CHECKS)
     return REGISTRY
 
 
@@ -47,10 +51,18 @@ def selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
     return not names & ignore
 
 
-def run_checks(ctx: CheckContext) -> list[Issue]:
-    """Run every registered check on ``ctx`` and return its issues (unsorted)."""
+def run_checks(ctx: CheckContext, select: Iterable[str] = (), ignore: Iterable[str] = ()
+               ) -> list[Issue]:
+    """Run the registered checks on ``ctx`` and return their issues (unsorted).
+
+    A check none of whose codes is selected (``--select``/``--ignore``) does not run at all;
+    the report builder still filters the findings of the checks that did run, code by code.
+    """
+    select, ignore = frozenset(select), frozenset(ignore)
     issues: list[Issue] = []
     for chk in registry():
+        if (select or ignore) and not any(selected(c, select, ignore) for c in chk.codes):
+            continue
         issues.extend(findings_to_issues(chk.run(ctx), ctx.table, chk.codes[0], chk.fields))
     return issues
 

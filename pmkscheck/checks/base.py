@@ -59,7 +59,6 @@ class CheckContext:
         return all(f in self.clean.columns for f in fields)
 
 
-
 @dataclass(frozen=True)
 class Check:
     """One check function and the codes it can emit (documented in ``pmkscheck/rules/*.toml``)."""

@@ -384,6 +384,8 @@ def ymd_to_datetime(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.
 
 
 MAX_AGE = 120  # years; an older reading of a two-digit year is not plausible
+
+
 def resolve_century(birth: np.ndarray, two_digit: np.ndarray, today: date,
                     umur: np.ndarray | None = None, band: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray]:

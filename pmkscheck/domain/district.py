@@ -19,6 +19,7 @@ NIK majority of 6407 does not contradict 6411.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +41,7 @@ MAJORITY = 0.5
 _NIK_COMPATIBLE = {"6407": {"6411"}}
 
 
-def _majority(codes: pd.Series, prefix: int | None = None) -> str | None:
+def majority(codes: pd.Series, prefix: int | None = None) -> str | None:
     """The value (or its first ``prefix`` characters) holding more than half of the non-empty.
 
     Counts per unique value (``pd.factorize`` + ``np.bincount``), then per prefix.
@@ -69,12 +70,12 @@ def wilayah_signal(derived: dict[str, pd.Series]) -> str | None:
     """Majority kab/kota of the kabupaten column, else of the matched kecamatan codes."""
     kab = derived.get("kabupaten:code")
     if kab is not None:
-        found = _majority(kab)
+        found = majority(kab)
         if found:
             return found
     kec = derived.get("kecamatan:code")
     if kec is not None:
-        return _majority(kec, prefix=4)
+        return majority(kec, prefix=4)
     return None
 
 
@@ -94,7 +95,7 @@ def nik_signal(clean: pd.DataFrame, derived: dict[str, pd.Series] | None = None)
             nik = nik.sample(n=NIK_SAMPLE, random_state=0)
         prefixes = nik.dropna().astype(str).str[:4]
     prefixes = prefixes[prefixes.isin(reference.KALTIM_KABKOTA)]
-    return _majority(prefixes)
+    return majority(prefixes)
 
 
 def title_signal(lines: list[str]) -> str | None:
@@ -105,12 +106,43 @@ def title_signal(lines: list[str]) -> str | None:
     return _one(found)
 
 
-def file_name_signal(table: SourceTable) -> str | None:
-    """The one kab/kota named in the file name (or, failing that, the sheet name)."""
-    found = find_kabkota(table.path.stem) if table.path else set()
-    if not found and table.sheet:
-        found = find_kabkota(table.sheet)
+def name_signal(path: Path | str | None, sheet: str | None = None) -> str | None:
+    """The one kab/kota named in the file name (or, failing that, in ``sheet``)."""
+    found = find_kabkota(Path(path).stem) if path else set()
+    if not found and sheet:
+        found = find_kabkota(sheet)
     return _one(found)
+
+
+def file_name_signal(table: SourceTable) -> str | None:
+    """The one kab/kota named in the table's file name (or, failing that, its sheet name)."""
+    return name_signal(table.path, table.sheet)
+
+
+def option_code(settings: Settings) -> str | None:
+    """``--district`` when it is a Kaltim kab/kota code (else ``None``: DISTRICT_OPTION_UNKNOWN)."""
+    option = (settings.district or "").strip()
+    return option if option in reference.KALTIM_KABKOTA else None
+
+
+def district(code: str, source: str) -> District:
+    """The :class:`District` of a Kemendagri kab/kota code, found through ``source``."""
+    return District(code=code, name=reference.kabupaten_name(code) or code, source=source)
+
+
+def first_signal(table: SourceTable, settings: Settings, wilayah: str | None = None
+                 ) -> District | None:
+    """The first signal in :data:`ORDER` without the NIK and without conflict findings.
+
+    For recaps (no NIK column; their wilayah rows are the signal ``wilayah``): the option, the
+    recap's own wilayah, the title rows, the file name.
+    """
+    for source, code in (("option", option_code(settings)), ("wilayah", wilayah),
+                         ("title", title_signal(list(table.title_lines))),
+                         ("file_name", name_signal(table.path))):
+        if code:
+            return district(code, source)
+    return None
 
 
 def _agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
@@ -137,7 +169,7 @@ def infer_district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, p
     signals: dict[str, str] = {}
     if settings.district:
         option = settings.district.strip()
-        if option in reference.KALTIM_KABKOTA:
+        if option_code(settings):
             signals["option"] = option
         else:
             m = match_kabupaten(option)
@@ -164,9 +196,9 @@ def infer_district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, p
             "district": reference.kabupaten_name(chosen[1]) or chosen[1],
             "source": source,
         }))
-    code = chosen[1]
-    return District(code=code, name=reference.kabupaten_name(code) or code, source=source), findings
+    return district(chosen[1], source), findings
 
 
-__all__ = ["ORDER", "file_name_signal", "infer_district", "nik_signal", "title_signal",
+__all__ = ["ORDER", "district", "file_name_signal", "first_signal", "infer_district",
+           "majority", "name_signal", "nik_signal", "option_code", "title_signal",
            "wilayah_signal"]

@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pmkscheck.errors import InputError
 from pmkscheck.history.compare import compare
 from pmkscheck.history.records import find_previous, find_same, load, record
 from pmkscheck.history.snapshot import Snapshot, file_sha256, snapshot
 from pmkscheck.history.store import open_store, store_path
+from pmkscheck.schema import Schema, load_schema
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport, Report
     from pmkscheck.settings import Settings
+
+CheckFile = Callable[[Path, "Settings", "Schema | None"], "list[FileReport]"]
 
 
 def history_enabled(settings: Settings) -> bool:
@@ -35,13 +40,18 @@ def history_enabled(settings: Settings) -> bool:
             or store_path(settings.history, settings.use_history) is not None)
 
 
-def apply_history(report: Report, settings: Settings) -> None:
-    """Compare and record every readable table of ``report`` (see the module docstring)."""
+def apply_history(report: Report, settings: Settings, check_file: CheckFile) -> None:
+    """Compare and record every readable table of ``report`` (see the module docstring).
+
+    ``check_file`` is the pipeline's own (:func:`pmkscheck.pipeline.check_file`), handed down
+    so that ``--previous FILE`` is checked exactly as the files of the run without this stage
+    importing the pipeline that calls it.
+    """
     path = store_path(settings.history, settings.use_history)
     if path is None and settings.previous is None:
         return
     files = [f for f in report.files if not f.error and f.table is not None]
-    earlier = _previous_reports(settings) if settings.previous is not None else None
+    earlier = _previous_reports(settings, check_file) if settings.previous is not None else None
     store_cm = (open_store(path, create=settings.write) if path is not None
                 else contextlib.nullcontext(None))
     with store_cm as store:
@@ -74,12 +84,8 @@ def apply_history(report: Report, settings: Settings) -> None:
             record(store, snap)  # type: ignore[arg-type]
 
 
-def _previous_reports(settings: Settings) -> list[FileReport]:
+def _previous_reports(settings: Settings, check_file: CheckFile) -> list[FileReport]:
     """Check ``--previous FILE`` in this process: no outputs, no history, no province view."""
-    from pmkscheck.errors import InputError
-    from pmkscheck.pipeline import check_file
-    from pmkscheck.schema import load_schema
-
     quiet = replace(settings, write=False, use_history=False, previous=None, split=None,
                     baseline=None, progress=False)
     schema = load_schema(settings.schema) if settings.schema else None

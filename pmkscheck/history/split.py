@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pmkscheck.checks.summary import completeness
+from pmkscheck.schema import load_schema
 from pmkscheck.table import ROW
 
 if TYPE_CHECKING:
@@ -77,9 +79,6 @@ def subset(f: FileReport, mask: pd.Series) -> tuple[FileReport, dict[int, int]]:
     Returns the sub-report (table, clean, derived values and findings renumbered to the rows of
     the return file) and the map source row -> return-file row (title and header rows kept).
     """
-    from pmkscheck.pipeline import completeness
-    from pmkscheck.schema import load_schema
-
     table = f.table
     keep = mask.to_numpy()
     data = table.data[keep].copy()

@@ -377,8 +377,6 @@ def _feed(scan: _PartScan, data: bytes, carry: bytes) -> bytes:
     return data[-_DTD_OVERLAP:]
 
 
-
-
 def _column_number(letters: bytes | str) -> int:
     """``A`` -> 1, ``XFD`` -> 16384 (1-based, as in ``<dimension ref>``)."""
     return column_index(letters) + 1

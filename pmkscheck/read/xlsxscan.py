@@ -83,8 +83,6 @@ class SheetScan:
         return np.concatenate(cols), np.concatenate(rows), np.concatenate(values)
 
 
-
-
 _SST_TAG_RE = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
 _UNIQUE_RE = re.compile(rb'\buniqueCount\s*=\s*"\s*([0-9]{1,20})\s*"')
 _COUNT_ATTRS_RE = re.compile(rb'\s(?:unique)?[cC]ount\s*=\s*"[^"]*"')

@@ -21,10 +21,11 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from pmkscheck import distinct, reference
+from pmkscheck.domain.district import district as make_district
+from pmkscheck.domain.district import first_signal, majority
 from pmkscheck.domain.jenis import classify_jenis
 from pmkscheck.domain.wilayah import (
     NO_SUGGESTION,
-    find_kabkota,
     match_kabupaten,
     match_kecamatan,
 )
@@ -280,29 +281,8 @@ def _scope(shape: RekapShape, texts: list[str]) -> str:
 
 def _district(codes: pd.Series, table: SourceTable, settings: Settings,
               hint: str | None = None) -> District | None:
-    if settings.district and settings.district in reference.KALTIM_KABKOTA:
-        code, source = settings.district, "option"
-    else:
-        prefixes = codes.dropna().str[:4]
-        counts = prefixes.value_counts()
-        code, source = None, ""
-        if len(counts) and counts.iloc[0] > 0.5 * len(prefixes):
-            code, source = str(counts.index[0]), "wilayah"
-        if code is None and hint is not None:  # kode / nama kabupaten columns
-            code, source = hint, "wilayah"
-        if code is None:
-            found: set[str] = set()
-            for line in table.title_lines:
-                found |= find_kabkota(line)
-            if len(found) == 1:
-                code, source = found.pop(), "title"
-        if code is None:
-            found = find_kabkota(table.path.stem)
-            if len(found) == 1:
-                code, source = found.pop(), "file_name"
-    if code is None:
-        return None
-    return District(code=code, name=reference.kabupaten_name(code) or code, source=source)
+    """The recap's district: :func:`pmkscheck.domain.district.first_signal`."""
+    return first_signal(table, settings, majority(codes, prefix=4) or hint)
 
 
 def _suggest(text: str, names: dict[str, str], fallback: str | None) -> str:
@@ -353,8 +333,7 @@ def check_wilayah(shape: RekapShape, table: SourceTable, settings: Settings,
         if shape.form == "long" and len(one) == 1:  # one kab/kota's own figures per jenis
             code = one.pop()
             if code in reference.KALTIM_KABKOTA:
-                district = District(code=code, name=reference.kabupaten_name(code) or code,
-                                    source="wilayah")
+                district = make_district(code, "wilayah")
             expected = []
     else:
         district = _district(codes, table, settings, shape.district_code)

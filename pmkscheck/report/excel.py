@@ -211,8 +211,6 @@ class Plan:
     texts: dict[int, tuple[str, str, str]]  # id(issue) -> (message, fix, masked value)
 
 
-
-
 def plan_annotations(f: FileReport, settings: Settings) -> Plan:
     """Decide the cell of every finding.
 

@@ -108,8 +108,6 @@ def render(report: Report, settings: Settings, out: TextIO) -> None:
             out.write(command(issue, f, settings) + "\n")
 
 
-
-
 def _lang(settings: Settings) -> str:
     return settings.lang if settings.lang in T else "id"
 
