@@ -24,14 +24,16 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmkscheck import __version__, distinct
+from pmkscheck.atomic import atomic_open
 from pmkscheck.errors import UsageError
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.mask import mask_id, mask_value, scrub
+from pmkscheck.table import ROW
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,8 +90,6 @@ def record_keys(f: FileReport, rows: Iterable[int]) -> dict[int, str]:
     normalised record. Without the table (hand-built reports) the row number is the fallback.
     """
     import pandas as pd
-
-    from pmkscheck.table import ROW
 
     wanted = sorted({int(r) for r in rows})
     if not wanted:
@@ -184,8 +184,6 @@ def build_baseline(report: Report, target: Path, cwd: Path | None = None) -> dic
 
 def write_baseline(report: Report, target: Path, cwd: Path | None = None) -> int:
     """Write the baseline of ``report`` to ``target`` (atomically); returns findings recorded."""
-    from pmkscheck.atomic import atomic_open
-
     doc = build_baseline(report, target, cwd)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -224,13 +222,14 @@ def apply_baseline(report: Report, baseline: Baseline | Path | str,
                    cwd: Path | None = None) -> int:
     """Drop every finding the baseline records (count-based); returns how many were dropped.
 
-    Each :class:`FileReport` gets ``baselined`` set to its own count (when it has that field).
+    Each :class:`FileReport` is replaced by one without those findings and with ``baselined``
+    set to its own count (reports are not changed once built).
     """
     if not isinstance(baseline, Baseline):
         baseline = load_baseline(Path(baseline))
     remaining = Counter(baseline.counts)
     total = 0
-    for f in report.files:
+    for n, f in enumerate(report.files):
         if f.error or not f.issues:
             continue
         keys = finding_keys(f, baseline.root, cwd)
@@ -242,9 +241,7 @@ def apply_baseline(report: Report, baseline: Baseline | Path | str,
                 dropped += 1
             else:
                 kept.append(issue)
-        f.issues = kept
-        if hasattr(f, "baselined"):
-            f.baselined = getattr(f, "baselined", 0) + dropped
+        report.files[n] = replace(f, issues=kept, baselined=f.baselined + dropped)
         total += dropped
     return total
 

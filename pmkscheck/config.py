@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pmkscheck.errors import UsageError
+from pmkscheck.rules import render_code
 from pmkscheck.settings import (
     AGE_PRESETS,
     FAIL_ON,
@@ -322,7 +323,6 @@ def load_settings(cli_values: Mapping[str, Any], cwd: Path | None = None,
         cfg = read_config(path)
         lang = _pick_lang(cli_values)
         for key, near in unknown_keys(cfg):
-            from pmkscheck.rules import render_code
 
             where = f"{cfg.path}" + (f" {cfg.section}" if cfg.section else "")
             warn(render_code("CONFIG_UNKNOWN_KEY", lang, key=key, path=where, closest=near))

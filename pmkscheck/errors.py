@@ -6,7 +6,12 @@ the user's language. Nothing here ever holds a cell value (personal data stays o
 
 from __future__ import annotations
 
+import re
+import traceback
 from collections.abc import Mapping
+from pathlib import Path
+
+from pmkscheck.mask import scrub
 
 
 class PmkscheckError(Exception):
@@ -56,23 +61,15 @@ def internal_failure(exc: BaseException, path: object = None,
         path: the file being read.
         memory_mb: the reader's memory limit, if it has one.
     """
-    import re
-    import traceback
-
-    from pmkscheck.mask import scrub
-
     if isinstance(exc, ImportError) and not isinstance(exc, ModuleNotFoundError) and re.search(
             r"map segment|allocate memory|out of memory", str(exc), re.IGNORECASE):
         limit = f"memory limit of {memory_mb} MB" if memory_mb else "memory"
         return InputError("INPUT_READER_FAILED", path, reason=(
             f"{limit} reached while loading a library; raise memory-mb"))
     if isinstance(exc, ImportError):
-        import pmkscheck
-
         module = exc.name or re.sub(r"['\"]", "", str(exc))[:80] or "?"
-        origin = getattr(pmkscheck, "__file__", None) or "?"
         return InputError("INPUT_INSTALL_BROKEN", path, module=module,
-                          origin=str(origin).rsplit("__init__", 1)[0].rstrip("/\\"))
+                          origin=str(Path(__file__).parent))
     message = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", str(exc)).strip()
     message = (scrub(" ".join(message.split())) or "")[:150]
     frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []

@@ -30,7 +30,8 @@ from pmkscheck.history.split import write_split
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.normalise import normalise_table
 from pmkscheck.outputs import write_outputs
-from pmkscheck.province import summarise, write_province
+from pmkscheck.province import summarise
+from pmkscheck.province.view import write_province
 from pmkscheck.read import is_lock_file_name
 from pmkscheck.read.isolate import read_guarded
 from pmkscheck.rekap import check_rekap_table
@@ -132,8 +133,8 @@ def check_file(path: Path, settings: Settings, schema: Schema | None = None,
         if progress:
             progress(f"periksa/check {path.name}" + (f" [{table.sheet}]" if table.sheet else ""))
         report = check_table(table, settings, table_schema, notices)
-        report.timings = {"read": read_s / max(len(result.tables), 1), **report.timings}
-        reports.append(report)
+        reports.append(replace(report, timings={"read": read_s / max(len(result.tables), 1),
+                                                **report.timings}))
     return reports
 
 

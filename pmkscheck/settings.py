@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
+from pmkscheck.errors import UsageError
+
 FORMATS = ("text", "json", "github", "junit")
 FAIL_ON = ("error", "warning", "never")
 LANGS = ("id", "en")
@@ -100,8 +102,6 @@ class Settings:
 
     def validate(self) -> Settings:
         """Raise :class:`pmkscheck.errors.UsageError` for a value outside its choices."""
-        from pmkscheck.errors import UsageError
-
         for name, choices in (
             ("format", FORMATS),
             ("fail_on", FAIL_ON),
@@ -130,8 +130,6 @@ class Settings:
 
 def parse_as_of(text: object) -> date:
     """``--as-of`` text (``YYYY-MM-DD``) -> date; :class:`UsageError` ``USAGE_BAD_DATE`` if not."""
-    from pmkscheck.errors import UsageError
-
     if isinstance(text, date):
         return text
     value = str(text).strip()

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.checks.base import CheckContext, check, findings
+from pmkscheck.domain.jenis import official_names
 from pmkscheck.domain.keluarga import FAMILY_JENIS, INVALID
 from pmkscheck.domain.nik import DIGITS
 from pmkscheck.table import ROW
@@ -40,7 +41,6 @@ def jenis_is_family(ctx: CheckContext) -> pd.DataFrame | None:
     """An official jenis counted per person in a family list (warning)."""
     if ctx.schema.kind != KIND:
         return None
-    from pmkscheck.domain.jenis import official_names
 
     jenis = ctx.clean["jenis_pmks"]
     official = set(official_names().values())

@@ -23,7 +23,9 @@ import pandas as pd
 
 from pmkscheck.checks.base import CheckContext, check, findings
 from pmkscheck.domain.dates import datetime_to_ymd
+from pmkscheck.domain.jenis import match_jenis
 from pmkscheck.domain.nik import DIGITS, EXCEL, INVALID_CHARS, LENGTH_BAD, MISSING
+from pmkscheck.domain.person import name_clusters, name_keys
 from pmkscheck.table import ROW
 
 # Jenis PMKS whose people often have no identity documents (DOMAIN.md): missing NIK = warning.
@@ -40,12 +42,7 @@ def jenis_of_rows(ctx: CheckContext) -> pd.Series:
         return ctx.clean["jenis_pmks"].astype(object)
     sheet = ctx.table.sheet_jenis
     if sheet:
-        try:
-            from pmkscheck.domain.jenis import match_jenis
-
-            sheet = match_jenis(sheet) or sheet
-        except ImportError:  # pragma: no cover - jenis module absent
-            pass
+        sheet = match_jenis(sheet) or sheet
     return pd.Series(sheet, index=index, dtype=object)
 
 
@@ -166,8 +163,6 @@ IDENTITY = (("nama", "Nama"), ("jenis_kelamin", "Jenis Kelamin"), ("birth", "Tan
 
 def _identity(ctx: CheckContext, index: pd.Index, nik: pd.Series) -> pd.DataFrame:
     """Per row: person number by name, written sex, full birth date and birth year (or NA)."""
-    from pmkscheck.domain.person import name_clusters, name_keys
-
     out = pd.DataFrame(index=index)
     if "nama" in ctx.clean.columns:
         nama = ctx.clean["nama"].reindex(index)

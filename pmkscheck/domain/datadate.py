@@ -41,6 +41,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from pmkscheck.domain.dates import MONTHS
 from pmkscheck.settings import DataDate
 
 MIN_YEAR = 1990  # older "data years" are regulation years or birth years, not list dates
@@ -83,8 +84,6 @@ class _Match:
 
 def _month_table() -> dict[str, int]:
     """Month names and abbreviations of :mod:`pmkscheck.domain.dates` (one shared table)."""
-    from pmkscheck.domain.dates import MONTHS
-
     return MONTHS
 
 

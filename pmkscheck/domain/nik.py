@@ -64,7 +64,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from pmkscheck import distinct
+from pmkscheck import distinct, reference
+from pmkscheck.domain.dates import ymd_to_datetime
 
 LENGTH = 16
 KALTIM = "64"
@@ -258,16 +259,12 @@ def mask(number: str) -> str:
 @cache
 def kecamatan_codes() -> frozenset[str]:
     """The 6-digit Kemendagri 2025 kecamatan codes of Kalimantan Timur."""
-    from pmkscheck import reference
-
     return frozenset(reference.kecamatan()["kode"])
 
 
 @cache
 def kabupaten_codes() -> frozenset[str]:
     """The 4-digit Kemendagri 2025 kab/kota codes of Kalimantan Timur."""
-    from pmkscheck import reference
-
     return frozenset(reference.kabupaten()["kode"])
 
 
@@ -477,8 +474,6 @@ def nik_birth(frame: pd.DataFrame, today: date, hints: pd.DataFrame | None = Non
         today: the reference date.
         hints: optional frame (same index) with ``year`` (Int64), ``umur`` (Int64), ``lansia``.
     """
-    from pmkscheck.domain.dates import ymd_to_datetime
-
     ok = frame["date_ok"].to_numpy()
     day, month, yy = frame["day"].to_numpy(), frame["mm"].to_numpy(), frame["yy"].to_numpy()
     d19 = ymd_to_datetime(1900 + yy, month, day)

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from pmkscheck import distinct
 from pmkscheck.distinct import take_or_none
+from pmkscheck.domain.jenis import PRESETS, age_bands, match_jenis, official_names
 from pmkscheck.text import arrow_text
 
 # --- nama --------------------------------------------------------------------------------------
@@ -368,8 +369,6 @@ def age_band(table, clean: pd.DataFrame, derived: dict[str, pd.Series],  # noqa:
     From the derived jenis number (``jenis_pmks:no``), else the sheet's jenis; Lanjut Usia
     written in a form the jenis normaliser did not map still gets 60+.
     """
-    from pmkscheck.domain.jenis import PRESETS, age_bands, match_jenis, official_names
-
     n = len(table.data)
     out = np.full((n, 2), np.nan)
     bands = age_bands(preset if preset in PRESETS else "permensos-2012")

@@ -49,6 +49,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from pmkscheck import distinct, reference
+from pmkscheck.domain import jenis
 from pmkscheck.text import text_clean
 
 FUZZY_THRESHOLD = 85.0
@@ -651,11 +652,7 @@ def wilayah_in_sheet(sheet: str | None, titles: list[str], file_name: str = "",
 
 
 def _names_a_jenis(text: str) -> bool:
-    try:
-        from pmkscheck.domain.jenis import classify_jenis
-    except ImportError:  # pragma: no cover
-        return False
-    return classify_jenis(text).kind not in ("unknown", "empty")
+    return jenis.classify_jenis(text).kind not in ("unknown", "empty")
 
 
 # --- normalisers ----------------------------------------------------------------------

@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from pmkscheck import __version__
+from pmkscheck import __version__, reference
 from pmkscheck.history.view import e
+from pmkscheck.province import UNKNOWN, _short, file_district
+from pmkscheck.province.tables import _dup_headers, _dup_rows
+from pmkscheck.rules import rule
 
 if TYPE_CHECKING:
     from pmkscheck.province import ProvinceSummary
@@ -92,7 +95,6 @@ def _href(target: str | None, folder: Path | None) -> str | None:
 
 
 def _title(code: str, lang: str) -> str:
-    from pmkscheck.rules import rule
 
     try:
         return rule(code).t("title", lang) or code
@@ -102,8 +104,6 @@ def _title(code: str, lang: str) -> str:
 
 def per_district(report: Report) -> dict[str, dict[str, Any]]:
     """Error rate, completeness, report links and changes of each kab/kota's files."""
-    from pmkscheck.province import file_district
-
     out: dict[str, dict[str, Any]] = defaultdict(lambda: {
         "rows": 0, "err_rows": 0, "files": [], "compared": False, "changes": [],
         "first": False})
@@ -143,9 +143,6 @@ def _change_text(d: dict[str, Any], lang: str) -> str:
 
 def change_lines(report: Report, settings: Settings) -> list[str]:
     """``6472 Kota Samarinda: <change>`` per kab/kota whose files were compared (terminal)."""
-    from pmkscheck import reference
-    from pmkscheck.province import _short
-
     lang = settings.lang if settings.lang in T else "id"
     t = T[lang]
     out = []
@@ -181,8 +178,6 @@ def chart_svg(rows: list[tuple[str, float | None, float | None]], lang: str) -> 
 def render_dashboard(summary: ProvinceSummary, report: Report, settings: Settings,
                      folder: Path | None = None) -> str:
     """The whole ``provinsi.html`` document."""
-    from pmkscheck.province import UNKNOWN, _dup_headers, _dup_rows, _short
-
     lang = settings.lang if settings.lang in T else "id"
     t = T[lang]
     stats = per_district(report)

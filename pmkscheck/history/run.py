@@ -50,7 +50,7 @@ def apply_history(report: Report, settings: Settings, check_file: CheckFile) -> 
     path = store_path(settings.history, settings.use_history)
     if path is None and settings.previous is None:
         return
-    files = [f for f in report.files if not f.error and f.table is not None]
+    files = [(n, f) for n, f in enumerate(report.files) if not f.error and f.table is not None]
     earlier = _previous_reports(settings, check_file) if settings.previous is not None else None
     store_cm = (open_store(path, create=settings.write) if path is not None
                 else contextlib.nullcontext(None))
@@ -60,7 +60,7 @@ def apply_history(report: Report, settings: Settings, check_file: CheckFile) -> 
                         if earlier is not None else None)
         hashes: dict[Path, str] = {}
         to_record: list[Snapshot] = []
-        for f in files:
+        for n, f in files:
             key = Path(f.path)
             if key not in hashes:
                 hashes[key] = file_sha256(key)
@@ -74,8 +74,8 @@ def apply_history(report: Report, settings: Settings, check_file: CheckFile) -> 
             elif store is not None:
                 pid = find_previous(store, snap, before=same)
                 before = load(store, pid) if pid is not None else None
-            f.changes = compare(snap, before) if before is not None else None
-            f.compared = True
+            report.files[n] = replace(
+                f, changes=compare(snap, before) if before is not None else None, compared=True)
             if store is not None and settings.write and same is None:
                 to_record.append(snap)
         # recorded after every comparison: two files of one district in the same run are both

@@ -29,6 +29,7 @@ import pandas as pd
 
 from pmkscheck.distinct import factorize, take_or_none
 from pmkscheck.issues import Severity
+from pmkscheck.province import UNKNOWN, file_district
 from pmkscheck.table import ROW
 
 if TYPE_CHECKING:
@@ -141,12 +142,9 @@ def _data_date(f: FileReport, settings: Settings) -> tuple[str | None, str | Non
 def district_of(f: FileReport) -> str | None:
     """The table's kab/kota code (inferred or given; the file name as a last resort)."""
     try:
-        from pmkscheck.province import UNKNOWN, file_district
-
         code = file_district(f)
     except Exception:  # noqa: BLE001 - the history must not fail on a district lookup
         code = f.district.code if f.district is not None else None
-        UNKNOWN = "?"  # noqa: N806
     return None if code in (None, UNKNOWN) else code
 
 

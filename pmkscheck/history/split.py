@@ -27,7 +27,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pmkscheck.atomic import atomic_path
 from pmkscheck.checks.summary import completeness
+from pmkscheck.errors import UsageError
+from pmkscheck.outputs import output_dir, output_stem
+from pmkscheck.report.excel import build_base_workbook, patch_workbook, plan_annotations
 from pmkscheck.schema import load_schema
 from pmkscheck.table import ROW
 
@@ -107,9 +111,6 @@ def subset(f: FileReport, mask: pd.Series) -> tuple[FileReport, dict[int, int]]:
 def write_split(report: Report, settings: Settings,
                 progress: Callable[[str], None] | None = None) -> None:
     """Write the return workbooks of every readable person list of ``report``."""
-    from pmkscheck.errors import UsageError
-    from pmkscheck.outputs import output_dir, output_stem
-
     by = settings.split or "kecamatan"
     for f in report.files:
         if f.error or f.table is None or f.clean is None or f.clean.empty:
@@ -144,9 +145,6 @@ def write_split(report: Report, settings: Settings,
 
 def _write_one(full: FileReport, part: FileReport, rows_map: dict[int, int],
                settings: Settings, target: Path) -> None:
-    from pmkscheck.atomic import atomic_path
-    from pmkscheck.report.excel import build_base_workbook, patch_workbook, plan_annotations
-
     plan = plan_annotations(part, settings)
     with atomic_path(target, protect=(full.path,)) as tmp:
         base = tmp.with_name(tmp.name + ".base")

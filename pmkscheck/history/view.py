@@ -13,6 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pmkscheck import reference
+from pmkscheck.atomic import atomic_open
+from pmkscheck.errors import UsageError
+from pmkscheck.history.store import open_store, store_path, submissions
+from pmkscheck.report.excel import SheetBuilder, _sheet_name, sheet_ref
+from pmkscheck.report.terminal import make_console
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport
@@ -185,9 +190,6 @@ def public(s: dict[str, Any]) -> dict[str, Any]:
 
 def history_command(settings: Settings, fmt: str, output: Path | None, out: TextIO) -> None:
     """``pmkscheck history``: list the store (text or JSON), optionally write the HTML page."""
-    from pmkscheck.errors import UsageError
-    from pmkscheck.history.store import open_store, store_path, submissions
-
     path = store_path(settings.history, True)
     if path is None:
         raise UsageError("HISTORY_UNUSABLE", path="PMKSCHECK_HISTORY",
@@ -198,7 +200,6 @@ def history_command(settings: Settings, fmt: str, output: Path | None, out: Text
             subs = submissions(store, settings.district)
     items = [public(s) for s in subs]
     if output is not None:
-        from pmkscheck.atomic import atomic_open
 
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         with atomic_open(Path(output), "w", encoding="utf-8") as fh:
@@ -219,8 +220,6 @@ def _pct(x: float | None, lang: str) -> str:
 def _history_text(items: list[dict[str, Any]], lang: str, path: Path, out: TextIO,
                   page: Path | None) -> None:
     from rich.table import Table
-
-    from pmkscheck.report.terminal import make_console
 
     tt = t(lang)
     console = make_console(out)
@@ -328,8 +327,6 @@ def changes_sheet(f: FileReport, settings: Settings, styles: Any, st: dict[Any, 
     One line per added or changed person and per new finding, located in this file (with a link
     to the row), then the removed persons and fixed findings with their previous row.
     """
-    from pmkscheck.report.excel import SheetBuilder, _sheet_name, sheet_ref
-
     lang = settings.lang if settings.lang in SHEET else "id"
     tt, ts = t(lang), SHEET_T[lang]
     name = _sheet_name(SHEET[lang], taken)

@@ -210,6 +210,7 @@ def _safe_found(cells: list[str]) -> str:
 
 
 def _read_text(path: Path, settings: Settings, schemas: list[Schema]) -> ReadResult:
+    # named lazy import (start-up time): only a text file needs the CSV reader
     from pmkscheck.read.csvread import read_text
 
     grid, info = read_text(path, _open_head(path, settings))
@@ -226,6 +227,7 @@ def _read_text(path: Path, settings: Settings, schemas: list[Schema]) -> ReadRes
 
 def _read_workbook(path: Path, fmt: str, macros: bool, settings: Settings,
                    schemas: list[Schema]) -> ReadResult:
+    # named lazy import (start-up time): only a workbook needs calamine/fastexcel
     from pmkscheck.read.workbook import Workbook
 
     with Workbook(path, fmt, settings.limits) as wb:

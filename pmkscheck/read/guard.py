@@ -61,7 +61,8 @@ from pathlib import Path
 
 from pmkscheck.errors import InputError
 from pmkscheck.issues import Issue
-from pmkscheck.read.xlsxscan import EntryCounter
+from pmkscheck.read.xlsxscan import EntryCounter, sheet_parts
+from pmkscheck.rules import rule
 from pmkscheck.settings import Limits
 from pmkscheck.table import column_index, column_letter
 
@@ -239,7 +240,6 @@ def how_to_raise(key: str) -> str:
 
 
 def _notices(infos: list[zipfile.ZipInfo]) -> list[Issue]:
-    from pmkscheck.rules import rule
 
     names = [i.filename.replace("\\", "/").lower() for i in infos]
     out: list[Issue] = []
@@ -267,7 +267,6 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
         data = zf.read("xl/workbook.xml")[:_HEAD] + zf.read(rels)[:_HEAD]
         if any(m in data for m in _DTD_MARKERS):
             return {}
-        from pmkscheck.read.xlsxscan import sheet_parts
 
         return {part: name for name, part in sheet_parts(zf).items()}
     except Exception:  # noqa: BLE001 - names are a nicety; the streaming checks decide
@@ -403,7 +402,6 @@ def _check_workbook_part(path: Path, infos: list[zipfile.ZipInfo],
 
 def _check_scans(path: Path, scans: dict[str, _PartScan], sheet_names: dict[str, str],
                  limits: Limits) -> list[Issue]:
-    from pmkscheck.rules import rule
 
     notices: list[Issue] = []
     if any(_STRICT_NS in scan.head for scan in scans.values()):

@@ -60,8 +60,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from pmkscheck import distinct
 from pmkscheck.errors import InputError, internal_failure
-from pmkscheck.read import guard
+from pmkscheck.mask import scrub
+from pmkscheck.read import guard, read_file
+from pmkscheck.read.grid import arrow_texts
 
 if TYPE_CHECKING:
     from pmkscheck.read import ReadResult
@@ -98,7 +103,6 @@ def read_guarded(path: Path, settings: Settings, schema: Schema | None = None,
 
 
 def _inspect_then_read(path: Path, settings: Settings, schema: Schema | None) -> ReadResult:
-    from pmkscheck.read import read_file
 
     notices = guard.inspect(path, settings.limits)
     result = read_file(path, settings, schema)
@@ -110,7 +114,6 @@ def _inspect_then_read(path: Path, settings: Settings, schema: Schema | None) ->
 
 
 def _read_file(path: Path, settings: Settings, schema: Schema | None) -> ReadResult:
-    from pmkscheck.read import read_file
 
     return read_file(path, settings, schema)
 
@@ -193,10 +196,8 @@ def _read_spawned(path: Path, settings: Settings, schema: Schema | None,
                   meanwhile: Callable[[], object] | None,
                   reader: Callable) -> ReadResult:
     """:func:`read_isolated` without fork: a new interpreter runs :func:`spawned_child`."""
-    import pmkscheck
-
     limits = settings.limits
-    root = str(Path(pmkscheck.__file__).resolve().parent.parent)  # this very pmkscheck
+    root = str(Path(__file__).resolve().parents[2])  # this very pmkscheck (read/isolate.py)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     debug = bool(os.environ.get("PMKSCHECK_DEBUG"))
@@ -408,7 +409,6 @@ def _small_payload(payload: tuple) -> bytes:  # pragma: no cover - child process
     except MemoryError:
         return pickle.dumps(("memory",), protocol=5)
     except Exception:  # noqa: BLE001 - an exception that does not pickle
-        from pmkscheck.mask import scrub
 
         exc = payload[-1]
         return pickle.dumps(("exception", RuntimeError(
@@ -497,10 +497,6 @@ def _pack(values: object) -> object:
     Repetitive text (few distinct values in its first 2,000 cells: wilayah, jenis, cell kinds)
     travels as int32 codes + the distinct strings; other text as an Arrow string array.
     """
-    import numpy as np
-
-    from pmkscheck import distinct
-
     arr = values  # an object ndarray
     if len(arr) > 4000 and len(set(arr[:2000].tolist())) <= 200:  # type: ignore[index,arg-type]
         codes, uniques = distinct.factorize(arr)
@@ -512,13 +508,9 @@ def _pack(values: object) -> object:
 
 
 def _unpack(packed: object) -> object:
-    import numpy as np
 
     if isinstance(packed, np.ndarray):
         return packed
-    from pmkscheck import distinct
-    from pmkscheck.read.grid import arrow_texts
-
     if isinstance(packed, _Coded):
         return distinct.take_or_none(packed.uniques, packed.codes)
     return arrow_texts(packed)

@@ -28,8 +28,11 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import distinct
+from pmkscheck.domain.jenis import jenis_by_meaning, match_jenis
+from pmkscheck.domain.wilayah import wilayah_in_sheet
 from pmkscheck.issues import Issue
 from pmkscheck.read.grid import Grid
+from pmkscheck.reference import jenis_pmks
 from pmkscheck.rules import rule
 from pmkscheck.schema.model import Schema, fold_header
 from pmkscheck.table import (
@@ -438,8 +441,6 @@ def _jenis_norm(text: str) -> str:
 @cache
 def _jenis_variants() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     """(whole-text map incl. abbreviations, multi-word variants longest first) -> official."""
-    from pmkscheck.reference import jenis_pmks
-
     whole: dict[str, str] = {}
     phrases: list[tuple[str, str]] = []
     for row in jenis_pmks().itertuples():
@@ -463,10 +464,6 @@ def jenis_in_name(text: str) -> str | None:
     whole, _ = _jenis_variants()
     if key in whole:
         return whole[key]
-    try:  # the full variant mapper, when the domain module provides it
-        from pmkscheck.domain.jenis import jenis_by_meaning, match_jenis
-    except ImportError:
-        return None
     try:
         by_meaning = jenis_by_meaning(text)  # synonyms: "TUNA NETRA", "KORBAN BANJIR"
         if by_meaning:
@@ -1053,10 +1050,6 @@ def _sheet_wilayah(sheet: str | None, titles: list[str], path: Path, schema: Sch
                if name not in data or not _notna(data[name]).any()}
     if "kecamatan" not in missing:
         return  # the sheet has its own kecamatan column
-    try:
-        from pmkscheck.domain.wilayah import wilayah_in_sheet
-    except ImportError:  # pragma: no cover - domain module not installed
-        return
     found = wilayah_in_sheet(sheet, titles, path.stem, bare_desa="desa" in missing)
     if found is None:
         return

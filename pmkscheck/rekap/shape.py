@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pmkscheck import reference
 from pmkscheck.domain.jenis import classify_jenis
+from pmkscheck.domain.wilayah import match_kabupaten, match_kecamatan
 from pmkscheck.read.grid import Grid
 from pmkscheck.read.layout import Layout, find_layout, jenis_in_name, jenis_in_title
 from pmkscheck.schema import Schema
@@ -438,8 +440,6 @@ def kab_code_map(values: pd.Series) -> dict[str, str]:
     code found in one list only decides for the whole column; a column of shared codes only is
     read as Kemendagri (the official list).
     """
-    from pmkscheck import reference
-
     bps = reference.bps_kabkota()
     bridge = dict(zip(bps["kode_bps"], bps["kode_dagri"], strict=True))
     dagri = set(reference.KALTIM_KABKOTA)
@@ -458,8 +458,6 @@ def kab_code_map(values: pd.Series) -> dict[str, str]:
 
 def _wilayah_header(text: str) -> tuple[str, object] | None:
     """(level, match) of a header naming a kecamatan or a kab/kota, else ``None``."""
-    from pmkscheck.domain.wilayah import match_kabupaten, match_kecamatan
-
     if not text or fold_header(text) in TOTAL or any(ch.isdigit() for ch in text):
         return None
     for level, matcher in (("kecamatan", match_kecamatan), ("kabupaten", match_kabupaten)):
@@ -550,8 +548,6 @@ def _district_hint(grid: Grid, rows: np.ndarray, code_col: int | None,
     The name decides when there is one; else the codes, read as BPS or Kemendagri codes
     (:func:`kab_code_map`).
     """
-    from pmkscheck.domain.wilayah import match_kabupaten
-
     if not len(rows) or (code_col is None and name_col is None):
         return None
     found: set[str] = set()

@@ -82,7 +82,7 @@ def render(report: Report, settings: Settings, out: TextIO, width: int | None = 
             console.print()
         render_file(console, f, settings, lang)
     if report.province is not None:  # issue 7: province view after the per-file views
-        from pmkscheck.province import render_terminal
+        from pmkscheck.province.view import render_terminal
 
         render_terminal(console, report, settings)
     _totals(console, report, settings, lang)

@@ -12,7 +12,8 @@ several files) builds a :class:`ProvinceSummary` from the run's :class:`~pmksche
 * the same NIK in the person lists of two districts: warning PROVINCE_NIK_IN_TWO_DISTRICTS on
   each row concerned, naming the other file and row (vectorised: one frame of (file, row, NIK) for
   the whole batch, ``duplicated`` across districts);
-* output: the terminal view (after the per-file views), ``provinsi.xlsx`` and ``provinsi.html``.
+* output (:mod:`pmkscheck.province.view`): the terminal view (after the per-file views),
+  ``provinsi.xlsx`` and ``provinsi.html`` (the dashboard of :mod:`pmkscheck.history.dashboard`).
 
 **Quality score** (0-100, per file; a district's score is the row-weighted mean of its files;
 documented in docs/province.md)::
@@ -27,7 +28,7 @@ An unreadable file scores 0.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +36,11 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import reference
+from pmkscheck.checks import selected
 from pmkscheck.domain.district import name_signal
 from pmkscheck.issues import Issue, Severity
+from pmkscheck.rules import rule
+from pmkscheck.schema import builtin_schemas, load_schema
 from pmkscheck.table import ROW
 
 if TYPE_CHECKING:
@@ -106,7 +110,6 @@ def family_counts(f: FileReport) -> tuple[int, int]:
 
 
 def _is_family(schema: str) -> bool:
-    from pmkscheck.schema import builtin_schemas, load_schema
 
     if schema == "pmks-keluarga":
         return True
@@ -169,9 +172,6 @@ def nik_in_two_districts(files: list[FileReport]) -> pd.DataFrame:
 
 def _add_duplicate_issues(files: list[FileReport], dups: pd.DataFrame,
                           settings: Settings) -> None:
-    from pmkscheck.checks import selected
-    from pmkscheck.rules import rule
-
     if dups.empty or not selected(CODE, settings.select, settings.ignore):
         return
     r = rule(CODE)
@@ -186,7 +186,7 @@ def _add_duplicate_issues(files: list[FileReport], dups: pd.DataFrame,
                for row, nik, d, of, orow, od in group[
                    ["row", "nik", "district", "other_file", "other_row",
                     "other_district"]].itertuples(index=False, name=None)]
-        f.issues = sorted([*f.issues, *new], key=Issue.sort_key)
+        files[int(n)] = replace(f, issues=sorted([*f.issues, *new], key=Issue.sort_key))
 
 
 def _name(code: str) -> str:
@@ -248,196 +248,10 @@ def summarise(report: Report) -> ProvinceSummary:
     return ProvinceSummary(districts=districts, duplicates=dups, files=listing)
 
 
-# ------------------------------------------------------------------------------ outputs
-
-T = {
-    "id": {"title": "Ringkasan provinsi Kalimantan Timur", "district": "Kab/Kota",
-           "files": "Berkas", "rows": "Orang", "families": "KK", "data_rows": "Baris",
-           "members": "Jiwa dlm KK", "completeness": "Kelengkapan", "errors": "Galat",
-           "warnings": "Peringatan", "score": "Skor mutu", "top": "Masalah terbanyak",
-           "missing": "Belum ada berkas", "dups": "NIK yang sama di dua kab/kota",
-           "file": "Berkas", "row": "Baris", "other_file": "Berkas lain",
-           "other_row": "Baris lain", "other_district": "Kab/Kota lain",
-           "unreadable": "tidak terbaca", "none": "tidak ada",
-           "missing_list": "Kab/kota tanpa berkas"},
-    "en": {"title": "Province summary, Kalimantan Timur", "district": "District",
-           "files": "Files", "rows": "Persons", "families": "Families", "data_rows": "Rows",
-           "members": "In families", "completeness": "Completeness", "errors": "Errors",
-           "warnings": "Warnings", "score": "Quality score", "top": "Top problems",
-           "missing": "No file yet", "dups": "Same NIK in two districts",
-           "file": "File", "row": "Row", "other_file": "Other file", "other_row": "Other row",
-           "other_district": "Other district", "unreadable": "unreadable", "none": "none",
-           "missing_list": "Districts without a file"},
-}
-
-
-def _t(settings: Settings) -> dict[str, str]:
-    return T.get(settings.lang, T["id"])
-
-
-def _top(d: DistrictSummary) -> str:
-    return ", ".join(f"{c} ({n})" for c, n in d.top)
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
-def output_folder(paths: list[str], settings: Settings) -> Path:
-    """Folder of the province outputs.
-
-    ``-o DIR``; else ``<folder>_pmkscheck/`` beside a folder input; else
-    ``provinsi_pmkscheck/`` beside the first file.
-    """
-    if settings.output_dir is not None:
-        return Path(settings.output_dir)
-    folders = [Path(p) for p in paths if Path(p).is_dir()]
-    if folders:
-        folder = folders[0].resolve()
-        return folder.parent / f"{folder.name}_pmkscheck"
-    first = Path(paths[0]) if paths else Path(".")
-    return first.parent / "provinsi_pmkscheck"
-
-
-def write_province(report: Report, settings: Settings, paths: list[str]) -> None:
-    """Write ``provinsi.xlsx`` and ``provinsi.html``; paths land in ``summary.outputs``."""
-    from pmkscheck.atomic import atomic_open, atomic_path
-    from pmkscheck.errors import UsageError
-
-    summary: ProvinceSummary = report.province  # type: ignore[attr-defined]
-    folder = output_folder(paths, settings)
-    xlsx, page = folder / "provinsi.xlsx", folder / "provinsi.html"
-    inputs = tuple(Path(f.path) for f in report.files)  # never write over an input of the run
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with atomic_path(xlsx, protect=inputs) as tmp:
-            _xlsx(summary, report, settings, tmp)
-        with atomic_open(page, "w", protect=inputs, encoding="utf-8") as fh:
-            fh.write(render_html(summary, report, settings, folder))
-    except PermissionError as exc:
-        raise UsageError("USAGE_OUTPUT_DIR", path=str(folder), reason=str(exc)) from None
-    except OSError as exc:
-        raise UsageError("USAGE_OUTPUT_DIR", path=str(folder),
-                         reason=exc.strerror or type(exc).__name__) from None
-    summary.outputs = {"xlsx": str(xlsx), "html": str(page)}
-
-
-def _dup_rows(summary: ProvinceSummary, report: Report, settings: Settings) -> list[list]:
-    from pmkscheck.mask import mask_id
-
-    files = report.files
-    return [[Path(files[int(f)].path).name, int(r), _name(d),
-             Path(files[int(of)].path).name, int(orow), _name(od), mask_id(n, settings.mask)]
-            for f, r, n, d, of, orow, od in summary.duplicates[
-                ["file", "row", "nik", "district", "other_file", "other_row",
-                 "other_district"]].itertuples(index=False, name=None)]
-
-
-def _district_rows(summary: ProvinceSummary, t: dict[str, str]) -> list[list]:
-    out = []
-    for d in summary.districts:
-        out.append([d.code, d.name, d.files, d.rows, d.families, d.members,
-                    _pct(d.completeness), d.errors,
-                    d.warnings, "-" if d.score is None else d.score,
-                    t["missing"] if d.missing else _top(d)])
-    return out
-
-
-def _headers(t: dict[str, str]) -> list[str]:
-    return ["Kode", t["district"], t["files"], t["rows"], t["families"], t["members"],
-            t["completeness"], t["errors"], t["warnings"], t["score"], t["top"]]
-
-
-def _dup_headers(t: dict[str, str]) -> list[str]:
-    return [t["file"], t["row"], t["district"], t["other_file"], t["other_row"],
-            t["other_district"], "NIK"]
-
-
-def _xlsx(summary: ProvinceSummary, report: Report, settings: Settings, target: Path) -> None:
-    import xlsxwriter
-
-    t = _t(settings)
-    wb = xlsxwriter.Workbook(str(target))
-    try:
-        bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        for name, headers, rows in (
-                ("Ringkasan", _headers(t), _district_rows(summary, t)),
-                ("NIK ganda", _dup_headers(t), _dup_rows(summary, report, settings)),
-                ("Berkas", ["Path", "Sheet", "Schema", t["district"], t["data_rows"],
-                            t["families"], t["members"], "Error",
-                            t["errors"], t["warnings"], t["score"]],
-                 [list(x.values()) for x in summary.files])):
-            ws = wb.add_worksheet(name)
-            ws.write_row(0, 0, headers, bold)
-            for r, row in enumerate(rows, start=1):
-                for c, v in enumerate(row):
-                    if v is None:
-                        continue
-                    if isinstance(v, (int, float)) and not isinstance(v, bool):
-                        ws.write_number(r, c, v)
-                    else:
-                        ws.write_string(r, c, str(v))
-            ws.freeze_panes(1, 0)
-            ws.set_column(0, len(headers) - 1, 16)
-            ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-    finally:
-        wb.close()
-
-
-def render_html(summary: ProvinceSummary, report: Report, settings: Settings,
-                folder: Path | None = None) -> str:
-    """A standalone HTML page of the province view: the dashboard (issue 14)."""
-    from pmkscheck.history.dashboard import render_dashboard
-
-    return render_dashboard(summary, report, settings, folder)
-
-
 def _short(name: str) -> str:
     """Drop the "Kabupaten" prefix for narrow tables ("Kota" stays: Kota Bontang)."""
     return name.removeprefix("Kabupaten ")
 
 
-def render_terminal(console: Any, report: Report, settings: Settings) -> None:
-    """Print the province table (rich) after the per-file views."""
-    from rich.table import Table
-    from rich.text import Text
-
-    summary: ProvinceSummary = report.province  # type: ignore[attr-defined]
-    if len(report.files) < 2:  # one table: its own view says it all (files are still written)
-        return
-    t = _t(settings)
-    # Narrow enough for 80 columns: one line per district that sent files, short names, no
-    # wrapped "top problems" column (they follow the table, one line per district).
-    table = Table(title=t["title"], title_justify="left", pad_edge=False)
-    # the family columns (KK, Jiwa dlm KK) only when a family list was sent
-    shown = [i for i in range(10) if i not in (4, 5) or any(d.families for d in summary.districts)]
-    headers = _headers(t)
-    for i in shown:
-        table.add_column(headers[i], justify="left" if i < 2 else "right", no_wrap=i < 2)
-    sent = [d for d in summary.districts if not d.missing]
-    for d, row in zip(summary.districts, _district_rows(summary, t), strict=True):
-        if not d.missing:
-            table.add_row(row[0], _short(d.name), *(str(row[i]) for i in shown[2:]))
-    console.print()
-    console.print(table)
-    for d in sent:
-        top = _top(d)
-        if top:
-            console.print(Text(f"{d.code} {_short(d.name)}: {top}", style="dim"),
-                          overflow="fold")
-    from pmkscheck.history.dashboard import change_lines  # issue 14: vs previous submission
-
-    for line in change_lines(report, settings):
-        console.print(Text(line, style="dim"), overflow="fold")
-    missing = ", ".join(d.name for d in summary.missing)
-    if missing:
-        console.print(Text(f"{t['missing_list']}: {missing}", style="yellow"))
-    if len(summary.duplicates):
-        console.print(Text(f"{t['dups']}: {len(summary.duplicates)} ({CODE})", style="yellow"))
-    for path in summary.outputs.values():
-        console.print(Text(f"  {path}", style="dim"), overflow="fold")
-
-
-__all__ = ["CODE", "DistrictSummary", "ProvinceSummary", "file_district", "file_score",
-           "nik_in_two_districts", "output_folder", "render_html", "render_terminal",
-           "summarise", "write_province"]
+__all__ = ["CODE", "UNKNOWN", "DistrictSummary", "ProvinceSummary", "file_district",
+           "file_score", "nik_in_two_districts", "summarise"]

@@ -1,0 +1,78 @@
+"""The province view's tables (column headers and rows) in each language, shared by its views.
+
+Used by :mod:`pmkscheck.province.view` (terminal, ``provinsi.xlsx``) and the HTML dashboard
+(:mod:`pmkscheck.history.dashboard`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmkscheck.mask import mask_id
+from pmkscheck.province import DistrictSummary, ProvinceSummary, _name
+
+if TYPE_CHECKING:
+    from pmkscheck.report import Report
+    from pmkscheck.settings import Settings
+
+T = {
+    "id": {"title": "Ringkasan provinsi Kalimantan Timur", "district": "Kab/Kota",
+           "files": "Berkas", "rows": "Orang", "families": "KK", "data_rows": "Baris",
+           "members": "Jiwa dlm KK", "completeness": "Kelengkapan", "errors": "Galat",
+           "warnings": "Peringatan", "score": "Skor mutu", "top": "Masalah terbanyak",
+           "missing": "Belum ada berkas", "dups": "NIK yang sama di dua kab/kota",
+           "file": "Berkas", "row": "Baris", "other_file": "Berkas lain",
+           "other_row": "Baris lain", "other_district": "Kab/Kota lain",
+           "unreadable": "tidak terbaca", "none": "tidak ada",
+           "missing_list": "Kab/kota tanpa berkas"},
+    "en": {"title": "Province summary, Kalimantan Timur", "district": "District",
+           "files": "Files", "rows": "Persons", "families": "Families", "data_rows": "Rows",
+           "members": "In families", "completeness": "Completeness", "errors": "Errors",
+           "warnings": "Warnings", "score": "Quality score", "top": "Top problems",
+           "missing": "No file yet", "dups": "Same NIK in two districts",
+           "file": "File", "row": "Row", "other_file": "Other file", "other_row": "Other row",
+           "other_district": "Other district", "unreadable": "unreadable", "none": "none",
+           "missing_list": "Districts without a file"},
+}
+
+
+def _t(settings: Settings) -> dict[str, str]:
+    return T.get(settings.lang, T["id"])
+
+
+def _top(d: DistrictSummary) -> str:
+    return ", ".join(f"{c} ({n})" for c, n in d.top)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _dup_rows(summary: ProvinceSummary, report: Report, settings: Settings) -> list[list]:
+    files = report.files
+    return [[Path(files[int(f)].path).name, int(r), _name(d),
+             Path(files[int(of)].path).name, int(orow), _name(od), mask_id(n, settings.mask)]
+            for f, r, n, d, of, orow, od in summary.duplicates[
+                ["file", "row", "nik", "district", "other_file", "other_row",
+                 "other_district"]].itertuples(index=False, name=None)]
+
+
+def _district_rows(summary: ProvinceSummary, t: dict[str, str]) -> list[list]:
+    out = []
+    for d in summary.districts:
+        out.append([d.code, d.name, d.files, d.rows, d.families, d.members,
+                    _pct(d.completeness), d.errors,
+                    d.warnings, "-" if d.score is None else d.score,
+                    t["missing"] if d.missing else _top(d)])
+    return out
+
+
+def _headers(t: dict[str, str]) -> list[str]:
+    return ["Kode", t["district"], t["files"], t["rows"], t["families"], t["members"],
+            t["completeness"], t["errors"], t["warnings"], t["score"], t["top"]]
+
+
+def _dup_headers(t: dict[str, str]) -> list[str]:
+    return [t["file"], t["row"], t["district"], t["other_file"], t["other_row"],
+            t["other_district"], "NIK"]
