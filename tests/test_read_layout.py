@@ -11,14 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmkscheck.read.grid import convert_column, number_text
-from pmkscheck.read.layout import (
-    classify_row,
-    jenis_in_name,
-    jenis_in_title,
-    match_header,
-    merge_sex,
-    split_ttl,
-)
+from pmkscheck.read.header import match_header
+from pmkscheck.read.layout import merge_sex, split_ttl
+from pmkscheck.read.rows import classify_row
+from pmkscheck.read.sheetjenis import jenis_in_name, jenis_in_title
 from pmkscheck.schema import load_schema
 
 SCHEMA = load_schema("pmks-individu")

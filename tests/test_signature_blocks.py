@@ -16,7 +16,7 @@ import pytest
 from builders import fake_nik, write_csv, write_xlsx
 
 from pmkscheck.read import read_file
-from pmkscheck.read.layout import is_signature_text
+from pmkscheck.read.rows import is_signature_text
 from pmkscheck.settings import Settings
 
 HEADER = ["No", "NIK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Alamat", "Desa",
@@ -167,7 +167,7 @@ def test_prefilter_never_drops_signature_text():
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from pmkscheck.read.layout import signature_texts
+    from pmkscheck.read.rows import signature_texts
 
     samples = ["Mengetahui,", "( Mengetahui )", "NIP. 19680512 199403 1 007", "Plh. Kadis",
                "Drs. H. Ahmad, M.Si", "Budi, S.Sos", "Samarinda, 31 Desember 2024", "Kasi PDI",

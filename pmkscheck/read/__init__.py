@@ -27,11 +27,10 @@ from pmkscheck.errors import InputError, internal_failure
 from pmkscheck.issues import Issue
 from pmkscheck.read.detect import detect_format
 from pmkscheck.read.grid import Grid
+from pmkscheck.read.header import Layout, find_layout
 from pmkscheck.read.layout import (
-    Layout,
     build_table,
     cells_found,
-    find_layout,
     notice,
     person_evidence,
     recap_period,

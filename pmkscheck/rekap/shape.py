@@ -1,7 +1,7 @@
 """Shape of a recap sheet: header groups (jenis x L/P/Jumlah), wilayah rows and Jumlah rows.
 
 Stage ① read (for ``pmks-rekap`` tables). The reader's header finder
-(:func:`pmkscheck.read.layout.find_layout`) gives the header block and its column parts; this
+(:func:`pmkscheck.read.header.find_layout`) gives the header block and its column parts; this
 module decides, from the sheet grid itself:
 
 * **wide** -- one column group per jenis PMKS (header mapped with
@@ -33,7 +33,8 @@ from pmkscheck import reference
 from pmkscheck.domain.jenis import classify_jenis
 from pmkscheck.domain.wilayah import match_kabupaten, match_kecamatan
 from pmkscheck.read.grid import Grid
-from pmkscheck.read.layout import Layout, find_layout, jenis_in_name, jenis_in_title
+from pmkscheck.read.header import Layout, find_layout
+from pmkscheck.read.sheetjenis import jenis_in_name, jenis_in_title
 from pmkscheck.schema import Schema
 from pmkscheck.schema.model import fold_header
 from pmkscheck.table import KIND_EMPTY, SourceTable, column_letter
