@@ -17,12 +17,12 @@ from pmkscheck.checks.wilayah import desa_in_kecamatan, kabupaten_matches, kecam
 from pmkscheck.domain.wilayah import (
     DESA_DISPLAY,
     WilayahMatch,
-    find_kabkota,
     fold,
     match_desa,
     match_kabupaten,
     match_kecamatan,
 )
+from pmkscheck.domain.wilayah_named import find_kabkota
 from pmkscheck.normalise import NormContext
 from pmkscheck.normalise.wilayah import normalise_desa, normalise_kabupaten, normalise_kecamatan
 from pmkscheck.schema import load_schema

@@ -20,7 +20,7 @@ import pytest
 from builders import Sheet, fake_nik, write_xlsx
 from conftest import test_settings
 
-from pmkscheck.domain.wilayah import wilayah_in_sheet
+from pmkscheck.domain.wilayah_named import wilayah_in_sheet
 from pmkscheck.read import read_file
 
 ROOT = Path(__file__).resolve().parents[1]

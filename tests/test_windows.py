@@ -11,7 +11,7 @@ from pathlib import Path, PureWindowsPath
 import pytest
 from builders import fake_nik, write_xlsx
 
-from pmkscheck.domain.wilayah import find_kabkota
+from pmkscheck.domain.wilayah_named import find_kabkota
 from pmkscheck.outputs import output_dir, output_stem
 from pmkscheck.pipeline import expand_paths
 from pmkscheck.report import FileReport, Report

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import reference
-from pmkscheck.domain.wilayah import find_kabkota, match_kabupaten
+from pmkscheck.domain.wilayah import match_kabupaten
+from pmkscheck.domain.wilayah_named import find_kabkota
 from pmkscheck.issues import District
 
 if TYPE_CHECKING:

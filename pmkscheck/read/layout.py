@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import distinct
-from pmkscheck.domain.wilayah import wilayah_in_sheet
+from pmkscheck.domain.wilayah_named import wilayah_in_sheet
 from pmkscheck.issues import Issue
 from pmkscheck.read.grid import Grid
 from pmkscheck.read.header import (
