@@ -35,6 +35,10 @@ otherwise the date is left undecided (``DATE_CENTURY_AMBIGUOUS``), never guessed
 ('1950', 1950, 'year_only')
 >>> parse_one("5/3/30", today).iso              # 2030 would be in the future
 '1930-03-05'
+
+Why one module of ~470 lines: the element-wise parser, its vectorised fast forms and century
+resolution share one vocabulary (statuses, month names) and must agree value for value (tests
+compare them).
 """
 
 from __future__ import annotations

@@ -39,6 +39,9 @@ the value, anything below only yields suggestions.
 ('Penyandang Disabilitas', 'Anak dengan Kedisabilitasan', 'Korban Bencana Alam')
 >>> classify_jenis("Korban KDRT").child_no, match_jenis("Lanjut Usia")
 (6, 'Lanjut Usia Telantar')
+
+Why one module of ~610 lines: one classifier: the names, synonyms, concepts, fuzzy matching and age
+bands of the 26 jenis PMKS are one index; splitting it would split its caches.
 """
 
 from __future__ import annotations

@@ -52,6 +52,9 @@ pmkscheck.domain.nik.ExcelNumber: the NIK was stored as a number by Excel; digit
 '640817******0001'
 >>> build("640817", date(1975, 8, 17), "P", 1)
 '6408175708750001'
+
+Why one module of ~510 lines: the python-stdnum-shaped API (validate, parse, format) and the
+vectorised analyser must give the same answers; kept side by side so they change together.
 """
 
 from __future__ import annotations

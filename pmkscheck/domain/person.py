@@ -9,6 +9,9 @@ and computes the derived ``umur:years`` that several checks (jenis PMKS age band
 
 Every normaliser reads its own column plus, where needed, the *raw* text of the others, so the
 order in which fields are normalised does not matter.
+
+Why one module of ~400 lines: the person-row values (names, RT/RW, whole numbers, age bands) share
+the per-unique helpers and the Lanjut Usia rules; each part is small.
 """
 
 from __future__ import annotations

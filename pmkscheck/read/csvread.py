@@ -24,6 +24,9 @@ Both follow Python's text layer: ``\r\n``, ``\n`` and a lone ``\r`` each end a l
 line is a record without fields. Cost (2-core test machine, 15 columns): fast path 0.15-0.3 s
 for 100k rows, ~2 s for 1M (half of it making the grid's Python strings, a quarter pyarrow's
 parse); ``csv`` module ~1 s and ~12 s.
+
+Why one module of ~690 lines: encoding, delimiter sniffing, the pyarrow fast path and the record-
+by-record fallback for broken quotes must agree line for line.
 """
 
 from __future__ import annotations

@@ -44,6 +44,9 @@ the 4 GB total. Inspecting that file (streaming inflation of all 814 MB plus the
 legitimate file measured under the limits is in the README (issue 12).
 
 Messages never hold a cell value: reasons are sizes, counts, part names and cell references.
+
+Why one module of ~510 lines: every pre-read guard (size, zip bomb, encryption, sheet dimensions)
+and its limit in one place: the list a reviewer checks against the hostile corpus.
 """
 
 from __future__ import annotations

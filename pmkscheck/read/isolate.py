@@ -41,6 +41,9 @@ Windows a Job Object with a per-process memory limit that kills the child when p
 reader thread, no ``select``). ``PMKSCHECK_ISOLATE=spawn`` forces this road where fork exists
 (the tests run the hostile corpus through it), ``=fork`` the other; start-up costs ~1 s more
 than a fork (a fresh interpreter imports the readers).
+
+Why one module of ~660 lines: process isolation is platform code (fork, spawn, Windows job objects,
+pipes, frame pickling) that has to be read together to be trusted.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ Totals are checked against the table's *own* Jumlah column and Jumlah row. A cou
 whole number is reported once (REKAP_COUNT_*) and left out of every sum check, so one bad cell
 does not cascade into total findings. A Jumlah row is checked column by column only (its cells are
 the column totals); L + P = Jumlah and the row totals are checked on wilayah rows.
+
+Why one module of ~510 lines: the REKAP_* checks all walk one located recap (its matrix of counts,
+wilayah rows and totals) and share its helpers.
 """
 
 from __future__ import annotations

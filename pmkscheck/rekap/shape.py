@@ -19,6 +19,9 @@ module decides, from the sheet grid itself:
 
 and which rows are wilayah rows, ``Jumlah``/``Total`` rows (totals of the rows above them) and
 trailing notes or signatures (ignored).
+
+Why one module of ~620 lines: one algorithm: locating header groups, wilayah rows and totals of a
+recap in a grid, in its wide, long and transposed forms.
 """
 
 from __future__ import annotations
