@@ -95,11 +95,11 @@ def test_derived_contract_columns():
     ctx = make_context(make_table(rows))
     d, c = ctx.derived, ctx.clean
     assert c["nik"].tolist() == [NIK_A, NIK_B, "6408171713750001", None]
-    assert d["nik:valid"].tolist() == [True, True, False, False]
-    assert d["nik:sex"].tolist() == ["P", "L", None, None]
-    assert [None if pd.isna(x) else x.date().isoformat() for x in d["nik:birth"]] == [
+    assert d["nik"].valid.tolist() == [True, True, False, False]
+    assert d["nik"].sex.tolist() == ["P", "L", None, None]
+    assert [None if pd.isna(x) else x.date().isoformat() for x in d["nik"].birth] == [
         "1975-08-17", "1950-08-17", None, None]
-    assert str(d["nik:birth"].dtype) == "datetime64[ns]"
+    assert str(d["nik"].birth.dtype) == "datetime64[ns]"
     assert c["tanggal_lahir"].tolist() == ["1975-08-17", None, "1950", None]
     assert str(d["tanggal_lahir:date"].dtype) == "datetime64[ns]"
     assert d["tanggal_lahir:date"].isna().tolist() == [False, True, True, True]
@@ -113,7 +113,7 @@ def test_nik_century_follows_tanggal_lahir_then_umur():
     rows = [{"nik": "6408171708200001", "tanggal_lahir": "17-08-1920"},
             {"nik": "6408171708200002", "tanggal_lahir": None, "umur": "104"},
             {"nik": "6408171708200003", "tanggal_lahir": None, "umur": None}]
-    birth = make_context(make_table(rows)).derived["nik:birth"]
+    birth = make_context(make_table(rows)).derived["nik"].birth
     assert birth.dt.year.tolist() == [1920, 1920, 2020]
 
 

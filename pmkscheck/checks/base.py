@@ -21,6 +21,7 @@ import pandas as pd
 
 from pmkscheck.findings import Findings
 from pmkscheck.issues import District
+from pmkscheck.normalise.records import Derived, IdAnalysis, NikAnalysis
 
 if TYPE_CHECKING:
     from pmkscheck.schema.model import Schema
@@ -36,7 +37,8 @@ class CheckContext:
         table: the source table (``table.data`` holds the raw text, ``table.kinds`` cell kinds).
         clean: normalised values, same index and columns as ``table.data`` (no ``_row``).
         derived: extra columns computed by normalisers, e.g. ``tanggal_lahir:date``
-            (datetime64), ``kecamatan:code``, ``desa:code``, ``jenis_pmks:no`` (1..26).
+            (datetime64), ``kecamatan:code``, ``desa:code``, ``jenis_pmks:no`` (1..26), and the
+            typed analyses of the ID columns (:attr:`nik`, :attr:`no_kk`).
         settings: the run's settings.
         schema: the schema the table was read with.
         district: the file's district, when known.
@@ -44,7 +46,7 @@ class CheckContext:
 
     table: SourceTable
     clean: pd.DataFrame
-    derived: dict[str, pd.Series]
+    derived: Derived
     settings: Settings
     schema: Schema
     district: District | None = None
@@ -53,6 +55,16 @@ class CheckContext:
     def data(self) -> pd.DataFrame:
         """Raw text of the table (as read)."""
         return self.table.data
+
+    @property
+    def nik(self) -> NikAnalysis | None:
+        """The analysis of the ``nik`` column (``None`` without one)."""
+        return self.derived.get("nik")  # type: ignore[return-value]
+
+    @property
+    def no_kk(self) -> IdAnalysis | None:
+        """The analysis of the ``no_kk`` column (``None`` without one)."""
+        return self.derived.get("no_kk")  # type: ignore[return-value]
 
     def has(self, *fields: str) -> bool:
         """All these fields are present in the table."""

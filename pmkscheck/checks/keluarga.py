@@ -60,9 +60,9 @@ def kk_once(ctx: CheckContext) -> pd.DataFrame | None:
     """The same 16-digit No. KK on several rows of a family list (every row of the group)."""
     if ctx.schema.kind != KIND:
         return None
-    status = ctx.derived.get("no_kk:status")
-    if status is None:
+    if ctx.no_kk is None:
         return None
+    status = ctx.no_kk.status
     digits = (status == DIGITS).to_numpy(dtype=bool)
     kk = ctx.clean["no_kk"][digits]
     dup = kk.duplicated(keep=False).to_numpy()

@@ -3,11 +3,12 @@
 Missing, destroyed by Excel, stray characters, length, birth date and serial, region prefix,
 agreement with Tanggal Lahir and Jenis Kelamin, and duplicates.
 
-Stage ③ validate. Reads the clean ``nik`` and the derived ``nik:*`` columns written by the
-normaliser in :mod:`pmkscheck.domain.nik`. One cell gets at most one *format* finding: a NIK
-destroyed by Excel is reported only as ``NIK_EXCEL_NUMBER`` (never also as a wrong length), a
-NIK with characters that have no certain fix only as ``NIK_INVALID_CHARS``; structure, region,
-cross-field and duplicate checks only look at values that are 16 digits.
+Stage ③ validate. Reads the clean ``nik`` and ``ctx.nik``, the
+:class:`~pmkscheck.normalise.records.NikAnalysis` of :mod:`pmkscheck.normalise.nik`. One cell gets
+at most one *format* finding: a NIK destroyed by Excel is reported only as ``NIK_EXCEL_NUMBER``
+(never also as a wrong length), a NIK with characters that have no certain fix only as
+``NIK_INVALID_CHARS``; structure, region, cross-field and duplicate checks only look at values that
+are 16 digits.
 
 Duplicates (decided here, documented in the rules): every row of a group that shares a NIK is
 flagged. ``NIK_DUPLICATE`` (same NIK, same jenis PMKS) names, as ``other_row``, the group's first
@@ -47,7 +48,7 @@ def jenis_of_rows(ctx: CheckContext) -> pd.Series:
 
 
 def _status(ctx: CheckContext) -> pd.Series:
-    return ctx.derived["nik:status"]
+    return ctx.nik.status
 
 
 @check("NIK_MISSING", "NIK_MISSING_UNDOCUMENTED", fields="nik")
@@ -67,13 +68,13 @@ def nik_missing(ctx: CheckContext) -> pd.DataFrame | None:
 def nik_format(ctx: CheckContext) -> pd.DataFrame | None:
     """One format finding per cell: Excel number, stray characters, length, or cleaned (info)."""
     status = _status(ctx)
-    code = format_codes(status, ctx.derived["nik:cleaned"], {
+    code = format_codes(status, ctx.nik.cleaned, {
         EXCEL: "NIK_EXCEL_NUMBER", INVALID_CHARS: "NIK_INVALID_CHARS", LENGTH_BAD: "NIK_LENGTH",
     }, "NIK_CHARS_CLEANED")
     bad = code.notna()
     if not bad.any():
         return None
-    length = ctx.derived["nik:length"][bad]
+    length = ctx.nik.length[bad]
     return findings(code.index[bad], code=code[bad].to_numpy(),
                     length=np.where(code[bad] == "NIK_LENGTH", length, None))
 
@@ -96,11 +97,11 @@ def format_codes(status: pd.Series, cleaned: pd.Series, by_status: dict[str, str
 @check("NIK_OTHER_PROVINCE", "NIK_REGION_UNKNOWN", fields="nik")
 def nik_region(ctx: CheckContext) -> pd.DataFrame | None:
     """Prefix of another province (info) or not a Kemendagri 2025 kecamatan of Kaltim (warning)."""
-    region = ctx.derived["nik:region"]
+    region = ctx.nik.region
     bad = region.notna()
     if not bad.any():
         return None
-    kode = ctx.derived["nik:kecamatan"][bad]
+    kode = ctx.nik.kecamatan[bad]
     other = (region[bad] == "other_province").to_numpy()
     return findings(region.index[bad],
                     code=np.where(other, "NIK_OTHER_PROVINCE", "NIK_REGION_UNKNOWN"),
@@ -112,8 +113,8 @@ def nik_region(ctx: CheckContext) -> pd.DataFrame | None:
 def nik_structure(ctx: CheckContext) -> pd.DataFrame | None:
     """Encoded birth date not a date (month 13, day 00/32-40/72+), or serial 0000."""
     digits = _status(ctx) == DIGITS
-    bad_date = digits & ~ctx.derived["nik:date_ok"]
-    zero = digits & ctx.derived["nik:serial_zero"]
+    bad_date = digits & ~ctx.nik.date_ok
+    zero = digits & ctx.nik.serial_zero
     parts = []
     if bad_date.any():
         parts.append(findings(bad_date.index[bad_date.to_numpy()], "NIK_BIRTHDATE_INVALID"))
@@ -132,10 +133,10 @@ def nik_vs_birthdate(ctx: CheckContext) -> pd.Series | None:
     tl = ctx.derived.get("tanggal_lahir:written", ctx.derived.get("tanggal_lahir:date"))
     if tl is None:
         return None
-    date_ok = ctx.derived["nik:date_ok"].to_numpy(dtype=bool)
+    date_ok = ctx.nik.date_ok.to_numpy(dtype=bool)
     full = date_ok & tl.notna().to_numpy()
     year, month, day = datetime_to_ymd(tl.to_numpy())  # not used where tl is NaT
-    nik_day, nik_month, nik_yy = (ctx.derived[f"nik:{k}"].to_numpy()
+    nik_day, nik_month, nik_yy = (getattr(ctx.nik, k).to_numpy()
                                   for k in ("day", "month", "yy"))
     same = (day == nik_day) & (month == nik_month) & (year % 100 == nik_yy)
     year_only = ctx.derived["tanggal_lahir:year"].to_numpy(dtype="float64", na_value=np.nan)
@@ -147,7 +148,7 @@ def nik_vs_birthdate(ctx: CheckContext) -> pd.Series | None:
 @check("NIK_SEX_MISMATCH", fields="nik", needs=("nik", "jenis_kelamin"))
 def nik_vs_sex(ctx: CheckContext) -> pd.DataFrame | None:
     """Sex read from the NIK (day + 40 = woman) differs from Jenis Kelamin (warning)."""
-    nik_sex = ctx.derived["nik:sex"]
+    nik_sex = ctx.nik.sex
     jk = ctx.clean["jenis_kelamin"]
     bad = (nik_sex.notna() & jk.notna() & (nik_sex != jk)).to_numpy()
     if not bad.any():

@@ -1,10 +1,10 @@
 """KK_ checks: the No. KK column (format, region prefix, registration date, serial).
 
-Stage ③ validate. Reads the derived ``no_kk:*`` columns of :mod:`pmkscheck.domain.nokk`. As for
-the NIK, one cell gets at most one format finding (Excel number, stray characters, length, or the
-``KK_CHARS_CLEANED`` info). A missing No. KK is no finding: the field is recommended, and its
-gaps are reported as completeness. Families share a card, so a repeated No. KK is normal; a
-No. KK equal to a NIK is not (``KK_IS_OWN_NIK``: the row's own, ``KK_IS_OTHER_NIK``: another's).
+Stage ③ validate. Reads ``ctx.no_kk``, the typed analysis of :mod:`pmkscheck.normalise.nokk`. As
+for the NIK, one cell gets at most one format finding (Excel number, stray characters, length, or
+the ``KK_CHARS_CLEANED`` info). A missing No. KK is no finding: the field is recommended, and its
+gaps are reported as completeness. Families share a card, so a repeated No. KK is normal; a No. KK
+equal to a NIK is not (``KK_IS_OWN_NIK``: the row's own, ``KK_IS_OTHER_NIK``: another's).
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ FIELD = "no_kk"
 @check("KK_EXCEL_NUMBER", "KK_INVALID_CHARS", "KK_LENGTH", "KK_CHARS_CLEANED", fields=FIELD)
 def kk_format(ctx: CheckContext) -> pd.DataFrame | None:
     """One format finding per cell: Excel number, stray characters, length, or cleaned (info)."""
-    status = ctx.derived[f"{FIELD}:status"]
-    code = format_codes(status, ctx.derived[f"{FIELD}:cleaned"], {
+    status = ctx.no_kk.status
+    code = format_codes(status, ctx.no_kk.cleaned, {
         EXCEL: "KK_EXCEL_NUMBER", INVALID_CHARS: "KK_INVALID_CHARS", LENGTH_BAD: "KK_LENGTH",
     }, "KK_CHARS_CLEANED")
     bad = code.notna()
     if not bad.any():
         return None
-    length = ctx.derived[f"{FIELD}:length"][bad]
+    length = ctx.no_kk.length[bad]
     return findings(code.index[bad], code=code[bad].to_numpy(),
                     length=np.where(code[bad] == "KK_LENGTH", length, None))
 
@@ -40,7 +40,7 @@ def kk_format(ctx: CheckContext) -> pd.DataFrame | None:
 @check("KK_OTHER_PROVINCE", "KK_REGION_UNKNOWN", fields=FIELD)
 def kk_region(ctx: CheckContext) -> pd.DataFrame | None:
     """Card issued in another province (info) or by an unknown Kaltim kecamatan (warning)."""
-    region = ctx.derived[f"{FIELD}:region"]
+    region = ctx.no_kk.region
     bad = region.notna()
     if not bad.any():
         return None
@@ -55,9 +55,9 @@ def kk_region(ctx: CheckContext) -> pd.DataFrame | None:
 @check("KK_DATE_INVALID", "KK_SERIAL_ZERO", fields=FIELD)
 def kk_structure(ctx: CheckContext) -> pd.DataFrame | None:
     """Registration date (DDMMYY, no +40) not a date, or serial 0000."""
-    digits = ctx.derived[f"{FIELD}:status"] == DIGITS
-    bad_date = digits & ~ctx.derived[f"{FIELD}:date_ok"]
-    zero = digits & ctx.derived[f"{FIELD}:serial_zero"]
+    digits = ctx.no_kk.status == DIGITS
+    bad_date = digits & ~ctx.no_kk.date_ok
+    zero = digits & ctx.no_kk.serial_zero
     parts = []
     if bad_date.any():
         parts.append(findings(bad_date.index[bad_date.to_numpy()], "KK_DATE_INVALID"))
@@ -69,8 +69,8 @@ def kk_structure(ctx: CheckContext) -> pd.DataFrame | None:
 @check("KK_IS_OWN_NIK", "KK_IS_OTHER_NIK", fields=FIELD, needs=(FIELD, "nik"))
 def kk_is_nik(ctx: CheckContext) -> pd.DataFrame | None:
     """No. KK equal to the row's own NIK (error) or to the NIK of another row (warning)."""
-    kk_ok = (ctx.derived[f"{FIELD}:status"] == DIGITS).to_numpy()
-    nik_ok = (ctx.derived["nik:status"] == DIGITS).to_numpy()
+    kk_ok = (ctx.no_kk.status == DIGITS).to_numpy()
+    nik_ok = (ctx.nik.status == DIGITS).to_numpy()
     if not (kk_ok.any() and nik_ok.any()):
         return None
     kk, nik = ctx.clean[FIELD], ctx.clean["nik"]

@@ -154,12 +154,9 @@ def umur_vs_birthdate(ctx: CheckContext) -> pd.DataFrame | None:
     exact = _tl_age(ctx)[0] if "tanggal_lahir:date" in ctx.derived else na
     source = pd.Series(np.where(exact.notna().to_numpy(), "Tanggal Lahir", None),
                        index=umur.index, dtype=object)
-    birth = ctx.derived.get("nik:birth")
-    if birth is not None:
-        nik_age = dates.age_years(birth, ctx.settings.today)
-        use = (exact.isna() & nik_age.notna()).to_numpy()
-        if "nik:valid" in ctx.derived:
-            use &= ctx.derived["nik:valid"].to_numpy(dtype=bool)
+    if ctx.nik is not None:
+        nik_age = dates.age_years(ctx.nik.birth, ctx.settings.today)
+        use = (exact.isna() & nik_age.notna()).to_numpy() & ctx.nik.valid.to_numpy(dtype=bool)
         exact = exact.copy()
         exact[use] = nik_age[use]
         source[use] = "NIK"

@@ -9,7 +9,7 @@ Signals, each a Kemendagri kab/kota code or nothing:
 * ``file_name`` -- names, abbreviations ("kutim", "smd", "ppu") or codes ("6408") in the file
   or sheet name;
 * ``nik`` -- the majority of the Kaltim kab/kota prefixes (first 4 digits) of the NIKs
-  (``nik:kabkota`` from the NIK normaliser, else the clean ``nik`` column).
+  (``kabkota`` of the NIK normaliser's analysis, else the clean ``nik`` column).
 
 The district is taken from the first signal in that order. Signals that disagree give
 DISTRICT_CONFLICT (warning); no signal gives DISTRICT_UNKNOWN (warning: district-scoped checks
@@ -81,13 +81,14 @@ def wilayah_signal(derived: dict[str, pd.Series]) -> str | None:
 
 
 NIK_SAMPLE = 200_000
-"""Without the NIK normaliser's ``nik:kabkota``, prefixes are counted on a fixed-seed random
-sample of at most this many rows, which decides a majority just as well."""
+"""Without the NIK normaliser's analysis (its ``kabkota``), prefixes are counted on a fixed-seed
+random sample of at most this many rows, which decides a majority just as well."""
 
 
 def nik_signal(clean: pd.DataFrame, derived: dict[str, pd.Series] | None = None) -> str | None:
     """Majority Kaltim kab/kota prefix of the NIKs (counted per unique prefix)."""
-    prefixes = (derived or {}).get("nik:kabkota")
+    analysis = (derived or {}).get("nik")  # a NikAnalysis (pmkscheck.normalise.records)
+    prefixes = None if analysis is None else analysis.kabkota
     if prefixes is None:
         if "nik" not in clean.columns:
             return None

@@ -23,6 +23,7 @@ from pmkscheck.normalise.base import (
     drop_case_only,
     normalise_text,
 )
+from pmkscheck.normalise.records import Derived
 from pmkscheck.schema import Schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
@@ -61,10 +62,10 @@ def post_normalisers() -> list[PostNormaliser]:
 
 
 def normalise_table(table: SourceTable, settings: Settings, schema: Schema
-                    ) -> tuple[pd.DataFrame, dict[str, pd.Series], list[Issue]]:
+                    ) -> tuple[pd.DataFrame, Derived, list[Issue]]:
     """Run each field's normaliser; returns clean frame, derived columns, auto-fix findings."""
     clean: dict[str, pd.Series] = {}
-    derived: dict[str, pd.Series] = {}
+    derived: Derived = {}
     issues: list[Issue] = []
     for name in table.fields:
         spec = schema.field(name)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pmkscheck.findings import Findings
+from pmkscheck.normalise.records import Derived
 from pmkscheck.text import text_clean
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class NormResult:
     """Clean column + derived columns + findings (usually ``info`` auto-corrections)."""
 
     values: pd.Series
-    derived: dict[str, pd.Series] = field(default_factory=dict)
+    derived: Derived = field(default_factory=dict)
     findings: Findings = None
 
 

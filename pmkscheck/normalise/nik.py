@@ -9,34 +9,30 @@ from pmkscheck.domain.nik import (
     nik_birth,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
+from pmkscheck.normalise.records import NikAnalysis
 
 
 def normalise_nik(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Clean NIK (16 digits when certain, else trimmed text) and its derived columns.
+    """Clean NIK (16 digits when certain, else trimmed text) and its :class:`NikAnalysis`.
 
-    Derived (prefix = field name, ``nik``): ``valid``, ``birth``, ``sex`` (the contract) and,
-    for the checks, ``status``, ``cleaned``, ``length``, ``region``, ``date_ok``,
-    ``serial_zero``, ``kabkota`` and ``kecamatan`` (prefix codes of 16-digit values), ``day``,
-    ``month``, ``yy`` (ints, 0 where not 16 digits).
+    The analysis is derived under the field's name (``derived["nik"]``).
     """
-    name = ctx.field.name
     frame = analyse_nik(raw, kinds)
-    idx = raw.index
-    derived = {
-        f"{name}:valid": frame["valid"].astype(bool),
+    analysis = NikAnalysis(
+        valid=frame["valid"].astype(bool),
+        status=frame["status"].astype(object),
+        cleaned=frame["cleaned"].astype(bool),
+        length=frame["length"],
+        region=frame["region"].astype(object),
+        date_ok=frame["date_ok"].astype(bool),
+        serial_zero=frame["serial_zero"].astype(bool),
         # century by the reference date only; refined by person.derive_age (post-normaliser)
-        f"{name}:birth": pd.Series(nik_birth(frame, ctx.settings.today), index=idx),
-        f"{name}:sex": frame["sex"].astype(object),
-        f"{name}:status": frame["status"].astype(object),
-        f"{name}:cleaned": frame["cleaned"].astype(bool),
-        f"{name}:length": frame["length"],
-        f"{name}:region": frame["region"].astype(object),
-        f"{name}:date_ok": frame["date_ok"].astype(bool),
-        f"{name}:serial_zero": frame["serial_zero"].astype(bool),
-        f"{name}:kabkota": frame["p4"].astype(object),
-        f"{name}:kecamatan": frame["p6"].astype(object),
-        f"{name}:day": frame["day"],
-        f"{name}:month": frame["mm"],
-        f"{name}:yy": frame["yy"],
-    }
-    return NormResult(frame["clean"].astype(object), derived=derived)
+        birth=pd.Series(nik_birth(frame, ctx.settings.today), index=raw.index),
+        sex=frame["sex"].astype(object),
+        kabkota=frame["p4"].astype(object),
+        kecamatan=frame["p6"].astype(object),
+        day=frame["day"],
+        month=frame["mm"],
+        yy=frame["yy"],
+    )
+    return NormResult(frame["clean"].astype(object), derived={ctx.field.name: analysis})

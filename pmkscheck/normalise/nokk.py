@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pandas as pd
 
 from pmkscheck.domain.nokk import (
     analyse_kk,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
+from pmkscheck.normalise.records import IdAnalysis
 
 
 def normalise_no_kk(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Clean No. KK (16 digits when certain, else trimmed text) and derived columns.
+    """Clean No. KK (16 digits when certain, else trimmed text) and its :class:`IdAnalysis`.
 
-    Derived (prefix = field name, ``no_kk``): ``valid``, ``status``, ``cleaned``, ``length``,
-    ``region``, ``date_ok``, ``serial_zero``.
+    The analysis is derived under the field's name (``derived["no_kk"]``).
     """
-    name = ctx.field.name
     frame = analyse_kk(raw, kinds)
-    derived = {f"{name}:{col}": frame[col] for col in
-               ("valid", "status", "cleaned", "length", "region", "date_ok", "serial_zero")}
-    return NormResult(frame["clean"].astype(object), derived=derived)
+    analysis = IdAnalysis(**{f.name: frame[f.name] for f in fields(IdAnalysis)})
+    return NormResult(frame["clean"].astype(object), derived={ctx.field.name: analysis})

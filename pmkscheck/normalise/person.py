@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -22,6 +24,7 @@ from pmkscheck.domain.person import (
     rt_rw_value,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
+from pmkscheck.normalise.records import NikAnalysis
 from pmkscheck.text import text_clean, text_clean_codes
 
 
@@ -130,11 +133,12 @@ def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
 
 def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
                settings) -> NormResult | None:  # noqa: ANN001
-    """Post-normaliser: centuries of two-digit years, ``nik:birth``, ``umur:years``, sex.
+    """Post-normaliser: centuries of two-digit years, the NIK birth date, ``umur:years``, sex.
 
     * ``tanggal_lahir`` dates written with a two-digit year get their century settled
       (:func:`_settle_centuries`; undecided ones become ``DATE_CENTURY_AMBIGUOUS``).
-    * ``nik:birth``: the NIK birth date with the best century (:func:`birth_hints`).
+    * ``derived["nik"].birth``: the NIK birth date with the best century (:func:`birth_hints`);
+      a new :class:`NikAnalysis` replaces the normaliser's.
     * ``umur:years`` (Int64, whole years at ``settings.today``, the data date): from
       ``tanggal_lahir``; for a year alone ``today.year - year``, or the NIK's full date when its
       year agrees; else from the NIK birth date; else from ``umur``. ``umur:source`` says which
@@ -158,11 +162,12 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
         age[year_only] = today.year - year[year_only]
         age[(age < 0).fillna(False).to_numpy(dtype=bool)] = pd.NA  # future: not an age
         source[age.notna().to_numpy()] = SOURCE_TL
-    if "nik:yy" in derived:
-        frame = pd.DataFrame({"date_ok": derived["nik:date_ok"], "day": derived["nik:day"],
-                              "mm": derived["nik:month"], "yy": derived["nik:yy"]}, index=index)
+    nik: NikAnalysis | None = derived.get("nik")  # type: ignore[assignment]
+    if nik is not None:
+        frame = pd.DataFrame({"date_ok": nik.date_ok, "day": nik.day, "mm": nik.month,
+                              "yy": nik.yy}, index=index)
         birth = pd.Series(nik_mod.nik_birth(frame, today, hints), index=index)
-        out["nik:birth"] = birth
+        out["nik"] = nik = replace(nik, birth=birth)
         nik_age = dates.age_years(birth, today)
         todo = age.isna().to_numpy() & nik_age.notna().to_numpy()
         if todo.any():  # the NIK's century, as for a two-digit year: never a guess
@@ -193,10 +198,10 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
         written = clean["jenis_kelamin"].isin(["L", "P"]).to_numpy()
         sex[written] = clean["jenis_kelamin"].to_numpy(dtype=object)[written]
         sex_source[written] = SOURCE_JK
-    if "nik:sex" in derived:
-        from_nik = (pd.isna(sex) & derived["nik:sex"].notna().to_numpy()
-                    & derived["nik:valid"].to_numpy(dtype=bool))
-        sex[from_nik] = derived["nik:sex"].to_numpy(dtype=object)[from_nik]
+    if nik is not None:
+        from_nik = (pd.isna(sex) & nik.sex.notna().to_numpy()
+                    & nik.valid.to_numpy(dtype=bool))
+        sex[from_nik] = nik.sex.to_numpy(dtype=object)[from_nik]
         sex_source[from_nik] = SOURCE_NIK
     out["jenis_kelamin:effective"] = pd.Series(sex, index=index, dtype=object)
     out["jenis_kelamin:source"] = pd.Series(sex_source, index=index, dtype=object)

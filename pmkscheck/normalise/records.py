@@ -1,0 +1,71 @@
+"""Typed records a normaliser hands to the checks, instead of string-keyed derived columns.
+
+One record per analysed column, each attribute a column (``pd.Series``) on the table's index.
+They are frozen: a later stage that knows more (the post-normaliser that settles the century of a
+NIK birth date) makes a new record with :func:`dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Self
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class IdAnalysis:
+    """A No. KK column (and the common part of a NIK column), per row.
+
+    Attributes:
+        valid: bool, a valid number (16 digits, known region, possible date, serial not 0).
+        status: ``digits``, ``excel_number``, ``invalid_chars``, ... (:mod:`pmkscheck.domain.nik`).
+        cleaned: bool, spaces or separators were removed to get the digits.
+        length: number of digits.
+        region: ``kaltim``, ``other_province`` or ``unknown`` (16-digit values).
+        date_ok: bool, the date part is a possible date.
+        serial_zero: bool, the serial part is 0000.
+    """
+
+    valid: pd.Series
+    status: pd.Series
+    cleaned: pd.Series
+    length: pd.Series
+    region: pd.Series
+    date_ok: pd.Series
+    serial_zero: pd.Series
+
+    def __getitem__(self, rows: object) -> Self:
+        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
+        return replace(self, **{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+
+@dataclass(frozen=True)
+class NikAnalysis(IdAnalysis):
+    """A NIK column, per row: :class:`IdAnalysis` and what the NIK encodes.
+
+    Attributes:
+        birth: datetime64, the encoded birth date (century settled by the age post-normaliser).
+        sex: ``L`` / ``P`` encoded by the day (+40 for women), ``None`` when not 16 digits.
+        kabkota: the 4-digit region prefix; kecamatan: the 6-digit one (16-digit values).
+        day, month, yy: the encoded date's parts (ints, 0 where not 16 digits).
+    """
+
+    birth: pd.Series
+    sex: pd.Series
+    kabkota: pd.Series
+    kecamatan: pd.Series
+    day: pd.Series
+    month: pd.Series
+    yy: pd.Series
+
+
+Derived = dict[str, "pd.Series | IdAnalysis"]
+"""What the normalisers derive: extra columns (``"kecamatan:code"``) and, under a field's own name,
+the typed analysis of an ID column (``derived["nik"]``: :class:`NikAnalysis`)."""
+
+
+__all__ = ["Derived", "IdAnalysis", "NikAnalysis"]
