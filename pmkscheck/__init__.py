@@ -25,6 +25,8 @@ def validate(*paths, settings: Settings | None = None, **options):
     """
     from dataclasses import replace
 
+    # named lazy import (start-up time): `import pmkscheck` must not load pandas and the stages;
+    # the one import of the package root that runs up the layers (pyproject: ignore_imports)
     from pmkscheck.pipeline import check_paths
 
     settings = replace(settings or Settings(), **options)

@@ -47,6 +47,7 @@ from pmkscheck.settings import (
     SPLITS,
     Limits,
     Settings,
+    is_district_code,
     parse_as_of,
 )
 
@@ -238,8 +239,7 @@ def _convert(cfg: ConfigFile, raw_key: str, key: Key, value: object, base: Path)
     if kind == "district":
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        if not isinstance(value, str) or not (len(value.strip()) == 4
-                                              and value.strip().isdigit()):
+        if not isinstance(value, str) or not is_district_code(value.strip()):
             raise _bad(cfg, raw_key, value, '"6408"')
         return value.strip()
     if not isinstance(value, str) or not value.strip():

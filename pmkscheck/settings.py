@@ -118,14 +118,21 @@ class Settings:
         if self.split is not None and self.split not in SPLITS:
             raise UsageError("USAGE_BAD_CHOICE", option="split", value=self.split,
                              choices=", ".join(SPLITS))
-        if self.district is not None and not (
-            len(self.district) == 4 and self.district.isdigit()
-        ):
+        if self.district is not None and not is_district_code(self.district):
             raise UsageError("USAGE_BAD_DISTRICT", value=self.district)
         if self.as_of is not None and not date(1900, 1, 1) <= self.as_of <= self.check_date:
             raise UsageError("USAGE_BAD_DATE", value=self.as_of.isoformat(),
                              today=self.check_date.isoformat())
         return self
+
+
+def is_district_code(value: object) -> bool:
+    """The form of a ``--district`` (or config ``district``) value: four digits, e.g. ``6408``.
+
+    Whether it is a kab/kota of Kaltim is decided with the data
+    (:func:`pmkscheck.domain.district.option_code`, DISTRICT_OPTION_UNKNOWN).
+    """
+    return isinstance(value, str) and len(value) == 4 and value.isdigit()
 
 
 def parse_as_of(text: object) -> date:

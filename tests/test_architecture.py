@@ -47,3 +47,53 @@ def test_cli_import_does_not_load_pandas():
     code = "import sys, pmkscheck.cli; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# Issue 13: imports of pmkscheck's own modules sit at the top of a module. Inside a function only
+# as a *named lazy import* (a comment saying so, and why, right above it), for start-up time.
+# The output side (report/, write, outputs, template, cli, serve/) is being reworked separately;
+# until then it is exempt, and the exemption may only shrink.
+OUTPUT_SIDE_PENDING = ("cli.py", "outputs.py", "write.py", "template.py", "report/", "serve/")
+
+
+def _local_own_imports(path: Path) -> list[tuple[int, str]]:
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found = []
+    for fn in ast.walk(ast.parse(source)):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(fn):
+            own = (isinstance(node, ast.ImportFrom) and (node.level or (
+                node.module or "").split(".")[0] == "pmkscheck")) or (
+                isinstance(node, ast.Import)
+                and any(a.name.split(".")[0] == "pmkscheck" for a in node.names))
+            if not own:
+                continue
+            above = node.lineno - 2
+            while above >= 0 and lines[above].strip().startswith("#"):
+                if "named lazy import" in lines[above]:
+                    break
+                above -= 1
+            else:
+                found.append((node.lineno, lines[node.lineno - 1].strip()))
+                continue
+            if above < 0 or not lines[above].strip().startswith("#"):
+                found.append((node.lineno, lines[node.lineno - 1].strip()))
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PKG.rglob("*.py")), ids=lambda p: str(p.relative_to(PKG)))
+def test_own_modules_are_imported_at_the_top(path):
+    rel = path.relative_to(PKG).as_posix()
+    if rel.startswith(OUTPUT_SIDE_PENDING):
+        pytest.skip("output side: issue 13, second half")
+    assert _local_own_imports(path) == []
+
+
+def test_import_contracts_hold():
+    """The layers of docs/ARCHITECTURE.md (pyproject.toml [tool.importlinter]) are kept."""
+    code = "import sys; from importlinter.cli import lint_imports_command as run; sys.exit(run())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=PKG.parent)
+    assert out.returncode == 0, out.stdout[-3000:]

@@ -20,7 +20,7 @@ REGISTRY: list[Check] = []
 def registry() -> list[Check]:
     """The check list, in the order the checks run."""
     if not REGISTRY:
-        # Named lazy import (start-up time): the check modules import pandera (~0.5 s), which
+        # named lazy import (start-up time): the check modules import pandera (~0.5 s), which
         # `pmkscheck rules`, `schemas` and `template` never need; the pipeline imports them
         # while the isolated reader works (pipeline._warm_up).
         from pmkscheck.checks import (
