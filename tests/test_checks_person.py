@@ -101,8 +101,8 @@ def test_derived_contract_columns():
         "1975-08-17", "1950-08-17", None, None]
     assert str(d["nik"].birth.dtype) == "datetime64[ns]"
     assert c["tanggal_lahir"].tolist() == ["1975-08-17", None, "1950", None]
-    assert str(d["tanggal_lahir:date"].dtype) == "datetime64[ns]"
-    assert d["tanggal_lahir:date"].isna().tolist() == [False, True, True, True]
+    assert str(d["tanggal_lahir"].date.dtype) == "datetime64[ns]"
+    assert d["tanggal_lahir"].date.isna().tolist() == [False, True, True, True]
     assert c["jenis_kelamin"].tolist() == ["P", "L", None, None]
     # age at 2025-06-30: from tanggal_lahir, else from the NIK, else the umur column
     assert str(d["umur:years"].dtype) == "Int64"

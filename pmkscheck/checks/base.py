@@ -21,7 +21,7 @@ import pandas as pd
 
 from pmkscheck.findings import Findings
 from pmkscheck.issues import District
-from pmkscheck.normalise.records import Derived, IdAnalysis, NikAnalysis
+from pmkscheck.normalise.records import DateAnalysis, Derived, IdAnalysis, NikAnalysis
 
 if TYPE_CHECKING:
     from pmkscheck.schema.model import Schema
@@ -36,9 +36,9 @@ class CheckContext:
     Attributes:
         table: the source table (``table.data`` holds the raw text, ``table.kinds`` cell kinds).
         clean: normalised values, same index and columns as ``table.data`` (no ``_row``).
-        derived: extra columns computed by normalisers, e.g. ``tanggal_lahir:date``
-            (datetime64), ``kecamatan:code``, ``desa:code``, ``jenis_pmks:no`` (1..26), and the
-            typed analyses of the ID columns (:attr:`nik`, :attr:`no_kk`).
+        derived: extra columns computed by normalisers, e.g. ``kecamatan:code``,
+            ``desa:code``, ``jenis_pmks:no`` (1..26), and the typed analyses of the ID and date
+            columns (:attr:`nik`, :attr:`no_kk`, :attr:`tanggal_lahir`).
         settings: the run's settings.
         schema: the schema the table was read with.
         district: the file's district, when known.
@@ -60,6 +60,11 @@ class CheckContext:
     def nik(self) -> NikAnalysis | None:
         """The analysis of the ``nik`` column (``None`` without one)."""
         return self.derived.get("nik")  # type: ignore[return-value]
+
+    @property
+    def tanggal_lahir(self) -> DateAnalysis | None:
+        """The analysis of the ``tanggal_lahir`` column (``None`` without one)."""
+        return self.derived.get("tanggal_lahir")  # type: ignore[return-value]
 
     @property
     def no_kk(self) -> IdAnalysis | None:

@@ -130,7 +130,9 @@ def nik_vs_birthdate(ctx: CheckContext) -> pd.Series | None:
     A date whose century is undecided is compared as written (day, month, two-digit year);
     a year alone is compared with the NIK's two-digit year.
     """
-    tl = ctx.derived.get("tanggal_lahir:written", ctx.derived.get("tanggal_lahir:date"))
+    tl = None if ctx.tanggal_lahir is None else (
+        ctx.tanggal_lahir.written if ctx.tanggal_lahir.written is not None
+        else ctx.tanggal_lahir.date)
     if tl is None:
         return None
     date_ok = ctx.nik.date_ok.to_numpy(dtype=bool)
@@ -139,7 +141,7 @@ def nik_vs_birthdate(ctx: CheckContext) -> pd.Series | None:
     nik_day, nik_month, nik_yy = (getattr(ctx.nik, k).to_numpy()
                                   for k in ("day", "month", "yy"))
     same = (day == nik_day) & (month == nik_month) & (year % 100 == nik_yy)
-    year_only = ctx.derived["tanggal_lahir:year"].to_numpy(dtype="float64", na_value=np.nan)
+    year_only = ctx.tanggal_lahir.year.to_numpy(dtype="float64", na_value=np.nan)
     alone = date_ok & ~full & ~np.isnan(year_only)
     same_year = np.where(alone, np.nan_to_num(year_only).astype(np.int64) % 100 == nik_yy, True)
     return pd.Series((~full | same) & same_year, index=tl.index)
@@ -177,10 +179,10 @@ def _identity(ctx: CheckContext, index: pd.Index, nik: pd.Series) -> pd.DataFram
     if "jenis_kelamin" in ctx.clean.columns:
         jk = ctx.clean["jenis_kelamin"].reindex(index)
         out["jenis_kelamin"] = jk.where(jk.isin(["L", "P"]))
-    if "tanggal_lahir:date" in ctx.derived:
-        tl = ctx.derived["tanggal_lahir:date"].reindex(index)
+    if ctx.tanggal_lahir is not None:
+        tl = ctx.tanggal_lahir.date.reindex(index)
         out["birth"] = tl
-        out["year"] = ctx.derived["tanggal_lahir:year"].reindex(index)
+        out["year"] = ctx.tanggal_lahir.year.reindex(index)
     return out
 
 

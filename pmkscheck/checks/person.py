@@ -21,8 +21,8 @@ UMUR_TOLERANCE = 1  # years; an Umur typed at survey time may lag the reference 
 def _tl_age(ctx: CheckContext) -> tuple[pd.Series, pd.Series]:
     """Age from Tanggal Lahir (full date), and the same including a year alone."""
     today = ctx.settings.today
-    exact = dates.age_years(ctx.derived["tanggal_lahir:date"], today)
-    year = ctx.derived["tanggal_lahir:year"]
+    exact = dates.age_years(ctx.tanggal_lahir.date, today)
+    year = ctx.tanggal_lahir.year
     approx = exact.fillna(today.year - year)
     return exact, approx
 
@@ -30,16 +30,16 @@ def _tl_age(ctx: CheckContext) -> tuple[pd.Series, pd.Series]:
 @check("DATE_INVALID", "DATE_YEAR_ONLY", "DATE_FROM_SERIAL", fields="tanggal_lahir")
 def date_status(ctx: CheckContext) -> pd.DataFrame | None:
     """Unreadable or impossible dates; a year alone (warning); a text serial converted (info)."""
-    status = ctx.derived.get("tanggal_lahir:status")
-    if status is None:
+    if ctx.tanggal_lahir is None:
         return None
+    status = ctx.tanggal_lahir.status
     code = status.map({dates.INVALID: "DATE_INVALID", dates.YEAR_ONLY: "DATE_YEAR_ONLY",
                        dates.SERIAL: "DATE_FROM_SERIAL"})
     bad = code.notna()
     if not bad.any():
         return None
     code = code[bad]
-    year = ctx.derived["tanggal_lahir:year"][bad].astype(object)
+    year = ctx.tanggal_lahir.year[bad].astype(object)
     iso = ctx.clean["tanggal_lahir"][bad]
     raw = ctx.data["tanggal_lahir"][bad]
     return findings(code.index, code=code.to_numpy(),
@@ -54,12 +54,12 @@ def date_range(ctx: CheckContext) -> pd.DataFrame | None:
 
     Ages are at the data date (``settings.today``); "future" is after the day of the check.
     """
-    if "tanggal_lahir:date" not in ctx.derived:
+    if ctx.tanggal_lahir is None:
         return None
     today = ctx.settings.today  # the data date
     check_day = max(ctx.settings.check_date, today)
-    tl = ctx.derived["tanggal_lahir:date"]
-    year = ctx.derived["tanggal_lahir:year"]
+    tl = ctx.tanggal_lahir.date
+    year = ctx.tanggal_lahir.year
     future = ((tl > pd.Timestamp(check_day)) | (tl.isna() & (year > check_day.year))
               ).fillna(False)
     after = ((tl > pd.Timestamp(today)) | (tl.isna() & (year > today.year))).fillna(False)
@@ -151,7 +151,7 @@ def umur_vs_birthdate(ctx: CheckContext) -> pd.DataFrame | None:
     if umur is None:
         return None
     na = pd.Series(pd.NA, index=umur.index, dtype="Int64")
-    exact = _tl_age(ctx)[0] if "tanggal_lahir:date" in ctx.derived else na
+    exact = _tl_age(ctx)[0] if ctx.tanggal_lahir is not None else na
     source = pd.Series(np.where(exact.notna().to_numpy(), "Tanggal Lahir", None),
                        index=umur.index, dtype=object)
     if ctx.nik is not None:
@@ -162,8 +162,8 @@ def umur_vs_birthdate(ctx: CheckContext) -> pd.DataFrame | None:
         source[use] = "NIK"
     centre = exact.astype("Float64")
     tolerance = pd.Series(float(UMUR_TOLERANCE), index=umur.index)
-    if "tanggal_lahir:year" in ctx.derived:  # a year alone: the age is Y or Y - 1
-        year = ctx.derived["tanggal_lahir:year"]
+    if ctx.tanggal_lahir is not None:  # a year alone: the age is Y or Y - 1
+        year = ctx.tanggal_lahir.year
         alone = (exact.isna() & year.notna()).to_numpy()
         exact = exact.copy()
         exact[alone] = ctx.settings.today.year - year[alone]

@@ -359,7 +359,7 @@ def birth_hints(clean: pd.DataFrame, derived: dict[str, pd.Series], table  # noq
     index = table.data.index
     na = pd.Series(pd.NA, index=index, dtype="Int64")
     return pd.DataFrame({
-        "year": derived.get("tanggal_lahir:year", na),
+        "year": na if derived.get("tanggal_lahir") is None else derived["tanggal_lahir"].year,
         "umur": derived.get("umur:value", na),
         "lansia": lansia_rows(table, clean),
     }, index=index)

@@ -190,7 +190,8 @@ def _persons(f: FileReport, salt: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
         named = _text(col(name))
         return named if code is None else code.astype(object).where(code.notna(), named)
 
-    birth = derived.get("tanggal_lahir:date")
+    tl = derived.get("tanggal_lahir")  # a DateAnalysis (pmkscheck.normalise.records)
+    birth = None if tl is None else tl.date
     lahir = (pd.Series(birth, index=idx).dt.strftime("%Y-%m-%d").astype(object)
              if birth is not None else _text(col("tanggal_lahir")))
     frame = pd.DataFrame({

@@ -8,19 +8,18 @@ from pmkscheck.domain.dates import (
     parse_series,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
+from pmkscheck.normalise.records import DateAnalysis
 
 
 def normalise_date(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """Clean ISO ``yyyy-mm-dd`` (``yyyy`` for a year alone, ``None`` when not a date).
 
-    Derived (prefix = field name, ``tanggal_lahir``): ``date`` (datetime64[ns], NaT unless a full
-    date), ``year`` (Int64, also for a year alone) and ``status`` (``ok``/``serial``/``number``/
-    ``year_only``/``invalid``/``missing``) and ``two_digit`` (bool; the century is settled by
-    :func:`resolve_century`). ``umur:years`` comes from the post-normaliser
-    :func:`pmkscheck.domain.person.derive_age`.
+    Derived under the field's name: a :class:`DateAnalysis` (``date``, ``year``, ``status``,
+    ``two_digit``; the century of a two-digit year is settled by the post-normaliser
+    :func:`pmkscheck.normalise.person.derive_age`, which also derives ``umur:years``).
     """
     name = ctx.field.name
     parsed = parse_series(raw, kinds, ctx.settings.today)
-    derived = {f"{name}:date": parsed["date"], f"{name}:year": parsed["year"],
-               f"{name}:status": parsed["status"], f"{name}:two_digit": parsed["two_digit"]}
-    return NormResult(parsed["iso"].astype(object), derived=derived)
+    analysis = DateAnalysis(date=parsed["date"], year=parsed["year"], status=parsed["status"],
+                            two_digit=parsed["two_digit"])
+    return NormResult(parsed["iso"].astype(object), derived={name: analysis})

@@ -24,7 +24,7 @@ from pmkscheck.domain.person import (
     rt_rw_value,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
-from pmkscheck.normalise.records import NikAnalysis
+from pmkscheck.normalise.records import DateAnalysis, NikAnalysis
 from pmkscheck.text import text_clean, text_clean_codes
 
 
@@ -92,23 +92,24 @@ def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext)
 
 def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
                       today, band: np.ndarray  # noqa: ANN001
-                      ) -> tuple[dict[str, pd.Series], pd.DataFrame | None]:
+                      ) -> tuple[dict[str, DateAnalysis], pd.DataFrame | None]:
     """Two-digit years of ``tanggal_lahir``: the century of :func:`dates.resolve_century`.
 
     Updates the clean ISO text in place (an undecided date keeps its text as written) and
     returns the updated derived columns and the ``DATE_CENTURY_AMBIGUOUS`` findings.
     """
-    two = derived.get("tanggal_lahir:two_digit")
-    if two is None or not two.any():
+    tl: DateAnalysis | None = derived.get("tanggal_lahir")  # type: ignore[assignment]
+    if tl is None or not tl.two_digit.any():
         return {}, None
+    two = tl.two_digit
     index = table.data.index
     umur = derived.get("umur:value")
     umur_f = None if umur is None else umur.to_numpy(dtype="float64", na_value=np.nan)
     birth, undecided = dates.resolve_century(
-        derived["tanggal_lahir:date"].to_numpy(), two.to_numpy(dtype=bool), today, umur_f,
+        tl.date.to_numpy(), two.to_numpy(dtype=bool), today, umur_f,
         band)
     birth_s = pd.Series(birth, index=index)
-    year = derived["tanggal_lahir:year"].copy()
+    year = tl.year.copy()
     changed = two.to_numpy(dtype=bool) & ~np.isnat(birth)
     y, _, _ = dates.datetime_to_ymd(birth)
     year[changed] = y[changed]
@@ -118,13 +119,12 @@ def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
     raw = table.data["tanggal_lahir"]
     iso[undecided] = text_clean(raw[undecided]).to_numpy(dtype=object)  # kept as written
     clean["tanggal_lahir"] = iso
-    out = {"tanggal_lahir:date": birth_s, "tanggal_lahir:year": year,
-           # day, month and two-digit year as written, whatever the century (NIK comparison)
-           "tanggal_lahir:written": derived["tanggal_lahir:date"]}
+    # written: day, month and two-digit year as written, whatever the century (NIK comparison)
+    out = {"tanggal_lahir": replace(tl, date=birth_s, year=year, written=tl.date)}
     found = None
     if undecided.any():
         idx = index[undecided]
-        old_year, _, _ = dates.datetime_to_ymd(derived["tanggal_lahir:date"][idx].to_numpy())
+        old_year, _, _ = dates.datetime_to_ymd(tl.date[idx].to_numpy())
         yy = old_year % 100
         found = pd.DataFrame({"code": "DATE_CENTURY_AMBIGUOUS", "field": "tanggal_lahir",
                               "old": 1900 + yy, "new": 2000 + yy}, index=idx)
@@ -155,9 +155,10 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
     age = pd.Series(pd.NA, index=index, dtype="Int64")
     source = np.full(len(index), None, dtype=object)
     year_only = np.zeros(len(index), dtype=bool)
-    if "tanggal_lahir:date" in derived:
-        age = dates.age_years(derived["tanggal_lahir:date"], today)
-        year = derived["tanggal_lahir:year"]
+    tl: DateAnalysis | None = derived.get("tanggal_lahir")  # type: ignore[assignment]
+    if tl is not None:
+        age = dates.age_years(tl.date, today)
+        year = tl.year
         year_only = (age.isna() & year.notna()).to_numpy()
         age[year_only] = today.year - year[year_only]
         age[(age < 0).fillna(False).to_numpy(dtype=bool)] = pd.NA  # future: not an age
@@ -177,9 +178,9 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
                 None if umur is None else umur.to_numpy(dtype="float64", na_value=np.nan), band)
             todo &= ~undecided
             nik_age = dates.age_years(pd.Series(settled, index=index), today)
-        if "tanggal_lahir:year" in derived:  # a year alone that the NIK's date agrees with
+        if tl is not None:  # a year alone that the NIK's date agrees with
             nik_year, _, _ = dates.datetime_to_ymd(birth.to_numpy())
-            same = year_only & (nik_year == derived["tanggal_lahir:year"].to_numpy(
+            same = year_only & (nik_year == tl.year.to_numpy(
                 dtype="float64", na_value=np.nan)) & nik_age.notna().to_numpy()
             todo |= same
         if todo.any():

@@ -63,9 +63,38 @@ class NikAnalysis(IdAnalysis):
     yy: pd.Series
 
 
-Derived = dict[str, "pd.Series | IdAnalysis"]
+@dataclass(frozen=True)
+class DateAnalysis:
+    """A date column (Tanggal Lahir), per row.
+
+    Attributes:
+        date: datetime64, the date (NaT when unreadable or a year alone).
+        year: Int64, its year, also of a year written alone.
+        status: ``ok``, ``serial``, ``number``, ``year_only``, ``invalid``, ``missing``
+            (:mod:`pmkscheck.domain.dates`).
+        two_digit: bool, the year was written with two digits (century settled later).
+        written: datetime64 as written, whatever the century (for the NIK comparison); ``None``
+            until the age post-normaliser settles centuries, then ``date`` before it did.
+    """
+
+    date: pd.Series
+    year: pd.Series
+    status: pd.Series
+    two_digit: pd.Series
+    written: pd.Series | None = None
+
+    def __getitem__(self, rows: object) -> Self:
+        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
+        return replace(self, **{f.name: None if getattr(self, f.name) is None
+                                else getattr(self, f.name)[rows] for f in fields(self)})
+
+    def __len__(self) -> int:
+        return len(self.date)
+
+
+Derived = dict[str, "pd.Series | IdAnalysis | DateAnalysis"]
 """What the normalisers derive: extra columns (``"kecamatan:code"``) and, under a field's own name,
-the typed analysis of an ID column (``derived["nik"]``: :class:`NikAnalysis`)."""
+the typed analysis of an ID or date column (``derived["nik"]``: :class:`NikAnalysis`)."""
 
 
-__all__ = ["Derived", "IdAnalysis", "NikAnalysis"]
+__all__ = ["DateAnalysis", "Derived", "IdAnalysis", "NikAnalysis"]
