@@ -105,8 +105,8 @@ def test_derived_contract_columns():
     assert d["tanggal_lahir"].date.isna().tolist() == [False, True, True, True]
     assert c["jenis_kelamin"].tolist() == ["P", "L", None, None]
     # age at 2025-06-30: from tanggal_lahir, else from the NIK, else the umur column
-    assert str(d["umur:years"].dtype) == "Int64"
-    assert d["umur:years"].tolist() == [49, 74, 75, 33]
+    assert str(d["person"].age.dtype) == "Int64"
+    assert d["person"].age.tolist() == [49, 74, 75, 33]
 
 
 def test_nik_century_follows_tanggal_lahir_then_umur():

@@ -23,6 +23,7 @@ from pmkscheck.domain.jenis import (
 )
 from pmkscheck.normalise import NormContext
 from pmkscheck.normalise.jenis import normalise_jenis
+from pmkscheck.normalise.records import PERSON, PersonFacts
 from pmkscheck.schema import load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
@@ -291,7 +292,7 @@ def _context(jenis, ages, sexes=None, preset="permensos-2012"):
     clean = pd.DataFrame({"jenis_pmks": result.values}, index=table.data.index)
     if sexes is not None:
         clean["jenis_kelamin"] = sexes
-    derived = {**result.derived, "umur:years": pd.Series(ages, dtype="Int64")}
+    derived = {**result.derived, PERSON: PersonFacts(age=pd.Series(ages, dtype="Int64"))}
     ctx = CheckContext(table=table, clean=clean, derived=derived,
                        settings=Settings(age_preset=preset), schema=SCHEMA)
     return table, ctx
@@ -304,7 +305,7 @@ def test_age_check_rows_and_params():
     assert [(i.code, i.row, i.field) for i in issues] == [
         ("JENIS_AGE_MISMATCH", 5, "jenis_pmks"), ("JENIS_AGE_EDGE", 6, "jenis_pmks")]
     assert issues[0].params == {"age": 45, "band": "6-18", "jenis": "Anak Telantar",
-                                "preset": "permensos-2012", "source": "Umur"}  # no umur:source
+                                "preset": "permensos-2012", "source": "Umur"}  # no age source
 
 
 def test_age_check_uses_the_preset():
@@ -316,7 +317,7 @@ def test_age_check_uses_the_preset():
 
 def test_age_check_without_age_is_skipped():
     table, ctx = _context(["Anak Telantar"], [45])
-    del ctx.derived["umur:years"]
+    del ctx.derived[PERSON]
     assert age_vs_jenis.run(ctx) is None
 
 

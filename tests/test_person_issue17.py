@@ -58,10 +58,10 @@ def test_nik_age_and_sex_feed_the_jenis_criteria_when_the_row_has_none(birth):
     umur = dates.age_years(pd.Series([pd.Timestamp(birth)]), REFERENCE_DATE).iloc[0]
     ctx = make_context(make_table([{"nik": nik, "jenis_kelamin": None, "tanggal_lahir": None,
                                     "umur": str(umur)}]))
-    assert ctx.derived["umur:years"].iloc[0] == umur
-    assert ctx.derived["umur:source"].iloc[0] == "NIK"
-    assert ctx.derived["jenis_kelamin:effective"].iloc[0] == "P"
-    assert ctx.derived["jenis_kelamin:source"].iloc[0] == "NIK"
+    assert ctx.person.age.iloc[0] == umur
+    assert ctx.person.age_source.iloc[0] == "NIK"
+    assert ctx.person.sex.iloc[0] == "P"
+    assert ctx.person.sex_source.iloc[0] == "NIK"
 
 
 # --- two-digit years ---------------------------------------------------------------------------

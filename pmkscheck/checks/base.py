@@ -21,7 +21,14 @@ import pandas as pd
 
 from pmkscheck.findings import Findings
 from pmkscheck.issues import District
-from pmkscheck.normalise.records import DateAnalysis, Derived, IdAnalysis, NikAnalysis
+from pmkscheck.normalise.records import (
+    PERSON,
+    DateAnalysis,
+    Derived,
+    IdAnalysis,
+    NikAnalysis,
+    PersonFacts,
+)
 
 if TYPE_CHECKING:
     from pmkscheck.schema.model import Schema
@@ -38,7 +45,8 @@ class CheckContext:
         clean: normalised values, same index and columns as ``table.data`` (no ``_row``).
         derived: extra columns computed by normalisers, e.g. ``kecamatan:code``,
             ``desa:code``, ``jenis_pmks:no`` (1..26), and the typed analyses of the ID and date
-            columns (:attr:`nik`, :attr:`no_kk`, :attr:`tanggal_lahir`).
+            columns (:attr:`nik`, :attr:`no_kk`, :attr:`tanggal_lahir`) and of each row
+            (:attr:`person`).
         settings: the run's settings.
         schema: the schema the table was read with.
         district: the file's district, when known.
@@ -65,6 +73,11 @@ class CheckContext:
     def tanggal_lahir(self) -> DateAnalysis | None:
         """The analysis of the ``tanggal_lahir`` column (``None`` without one)."""
         return self.derived.get("tanggal_lahir")  # type: ignore[return-value]
+
+    @property
+    def person(self) -> PersonFacts | None:
+        """Age and sex per row and their sources (``None`` before the age post-normaliser)."""
+        return self.derived.get(PERSON)  # type: ignore[return-value]
 
     @property
     def no_kk(self) -> IdAnalysis | None:

@@ -3,9 +3,9 @@
 Stage ③ validate. Value-level findings of the jenis column itself (variant, unknown, Gepeng,
 PSKS) come from the normaliser in :mod:`pmkscheck.domain.jenis`.
 
-Age is the derived ``umur:years`` (``Int64``, whole years at the reference date, computed by the
-date normaliser from Tanggal Lahir or the NIK); when it is absent, a numeric ``umur`` column is
-used. Bands come from ``settings.age_preset`` (``permensos-2012`` or ``dinsos-kaltim-legacy``).
+Age is ``ctx.person.age`` (``Int64``, whole years at the data date, computed by the age
+post-normaliser from Tanggal Lahir, the NIK or Umur); when it is absent, a numeric ``umur`` column
+is used. Bands come from ``settings.age_preset`` (``permensos-2012`` or ``dinsos-kaltim-legacy``).
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from pmkscheck.checks.base import CheckContext, check
 from pmkscheck.domain.jenis import DERIVED_NO, PRESETS, PRSE_NO, classify_ages, official_names
 from pmkscheck.domain.wilayah import spread
 
-AGE = "umur:years"
-
 
 def _age(ctx: CheckContext) -> pd.Series | None:
-    if AGE in ctx.derived:
-        return ctx.derived[AGE]
+    if ctx.person is not None:
+        return ctx.person.age
     if "umur" in ctx.clean.columns:
         return pd.to_numeric(ctx.clean["umur"], errors="coerce").round().astype("Int64")
     return None
@@ -60,7 +58,7 @@ def age_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
     out["band"] = verdict["band"].to_numpy(dtype=object)[sub]
     out["jenis"] = spread([names[n] for n in pairs // 1000], sub)
     out["preset"] = preset
-    source = ctx.derived.get("umur:source")  # Tanggal Lahir, NIK or Umur (domain.person)
+    source = None if ctx.person is None else ctx.person.age_source  # Tanggal Lahir, NIK, Umur
     out["source"] = ("Umur" if source is None
                      else source.reindex(out.index).fillna("Umur").to_numpy(dtype=object))
     return out
@@ -70,7 +68,7 @@ def age_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
 def sex_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
     """Perempuan Rawan Sosial Ekonomi recorded as male (Jenis Kelamin ``L``, else the NIK's)."""
     no = ctx.derived.get(DERIVED_NO)
-    sex = ctx.derived.get("jenis_kelamin:effective")  # written sex, else the NIK's
+    sex = None if ctx.person is None else ctx.person.sex  # written sex, else the NIK's
     if sex is None and "jenis_kelamin" in ctx.clean.columns:
         sex = ctx.clean["jenis_kelamin"]
     if no is None or sex is None:
@@ -81,7 +79,7 @@ def sex_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
     idx = bad.index[bad.to_numpy(dtype=bool)]
     out = pd.DataFrame({"field": "jenis_pmks"}, index=idx)
     out["jenis"] = official_names()[PRSE_NO]
-    source = ctx.derived.get("jenis_kelamin:source")
+    source = None if ctx.person is None else ctx.person.sex_source
     out["source"] = ("Jenis Kelamin" if source is None
                      else source.reindex(idx).fillna("Jenis Kelamin").to_numpy(dtype=object))
     return out

@@ -1,7 +1,8 @@
-"""Person-level normalisers that are not identifiers: nama, RT/RW, whole numbers, and the age.
+"""Person-level knowledge that is not an identifier: nama, RT/RW, whole numbers, and the age.
 
-Stage: domain + stage ② normalise. Registers the ``name``, ``rt_rw`` and ``integer`` normalisers
-and computes the derived ``umur:years`` that several checks (jenis PMKS age bands) rely on:
+Stage: domain (pure knowledge). The ``name``, ``rt_rw`` and ``integer`` normalisers and the age
+post-normaliser that use it are in :mod:`pmkscheck.normalise.person`; the age several checks
+(jenis PMKS age bands) rely on comes
 
 * from ``tanggal_lahir`` (a year alone counts as ``today.year - year``);
 * else from the birth date encoded in the NIK (century chosen as in :func:`birth_hints`);

@@ -16,7 +16,7 @@ def normalise_date(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) ->
 
     Derived under the field's name: a :class:`DateAnalysis` (``date``, ``year``, ``status``,
     ``two_digit``; the century of a two-digit year is settled by the post-normaliser
-    :func:`pmkscheck.normalise.person.derive_age`, which also derives ``umur:years``).
+    :func:`pmkscheck.normalise.person.derive_age`, which also derives the age).
     """
     name = ctx.field.name
     parsed = parse_series(raw, kinds, ctx.settings.today)

@@ -16,6 +16,7 @@ from pmkscheck.domain.jenis import (
 )
 from pmkscheck.domain.wilayah import factorize_text, spread
 from pmkscheck.normalise.base import NormContext, NormResult
+from pmkscheck.normalise.records import PERSON
 
 
 def normalise_jenis(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
@@ -67,9 +68,9 @@ def map_by_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
                settings) -> NormResult | None:  # noqa: ANN001
     """Post-normaliser: a disability or violence word is the child jenis under 18.
 
-    Runs after the age (``umur:years``, at the data date) is derived. Rows whose value has a
-    child jenis (``jenis_pmks:child_no``) and whose age is under :data:`CHILD_AGE` get it (Anak
-    dengan Kedisabilitasan, Anak yang Menjadi Korban Tindak Kekerasan ...): the clean
+    Runs after the age (``derived["person"].age``, at the data date) is derived. Rows whose
+    value has a child jenis (``jenis_pmks:child_no``) and whose age is under :data:`CHILD_AGE`
+    get it (Anak dengan Kedisabilitasan, Anak yang Menjadi Korban Tindak Kekerasan ...): the clean
     ``jenis_pmks`` column is updated in place, ``jenis_pmks:no`` follows, and the row gets
     JENIS_CHILD_BY_AGE (info). Other such rows (adults, unknown age) keep the adult jenis with
     the usual JENIS_VARIANT (unless the jenis came from the sheet name).
@@ -77,7 +78,8 @@ def map_by_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
     child = derived.get(DERIVED_CHILD)
     if child is None or FIELD not in clean.columns:
         return None
-    age = derived.get("umur:years")
+    facts = derived.get(PERSON)
+    age = None if facts is None else facts.age
     has_child = child.notna().to_numpy(dtype=bool)
     if age is not None:
         age_arr = pd.to_numeric(age.reindex(child.index), errors="coerce").to_numpy(

@@ -24,7 +24,7 @@ from pmkscheck.domain.person import (
     rt_rw_value,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
-from pmkscheck.normalise.records import DateAnalysis, NikAnalysis
+from pmkscheck.normalise.records import PERSON, DateAnalysis, NikAnalysis, PersonFacts
 from pmkscheck.text import text_clean, text_clean_codes
 
 
@@ -75,7 +75,7 @@ def rt_rw_from_alamat(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
 def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """Whole numbers (``no``, ``umur``); other text is kept for ``VALUE_NOT_INTEGER``.
 
-    For ``umur`` also derives ``umur:value`` (Int64; ``umur:years`` comes from
+    For ``umur`` also derives ``umur:value`` (Int64; the age used by the checks comes from
     :func:`derive_age`).
     """
     is_age = ctx.field.name == "umur"
@@ -133,17 +133,18 @@ def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
 
 def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
                settings) -> NormResult | None:  # noqa: ANN001
-    """Post-normaliser: centuries of two-digit years, the NIK birth date, ``umur:years``, sex.
+    """Post-normaliser: centuries of two-digit years, the NIK birth date, age and sex per row.
 
     * ``tanggal_lahir`` dates written with a two-digit year get their century settled
       (:func:`_settle_centuries`; undecided ones become ``DATE_CENTURY_AMBIGUOUS``).
     * ``derived["nik"].birth``: the NIK birth date with the best century (:func:`birth_hints`);
       a new :class:`NikAnalysis` replaces the normaliser's.
-    * ``umur:years`` (Int64, whole years at ``settings.today``, the data date): from
+    * ``derived["person"]``, a :class:`PersonFacts`: ``age`` (Int64, whole years at
+      ``settings.today``, the data date) from
       ``tanggal_lahir``; for a year alone ``today.year - year``, or the NIK's full date when its
-      year agrees; else from the NIK birth date; else from ``umur``. ``umur:source`` says which
+      year agrees; else from the NIK birth date; else from ``umur``. ``age_source`` says which
       (``Tanggal Lahir``, ``NIK`` or ``Umur``: the jenis checks name it in their message).
-    * ``jenis_kelamin:effective`` (``L``/``P``) and ``jenis_kelamin:source``: the written
+    * ``sex`` (``L``/``P``) and ``sex_source``: the written
       Jenis Kelamin, else the sex encoded in a valid NIK.
     """
     today = settings.today
@@ -191,8 +192,7 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
         fill = (age.isna() & umur.notna()).to_numpy()
         age[fill] = umur[fill]
         source[fill] = SOURCE_UMUR
-    out["umur:years"] = age
-    out["umur:source"] = pd.Series(source, index=index, dtype=object)
+    age_source = pd.Series(source, index=index, dtype=object)
     sex = np.full(len(index), None, dtype=object)
     sex_source = np.full(len(index), None, dtype=object)
     if "jenis_kelamin" in clean.columns:
@@ -204,6 +204,7 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
                     & nik.valid.to_numpy(dtype=bool))
         sex[from_nik] = nik.sex.to_numpy(dtype=object)[from_nik]
         sex_source[from_nik] = SOURCE_NIK
-    out["jenis_kelamin:effective"] = pd.Series(sex, index=index, dtype=object)
-    out["jenis_kelamin:source"] = pd.Series(sex_source, index=index, dtype=object)
+    out[PERSON] = PersonFacts(
+        age=age, age_source=age_source, sex=pd.Series(sex, index=index, dtype=object),
+        sex_source=pd.Series(sex_source, index=index, dtype=object))
     return NormResult(pd.Series(dtype=object), derived=out, findings=found)

@@ -92,9 +92,38 @@ class DateAnalysis:
         return len(self.date)
 
 
-Derived = dict[str, "pd.Series | IdAnalysis | DateAnalysis"]
+PERSON = "person"
+"""The key of :class:`PersonFacts` in the derived values (a row fact, not a column's)."""
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """Per row: the age and sex the checks use, and where each came from.
+
+    Attributes:
+        age: Int64, whole years at the data date: from Tanggal Lahir, else the NIK, else Umur.
+        age_source: ``Tanggal Lahir``, ``NIK`` or ``Umur`` (named in the jenis checks' messages).
+        sex: ``L`` / ``P``: the written Jenis Kelamin, else the sex encoded in a valid NIK.
+        sex_source: ``Jenis Kelamin`` or ``NIK``.
+    """
+
+    age: pd.Series
+    age_source: pd.Series | None = None
+    sex: pd.Series | None = None
+    sex_source: pd.Series | None = None
+
+    def __getitem__(self, rows: object) -> Self:
+        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
+        return replace(self, **{f.name: None if getattr(self, f.name) is None
+                                else getattr(self, f.name)[rows] for f in fields(self)})
+
+    def __len__(self) -> int:
+        return len(self.age)
+
+
+Derived = dict[str, "pd.Series | IdAnalysis | DateAnalysis | PersonFacts"]
 """What the normalisers derive: extra columns (``"kecamatan:code"``) and, under a field's own name,
 the typed analysis of an ID or date column (``derived["nik"]``: :class:`NikAnalysis`)."""
 
 
-__all__ = ["DateAnalysis", "Derived", "IdAnalysis", "NikAnalysis"]
+__all__ = ["PERSON", "DateAnalysis", "Derived", "IdAnalysis", "NikAnalysis", "PersonFacts"]
