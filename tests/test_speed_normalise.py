@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from pmkscheck.checks import cells, schema_checks
 from pmkscheck.checks.summary import completeness, filled_cells
+from pmkscheck.cleantext import CONTROL_CHARS, clean_text, clean_uniques, text_clean
 from pmkscheck.domain import dates
 from pmkscheck.domain.person import integer_text, integer_text_many, name_status, name_status_many
-from pmkscheck.text import CONTROL_CHARS, clean_text, clean_uniques, text_clean
 
 NIK = "6408175708750001"
 

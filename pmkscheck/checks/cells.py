@@ -14,7 +14,7 @@ import pandas as pd
 
 from pmkscheck import distinct
 from pmkscheck.checks.base import CheckContext, check, findings
-from pmkscheck.text import CONTROL_CHARS
+from pmkscheck.cleantext import CONTROL_CHARS
 
 _CONTROL = re.compile("[" + re.escape(CONTROL_CHARS) + "]")
 _CONTROL_BYTES = CONTROL_CHARS.encode()

@@ -14,8 +14,8 @@ from pandera.errors import SchemaErrors
 
 from pmkscheck import distinct
 from pmkscheck.checks.base import CheckContext, check, findings
+from pmkscheck.cleantext import arrow_text
 from pmkscheck.schema.to_pandera import INTEGER_TYPES, to_pandera
-from pmkscheck.text import arrow_text
 
 
 def _present(ctx: CheckContext) -> list[str]:

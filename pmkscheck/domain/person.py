@@ -26,9 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pmkscheck import distinct
+from pmkscheck.cleantext import arrow_text
 from pmkscheck.distinct import take_or_none
 from pmkscheck.domain.jenis import PRESETS, age_bands, match_jenis, official_names
-from pmkscheck.text import arrow_text
 
 # --- nama --------------------------------------------------------------------------------------
 

@@ -51,7 +51,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from pmkscheck import distinct, reference
-from pmkscheck.text import text_clean
+from pmkscheck.cleantext import text_clean
 
 FUZZY_THRESHOLD = 85.0
 """rapidfuzz ``ratio`` at or above which a value is "close to" an official name (suggested)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pmkscheck.cleantext import text_clean
 from pmkscheck.findings import findings_to_issues
 from pmkscheck.issues import Issue
 from pmkscheck.normalise import dates, jenis, keluarga, nik, nokk, person, sex, wilayah
@@ -27,7 +28,6 @@ from pmkscheck.normalise.records import Derived
 from pmkscheck.schema import Schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
-from pmkscheck.text import text_clean
 
 NORMALISERS: dict[str, Normaliser] = {
     "nik": nik.normalise_nik,

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pmkscheck.cleantext import text_clean
 from pmkscheck.findings import Findings
 from pmkscheck.normalise.records import Derived
-from pmkscheck.text import text_clean
 
 if TYPE_CHECKING:
     from pmkscheck.schema.model import FieldSpec

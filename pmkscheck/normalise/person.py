@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import distinct
+from pmkscheck.cleantext import text_clean, text_clean_codes
 from pmkscheck.distinct import take_or_none
 from pmkscheck.domain import dates
 from pmkscheck.domain import nik as nik_mod
@@ -25,7 +26,6 @@ from pmkscheck.domain.person import (
 )
 from pmkscheck.normalise.base import NormContext, NormResult
 from pmkscheck.normalise.records import PERSON, DateAnalysis, NikAnalysis, PersonFacts
-from pmkscheck.text import text_clean, text_clean_codes
 
 
 def normalise_name(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
