@@ -20,6 +20,7 @@ import pandas as pd
 from pmkscheck.baseline import apply_baseline
 from pmkscheck.checks import registry, run_checks, selected
 from pmkscheck.checks.base import CheckContext, District
+from pmkscheck.checks.batch import run_batch_checks
 from pmkscheck.checks.result import CheckedTable
 from pmkscheck.checks.summary import completeness, filled_cells, kecamatan_summary
 from pmkscheck.domain.datadate import resolve
@@ -88,10 +89,12 @@ def check_paths(paths: Iterable[str], settings: Settings,
             code = "INPUT_NOT_A_FILE" if Path(raw).exists() else "INPUT_NOT_FOUND"  # empty dir
             files.append(FileReport(path=Path(raw), error=code,
                                     error_params={"path": raw}))
-    report = Report(files=files, settings=settings)
     province = len(expanded) > 1 or any(Path(p).is_dir() for p in paths)
-    if province:  # issue 7: province view (adds PROVINCE_NIK_IN_TWO_DISTRICTS findings)
-        report.province = summarise(report)
+    if province:  # issue 7: a batch: its batch checks (PROVINCE_NIK_IN_TWO_DISTRICTS) first
+        files, dups = run_batch_checks(files, settings)
+    report = Report(files=files, settings=settings)
+    if province:  # then the province view of the checked batch
+        report.province = summarise(report, dups)
     if settings.baseline is not None:  # issue 8: drop findings recorded in the baseline
         apply_baseline(report, settings.baseline)
     apply_history(report, settings, check_file)  # issue 14: compare + record

@@ -15,8 +15,9 @@ import openpyxl
 import pytest
 from test_rekap import clean_rows, kecamatan, write_wide
 
+from pmkscheck.checks.batch import nik_in_two_districts
 from pmkscheck.pipeline import check_paths
-from pmkscheck.province import file_score, nik_in_two_districts
+from pmkscheck.province import file_score
 from pmkscheck.settings import Settings
 
 

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from pmkscheck import __version__, reference
+from pmkscheck.checks.batch import UNKNOWN, file_district
 from pmkscheck.history.view import e
-from pmkscheck.province import UNKNOWN, _short, file_district
+from pmkscheck.province import _short
 from pmkscheck.province.tables import _dup_headers, _dup_rows
 from pmkscheck.rules import rule
 

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from pmkscheck.checks.batch import UNKNOWN, file_district
 from pmkscheck.distinct import factorize, take_or_none
 from pmkscheck.issues import Severity
-from pmkscheck.province import UNKNOWN, file_district
 from pmkscheck.table import ROW
 
 if TYPE_CHECKING:

@@ -9,9 +9,8 @@ several files) builds a :class:`ProvinceSummary` from the run's :class:`~pmksche
   person); family lists (``pmks-keluarga``, one row per KK) add their rows to ``families`` and
   their members (the sum of Jumlah Anggota Keluarga; a family whose count is missing or invalid
   counts as one person, its head) to ``members``; a recap's rows are areas and count in neither;
-* the same NIK in the person lists of two districts: warning PROVINCE_NIK_IN_TWO_DISTRICTS on
-  each row concerned, naming the other file and row (vectorised: one frame of (file, row, NIK) for
-  the whole batch, ``duplicated`` across districts);
+* the same NIK in the person lists of two districts (the batch check of
+  :mod:`pmkscheck.checks.batch`, run by the pipeline before this view): listed with both files;
 * output (:mod:`pmkscheck.province.view`): the terminal view (after the per-file views),
   ``provinsi.xlsx`` and ``provinsi.html`` (the dashboard of :mod:`pmkscheck.history.dashboard`).
 
@@ -28,7 +27,7 @@ An unreadable file scores 0.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,21 +35,14 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import reference
-from pmkscheck.checks import selected
-from pmkscheck.domain.district import name_signal
-from pmkscheck.issues import Issue, Severity
-from pmkscheck.rules import rule
+from pmkscheck.checks.batch import UNKNOWN, file_district
+from pmkscheck.issues import Severity
 from pmkscheck.schema import builtin_schemas, load_schema
-from pmkscheck.table import ROW
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport, Report
-    from pmkscheck.settings import Settings
 
-UNKNOWN = "?"
-"""District key of files whose kab/kota is unknown (or province-wide recaps)."""
 TOP = 3
-CODE = "PROVINCE_NIK_IN_TWO_DISTRICTS"
 
 
 @dataclass
@@ -91,13 +83,6 @@ class ProvinceSummary:
         return [d for d in self.districts if d.missing and d.code != UNKNOWN]
 
 
-def file_district(f: FileReport) -> str:
-    """Kab/kota code of a file report (its inferred district, else its file name) or ``?``."""
-    if f.district is not None and f.district.code in reference.KALTIM_KABKOTA:
-        return f.district.code
-    return name_signal(f.path) or UNKNOWN
-
-
 def family_counts(f: FileReport) -> tuple[int, int]:
     """(families, persons in them) of a family list; ``(0, 0)`` for any other table."""
     if f.error or f.schema is None or not _is_family(f.schema):
@@ -133,71 +118,13 @@ def file_score(f: FileReport) -> float:
     return float(min(100.0, max(0.0, score)))
 
 
-def nik_in_two_districts(files: list[FileReport]) -> pd.DataFrame:
-    """Rows whose valid NIK also appears in another district's person list.
+def summarise(report: Report, dups: pd.DataFrame) -> ProvinceSummary:
+    """Build the province view of a checked batch.
 
-    Returns:
-        One row per occurrence: ``file`` (index into ``files``), ``row``, ``nik``, ``district``,
-        and the first occurrence in another district: ``other_file``, ``other_row``,
-        ``other_district``.
+    ``dups`` is :func:`pmkscheck.checks.batch.nik_in_two_districts` of the batch (the batch
+    check has already added its findings to the files).
     """
-    parts = []
-    for n, f in enumerate(files):
-        if f.error or f.clean is None or f.table is None or "nik" not in f.clean.columns:
-            continue
-        parts.append(pd.DataFrame({"file": n, "district": file_district(f) + f"#{n}"
-                                   if file_district(f) == UNKNOWN else file_district(f),
-                                   "row": f.table.data[ROW].to_numpy(),
-                                   "nik": f.clean["nik"].to_numpy(dtype=object)}))
-    cols = ["file", "row", "nik", "district", "other_file", "other_row", "other_district"]
-    if not parts:
-        return pd.DataFrame(columns=cols)
-    df = pd.concat(parts, ignore_index=True)
-    df = df[df["nik"].notna() & df["nik"].duplicated(keep=False)]  # only repeated NIKs ...
-    df = df[df["nik"].astype(str).str.fullmatch(r"\d{16}").to_numpy()]  # ... that are valid
-    spread = df.groupby("nik")["district"].nunique()
-    df = df[df["nik"].isin(spread.index[spread > 1])].reset_index(drop=True)
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    first = df.drop_duplicates("nik").set_index("nik")
-    in_first = (df["district"] == df["nik"].map(first["district"])).to_numpy()
-    first_other = df[~in_first].drop_duplicates("nik").set_index("nik")
-    for col in ("file", "row", "district"):
-        df["other_" + col] = np.where(in_first, df["nik"].map(first_other[col]),
-                                      df["nik"].map(first[col]))
-    df["district"] = df["district"].str.split("#").str[0]
-    df["other_district"] = df["other_district"].astype(str).str.split("#").str[0]
-    return df[cols]
-
-
-def _add_duplicate_issues(files: list[FileReport], dups: pd.DataFrame,
-                          settings: Settings) -> None:
-    if dups.empty or not selected(CODE, settings.select, settings.ignore):
-        return
-    r = rule(CODE)
-    for n, group in dups.groupby("file"):
-        f = files[int(n)]
-        letter = None if f.table is None or f.table.is_csv else f.table.letters.get("nik")
-        column = f.table.headers.get("nik") if f.table is not None else None
-        new = [Issue(code=CODE, severity=r.severity, row=int(row), field="nik", column=column,
-                     letter=letter, value=str(nik), params={
-                         "other_file": Path(files[int(of)].path).name, "other_row": int(orow),
-                         "district": _name(d), "other_district": _name(od)})
-               for row, nik, d, of, orow, od in group[
-                   ["row", "nik", "district", "other_file", "other_row",
-                    "other_district"]].itertuples(index=False, name=None)]
-        files[int(n)] = replace(f, issues=sorted([*f.issues, *new], key=Issue.sort_key))
-
-
-def _name(code: str) -> str:
-    return reference.kabupaten_name(code) or ("tidak diketahui" if code == UNKNOWN else code)
-
-
-def summarise(report: Report) -> ProvinceSummary:
-    """Build the province view; adds PROVINCE_NIK_IN_TWO_DISTRICTS findings to the files."""
     files = report.files
-    dups = nik_in_two_districts(files)
-    _add_duplicate_issues(files, dups, report.settings)
     rows: dict[str, DistrictSummary] = {
         c: DistrictSummary(c, reference.kabupaten_name(c) or c) for c in reference.KALTIM_KABKOTA}
     rows[UNKNOWN] = DistrictSummary(UNKNOWN, "Tidak diketahui / provinsi")
@@ -253,5 +180,4 @@ def _short(name: str) -> str:
     return name.removeprefix("Kabupaten ")
 
 
-__all__ = ["CODE", "UNKNOWN", "DistrictSummary", "ProvinceSummary", "file_district",
-           "file_score", "nik_in_two_districts", "summarise"]
+__all__ = ["DistrictSummary", "ProvinceSummary", "file_score", "summarise"]

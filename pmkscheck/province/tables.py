@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pmkscheck.checks.batch import district_name
 from pmkscheck.mask import mask_id
-from pmkscheck.province import DistrictSummary, ProvinceSummary, _name
+from pmkscheck.province import DistrictSummary, ProvinceSummary
 
 if TYPE_CHECKING:
     from pmkscheck.report import Report
@@ -51,8 +52,9 @@ def _pct(x: float | None) -> str:
 
 def _dup_rows(summary: ProvinceSummary, report: Report, settings: Settings) -> list[list]:
     files = report.files
-    return [[Path(files[int(f)].path).name, int(r), _name(d),
-             Path(files[int(of)].path).name, int(orow), _name(od), mask_id(n, settings.mask)]
+    return [[Path(files[int(f)].path).name, int(r), district_name(d),
+             Path(files[int(of)].path).name, int(orow), district_name(od),
+             mask_id(n, settings.mask)]
             for f, r, n, d, of, orow, od in summary.duplicates[
                 ["file", "row", "nik", "district", "other_file", "other_row",
                  "other_district"]].itertuples(index=False, name=None)]

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from pmkscheck.atomic import atomic_open, atomic_path
+from pmkscheck.checks.batch import CODE
 from pmkscheck.errors import UsageError
 from pmkscheck.history.dashboard import change_lines, render_dashboard
-from pmkscheck.province import CODE, ProvinceSummary, _short
+from pmkscheck.province import ProvinceSummary, _short
 from pmkscheck.province.tables import (
     _district_rows,
     _dup_headers,
