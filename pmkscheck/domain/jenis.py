@@ -605,10 +605,6 @@ def classify_ages(no: pd.Series, age: pd.Series, preset: str) -> pd.DataFrame:
 # --- normaliser --------------------------------------------------------------------------------
 
 
-_FINDINGS = {"variant": "JENIS_VARIANT", "unknown": "JENIS_UNKNOWN",
-             "ambiguous": "JENIS_AMBIGUOUS", "psks": "JENIS_IS_PSKS"}
-
-
 __all__ = [
     "CHILD_AGE", "DERIVED_CHILD", "DERIVED_NO", "JenisMatch", "MAP_THRESHOLD", "PRESETS",
     "age_bands", "band_label", "classify_ages", "classify_jenis", "fold", "jenis_by_meaning",

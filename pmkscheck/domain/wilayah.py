@@ -465,15 +465,6 @@ def _desa_labels() -> dict[str, str]:
 
 # --- normalisers ----------------------------------------------------------------------
 
-_FINDING = {
-    "variant": "WILAYAH_NAME_VARIANT",
-    "old": "WILAYAH_OLD_CODE",
-    "fuzzy": "WILAYAH_FUZZY_MATCH",
-    "bps": "WILAYAH_BPS_CODE",
-}
-_UNKNOWN = {"kecamatan": "WILAYAH_KECAMATAN_UNKNOWN", "desa": "WILAYAH_DESA_UNKNOWN",
-            "kabupaten": "WILAYAH_KABUPATEN_UNKNOWN"}
-
 
 def factorize_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Factorize a raw text column by its *cleaned* value, touching each row only once.
@@ -493,17 +484,6 @@ def factorize_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def spread(per_unique: list | np.ndarray, inverse: np.ndarray) -> np.ndarray:
     """Per-unique values -> per-row object array (``None`` where ``inverse`` is -1)."""
     return distinct.take_or_none(per_unique, inverse)
-
-
-_PARAMS = {  # finding code -> (param name, WilayahMatch attribute)
-    "WILAYAH_NAME_VARIANT": (("official", "official"),),
-    "WILAYAH_OLD_CODE": (("official", "official"), ("code_2025", "suggestion")),
-    "WILAYAH_FUZZY_MATCH": (("suggestion", "suggestion"),),
-    "WILAYAH_BPS_CODE": (("kemendagri", "suggestion"), ("name", "official")),
-    "WILAYAH_KECAMATAN_UNKNOWN": (("suggestion", "suggestion"),),
-    "WILAYAH_DESA_UNKNOWN": (("suggestion", "suggestion"),),
-    "WILAYAH_KABUPATEN_UNKNOWN": (("suggestion", "suggestion"),),
-}
 
 
 def uses_bps_codes(data: pd.DataFrame) -> bool:

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.domain.jenis import (
-    _FINDINGS,
     CHILD_AGE,
     DERIVED_CHILD,
     DERIVED_NO,
@@ -17,6 +16,9 @@ from pmkscheck.domain.jenis import (
 from pmkscheck.domain.wilayah import factorize_text, spread
 from pmkscheck.normalise.base import NormContext, NormResult
 from pmkscheck.normalise.records import PERSON
+
+FINDING_OF_KIND = {"variant": "JENIS_VARIANT", "unknown": "JENIS_UNKNOWN",
+                   "ambiguous": "JENIS_AMBIGUOUS", "psks": "JENIS_IS_PSKS"}
 
 
 def normalise_jenis(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
@@ -39,7 +41,7 @@ def normalise_jenis(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -
         child_u = np.array([m.child_no or 0 for m in matches] + [0], dtype=np.int64)[inverse]
         derived[DERIVED_CHILD] = pd.Series(pd.arrays.IntegerArray(child_u, child_u == 0),
                                            index=raw.index)
-    code_u = [None if m.child_no else _FINDINGS.get(m.kind) for m in matches]
+    code_u = [None if m.child_no else FINDING_OF_KIND.get(m.kind) for m in matches]
     if ctx.table.sheet_jenis is not None:
         # the reader filled the column from the sheet name / title (JENIS_FROM_SHEET, reported
         # once): mapping that text to the official name is not a per-row auto-fix

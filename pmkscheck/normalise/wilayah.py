@@ -6,9 +6,6 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.domain.wilayah import (
-    _FINDING,
-    _PARAMS,
-    _UNKNOWN,
     WilayahMatch,
     factorize_text,
     match_desa,
@@ -19,19 +16,39 @@ from pmkscheck.domain.wilayah import (
 )
 from pmkscheck.normalise.base import NormContext, NormResult
 
+FINDING_OF_KIND = {
+    "variant": "WILAYAH_NAME_VARIANT",
+    "old": "WILAYAH_OLD_CODE",
+    "fuzzy": "WILAYAH_FUZZY_MATCH",
+    "bps": "WILAYAH_BPS_CODE",
+}
+
+UNKNOWN_OF_LEVEL = {"kecamatan": "WILAYAH_KECAMATAN_UNKNOWN", "desa": "WILAYAH_DESA_UNKNOWN",
+                    "kabupaten": "WILAYAH_KABUPATEN_UNKNOWN"}
+
+PARAMS_OF_CODE = {  # finding code -> (param name, WilayahMatch attribute)
+    "WILAYAH_NAME_VARIANT": (("official", "official"),),
+    "WILAYAH_OLD_CODE": (("official", "official"), ("code_2025", "suggestion")),
+    "WILAYAH_FUZZY_MATCH": (("suggestion", "suggestion"),),
+    "WILAYAH_BPS_CODE": (("kemendagri", "suggestion"), ("name", "official")),
+    "WILAYAH_KECAMATAN_UNKNOWN": (("suggestion", "suggestion"),),
+    "WILAYAH_DESA_UNKNOWN": (("suggestion", "suggestion"),),
+    "WILAYAH_KABUPATEN_UNKNOWN": (("suggestion", "suggestion"),),
+}
+
 
 def _result(index: pd.Index, inverse: np.ndarray, uniques_text: np.ndarray,
             matches: list[WilayahMatch], level: str, field_name: str) -> NormResult:
     """Spread per-unique matches back to the rows: clean values, codes, findings."""
     clean_u, code_u, finding_u = [], [], []
-    params_u: dict[str, list] = {name: [] for spec in _PARAMS.values() for name, _ in spec}
+    params_u: dict[str, list] = {name: [] for spec in PARAMS_OF_CODE.values() for name, _ in spec}
     for text, m in zip(uniques_text, matches, strict=True):
         clean_u.append(m.official if m.kind in ("exact", "variant", "old") and m.official
                        else text)
         code_u.append(m.code)
-        finding = _UNKNOWN[level] if m.kind == "unknown" else _FINDING.get(m.kind)
+        finding = UNKNOWN_OF_LEVEL[level] if m.kind == "unknown" else FINDING_OF_KIND.get(m.kind)
         finding_u.append(finding)
-        given = dict(_PARAMS.get(finding, ()))
+        given = dict(PARAMS_OF_CODE.get(finding, ()))
         for name, values in params_u.items():
             values.append(getattr(m, given[name]) if name in given else None)
     clean = pd.Series(spread(clean_u, inverse), index=index, dtype=object)
