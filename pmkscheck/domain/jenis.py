@@ -1,6 +1,7 @@
 """Jenis PMKS: the 26 official types of Permensos 8/2012, their variants, and age/sex criteria.
 
-Stage ② normalise (the ``jenis_pmks`` normaliser) and shared data for stage ③ (checks/jenis.py).
+Stage: domain, for the ``jenis_pmks`` normaliser (:mod:`pmkscheck.normalise.jenis`) and stage ③
+(checks/jenis.py).
 
 Specification (DOMAIN.md): the 26 types and their official names, abbreviations and older names
 are in ``pmkscheck/reference/jenis_pmks.csv``. A value is matched after *folding*: accents and

@@ -1,7 +1,7 @@
 """Family lists (``pmks-keluarga``, one row per Kartu Keluarga): the member count and family jenis.
 
-Stage: domain + stage ② normalise. Registers the ``member_count`` normaliser for the
-``jumlah_anggota`` field (Jumlah Anggota Keluarga, Jml ART, Jumlah Jiwa):
+Stage: domain (the ``member_count`` normaliser is in :mod:`pmkscheck.normalise.keluarga`), for
+the ``jumlah_anggota`` field (Jumlah Anggota Keluarga, Jml ART, Jumlah Jiwa):
 
 * a whole number as officers type it -- ``4``, ``04``, ``4.0``, ``4,0``, ``4 orang``, ``4 jiwa``,
   ``4 ART`` -- is cleaned to its digits (silently);

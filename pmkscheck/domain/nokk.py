@@ -1,6 +1,6 @@
 r"""No. KK (Nomor Kartu Keluarga): the 16-digit family card number.
 
-Stage: domain + stage ② normalise (registers the ``no_kk`` normaliser). Same shape as
+Stage: domain (the ``no_kk`` normaliser is in :mod:`pmkscheck.normalise.nokk`). Same shape as
 :mod:`pmkscheck.domain.nik`, whose compaction and exceptions it shares.
 
 Specification (DOMAIN.md)::

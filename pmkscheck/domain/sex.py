@@ -1,6 +1,6 @@
 """Jenis kelamin: every way a sheet writes it -> ``"L"`` (laki-laki) / ``"P"`` (perempuan).
 
-Stage: domain + stage ② normalise (registers the ``sex`` normaliser).
+Stage: domain (the ``sex`` normaliser is in :mod:`pmkscheck.normalise.sex`).
 
 Accepted, case-insensitive, spaces and punctuation ignored: ``L``, ``Lk``, ``Laki-laki``,
 ``Laki Laki``, ``Laki2``, ``Pria``, ``Male``; ``P``, ``Pr``, ``Perempuan``, ``Wanita``, ``W``,

@@ -1,7 +1,7 @@
 """Wilayah: kab/kota, kecamatan and desa/kelurahan of Kalimantan Timur, Kemendagri 2025 codes.
 
-Stage ② normalise (normalisers ``kabupaten``, ``kecamatan``, ``desa``) and shared lookups for
-stage ③ (checks/wilayah.py) and district inference.
+Stage: domain, for the ``kabupaten``, ``kecamatan`` and ``desa`` normalisers
+(:mod:`pmkscheck.normalise.wilayah`), stage ③ (checks/wilayah.py) and district inference.
 
 Specification (DOMAIN.md, ``pmkscheck/reference``):
 
