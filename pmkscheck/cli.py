@@ -129,14 +129,14 @@ def validate(
     """Periksa berkas PMKS / check PMKS files; write reports and cleaned copies."""
     settings = _settings(dict(locals()))
     from pmkscheck.pipeline import check_paths
-    from pmkscheck.report import reporters
     from pmkscheck.report.terminal import progress_printer
+    from pmkscheck.report.views import reporter
 
     with progress_printer(settings) as progress:
         report = check_paths([str(p) for p in paths], settings, progress=progress)
     if settings.baseline is not None:
         _baseline_note(report, settings)
-    reporters()[settings.format](report, settings, sys.stdout)
+    reporter(settings.format)(report, settings, sys.stdout)
     sys.stdout.flush()
     _raise_single_file_error(report)
     raise typer.Exit(int(report.exit_code))
@@ -247,7 +247,7 @@ def template(
         help="individu (person list) | keluarga (family list) | rekap (counts).")] = "individu",
 ) -> None:
     """Tulis templat pengisian / write a submission template (xlsx) for a kab/kota."""
-    from pmkscheck.template import write_template
+    from pmkscheck.write.template import write_template
 
     typer.echo(str(write_template(output, district.strip(), kind.strip().lower())))
 

@@ -90,7 +90,7 @@ def check_paths(paths: Iterable[str], settings: Settings,
 
     apply_history(report, settings)
     if settings.write:
-        from pmkscheck.outputs import write_outputs
+        from pmkscheck.write.outputs import write_outputs
 
         write_outputs(report, settings, progress)
         if province:

@@ -12,7 +12,7 @@ import pytest
 from builders import fake_nik, write_xlsx
 
 from pmkscheck.domain.wilayah import find_kabkota
-from pmkscheck.outputs import output_dir, output_stem
+from pmkscheck.write.outputs import output_dir, output_stem
 from pmkscheck.pipeline import expand_paths
 from pmkscheck.report import FileReport, Report
 from pmkscheck.settings import Settings

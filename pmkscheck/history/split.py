@@ -6,7 +6,7 @@ kecamatan (or desa), flagged and commented like the ``.catatan.xlsx`` file, with
 the operator who must fix them. The area's rows are moved up under the header (the column
 ``No`` still tells the row of the district's list), and the findings are renumbered with them.
 Written with the annotated-workbook machinery of
-:mod:`pmkscheck.report.excel` on a subset of the rows.
+:mod:`pmkscheck.write.annotated` on a subset of the rows.
 
 Files go to ``<output folder>/<stem>.per-<area>/<stem>.<area name>.xlsx``; names are safe on
 Windows (no ``<>:"/\\|?*``, no reserved device names, no trailing dot or space, at most 60
@@ -109,7 +109,7 @@ def write_split(report: Report, settings: Settings,
                 progress: Callable[[str], None] | None = None) -> None:
     """Write the return workbooks of every readable person list of ``report``."""
     from pmkscheck.errors import UsageError
-    from pmkscheck.outputs import output_dir, output_stem
+    from pmkscheck.write.outputs import output_dir, output_stem
 
     by = settings.split or "kecamatan"
     for f in report.files:
@@ -146,7 +146,9 @@ def write_split(report: Report, settings: Settings,
 def _write_one(full: FileReport, part: FileReport, rows_map: dict[int, int],
                settings: Settings, target: Path) -> None:
     from pmkscheck.atomic import atomic_path
-    from pmkscheck.report.excel import build_base_workbook, patch_workbook, plan_annotations
+    from pmkscheck.write.annotated import patch_workbook
+    from pmkscheck.write.basebook import build_base_workbook
+    from pmkscheck.write.notes import plan_annotations
 
     plan = plan_annotations(part, settings)
     with atomic_path(target, protect=(full.path,)) as tmp:

@@ -328,7 +328,8 @@ def changes_sheet(f: FileReport, settings: Settings, styles: Any, st: dict[Any, 
     One line per added or changed person and per new finding, located in this file (with a link
     to the row), then the removed persons and fixed findings with their previous row.
     """
-    from pmkscheck.report.excel import SheetBuilder, _sheet_name, sheet_ref
+    from pmkscheck.write.sheets import SheetBuilder, sheet_ref
+    from pmkscheck.write.sheets import unique_sheet_name as _sheet_name
 
     lang = settings.lang if settings.lang in SHEET else "id"
     tt, ts = t(lang), SHEET_T[lang]

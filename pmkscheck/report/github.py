@@ -17,36 +17,25 @@ frequent codes with their titles and first cells.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from pmkscheck import __version__
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.report import file_dict, issue_dict
+from pmkscheck.report.model import file_dict, issue_dict
+from pmkscheck.rules import render_code, rule
 from pmkscheck.table import column_index
+from pmkscheck.text import lang_of, section
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport, Report
+    from pmkscheck.report.model import FileReport, Report
     from pmkscheck.settings import Settings
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 TOP_CODES = 10
 FIRST_CELLS = 5
 
-T = {
-    "id": {"file": "Berkas", "sheet": "Lembar", "rows": "Baris data", "errors": "Galat",
-           "warnings": "Peringatan", "infos": "Info", "status": "Status", "code": "Kode",
-           "title": "Arti", "severity": "Tingkat", "n": "Jumlah", "first": "Lokasi pertama",
-           "row": "baris", "file_level": "seluruh berkas", "more": "kode lain",
-           "unreadable": "tidak terbaca", "ok": "Tidak ada masalah.", "files": "berkas",
-           "sev": {"error": "galat", "warning": "peringatan", "info": "info"}},
-    "en": {"file": "File", "sheet": "Sheet", "rows": "Data rows", "errors": "Errors",
-           "warnings": "Warnings", "infos": "Infos", "status": "Status", "code": "Code",
-           "title": "Meaning", "severity": "Severity", "n": "Count", "first": "First cells",
-           "row": "row", "file_level": "whole file", "more": "more codes",
-           "unreadable": "unreadable", "ok": "No problems found.", "files": "files",
-           "sev": {"error": "error", "warning": "warning", "info": "info"}},
-}
 
 
 def escape_data(text: str) -> str:
@@ -74,7 +63,7 @@ def annotation_path(path: Path | str) -> str:
 
 def command(issue: Issue, f: FileReport, settings: Settings) -> str:
     """The workflow command line (without newline) for one finding."""
-    is_csv = f.format in ("csv", "tsv")
+    is_csv = f.is_csv
     d = issue_dict(issue, settings, is_csv)
     props = [f"file={escape_property(annotation_path(f.path))}"]
     if d["row"]:
@@ -82,7 +71,8 @@ def command(issue: Issue, f: FileReport, settings: Settings) -> str:
         if issue.letter and not is_csv:
             props.append(f"col={column_index(issue.letter) + 1}")
     props.append(f"title={escape_property(issue.code)}")
-    where = d["cell"] or (f"{T[_lang(settings)]['row']} {d['row']}" if d["row"] else "")
+    row_word = section("github", settings.lang)["row"]
+    where = d["cell"] or (f"{row_word} {d['row']}" if d["row"] else "")
     if where and d["column"]:
         where += f" ({d['column']})"
     text = (f"{where}: " if where else "") + d["message"]
@@ -110,10 +100,6 @@ def render(report: Report, settings: Settings, out: TextIO) -> None:
 
 
 
-def _lang(settings: Settings) -> str:
-    return settings.lang if settings.lang in T else "id"
-
-
 def md(text: object) -> str:
     """Text safe inside a Markdown table cell."""
     s = str(text).replace("\r", " ").replace("\n", " ")
@@ -137,11 +123,9 @@ def _status(f: FileReport, settings: Settings) -> str:
 
 def job_summary(report: Report, settings: Settings) -> str:
     """Markdown for ``$GITHUB_STEP_SUMMARY``: files with counts, then top codes per file."""
-    from pmkscheck import __version__
-    from pmkscheck.rules import render_code, rule
-
-    lang = _lang(settings)
-    t = T[lang]
+    lang = lang_of(settings.lang)
+    t = section("github", lang)
+    severity = section("severity", lang)
     errors = sum(f.count(Severity.ERROR) for f in report.files)
     warnings = sum(f.count(Severity.WARNING) for f in report.files)
     unreadable = sum(1 for f in report.files if f.error)
@@ -172,10 +156,7 @@ def job_summary(report: Report, settings: Settings) -> str:
             continue
         if not f.issues:
             continue
-        groups: dict[str, list[Issue]] = defaultdict(list)
-        for i in f.issues:
-            groups[i.code].append(i)
-        ordered = sorted(groups.items(), key=lambda kv: (-kv[1][0].severity, -len(kv[1]), kv[0]))
+        ordered = list(f.by_code().items())
         lines += [f"### {title}", "",
                   f"| {t['code']} | {t['title']} | {t['severity']} | {t['n']} | {t['first']} |",
                   "|---|---|---|---:|---|"]
@@ -183,7 +164,7 @@ def job_summary(report: Report, settings: Settings) -> str:
             where = [_where(i, f, t) for i in items[:FIRST_CELLS]]
             more = ", …" if len(items) > FIRST_CELLS else ""
             lines.append(f"| `{code}` | {md(rule(code).t('title', lang))} | "
-                         f"{t['sev'][items[0].severity.label]} | {len(items):,} | "
+                         f"{severity[items[0].severity.label]} | {len(items):,} | "
                          f"{md(', '.join(where))}{more} |")
         if len(ordered) > TOP_CODES:
             lines.append(f"| … | {len(ordered) - TOP_CODES} {t['more']} | | | |")
@@ -191,9 +172,9 @@ def job_summary(report: Report, settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _where(i: Issue, f: FileReport, t: dict) -> str:
+def _where(i: Issue, f: FileReport, t: Mapping[str, str]) -> str:
     if i.row is None:
         return t["file_level"]
-    if i.letter and f.format not in ("csv", "tsv"):
+    if i.letter and not f.is_csv:
         return f"{i.letter}{i.row}"
     return f"{t['row']} {i.row}"

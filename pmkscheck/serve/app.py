@@ -144,7 +144,7 @@ def create_app(queue: JobQueue, gate: Gate, max_upload_bytes: int) -> Starlette:
 
     async def template(request: Request) -> Response:
         from pmkscheck.errors import UsageError
-        from pmkscheck.template import write_template
+        from pmkscheck.write.template import write_template
 
         district = request.query_params.get("district", "")
         kind = request.query_params.get("kind", "individu")
