@@ -76,8 +76,9 @@ def data_date_text(data_date: object, lang: str) -> str:
     return f"{data_date.date.isoformat()} ({how})"  # type: ignore[attr-defined]
 
 
-def code_sentence(code: str, params: Mapping[str, Any], lang: str,
-                  mask: str = "partial") -> tuple[str, str] | None:
+def code_sentence(
+    code: str, params: Mapping[str, Any], lang: str, mask: str = "partial"
+) -> tuple[str, str] | None:
     """Message and fix of a rule code (an error pmkscheck raised), parameters masked.
 
     ``None`` for a code the catalogue does not know.
@@ -91,5 +92,16 @@ def code_sentence(code: str, params: Mapping[str, Any], lang: str,
     return format_text(r.t("message", lang), shown), format_text(r.t("fix", lang), shown)
 
 
-__all__ = ["CATALOGUES", "DEFAULT", "code_sentence", "data_date_text", "district_text", "lang_of",
-           "num", "pct", "scrub", "section", "text"]
+__all__ = [
+    "CATALOGUES",
+    "DEFAULT",
+    "code_sentence",
+    "data_date_text",
+    "district_text",
+    "lang_of",
+    "num",
+    "pct",
+    "scrub",
+    "section",
+    "text",
+]

@@ -208,4 +208,65 @@ TEXT: dict[str, dict[str, str]] = {
         "internal_error": "Internal error",
         "internal_todo": "Please report this file to the developers.",
     },
+    "help": {
+        "app": "Check PMKS/PPKS spreadsheets (Dinas Sosial Kalimantan Timur) for completeness "
+        "and consistency.",
+        "version": "Show the version and exit.",
+        "cmd_validate": "Check PMKS files; write reports and cleaned copies.",
+        "cmd_baseline": "Record the current findings for `validate --baseline`.",
+        "cmd_history": "Submissions per district and their trend.",
+        "cmd_template": "Write a submission template (xlsx) for a district.",
+        "cmd_serve": "The checker as a local web page (127.0.0.1 only).",
+        "cmd_rules": "List every check code with what, why and how to fix.",
+        "cmd_schemas": "List the built-in schemas and their fields.",
+        "paths": "Files or folders (xlsx, xlsm, xls, ods, csv, tsv).",
+        "baseline_paths": "Files or folders whose current findings are recorded.",
+        "schema": "Built-in schema name (pmks-individu, pmks-keluarga, pmks-rekap) or a schema "
+        "YAML file. Default: detected from the headers.",
+        "sheet": "Only this sheet. Default: every sheet holding a recognised table.",
+        "district": "Kemendagri kab/kota code, e.g. 6408. Default: inferred and reported.",
+        "template_district": "Kemendagri kab/kota code, e.g. 6408.",
+        "history_district": "Only this kab/kota (Kemendagri code, e.g. 6408).",
+        "format": "stdout format: text (default) | json | github | junit.",
+        "output_dir": "Folder for reports and cleaned files. Default: <file>_pmkscheck/ beside "
+        "the input.",
+        "no_write": "Write no files (CI) / write them even if the config file says no-write.",
+        "fail_on": "Findings that make the exit status 1: error (default) | warning | never.",
+        "lang": "Message language: id | en. Default: id (or $PMKSCHECK_LANG).",
+        "mask": "How NIK / No. KK appear in reports: partial (default) | full | none.",
+        "select": "Only these codes or groups (repeatable, or comma-separated).",
+        "ignore": "Skip these codes or groups (repeatable, or comma-separated).",
+        "age_preset": "Age bands per jenis: permensos-2012 (default) | dinsos-kaltim-legacy.",
+        "baseline": "Baseline file (from `pmkscheck baseline`): findings recorded there are not "
+        "reported.",
+        "compare_with": "Person list to reconcile recap (pmks-rekap) counts with.",
+        "as_of": 'Data date that ages are measured at. Default: from the title rows ("keadaan '
+        'per 31 Desember 2024"), else the file name, else today.',
+        "history": "The submission store (SQLite). Default: per user (%LOCALAPPDATA%, "
+        "~/Library/Application Support or ~/.local/share, then "
+        "pmkscheck/history.sqlite3), or $PMKSCHECK_HISTORY.",
+        "no_history": "Neither compare with nor record in the submission store.",
+        "previous": "Compare with this earlier submission instead of the one in the history "
+        "(checked, not recorded).",
+        "split": "Also write one return workbook per area: kecamatan | desa.",
+        "quiet": "No progress on stderr.",
+        "config": "Config file (TOML). Default: pmkscheck.toml or [tool.pmkscheck] in "
+        "pyproject.toml, searched from the current folder upward.",
+        "no_config": "Ignore any config file.",
+        "baseline_output": "The baseline file to write. Default: pmkscheck-baseline.json.",
+        "history_format": "text (default) | json",
+        "history_output": "Also write an offline HTML page (a chart per kab/kota).",
+        "template_output": "The xlsx file to write.",
+        "kind": "individu (person list, default) | keluarga (family list) | rekap (counts).",
+        "port": "Port on 127.0.0.1 (a free one is taken if it is busy). Default: 8765.",
+        "no_browser": "Print the address only; do not open the browser.",
+        "rule_code": "A code or group to explain.",
+        "rules_lang": "id | en",
+        "rules_format": "text (default) | json | markdown",
+        "help": "Show this message and exit.",
+        "install_completion": "Install completion for the current shell.",
+        "show_completion": (
+            "Show completion for the current shell, to copy it or customize the installation."
+        ),
+    },
 }

@@ -209,4 +209,64 @@ TEXT: dict[str, dict[str, str]] = {
         "internal_error": "Kesalahan internal",
         "internal_todo": "Laporkan berkas ini ke pengembang.",
     },
+    "help": {
+        "app": "Periksa kualitas data PMKS/PPKS (Dinas Sosial Kalimantan Timur): kelengkapan "
+        "dan konsistensi.",
+        "version": "Tampilkan versi lalu keluar.",
+        "cmd_validate": "Periksa berkas PMKS; tulis laporan dan salinan bersihnya.",
+        "cmd_baseline": "Catat temuan saat ini untuk `validate --baseline`.",
+        "cmd_history": "Riwayat kiriman per kab/kota dan kecenderungannya.",
+        "cmd_template": "Tulis templat pengisian (xlsx) untuk satu kab/kota.",
+        "cmd_serve": "Buka pemeriksa sebagai halaman web lokal (hanya 127.0.0.1).",
+        "cmd_rules": "Daftar kode pemeriksaan: apa, mengapa, cara memperbaiki.",
+        "cmd_schemas": "Daftar skema bawaan dan kolomnya.",
+        "paths": "Berkas atau folder (xlsx, xlsm, xls, ods, csv, tsv).",
+        "baseline_paths": "Berkas atau folder yang temuannya saat ini dicatat.",
+        "schema": "Nama skema bawaan (pmks-individu, pmks-keluarga, pmks-rekap) atau berkas "
+        "YAML skema. Bawaan: dikenali dari judul kolom.",
+        "sheet": "Hanya lembar ini. Bawaan: setiap lembar yang memuat tabel yang dikenali.",
+        "district": "Kode kab/kota Kemendagri, mis. 6408. Bawaan: disimpulkan dan dilaporkan.",
+        "template_district": "Kode kab/kota Kemendagri, mis. 6408.",
+        "history_district": "Hanya kab/kota ini (kode Kemendagri, mis. 6408).",
+        "format": "Format keluaran layar: text (bawaan) | json | github | junit.",
+        "output_dir": "Folder laporan dan berkas bersih. Bawaan: <berkas>_pmkscheck/ di samping "
+        "berkas masukan.",
+        "no_write": "Jangan menulis berkas (CI) / tetap tulis walau berkas konfigurasi berkata "
+        "no-write.",
+        "fail_on": "Temuan yang membuat status keluar 1: error (bawaan) | warning | never.",
+        "lang": "Bahasa pesan: id | en. Bawaan: id (atau $PMKSCHECK_LANG).",
+        "mask": "Cara NIK / No. KK tampil di laporan: partial (bawaan) | full | none.",
+        "select": "Hanya kode atau kelompok ini (boleh diulang, atau dipisah koma).",
+        "ignore": "Lewati kode atau kelompok ini (boleh diulang, atau dipisah koma).",
+        "age_preset": "Batas umur per jenis: permensos-2012 (bawaan) | dinsos-kaltim-legacy.",
+        "baseline": "Berkas baseline (dari `pmkscheck baseline`): temuan yang tercatat di sana "
+        "tidak dilaporkan.",
+        "compare_with": "Daftar orang untuk mencocokkan jumlah rekap (pmks-rekap).",
+        "as_of": 'Tanggal data tempat umur dihitung. Bawaan: dari baris judul ("keadaan per 31 '
+        'Desember 2024"), lalu nama berkas, lalu hari ini.',
+        "history": "Penyimpanan kiriman (SQLite). Bawaan: per pengguna (%LOCALAPPDATA%, "
+        "~/Library/Application Support atau ~/.local/share, lalu "
+        "pmkscheck/history.sqlite3), atau $PMKSCHECK_HISTORY.",
+        "no_history": "Jangan membandingkan dengan atau mencatat di penyimpanan kiriman.",
+        "previous": "Bandingkan dengan kiriman sebelumnya ini, bukan yang ada di riwayat "
+        "(diperiksa, tidak dicatat).",
+        "split": "Tulis juga satu buku kerja pengembalian per wilayah: kecamatan | desa.",
+        "quiet": "Tanpa tampilan kemajuan di stderr.",
+        "config": "Berkas konfigurasi (TOML). Bawaan: pmkscheck.toml atau [tool.pmkscheck] di "
+        "pyproject.toml, dicari dari folder kerja ke atas.",
+        "no_config": "Abaikan berkas konfigurasi.",
+        "baseline_output": "Berkas baseline yang ditulis. Bawaan: pmkscheck-baseline.json.",
+        "history_format": "text (bawaan) | json",
+        "history_output": "Tulis juga halaman HTML luring (satu grafik per kab/kota).",
+        "template_output": "Berkas xlsx yang ditulis.",
+        "kind": "individu (daftar orang, bawaan) | keluarga (daftar keluarga) | rekap (jumlah).",
+        "port": "Port di 127.0.0.1 (bila terpakai, port lain yang bebas). Bawaan: 8765.",
+        "no_browser": "Hanya cetak alamatnya; jangan buka peramban.",
+        "rule_code": "Kode atau kelompok yang dijelaskan.",
+        "rules_lang": "id | en",
+        "rules_format": "text (bawaan) | json | markdown",
+        "help": "Tampilkan pesan ini lalu keluar.",
+        "install_completion": "Pasang pelengkapan otomatis untuk shell ini.",
+        "show_completion": "Tampilkan skrip pelengkapan otomatis shell ini (untuk disalin).",
+    },
 }
