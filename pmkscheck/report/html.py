@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmkscheck import __version__
-from pmkscheck.history.view import html_changes
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.mask import mask_params, mask_value
+from pmkscheck.report.changes import change_lines
 from pmkscheck.report.model import FileReport, error_text
 from pmkscheck.rules import fix as rule_fix
 from pmkscheck.rules import message as rule_message
@@ -92,6 +92,31 @@ def _file_section(f: FileReport, settings: Settings, lang: str) -> str:
     if f.skipped_rows:
         out.append(_skipped(f, lang))
     out.append("</section>")
+    return "\n".join(out)
+
+
+def html_changes(f: FileReport, lang: str) -> str:
+    """The HTML report's section on the changes (empty when history was not consulted)."""
+    if not f.compared or f.error:
+        return ""
+    tt = section("history", lang)
+    lines = change_lines(f, lang)
+    out = [f'<h2>{e(tt["changes"])}</h2>']
+    if f.changes is None:
+        out.append(f"<p>{e(lines[0])}</p>")
+        return "\n".join(out)
+    out.append(f'<p class="sub">{e(lines[0])}</p>')
+    c = f.changes
+    cards = [(tt["persons"] + " " + tt["added"], c["persons"]["added"]),
+             (tt["persons"] + " " + tt["removed"], c["persons"]["removed"]),
+             (tt["persons"] + " " + tt["changed"], c["persons"]["changed"]),
+             (tt["findings"] + " " + tt["fixed"], c["findings"]["fixed"]),
+             (tt["findings"] + " " + tt["new"], c["findings"]["new"]),
+             (tt["findings"] + " " + tt["open"], c["findings"]["open"])]
+    out.append('<div class="cards">' + "".join(
+        f'<div class="card"><div class="n">{e(v)}</div><div class="l">{e(k)}</div></div>'
+        for k, v in cards) + "</div>")
+    out.extend(f"<p>{e(line)}</p>" for line in lines[3:])
     return "\n".join(out)
 
 

@@ -20,9 +20,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from pmkscheck.history.view import render_terminal_changes
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.province import render_terminal as render_province
+from pmkscheck.report.changes import change_lines
 from pmkscheck.report.model import error_text
 from pmkscheck.rules import rule
 from pmkscheck.text import lang_of, num, pct, section
@@ -85,6 +85,15 @@ def render_file(console: Console, f: FileReport, settings: Settings, lang: str) 
         console.print(Text(f"{t['outputs']}:", style="dim"))
         for path in f.outputs.values():
             console.print(Text(f"  {path}", style="dim"), overflow="fold")
+
+
+def render_terminal_changes(console: Console, f: FileReport, lang: str) -> None:
+    """Print the changes section of one table (only when history was consulted)."""
+    if not f.compared or f.error:
+        return
+    console.print(Text(section("history", lang)["changes"], style="bold"))
+    for line in change_lines(f, lang):
+        console.print(Text("  " + line), overflow="fold")
 
 
 def _border(f: FileReport) -> str:

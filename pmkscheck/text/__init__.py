@@ -25,7 +25,7 @@ from pmkscheck.text import en as _en
 from pmkscheck.text import id as _id
 
 DEFAULT = "id"
-CATALOGUES: dict[str, dict[str, dict[str, str]]] = {"id": _id.TEXT, "en": _en.TEXT}
+CATALOGUES: dict[str, dict[str, dict[str, Any]]] = {"id": _id.TEXT, "en": _en.TEXT}
 
 
 def lang_of(lang: str | None) -> str:
@@ -33,7 +33,7 @@ def lang_of(lang: str | None) -> str:
     return lang if lang in CATALOGUES else DEFAULT
 
 
-def section(name: str, lang: str | None) -> Mapping[str, str]:
+def section(name: str, lang: str | None) -> Mapping[str, Any]:
     """The texts of one section in ``lang`` (a text it lacks: the Indonesian one)."""
     lang = lang_of(lang)
     texts = CATALOGUES[lang][name]

@@ -1,12 +1,15 @@
 """The English text catalogue: every UI text of pmkscheck's views, by section.
 
 Sections: one per view (``terminal``, ``html``, ``workbook``, ``github``, ``junit``, ``rules``,
-``cli``, ``serve``, ``upload``, ``outputs``) and the texts they share (``severity``,
+``cli``, ``help``, ``serve``, ``upload``, ``outputs``, ``history``,
+``changes_sheet``) and the texts they share (``severity``,
 ``district_source``, ``date_source``). Rule messages live with their rules
 (pmkscheck/rules/*.toml). Look texts up with :func:`pmkscheck.text.section`, never directly.
 """
 
-TEXT: dict[str, dict[str, str]] = {
+from typing import Any
+
+TEXT: dict[str, dict[str, Any]] = {
     "severity": {"error": "error", "warning": "warning", "info": "info"},
     "district_source": {
         "option": "from --district",
@@ -268,5 +271,59 @@ TEXT: dict[str, dict[str, str]] = {
         "show_completion": (
             "Show completion for the current shell, to copy it or customize the installation."
         ),
+    },
+    "history": {
+        "changes": "Changes since the previous submission",
+        "first": "First submission: no earlier submission of this district to compare with.",
+        "previous": "Compared with",
+        "validated": "checked",
+        "data_date": "data as of",
+        "persons": "Persons",
+        "added": "added",
+        "removed": "removed",
+        "changed": "changed",
+        "findings": "Findings",
+        "fixed": "fixed",
+        "new": "new",
+        "open": "still open",
+        "fields": {
+            "jenis": "jenis PMKS",
+            "wilayah": "desa/kecamatan",
+            "nama": "name",
+            "lahir": "birth date",
+        },
+        "rows_added": "Rows of added persons",
+        "rows_changed": "Rows of changed persons",
+        "more": "+{n} more",
+        "history": "Submissions per district",
+        "empty": "No submission recorded yet in the history {path}.",
+        "file": "File",
+        "date": "Data as of",
+        "at": "Checked",
+        "rows": "Rows",
+        "rate": "Error rate",
+        "complete": "Completeness",
+        "trend": "Trend",
+        "better": "better",
+        "worse": "worse",
+        "same": "unchanged",
+        "one": "one submission",
+        "store": "History",
+        "chart": "Error rate (red) and completeness (green) per submission",
+        "footer": "Made by pmkscheck. Holds no NIK, No. KK or name; opens without internet.",
+    },
+    "changes_sheet": {
+        "name": "Changes",
+        "row": "Row",
+        "cell": "Cell",
+        "what": "Change",
+        "code": "Code",
+        "prev_row": "Row in the previous submission",
+        "added": "person added",
+        "removed": "person removed (no longer in this file)",
+        "changed": "person changed: {fields}",
+        "new": "new finding",
+        "fixed": "finding fixed",
+        "note": "Row = row of this file's data sheet; click Cell to jump to it.",
     },
 }

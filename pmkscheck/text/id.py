@@ -1,12 +1,15 @@
 """The Indonesian text catalogue (the default language): every UI text of the views, by section.
 
 Sections: one per view (``terminal``, ``html``, ``workbook``, ``github``, ``junit``, ``rules``,
-``cli``, ``serve``, ``upload``, ``outputs``) and the texts they share (``severity``,
+``cli``, ``help``, ``serve``, ``upload``, ``outputs``, ``history``,
+``changes_sheet``) and the texts they share (``severity``,
 ``district_source``, ``date_source``). Rule messages live with their rules
 (pmkscheck/rules/*.toml). Look texts up with :func:`pmkscheck.text.section`, never directly.
 """
 
-TEXT: dict[str, dict[str, str]] = {
+from typing import Any
+
+TEXT: dict[str, dict[str, Any]] = {
     "severity": {"error": "galat", "warning": "peringatan", "info": "info"},
     "district_source": {
         "option": "dari opsi --district",
@@ -268,5 +271,60 @@ TEXT: dict[str, dict[str, str]] = {
         "help": "Tampilkan pesan ini lalu keluar.",
         "install_completion": "Pasang pelengkapan otomatis untuk shell ini.",
         "show_completion": "Tampilkan skrip pelengkapan otomatis shell ini (untuk disalin).",
+    },
+    "history": {
+        "changes": "Perubahan sejak kiriman sebelumnya",
+        "first": "Kiriman pertama: belum ada kiriman sebelumnya kab/kota ini untuk dibandingkan.",
+        "previous": "Dibanding",
+        "validated": "diperiksa",
+        "data_date": "data per",
+        "persons": "Orang",
+        "added": "bertambah",
+        "removed": "berkurang",
+        "changed": "berubah",
+        "findings": "Temuan",
+        "fixed": "diperbaiki",
+        "new": "baru",
+        "open": "masih ada",
+        "fields": {
+            "jenis": "jenis PMKS",
+            "wilayah": "desa/kecamatan",
+            "nama": "nama",
+            "lahir": "tanggal lahir",
+        },
+        "rows_added": "Baris orang yang bertambah",
+        "rows_changed": "Baris orang yang berubah",
+        "more": "+{n} lagi",
+        "history": "Riwayat kiriman per kabupaten/kota",
+        "empty": "Belum ada kiriman yang tercatat di riwayat {path}.",
+        "file": "Berkas",
+        "date": "Data per",
+        "at": "Diperiksa",
+        "rows": "Baris",
+        "rate": "Tingkat galat",
+        "complete": "Kelengkapan",
+        "trend": "Tren",
+        "better": "membaik",
+        "worse": "memburuk",
+        "same": "tetap",
+        "one": "satu kiriman",
+        "store": "Riwayat",
+        "chart": "Tingkat galat (merah) dan kelengkapan (hijau) per kiriman",
+        "footer": "Dibuat oleh pmkscheck. Tidak memuat NIK, No. KK atau nama; dapat dibuka "
+        "tanpa internet.",
+    },
+    "changes_sheet": {
+        "name": "Perubahan",
+        "row": "Baris",
+        "cell": "Sel",
+        "what": "Perubahan",
+        "code": "Kode",
+        "prev_row": "Baris di kiriman sebelumnya",
+        "added": "orang bertambah",
+        "removed": "orang berkurang (tidak ada lagi di berkas ini)",
+        "changed": "orang berubah: {fields}",
+        "new": "temuan baru",
+        "fixed": "temuan diperbaiki",
+        "note": "Baris = baris di lembar data berkas ini; klik Sel untuk melompat ke baris itu.",
     },
 }

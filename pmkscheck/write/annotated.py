@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmkscheck.atomic import atomic_path, refuse_input
-from pmkscheck.history.view import changes_sheet
 from pmkscheck.issues import Severity
 from pmkscheck.text import section
 from pmkscheck.write.basebook import build_base_workbook
+from pmkscheck.write.changes import changes_sheet
 from pmkscheck.write.notes import Plan, comments_xml, plan_annotations, vml_xml
 from pmkscheck.write.ooxml import (
     AFTER_LEGACY,
