@@ -107,7 +107,7 @@ def validate(
     """Check PMKS files; write reports and cleaned copies."""
     settings = _settings(dict(locals()))
     from pmkscheck.pipeline import check_paths  # lazy: start-up time (pandas)
-    from pmkscheck.report.terminal import progress_printer  # lazy: start-up time (rich)
+    from pmkscheck.report.console import progress_printer  # lazy: start-up time (rich)
     from pmkscheck.report.views import reporter  # lazy: start-up time
 
     with progress_printer(settings) as progress:
@@ -143,7 +143,7 @@ def baseline_cmd(
     values.pop("output")
     from pmkscheck.baseline import write_baseline  # lazy: start-up time
     from pmkscheck.pipeline import check_paths  # lazy: start-up time (pandas)
-    from pmkscheck.report.terminal import progress_printer  # lazy: start-up time (rich)
+    from pmkscheck.report.console import progress_printer  # lazy: start-up time (rich)
 
     settings = replace(_settings(values, use_baseline=False), write=False, baseline=None,
                        use_history=False)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pmkscheck import reference
-from pmkscheck.report.terminal import make_console
+from pmkscheck.report.console import make_console
 from pmkscheck.text import section
 
 if TYPE_CHECKING:

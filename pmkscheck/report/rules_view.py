@@ -10,6 +10,7 @@ from typing import TextIO
 
 from pmkscheck.errors import UsageError
 from pmkscheck.rules import Rule, catalogue, codes, plain_template
+from pmkscheck.schema import builtin_schemas, load_schema
 from pmkscheck.text import section
 
 
@@ -70,8 +71,6 @@ def markdown_table(rules: list[Rule], lang: str = "en") -> str:
 
 def render_schemas(lang: str, out: TextIO) -> None:
     """List the built-in schemas with their fields and header aliases."""
-    from pmkscheck.schema import builtin_schemas, load_schema
-
     for name in sorted(builtin_schemas()):
         s = load_schema(name)
         out.write(f"{s.name}: {s.title.get(lang, '')}\n")

@@ -84,7 +84,7 @@ from pmkscheck.write.sheets import (
 from pmkscheck.write.styles import Styles
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport, Report
+    from pmkscheck.report.model import FileReport, Report
     from pmkscheck.settings import Settings
 
 # --------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from pmkscheck.write.ooxml import (
 )
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport
+    from pmkscheck.report.model import FileReport
 
 
 def _raw_rows(f: FileReport) -> tuple[str, Iterable[tuple[int, list[Any]]]]:

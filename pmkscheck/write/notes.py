@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.mask import mask_value, scrub
+from pmkscheck.mask import mask_params, mask_value
 from pmkscheck.rules import fix as rule_fix
 from pmkscheck.rules import message as rule_message
 from pmkscheck.rules import rule
@@ -22,7 +22,7 @@ from pmkscheck.text import section
 from pmkscheck.write.ooxml import MAX_COMMENT, MAX_ROWS, NS_MAIN, Unpatchable, tag_prefix, x
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport
+    from pmkscheck.report.model import FileReport
     from pmkscheck.settings import Settings
 
 
@@ -70,8 +70,7 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
     texts: dict[int, tuple[str, str, str]] = {}
     cache: dict[tuple[Any, ...], tuple[str, str]] = {}
     for issue in f.issues:
-        params = {k: scrub(v, settings.mask) if isinstance(v, str) else v
-                  for k, v in issue.params.items()}
+        params = mask_params(issue.params, settings.mask)
         key = (issue.code, tuple(sorted((k, repr(v)) for k, v in params.items())))
         rendered = cache.get(key)
         if rendered is None:

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 from pmkscheck.issues import Severity
 from pmkscheck.rules import rule
 from pmkscheck.table import column_letter
-from pmkscheck.text import section
+from pmkscheck.text import data_date_text, district_text, section
 from pmkscheck.write.notes import Plan
 from pmkscheck.write.ooxml import FORMULA_START, MAX_LINKS, MAX_ROWS, NS_MAIN, NS_REL, x
 from pmkscheck.write.styles import FILL, Styles
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport
+    from pmkscheck.report.model import FileReport
     from pmkscheck.settings import Settings
 
 
@@ -132,8 +132,6 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     b.add([t["title"]], st["title"])
     b.add([t["how"].replace("Daftar Masalah", list_sheet)], st["wrapnote"])
     b.n += 1
-    from pmkscheck.report.html import data_date_text, district_text
-
     district = district_text(f.district, lang, t["unknown"])
     info: list[tuple[str, Any]] = [
         (t["file"], Path(f.path).name), (t["sheet"], data_sheet if f.sheet else "-"),
