@@ -137,7 +137,7 @@ def _cards(f: FileReport, lang: str) -> str:
     t = section("html", lang)
     errors, warnings, infos = (f.count(s) for s in (Severity.ERROR, Severity.WARNING,
                                                     Severity.INFO))
-    share = f.rows_with_errors / f.data_rows if f.data_rows else 0.0
+    share = f.error_share
     d = f.district
     cards = [
         ("", num(f.data_rows, lang), t["rows"]),

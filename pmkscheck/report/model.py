@@ -84,6 +84,11 @@ class FileReport:
         return max((i.severity for i in self.issues), default=None)
 
     @property
+    def error_share(self) -> float:
+        """Share of the data rows with at least one error (0.0 for a table without rows)."""
+        return self.rows_with_errors / self.data_rows if self.data_rows else 0.0
+
+    @property
     def rows_with_errors(self) -> int:
         """Distinct record rows with at least one error."""
         return len({i.row for i in self.issues if i.severity is Severity.ERROR and i.row})

@@ -120,7 +120,7 @@ def _summary(f: FileReport, lang: str) -> Text:
             text.append(" · ")
         c = f.count(sev)
         text.append(f"{num(c, lang)} {label}", style=STYLE[sev] if c else "dim")
-    share = f.rows_with_errors / f.data_rows if f.data_rows else 0.0
+    share = f.error_share
     text.append(f" · {num(f.rows_with_errors, lang)} {t['rows_err']} ({pct(share, lang)})")
     return text
 
