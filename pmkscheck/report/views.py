@@ -28,7 +28,3 @@ def reporter(fmt: str) -> Reporter:
     """The ``render`` function of one ``--format`` (its module imported now: start-up time)."""
     return importlib.import_module(VIEWS[fmt]).render  # type: ignore[no-any-return]
 
-
-def reporters() -> dict[str, Reporter]:
-    """Every ``--format`` name -> its view (imports every view module)."""
-    return {name: reporter(name) for name in VIEWS}
