@@ -2,7 +2,8 @@
 
 Sections: one per view (``terminal``, ``html``, ``workbook``, ``github``, ``junit``, ``rules``,
 ``cli``, ``help``, ``serve``, ``upload``, ``outputs``, ``history``,
-``changes_sheet``, ``province``, ``dashboard``) and the texts they share (``severity``,
+``changes_sheet``, ``province``, ``dashboard``,
+``spans``) and the texts they share (``severity``,
 ``district_source``, ``date_source``). Rule messages live with their rules
 (pmkscheck/rules/*.toml). Look texts up with :func:`pmkscheck.text.section`, never directly.
 """
@@ -391,5 +392,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "footer": "Made by pmkscheck {version}. NIKs are masked ({mask}). This page opens "
         "without internet.",
         "rate_note": "Error rate = share of person rows with an error.",
+    },
+    "spans": {
+        "whole": "the whole column",
+        "cells": "cells",
+        "row": "row",
+        "rows": "rows",
+        "more": "+{n} more ranges",
+        "file": "file",
     },
 }

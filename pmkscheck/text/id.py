@@ -2,7 +2,8 @@
 
 Sections: one per view (``terminal``, ``html``, ``workbook``, ``github``, ``junit``, ``rules``,
 ``cli``, ``help``, ``serve``, ``upload``, ``outputs``, ``history``,
-``changes_sheet``, ``province``, ``dashboard``) and the texts they share (``severity``,
+``changes_sheet``, ``province``, ``dashboard``,
+``spans``) and the texts they share (``severity``,
 ``district_source``, ``date_source``). Rule messages live with their rules
 (pmkscheck/rules/*.toml). Look texts up with :func:`pmkscheck.text.section`, never directly.
 """
@@ -392,5 +393,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "footer": "Dibuat oleh pmkscheck {version}. NIK disamarkan ({mask}). Halaman ini dapat "
         "dibuka tanpa internet.",
         "rate_note": "Tingkat galat = bagian baris orang yang memuat galat.",
+    },
+    "spans": {
+        "whole": "seluruh kolom",
+        "cells": "sel",
+        "row": "baris",
+        "rows": "baris",
+        "more": "+{n} rentang lagi",
+        "file": "berkas",
     },
 }
