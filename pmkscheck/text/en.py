@@ -6,6 +6,7 @@ Sections: one per view (``terminal``, ``html``, ``workbook``, ``github``, ``juni
 ``spans``) and the texts they share (``severity``,
 ``district_source``, ``date_source``). Rule messages live with their rules
 (pmkscheck/rules/*.toml). Look texts up with :func:`pmkscheck.text.section`, never directly.
+Over 400 lines because it is data, one text per line.
 """
 
 from typing import Any
