@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -289,8 +290,6 @@ def main(argv: list[str] | None = None) -> None:
     if not (sys.warnoptions or os.environ.get("PMKSCHECK_DEBUG")):
         # library warnings (pandas' FutureWarning ...) are for developers, not for officers;
         # the test suite turns pmkscheck's own into errors (pyproject: filterwarnings)
-        import warnings
-
         warnings.simplefilter("ignore")
     try:
         rc = command(lang)(args=argv, prog_name="pmkscheck", standalone_mode=False)
@@ -303,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        sys.stderr.write("pmkscheck: dihentikan / interrupted\n")
+        sys.stderr.write(f"pmkscheck: {text('cli', 'interrupted', _RUN.get('lang', lang))}\n")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - usage errors of the parser, then genuine bugs
         usage, abort = parser_exceptions()

@@ -202,6 +202,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "busy": "Too many files are being checked; try again in a moment.",
     },
     "cli": {
+        "interrupted": "interrupted",
         "baseline_written": "findings recorded in",
         "internal_error": "internal error",
         "internal_todo": "please report this file to the pmkscheck developers; PMKSCHECK_DEBUG=1 "

@@ -203,6 +203,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "busy": "Terlalu banyak berkas sedang diperiksa; coba lagi sebentar lagi.",
     },
     "cli": {
+        "interrupted": "dihentikan",
         "baseline_written": "temuan dicatat di",
         "internal_error": "kesalahan internal",
         "internal_todo": "mohon laporkan berkas ini ke pengembang pmkscheck; PMKSCHECK_DEBUG=1 "
