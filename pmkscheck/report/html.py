@@ -17,11 +17,8 @@ from typing import TYPE_CHECKING
 
 from pmkscheck import __version__
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.mask import mask_params, mask_value
 from pmkscheck.report.changes import change_lines
-from pmkscheck.report.model import FileReport, error_text
-from pmkscheck.rules import fix as rule_fix
-from pmkscheck.rules import message as rule_message
+from pmkscheck.report.model import FileReport, error_text, issue_dicts
 from pmkscheck.rules import rule
 from pmkscheck.text import data_date_text, district_text, lang_of, num, pct, section
 
@@ -192,6 +189,7 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
     if not f.issues:
         return f'<p class="okmsg">{e(t["none"])}</p>'
     is_csv = f.is_csv
+    shown = dict(zip(map(id, f.issues), issue_dicts(f, settings), strict=True))
     out = []
     for code, items in f.by_code().items():
         sev = items[0].severity
@@ -203,13 +201,9 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
         rows = []
         fixes: list[str] = []
         for i in items[:FIRST]:
-            params = mask_params(i.params, settings.mask)
-            try:
-                msg, fix = rule_message(i, lang, params), rule_fix(i, lang, params)
-            except KeyError:
-                msg, fix = code, ""
+            d = shown[id(i)]
+            msg, fix, value = d["message"], d["fix"], d["value"]
             fixes.append(fix)
-            value = mask_value(i.field, i.value, settings.mask, settings.lang)
             rows.append((_location(i, is_csv, lang), i.column or "", value or "", msg, fix))
         same_fix = len(set(fixes)) == 1
         label = section("severity", lang)[sev.label]

@@ -141,6 +141,11 @@ class Report:
 def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False) -> dict[str, Any]:
     """One finding as in CONTRACT.md, message and fix rendered in ``settings.lang``."""
     params = mask_params(issue.params, settings.mask)
+    try:
+        message = rule_message(issue, settings.lang, params)
+        how = rule_fix(issue, settings.lang, params)
+    except KeyError:  # a code missing from the catalogue: show the code itself
+        message, how = issue.code, ""
     return {
         "code": issue.code,
         "severity": issue.severity.label,
@@ -149,9 +154,17 @@ def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False) -> dict[s
         "column": issue.column,
         "cell": None if is_csv else issue.cell,
         "value": mask_value(issue.field, issue.value, settings.mask, settings.lang),
-        "message": rule_message(issue, settings.lang, params),
-        "fix": rule_fix(issue, settings.lang, params),
+        "message": message,
+        "fix": how,
     }
+
+
+def issue_dicts(f: FileReport, settings: Settings) -> list[dict[str, Any]]:
+    """Every finding of ``f`` rendered once (:func:`issue_dict`), in ``f.issues`` order.
+
+    The one rendering every view reads (JSON, HTML, the annotated workbook); kept on ``f``.
+    """
+    return _issue_dicts(f, settings, f.is_csv)
 
 
 def _issue_dicts(f: FileReport, settings: Settings, is_csv: bool) -> list[dict[str, Any]]:

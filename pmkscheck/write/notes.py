@@ -10,12 +10,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.mask import mask_params, mask_value
-from pmkscheck.rules import fix as rule_fix
-from pmkscheck.rules import message as rule_message
+from pmkscheck.report.model import issue_dicts
 from pmkscheck.rules import rule
 from pmkscheck.table import column_index, column_letter
 from pmkscheck.text import section
@@ -68,20 +66,9 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
     file_level: list[Issue] = []
     place: dict[int, tuple[int, int]] = {}
     texts: dict[int, tuple[str, str, str]] = {}
-    cache: dict[tuple[Any, ...], tuple[str, str]] = {}
-    for issue in f.issues:
-        params = mask_params(issue.params, settings.mask)
-        key = (issue.code, tuple(sorted((k, repr(v)) for k, v in params.items())))
-        rendered = cache.get(key)
-        if rendered is None:
-            try:
-                rendered = (rule_message(issue, settings.lang, params),
-                            rule_fix(issue, settings.lang, params))
-            except KeyError:  # a code missing from the catalogue: show the code itself
-                rendered = (issue.code, "")
-            cache[key] = rendered
-        value = mask_value(issue.field, issue.value, settings.mask, settings.lang) or ""
-        texts[id(issue)] = (rendered[0], rendered[1], value)
+    rendered = issue_dicts(f, settings)  # the report model's one rendering of each finding
+    for issue, d in zip(f.issues, rendered, strict=True):
+        texts[id(issue)] = (d["message"], d["fix"], d["value"] or "")
         row, letter = issue.row, issue.letter or letters.get(issue.field or "") or (
             by_header.get(issue.column or ""))  # CSV findings carry no letter
         if row and not letter:
