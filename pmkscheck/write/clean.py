@@ -21,13 +21,13 @@ from pmkscheck.atomic import atomic_open, atomic_path
 from pmkscheck.report.json_report import dumps_doc
 from pmkscheck.report.model import file_dict
 from pmkscheck.table import ROW
+from pmkscheck.write.ooxml import FORMULA_START
 from pmkscheck.write.xlsxfast import write_frame
 
 if TYPE_CHECKING:
     from pmkscheck.report.model import FileReport, Report
     from pmkscheck.settings import Settings
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ID_COLUMNS = ("nik", "no_kk", "id_dtks", "kode_desa", "kode_kecamatan", "kode_kabupaten",
               "rt", "rw")
 # derived code column -> (name in the cleaned file, placed after this field)
