@@ -27,10 +27,10 @@ from test_report_sample import (
 )
 
 from pmkscheck.issues import Issue, Severity
+from pmkscheck.table import column_index
 from pmkscheck.write.annotated import write_annotated
 from pmkscheck.write.sheets import sheet_ref
 from pmkscheck.write.styles import FILL, Styles
-from pmkscheck.table import column_index
 
 
 def _sha(path: Path) -> str:
