@@ -31,6 +31,7 @@ from pmkscheck.settings import Settings
 from pmkscheck.text import code_sentence, section
 
 log = logging.getLogger("pmkscheck.serve")
+_LETTERS = str.maketrans("0123456789abcdef", "ghijklmnopqrstuv")
 
 
 
@@ -82,7 +83,10 @@ class JobQueue:
 
     def new_folder(self) -> tuple[str, Path]:
         """A fresh id and its private folder (created)."""
-        job_id = uuid.uuid4().hex
+        # letters only (a uuid's hex digits mapped to g-v): a run of 10 digits in a folder name
+        # would be masked like an identifier in messages, and _private would no longer find the
+        # folder to take out of them
+        job_id = uuid.uuid4().hex.translate(_LETTERS)
         folder = self.root / job_id
         folder.mkdir(mode=0o700)
         return job_id, folder
