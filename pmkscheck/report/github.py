@@ -19,11 +19,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pmkscheck import __version__
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.report.model import file_dict, issue_dict
+from pmkscheck.report.model import file_dict, finding_line, issue_dict, issue_dicts
 from pmkscheck.rules import render_code, rule
 from pmkscheck.table import column_index
 from pmkscheck.text import lang_of, section
@@ -61,23 +61,18 @@ def annotation_path(path: Path | str) -> str:
     return p.as_posix()
 
 
-def command(issue: Issue, f: FileReport, settings: Settings) -> str:
-    """The workflow command line (without newline) for one finding."""
+def command(issue: Issue, f: FileReport, settings: Settings,
+            d: dict[str, Any] | None = None) -> str:
+    """The workflow command line (without newline) for one finding (``d``: it rendered)."""
     is_csv = f.is_csv
-    d = issue_dict(issue, settings, is_csv)
+    d = issue_dict(issue, settings, is_csv) if d is None else d
     props = [f"file={escape_property(annotation_path(f.path))}"]
     if d["row"]:
         props.append(f"line={d['row']}")
         if issue.letter and not is_csv:
             props.append(f"col={column_index(issue.letter) + 1}")
     props.append(f"title={escape_property(issue.code)}")
-    row_word = section("github", settings.lang)["row"]
-    where = d["cell"] or (f"{row_word} {d['row']}" if d["row"] else "")
-    if where and d["column"]:
-        where += f" ({d['column']})"
-    text = (f"{where}: " if where else "") + d["message"]
-    if d["value"]:
-        text += f" [{d['value']}]"
+    text = finding_line(d, section("github", settings.lang)["row"])
     return f"::{COMMAND[issue.severity]} {','.join(props)}::{escape_data(text)}"
 
 
@@ -94,8 +89,8 @@ def render(report: Report, settings: Settings, out: TextIO) -> None:
                       f"title={escape_property(f.error)}::"
                       f"{escape_data(err['message'] + ' ' + err['fix'])}\n")
             continue
-        for issue in f.issues:
-            out.write(command(issue, f, settings) + "\n")
+        for issue, d in zip(f.issues, issue_dicts(f, settings), strict=True):
+            out.write(command(issue, f, settings, d) + "\n")
 
 
 

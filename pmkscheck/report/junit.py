@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pmkscheck.issues import Issue, Severity
-from pmkscheck.report.model import file_dict, issue_dict
+from pmkscheck.issues import Severity
+from pmkscheck.report.model import file_dict, finding_line, issue_dicts
 from pmkscheck.rules import rule
 from pmkscheck.text import section
 
@@ -64,14 +64,8 @@ def class_name(f: FileReport) -> str:
                                    for p in parts)
 
 
-def _line(i: Issue, f: FileReport, settings: Settings) -> str:
-    d = issue_dict(i, settings, f.is_csv)
-    where = d["cell"] or (f"{section('junit', settings.lang)['row']} {d['row']}" if d["row"]
-                          else "")
-    if where and d["column"]:
-        where += f" ({d['column']})"
-    text = (f"{where}: " if where else "") + d["message"]
-    return text + (f" [{d['value']}]" if d["value"] else "")
+def _line(d: dict[str, Any], settings: Settings) -> str:
+    return finding_line(d, section("junit", settings.lang)["row"])
 
 
 def build(report: Report, settings: Settings) -> ET.Element:
@@ -92,6 +86,7 @@ def build(report: Report, settings: Settings) -> ET.Element:
             counts = {"tests": 1, "failures": 0, "errors": 1}
         else:
             groups = f.by_code()
+            shown = dict(zip(map(id, f.issues), issue_dicts(f, settings), strict=True))
             counts = {"tests": max(len(groups), 1), "failures": 0, "errors": 0}
             if not groups:
                 ET.SubElement(suite, "testcase", classname=class_name(f), name="pmkscheck",
@@ -101,7 +96,7 @@ def build(report: Report, settings: Settings) -> ET.Element:
                 worst = max(i.severity for i in items)
                 case = ET.SubElement(suite, "testcase", classname=class_name(f), name=code,
                                      file=xml_text(path), time="0")
-                body = xml_text("\n".join(_line(i, f, settings) for i in items))
+                body = xml_text("\n".join(_line(shown[id(i)], settings) for i in items))
                 title = rule(code).t("title", settings.lang)
                 if worst >= threshold:
                     counts["failures"] += 1

@@ -159,6 +159,15 @@ def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False) -> dict[s
     }
 
 
+def finding_line(d: dict[str, Any], row_word: str) -> str:
+    """One rendered finding on one line: ``B15 (NIK): message [value]`` (GitHub, JUnit)."""
+    where = d["cell"] or (f"{row_word} {d['row']}" if d["row"] else "")
+    if where and d["column"]:
+        where += f" ({d['column']})"
+    text = (f"{where}: " if where else "") + d["message"]
+    return text + (f" [{d['value']}]" if d["value"] else "")
+
+
 def issue_dicts(f: FileReport, settings: Settings) -> list[dict[str, Any]]:
     """Every finding of ``f`` rendered once (:func:`issue_dict`), in ``f.issues`` order.
 
