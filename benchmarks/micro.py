@@ -65,7 +65,7 @@ def annotated_workbook_20k_rows() -> Callable[[], object]:
 
     from test_report_sample import HEADER_ROW, issue, sample_report, sample_workbook
 
-    from pmkscheck.report.excel import write_annotated
+    from pmkscheck.write.annotated import write_annotated
 
     folder = _folder()
     n = 20_000

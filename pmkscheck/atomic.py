@@ -14,6 +14,16 @@ from pathlib import Path
 from typing import IO
 
 
+def refuse_input(target: Path, source: Path) -> None:
+    """Raise ``PermissionError`` if ``target`` is the input file itself (never overwrite it)."""
+    try:
+        same = Path(target).resolve() == Path(source).resolve()
+    except OSError:
+        same = False
+    if same:
+        raise PermissionError(f"refusing to overwrite the input file {Path(target).name}")
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path, protect: tuple[Path, ...] = ()) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` on success."""

@@ -11,6 +11,7 @@ Free text (messages, library errors) is scrubbed of any long digit run by :func:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 ID_FIELDS = frozenset({"nik", "no_kk"})
 # a run of digits with single spaces, dots, dashes or decimal commas between them ("6,47E+15")
@@ -45,6 +46,15 @@ def scrub(text: str | None, mode: str = "partial") -> str | None:
     if text is None or mode == "none":
         return text
     return _LONG_DIGITS.sub(lambda m: _mask_run(m.group(0), mode), text)
+
+
+def mask_params(params: Mapping[str, object], mode: str = "partial") -> dict[str, object]:
+    """Message parameters with any identifier-looking text masked (the one place this is done).
+
+    >>> mask_params({"nik": "6472035708750001", "count": 3})
+    {'nik': '647203******0001', 'count': 3}
+    """
+    return {k: scrub(v, mode) if isinstance(v, str) else v for k, v in params.items()}
 
 
 def _mask_run(run: str, mode: str) -> str:

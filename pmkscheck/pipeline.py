@@ -30,7 +30,6 @@ from pmkscheck.history.run import apply_history
 from pmkscheck.history.split import write_split
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.normalise import normalise_table
-from pmkscheck.outputs import write_outputs
 from pmkscheck.province import summarise
 from pmkscheck.province.view import write_province
 from pmkscheck.read import is_lock_file_name
@@ -41,6 +40,7 @@ from pmkscheck.rules import rule
 from pmkscheck.schema import Schema, load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
+from pmkscheck.write.outputs import write_outputs
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 

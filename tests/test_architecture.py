@@ -51,9 +51,7 @@ def test_cli_import_does_not_load_pandas():
 
 # Issue 13: imports of pmkscheck's own modules sit at the top of a module. Inside a function only
 # as a *named lazy import* (a comment saying so, and why, right above it), for start-up time.
-# The output side (report/, write, outputs, template, cli, serve/) is being reworked separately;
-# until then it is exempt, and the exemption may only shrink.
-OUTPUT_SIDE_PENDING = ("cli.py", "outputs.py", "write.py", "template.py", "report/", "serve/")
+# The output side has its own rule (test_output_side_imports_its_own_modules_at_the_top).
 
 
 def _local_own_imports(path: Path) -> list[tuple[int, str]]:
@@ -85,9 +83,8 @@ def _local_own_imports(path: Path) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("path", sorted(PKG.rglob("*.py")), ids=lambda p: str(p.relative_to(PKG)))
 def test_own_modules_are_imported_at_the_top(path):
-    rel = path.relative_to(PKG).as_posix()
-    if rel.startswith(OUTPUT_SIDE_PENDING):
-        pytest.skip("output side: issue 13, second half")
+    if _ours(_module_name(path)):
+        pytest.skip("output side: test_output_side_imports_its_own_modules_at_the_top")
     assert _local_own_imports(path) == []
 
 
@@ -97,3 +94,103 @@ def test_import_contracts_hold():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=PKG.parent)
     assert out.returncode == 0, out.stdout[-3000:]
+# --- the output side (issue 13): report -> write -> cli, no circles, no hidden imports ---------
+
+
+OUT = ("pmkscheck.report", "pmkscheck.write", "pmkscheck.text", "pmkscheck.serve",
+       "pmkscheck.cli", "pmkscheck.cliterm", "pmkscheck.mask")
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PKG.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {_module_name(p): p for p in PKG.rglob("*.py")}
+
+
+def _edges(path: Path) -> list[tuple[str, bool, int]]:
+    """(imported pmkscheck module, inside a function?, line) -- TYPE_CHECKING blocks left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: list[tuple[str, bool, int]] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child, in_function)
+            return
+        if isinstance(node, ast.Import):
+            out.extend((a.name, in_function, node.lineno) for a in node.names
+                       if a.name.startswith("pmkscheck"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (
+                node.module.startswith("pmkscheck")):
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                out.append((full if full in MODULES else node.module, in_function, node.lineno))
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_function or isinstance(node, (ast.FunctionDef,
+                                                           ast.AsyncFunctionDef)))
+
+    visit(tree, False)
+    return out
+
+
+def _ours(name: str) -> bool:
+    return any(name == o or name.startswith(o + ".") for o in OUT)
+
+
+def test_report_views_import_no_writer_cli_or_server():
+    for name, path in MODULES.items():
+        if name.startswith("pmkscheck.report"):
+            for target, _, line in _edges(path):
+                assert not target.startswith(("pmkscheck.write", "pmkscheck.cli",
+                                              "pmkscheck.serve")), (name, line, target)
+
+
+def test_output_side_has_no_import_circle():
+    # ``pmkscheck/__init__`` (the public API, ``__version__``) runs first on any import of the
+    # package: an edge to it is not a dependency between stages, so it is not drawn
+    graph = {name: {t for t, _, _ in _edges(path) if t in MODULES and t != "pmkscheck"}
+             for name, path in MODULES.items()}
+    index, low, stack, on, cycles = {}, {}, [], set(), []
+
+    def strong(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                strong(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = set()
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.add(w)
+                if w == v:
+                    break
+            if len(comp) > 1 and any(_ours(m) for m in comp):
+                cycles.append(sorted(comp))
+
+    for v in graph:
+        if v not in index:
+            strong(v)
+    assert not cycles
+
+
+def test_output_side_imports_its_own_modules_at_the_top():
+    """Function-local imports of pmkscheck modules only in the CLI, each named ``# lazy:``."""
+    for name, path in MODULES.items():
+        if not _ours(name):
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for target, in_function, line in _edges(path):
+            if in_function:
+                assert name == "pmkscheck.cli" and "# lazy:" in lines[line - 1], (
+                    name, line, target)

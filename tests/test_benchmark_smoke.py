@@ -52,3 +52,19 @@ def test_findings_comparison_catches_a_difference(tmp_path):
     b = Counter({(0, "NIK_LENGTH", "nik"): 1})
     assert run.compare("x", a, "c", b) == ["only in x: (3, 'DATE_INVALID', 'tanggal_lahir') x1"]
     assert run.compare("x", a, "c", a) == []
+
+
+def test_micro_and_destroyed_benchmarks_run(tmp_path):
+    """benchmarks/micro.py and destroyed.py cannot rot either (tiny sizes, one run)."""
+    micro = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "micro.py"), "--repeat",
+                            "1"], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert micro.returncode in (0, 1), micro.stderr[-3000:]
+    assert len([line for line in micro.stdout.splitlines() if "budget" in line]) == 3
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "destroyed.py"), "--rows", "200", "--repeat",
+         "1", "--out", str(tmp_path / "results"), "--data", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    doc = json.loads((tmp_path / "results" / "destroyed_200.json").read_text())
+    assert doc["findings"]["destroyed"] >= 2 * 200 > doc["findings"]["clean"]
+    assert set(doc["ratio"]) == {"nowrite", "all"}

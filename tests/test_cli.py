@@ -128,3 +128,34 @@ def test_atomic_write_refuses_the_input(tmp_path):
             fh.write("baru")
     assert src.read_text(encoding="utf-8") == "asli"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "link.csv"]
+
+
+COMMANDS = ["validate", "baseline", "history", "template", "serve", "rules", "schemas"]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_help_reads_like_a_typer_tool_in_one_language_at_80_columns(lang):
+    import os
+
+    env = {**os.environ, "COLUMNS": "80", "PMKSCHECK_LANG": lang}
+    shown = {"": run("--help", env=env).stdout}
+    shown.update({c: run(c, "--help", env=env).stdout for c in COMMANDS})
+    for command, text in shown.items():
+        assert text.startswith("Usage: pmkscheck"), (command, text)
+        for bad in ("<list[", "<str>", "<path>", "<int>", "{paths}", "default:"):
+            assert bad not in text, (command, bad, text)
+        too_wide = [line for line in text.splitlines() if len(line) > 80]
+        assert not too_wide, (command, too_wide)
+        other = "Show this message and exit." if lang == "id" else "Tampilkan pesan ini"
+        assert other not in text, (command, text)
+    assert shown["validate"].splitlines()[0] == "Usage: pmkscheck validate [OPTIONS] FILE..."
+    assert "--as-of YYYY-MM-DD" in shown["validate"]
+    assert "--district DISTRICT" in shown["validate"]
+    words = {"id": "Periksa berkas PMKS", "en": "Check PMKS files"}
+    assert words[lang] in shown[""] and words[lang] in shown["validate"]
+
+
+def test_help_follows_lang_on_the_command_line():
+    r = run("validate", "--help", "--lang", "en", env={**__import__("os").environ,
+                                                      "PMKSCHECK_LANG": "id"})
+    assert "Check PMKS files" in r.stdout and "Periksa berkas" not in r.stdout

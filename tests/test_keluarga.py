@@ -183,7 +183,7 @@ def test_two_row_header_kepala_keluarga_over_nik_and_nama(tmp_path):
 def test_family_template_round_trip(tmp_path):
     import openpyxl
 
-    from pmkscheck.template import FAMILY_COLUMNS, write_template
+    from pmkscheck.write.template import FAMILY_COLUMNS, write_template
 
     path = write_template(tmp_path / "keluarga.xlsx", "6472", "keluarga")
     wb = openpyxl.load_workbook(path)

@@ -1,4 +1,4 @@
-"""The annotated workbook (pmkscheck.report.excel): fills, comments, links, kept formatting.
+"""The annotated workbook (pmkscheck.write.annotated): fills, comments, links, kept formatting.
 
 The sample (tests/test_report_sample.py) is a formatted xlsx with title rows, a styled header,
 a date column, a user's own comment and a formula-looking text; its FileReport is built by hand.
@@ -27,8 +27,10 @@ from test_report_sample import (
 )
 
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.report.excel import FILL, Styles, sheet_ref, write_annotated
 from pmkscheck.table import column_index
+from pmkscheck.write.annotated import write_annotated
+from pmkscheck.write.sheets import sheet_ref
+from pmkscheck.write.styles import FILL, Styles
 
 
 def _sha(path: Path) -> str:
@@ -409,7 +411,7 @@ def _styles() -> Styles:
 
 def test_patch_sheet_rows_and_cells_without_references() -> None:
     """The slow path: rows/cells without r=, a missing row, a prefixed namespace."""
-    from pmkscheck.report.excel import patch_sheet
+    from pmkscheck.write.sheetpatch import patch_sheet
 
     xml = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
            '<x:sheetViews><x:sheetView tabSelected="1" workbookViewId="0"/></x:sheetViews>'
@@ -430,7 +432,7 @@ def test_patch_sheet_rows_and_cells_without_references() -> None:
 
 
 def test_patch_sheet_fast_path_keeps_other_rows_byte_identical() -> None:
-    from pmkscheck.report.excel import patch_sheet
+    from pmkscheck.write.sheetpatch import patch_sheet
 
     rows = "".join(f'<row r="{r}" spans="1:2"><c r="A{r}" s="3"><v>{r}</v></c></row>'
                    for r in range(1, 200))
@@ -510,7 +512,7 @@ def test_xls_input_rebuilt_with_types(tmp_path: Path) -> None:
 
 
 def test_comment_cap_keeps_fills_and_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pmkscheck.report.excel as excel
+    import pmkscheck.write.annotated as excel
 
     monkeypatch.setattr(excel, "MAX_COMMENTS", 3)
     src = sample_workbook(tmp_path / "k.xlsx")

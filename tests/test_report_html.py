@@ -20,7 +20,8 @@ from test_report_sample import NIK, issue, sample_report, sample_workbook
 
 from pmkscheck.issues import Severity
 from pmkscheck.report import FileReport, Report
-from pmkscheck.report.html import render_html, write_html
+from pmkscheck.report.html import render_html
+from pmkscheck.write.html import write_html
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

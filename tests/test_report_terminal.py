@@ -15,7 +15,8 @@ import pytest
 from test_report_sample import sample_report
 
 from pmkscheck.report import FileReport, Report
-from pmkscheck.report.terminal import ProgressPrinter, make_console, progress_printer, render
+from pmkscheck.report.console import ProgressPrinter, make_console, progress_printer
+from pmkscheck.report.terminal import render
 from pmkscheck.settings import Settings
 
 GOLDEN = Path(__file__).parent / "golden"

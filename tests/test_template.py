@@ -18,7 +18,7 @@ from pmkscheck import reference
 from pmkscheck.errors import UsageError
 from pmkscheck.pipeline import check_paths
 from pmkscheck.settings import Settings
-from pmkscheck.template import PERSON_COLUMNS, write_template
+from pmkscheck.write.template import PERSON_COLUMNS, write_template
 
 
 def _validate(path: Path):

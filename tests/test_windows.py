@@ -12,10 +12,10 @@ import pytest
 from builders import fake_nik, write_xlsx
 
 from pmkscheck.domain.wilayah_named import find_kabkota
-from pmkscheck.outputs import output_dir, output_stem
 from pmkscheck.pipeline import expand_paths
 from pmkscheck.report import FileReport, Report
 from pmkscheck.settings import Settings
+from pmkscheck.write.outputs import output_dir, output_stem
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "Désirée Ñoño Mu'ut " * 12  # 228 characters: CELL_TOO_LONG, shown shortened with "…"

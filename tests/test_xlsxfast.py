@@ -1,4 +1,4 @@
-"""pmkscheck.xlsxfast: the fast cleaned-xlsx writer equals xlsxwriter's output cell by cell.
+"""pmkscheck.write.xlsxfast: the fast cleaned-xlsx writer equals xlsxwriter's output cell by cell.
 
 The reference is the writer pmkscheck used before issue 6 (xlsxwriter, constant-memory mode, one
 ``write_string``/``write_number`` per cell), kept here as ``xlsxwriter_reference``. Both files are
@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmkscheck.table import column_letter
-from pmkscheck.xlsxfast import digits, excel_width, write_frame
+from pmkscheck.write.xlsxfast import digits, excel_width, write_frame
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TEXT_COLUMNS = ("nik", "rt")

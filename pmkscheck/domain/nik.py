@@ -48,8 +48,6 @@ Traceback (most recent call last):
 pmkscheck.domain.nik.ExcelNumber: the NIK was stored as a number by Excel; digits are lost
 >>> format("6408171708750001")
 '64.08.17.170875.0001'
->>> mask("6408171708750001")
-'640817******0001'
 >>> build("640817", date(1975, 8, 17), "P", 1)
 '6408175708750001'
 
@@ -241,19 +239,6 @@ def format(number: str) -> str:  # noqa: A001 - python-stdnum name
     """Display form with dots between the parts: ``64.08.17.170875.0001``."""
     s = compact(number)
     return ".".join((s[:2], s[2:4], s[4:6], s[6:12], s[12:]))
-
-
-def mask(number: str) -> str:
-    """Hide the birth-date digits of a 16-digit NIK/No. KK: ``640817******0001``.
-
-    Anything that is not 16 digits is masked except its first 4 and last 2 characters.
-    """
-    s = str(number)
-    if len(s) == LENGTH and s.isdigit():
-        return s[:6] + "*" * 6 + s[12:]
-    if len(s) <= 6:
-        return "*" * len(s)
-    return s[:4] + "*" * (len(s) - 6) + s[-2:]
 
 
 # --- reference data ----------------------------------------------------------------------------
@@ -506,6 +491,6 @@ __all__ = [
     "ExcelNumber", "InvalidBirthDate", "InvalidComponent", "InvalidFormat", "InvalidLength",
     "NikParts", "ValidationError", "ZeroSerial", "analyse", "analyse_nik", "build", "compact",
     "dates_valid", "format", "is_excel_number", "is_valid", "kabupaten_codes", "kecamatan_codes",
-    "mask", "nik_birth",
+    "nik_birth",
     "parse", "region_status", "validate",
 ]

@@ -22,50 +22,13 @@ from pmkscheck.history.view import e
 from pmkscheck.province import _short
 from pmkscheck.province.tables import _dup_headers, _dup_rows
 from pmkscheck.rules import rule
+from pmkscheck.text import lang_of, section
 
 if TYPE_CHECKING:
     from pmkscheck.province import ProvinceSummary
     from pmkscheck.report import Report
     from pmkscheck.settings import Settings
 
-T = {
-    "id": {"title": "Ringkasan provinsi Kalimantan Timur", "sent": "Kab/kota yang mengirim",
-           "rows": "Orang terdaftar", "rate": "Tingkat galat", "complete": "Kelengkapan",
-           "district": "Kab/Kota", "files": "Berkas", "score": "Skor mutu",
-           "change": "Perubahan sejak kiriman sebelumnya", "problems": "Masalah utama",
-           "report": "laporan", "chart": "Tingkat galat (merah) dan kelengkapan (hijau) per "
-           "kab/kota", "missing_list": "Kab/kota tanpa berkas", "missing": "Belum ada berkas",
-           "all_sent": "Semua kab/kota sudah mengirim.", "first": "kiriman pertama",
-           "off": "tanpa riwayat", "persons": "orang", "added": "bertambah",
-           "removed": "berkurang", "changed": "berubah", "fixed": "temuan diperbaiki",
-           "new": "temuan baru", "none": "tidak ada",
-           "unreadable": "Berkas yang tidak terbaca", "dups": "NIK yang sama di dua kab/kota",
-           "file": "Berkas", "row": "Baris", "other_file": "Berkas lain",
-           "other_row": "Baris lain", "other_district": "Kab/Kota lain",
-           "list": "Daftar berkas", "sheet": "Lembar", "schema": "Skema", "errors": "Galat",
-           "warnings": "Peringatan", "unknown": "Tidak diketahui",
-           "footer": "Dibuat oleh pmkscheck {version}. NIK disamarkan ({mask}). Halaman ini "
-                     "dapat dibuka tanpa internet.",
-           "rate_note": "Tingkat galat = bagian baris orang yang memuat galat."},
-    "en": {"title": "Province summary, Kalimantan Timur", "sent": "Districts that sent",
-           "rows": "Persons listed", "rate": "Error rate", "complete": "Completeness",
-           "district": "District", "files": "Files", "score": "Quality score",
-           "change": "Change since the previous submission", "problems": "Main problems",
-           "report": "report", "chart": "Error rate (red) and completeness (green) per district",
-           "missing_list": "Districts without a file", "missing": "No file yet",
-           "all_sent": "Every district has sent a file.", "first": "first submission",
-           "off": "no history", "persons": "persons", "added": "added", "removed": "removed",
-           "changed": "changed", "fixed": "findings fixed", "new": "new findings",
-           "none": "none", "unreadable": "Files that could not be read",
-           "dups": "Same NIK in two districts", "file": "File", "row": "Row",
-           "other_file": "Other file", "other_row": "Other row",
-           "other_district": "Other district", "list": "Files", "sheet": "Sheet",
-           "schema": "Schema", "errors": "Errors", "warnings": "Warnings",
-           "unknown": "Unknown",
-           "footer": "Made by pmkscheck {version}. NIKs are masked ({mask}). This page opens "
-                     "without internet.",
-           "rate_note": "Error rate = share of person rows with an error."},
-}
 CSS = ("body{font-family:'Segoe UI',Arial,sans-serif;color:#1f2328;margin:0 auto;max-width:1100px;"
        "padding:24px;line-height:1.45;font-size:15px}h2{font-size:19px;margin:28px 0 10px;"
        "border-bottom:2px solid #d0d7de}table{border-collapse:collapse;width:100%;font-size:14px}"
@@ -124,7 +87,7 @@ def per_district(report: Report) -> dict[str, dict[str, Any]]:
 
 
 def _change_text(d: dict[str, Any], lang: str) -> str:
-    t = T[lang]
+    t = section("dashboard", lang)
     if not d["compared"]:
         return t["off"]
     if not d["changes"]:
@@ -144,8 +107,8 @@ def _change_text(d: dict[str, Any], lang: str) -> str:
 
 def change_lines(report: Report, settings: Settings) -> list[str]:
     """``6472 Kota Samarinda: <change>`` per kab/kota whose files were compared (terminal)."""
-    lang = settings.lang if settings.lang in T else "id"
-    t = T[lang]
+    lang = lang_of(settings.lang)
+    t = section("dashboard", lang)
     out = []
     for code, d in sorted(per_district(report).items()):
         if d["compared"]:
@@ -159,7 +122,7 @@ def chart_svg(rows: list[tuple[str, float | None, float | None]], lang: str) -> 
     label_w, bar_w, line_h = 190, 420, 34
     height = 20 + line_h * len(rows)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 70}" '
-             f'height="{height}" role="img" aria-label="{e(T[lang]["chart"])}">']
+             f'height="{height}" role="img" aria-label="{e(section("dashboard", lang)["chart"])}">']
     for n, (name, rate, comp) in enumerate(rows):
         y = 10 + n * line_h
         parts.append(f'<text x="0" y="{y + 17}" font-size="13">{e(name)}</text>')
@@ -179,8 +142,8 @@ def chart_svg(rows: list[tuple[str, float | None, float | None]], lang: str) -> 
 def render_dashboard(summary: ProvinceSummary, report: Report, settings: Settings,
                      folder: Path | None = None) -> str:
     """The whole ``provinsi.html`` document."""
-    lang = settings.lang if settings.lang in T else "id"
-    t = T[lang]
+    lang = lang_of(settings.lang)
+    t = section("dashboard", lang)
     stats = per_district(report)
     sent = [d for d in summary.districts if not d.missing]
     total_rows = sum(stats[d.code]["rows"] for d in sent)

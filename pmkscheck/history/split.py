@@ -6,7 +6,7 @@ kecamatan (or desa), flagged and commented like the ``.catatan.xlsx`` file, with
 the operator who must fix them. The area's rows are moved up under the header (the column
 ``No`` still tells the row of the district's list), and the findings are renumbered with them.
 Written with the annotated-workbook machinery of
-:mod:`pmkscheck.report.excel` on a subset of the rows.
+:mod:`pmkscheck.write.annotated` on a subset of the rows.
 
 Files go to ``<output folder>/<stem>.per-<area>/<stem>.<area name>.xlsx``; names are safe on
 Windows (no ``<>:"/\\|?*``, no reserved device names, no trailing dot or space, at most 60
@@ -30,10 +30,12 @@ import pandas as pd
 from pmkscheck.atomic import atomic_path
 from pmkscheck.checks.summary import completeness
 from pmkscheck.errors import UsageError
-from pmkscheck.outputs import output_dir, output_stem
-from pmkscheck.report.excel import build_base_workbook, patch_workbook, plan_annotations
 from pmkscheck.schema import load_schema
 from pmkscheck.table import ROW
+from pmkscheck.write.annotated import patch_workbook
+from pmkscheck.write.basebook import build_base_workbook
+from pmkscheck.write.notes import plan_annotations
+from pmkscheck.write.outputs import output_dir, output_stem
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport, Report

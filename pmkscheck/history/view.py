@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -16,131 +17,21 @@ from pmkscheck import reference
 from pmkscheck.atomic import atomic_open
 from pmkscheck.errors import UsageError
 from pmkscheck.history.store import open_store, store_path, submissions
-from pmkscheck.report.excel import SheetBuilder, _sheet_name, sheet_ref
-from pmkscheck.report.terminal import make_console
+from pmkscheck.report.console import make_console
+from pmkscheck.text import section
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport
     from pmkscheck.settings import Settings
 
-T = {
-    "id": {
-        "changes": "Perubahan sejak kiriman sebelumnya", "first": "Kiriman pertama: belum ada "
-        "kiriman sebelumnya kab/kota ini untuk dibandingkan.",
-        "previous": "Dibanding", "validated": "diperiksa", "data_date": "data per",
-        "persons": "Orang", "added": "bertambah", "removed": "berkurang", "changed": "berubah",
-        "findings": "Temuan", "fixed": "diperbaiki", "new": "baru", "open": "masih ada",
-        "fields": {"jenis": "jenis PMKS", "wilayah": "desa/kecamatan", "nama": "nama",
-                   "lahir": "tanggal lahir"},
-        "rows_added": "Baris orang yang bertambah", "rows_changed": "Baris orang yang berubah",
-        "more": "+{n} lagi", "history": "Riwayat kiriman per kabupaten/kota",
-        "empty": "Belum ada kiriman yang tercatat di riwayat {path}.",
-        "file": "Berkas", "date": "Data per", "at": "Diperiksa", "rows": "Baris",
-        "rate": "Tingkat galat", "complete": "Kelengkapan", "trend": "Tren",
-        "better": "membaik", "worse": "memburuk", "same": "tetap", "one": "satu kiriman",
-        "store": "Riwayat", "chart": "Tingkat galat (merah) dan kelengkapan (hijau) per kiriman",
-        "footer": "Dibuat oleh pmkscheck. Tidak memuat NIK, No. KK atau nama; dapat dibuka "
-                  "tanpa internet.",
-    },
-    "en": {
-        "changes": "Changes since the previous submission", "first": "First submission: no "
-        "earlier submission of this district to compare with.",
-        "previous": "Compared with", "validated": "checked", "data_date": "data as of",
-        "persons": "Persons", "added": "added", "removed": "removed", "changed": "changed",
-        "findings": "Findings", "fixed": "fixed", "new": "new", "open": "still open",
-        "fields": {"jenis": "jenis PMKS", "wilayah": "desa/kecamatan", "nama": "name",
-                   "lahir": "birth date"},
-        "rows_added": "Rows of added persons", "rows_changed": "Rows of changed persons",
-        "more": "+{n} more", "history": "Submissions per district",
-        "empty": "No submission recorded yet in the history {path}.",
-        "file": "File", "date": "Data as of", "at": "Checked", "rows": "Rows",
-        "rate": "Error rate", "complete": "Completeness", "trend": "Trend",
-        "better": "better", "worse": "worse", "same": "unchanged", "one": "one submission",
-        "store": "History", "chart": "Error rate (red) and completeness (green) per submission",
-        "footer": "Made by pmkscheck. Holds no NIK, No. KK or name; opens without internet.",
-    },
-}
-FIRST = 12
 
-
-def t(lang: str) -> dict[str, Any]:
-    """The texts in ``lang`` (Indonesian by default)."""
-    return T.get(lang, T["id"])
-
-
-def _rows(items: list[dict[str, Any]], key: str, lang: str) -> str:
-    rows = [str(d[key]) for d in items if d.get(key) is not None]
-    text = ", ".join(rows[:FIRST])
-    if len(rows) > FIRST:
-        text += " " + t(lang)["more"].format(n=len(rows) - FIRST)
-    return text
-
-
-def change_lines(f: FileReport, lang: str) -> list[str]:
-    """The short changes section as plain lines (terminal, workbook summary)."""
-    tt = t(lang)
-    c = f.changes
-    if c is None:
-        return [tt["first"]]
-    prev = c["previous"]
-    out = [f"{tt['previous']}: {prev['file']} ({tt['data_date']} {prev['data_date'] or '-'}, "
-           f"{tt['validated']} {prev['validated_at']})"]
-    p, fi = c["persons"], c["findings"]
-    out.append(f"{tt['persons']}: {p['added']} {tt['added']}, {p['removed']} {tt['removed']}, "
-               f"{p['changed']} {tt['changed']}")
-    fields = ", ".join(f"{tt['fields'][k]} {n}" for k, n in c.get("changed_fields", {}).items()
-                       if n)
-    if fields:
-        out[-1] += f" ({fields})"
-    out.append(f"{tt['findings']}: {fi['fixed']} {tt['fixed']}, {fi['new']} {tt['new']}, "
-               f"{fi['open']} {tt['open']}")
-    details = c.get("details", {})
-    if details.get("added"):
-        out.append(f"{tt['rows_added']}: {_rows(details['added'], 'row', lang)}")
-    if details.get("changed"):
-        out.append(f"{tt['rows_changed']}: {_rows(details['changed'], 'row', lang)}")
-    return out
-
-
-def render_terminal_changes(console: Any, f: FileReport, lang: str) -> None:
-    """Print the changes section of one table (only when history was consulted)."""
-    from rich.text import Text
-
-    if not f.compared or f.error:
-        return
-    console.print(Text(t(lang)["changes"], style="bold"))
-    for line in change_lines(f, lang):
-        console.print(Text("  " + line), overflow="fold")
+def t(lang: str) -> Mapping[str, Any]:
+    """The texts of the history views in ``lang`` (the catalogue's ``history`` section)."""
+    return section("history", lang)
 
 
 def e(text: object) -> str:
     """HTML-escape (``None`` -> empty)."""
     return "" if text is None else html.escape(str(text), quote=True)
-
-
-def html_changes(f: FileReport, lang: str) -> str:
-    """The HTML report's section on the changes (empty when history was not consulted)."""
-    if not f.compared or f.error:
-        return ""
-    tt = t(lang)
-    lines = change_lines(f, lang)
-    out = [f'<h2>{e(tt["changes"])}</h2>']
-    if f.changes is None:
-        out.append(f"<p>{e(lines[0])}</p>")
-        return "\n".join(out)
-    out.append(f'<p class="sub">{e(lines[0])}</p>')
-    c = f.changes
-    cards = [(tt["persons"] + " " + tt["added"], c["persons"]["added"]),
-             (tt["persons"] + " " + tt["removed"], c["persons"]["removed"]),
-             (tt["persons"] + " " + tt["changed"], c["persons"]["changed"]),
-             (tt["findings"] + " " + tt["fixed"], c["findings"]["fixed"]),
-             (tt["findings"] + " " + tt["new"], c["findings"]["new"]),
-             (tt["findings"] + " " + tt["open"], c["findings"]["open"])]
-    out.append('<div class="cards">' + "".join(
-        f'<div class="card"><div class="n">{e(v)}</div><div class="l">{e(k)}</div></div>'
-        for k, v in cards) + "</div>")
-    out.extend(f"<p>{e(line)}</p>" for line in lines[3:])
-    return "\n".join(out)
 
 
 # ------------------------------------------------------------------------- pmkscheck history
@@ -299,62 +190,4 @@ def history_html(items: list[dict[str, Any]], lang: str, path: Path) -> str:
             "</body>\n</html>\n")
 
 
-__all__ = ["change_lines", "history_command", "history_html", "html_changes",
-           "render_terminal_changes", "trend_svg"]
-
-
-SHEET = {"id": "Perubahan", "en": "Changes"}
-SHEET_T = {
-    "id": {"row": "Baris", "cell": "Sel", "what": "Perubahan", "code": "Kode",
-           "prev_row": "Baris di kiriman sebelumnya", "added": "orang bertambah",
-           "removed": "orang berkurang (tidak ada lagi di berkas ini)",
-           "changed": "orang berubah: {fields}", "new": "temuan baru",
-           "fixed": "temuan diperbaiki",
-           "note": "Baris = baris di lembar data berkas ini; klik Sel untuk melompat ke "
-                   "baris itu."},
-    "en": {"row": "Row", "cell": "Cell", "what": "Change", "code": "Code",
-           "prev_row": "Row in the previous submission", "added": "person added",
-           "removed": "person removed (no longer in this file)",
-           "changed": "person changed: {fields}", "new": "new finding", "fixed": "finding fixed",
-           "note": "Row = row of this file's data sheet; click Cell to jump to it."},
-}
-
-
-def changes_sheet(f: FileReport, settings: Settings, styles: Any, st: dict[Any, int],
-                  data_sheet: str, taken: set[str]) -> tuple[str, str]:
-    """The annotated workbook's "Perubahan" sheet: (sheet name, worksheet XML).
-
-    One line per added or changed person and per new finding, located in this file (with a link
-    to the row), then the removed persons and fixed findings with their previous row.
-    """
-    lang = settings.lang if settings.lang in SHEET else "id"
-    tt, ts = t(lang), SHEET_T[lang]
-    name = _sheet_name(SHEET[lang], taken)
-    b = SheetBuilder(styles, text_style=st["text"], quote_style=st["quote"])
-    b.widths = {0: 10, 1: 10, 2: 50, 3: 30, 4: 16}
-    b.add([tt["changes"]], st["title"])
-    for line in change_lines(f, lang):
-        b.add([line], st["plain"])
-    if f.changes is None:
-        return name, b.render()
-    b.add([ts["note"]], st["wrapnote"])
-    b.n += 1
-    b.add([ts["row"], ts["cell"], ts["what"], ts["code"], ts["prev_row"]], st["head"])
-    d = f.changes.get("details", {})
-    fields = tt["fields"]
-    lines: list[tuple[int | None, str, str, int | None]] = []
-    lines += [(x["row"], ts["added"], "", None) for x in d.get("added", [])]
-    lines += [(x["row"], ts["changed"].format(fields=", ".join(fields[k] for k in x["fields"])),
-               "", x["previous_row"]) for x in d.get("changed", [])]
-    lines += [(x["row"], ts["new"], x["code"], None) for x in d.get("new", [])]
-    lines.sort(key=lambda v: (v[0] is None, v[0] or 0))
-    lines += [(None, ts["removed"], "", x["previous_row"]) for x in d.get("removed", [])]
-    lines += [(None, ts["fixed"], x["code"], x["previous_row"]) for x in d.get("fixed", [])]
-    for row, what, code, prev in lines:  # one line per change (not per data row)
-        cell = f"A{row}" if row else ""
-        n = b.add([row, cell, what, code, prev],
-                  [st["num"], st["link"] if row else st["text"], st["text"], st["text"],
-                   st["num"]])
-        if row:
-            b.links.append((f"B{n}", sheet_ref(data_sheet, cell), cell))
-    return name, b.render(freeze=0)
+__all__ = ["history_command", "history_html", "trend_svg"]

@@ -6,40 +6,22 @@ Used by :mod:`pmkscheck.province.view` (terminal, ``provinsi.xlsx``) and the HTM
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmkscheck.checks.batch import district_name
 from pmkscheck.mask import mask_id
 from pmkscheck.province import DistrictSummary, ProvinceSummary
+from pmkscheck.text import section
 
 if TYPE_CHECKING:
     from pmkscheck.report import Report
     from pmkscheck.settings import Settings
 
-T = {
-    "id": {"title": "Ringkasan provinsi Kalimantan Timur", "district": "Kab/Kota",
-           "files": "Berkas", "rows": "Orang", "families": "KK", "data_rows": "Baris",
-           "members": "Jiwa dlm KK", "completeness": "Kelengkapan", "errors": "Galat",
-           "warnings": "Peringatan", "score": "Skor mutu", "top": "Masalah terbanyak",
-           "missing": "Belum ada berkas", "dups": "NIK yang sama di dua kab/kota",
-           "file": "Berkas", "row": "Baris", "other_file": "Berkas lain",
-           "other_row": "Baris lain", "other_district": "Kab/Kota lain",
-           "unreadable": "tidak terbaca", "none": "tidak ada",
-           "missing_list": "Kab/kota tanpa berkas"},
-    "en": {"title": "Province summary, Kalimantan Timur", "district": "District",
-           "files": "Files", "rows": "Persons", "families": "Families", "data_rows": "Rows",
-           "members": "In families", "completeness": "Completeness", "errors": "Errors",
-           "warnings": "Warnings", "score": "Quality score", "top": "Top problems",
-           "missing": "No file yet", "dups": "Same NIK in two districts",
-           "file": "File", "row": "Row", "other_file": "Other file", "other_row": "Other row",
-           "other_district": "Other district", "unreadable": "unreadable", "none": "none",
-           "missing_list": "Districts without a file"},
-}
 
-
-def _t(settings: Settings) -> dict[str, str]:
-    return T.get(settings.lang, T["id"])
+def _t(settings: Settings) -> Mapping[str, str]:
+    return section("province", settings.lang)
 
 
 def _top(d: DistrictSummary) -> str:

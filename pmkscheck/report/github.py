@@ -17,36 +17,24 @@ frequent codes with their titles and first cells.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from pmkscheck import __version__
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.report import file_dict, issue_dict
+from pmkscheck.report.model import file_dict, finding_line, issue_dict, issue_dicts
+from pmkscheck.rules import render_code, rule
 from pmkscheck.table import column_index
+from pmkscheck.text import lang_of, section
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport, Report
+    from pmkscheck.report.model import FileReport, Report
     from pmkscheck.settings import Settings
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 TOP_CODES = 10
 FIRST_CELLS = 5
-
-T = {
-    "id": {"file": "Berkas", "sheet": "Lembar", "rows": "Baris data", "errors": "Galat",
-           "warnings": "Peringatan", "infos": "Info", "status": "Status", "code": "Kode",
-           "title": "Arti", "severity": "Tingkat", "n": "Jumlah", "first": "Lokasi pertama",
-           "row": "baris", "file_level": "seluruh berkas", "more": "kode lain",
-           "unreadable": "tidak terbaca", "ok": "Tidak ada masalah.", "files": "berkas",
-           "sev": {"error": "galat", "warning": "peringatan", "info": "info"}},
-    "en": {"file": "File", "sheet": "Sheet", "rows": "Data rows", "errors": "Errors",
-           "warnings": "Warnings", "infos": "Infos", "status": "Status", "code": "Code",
-           "title": "Meaning", "severity": "Severity", "n": "Count", "first": "First cells",
-           "row": "row", "file_level": "whole file", "more": "more codes",
-           "unreadable": "unreadable", "ok": "No problems found.", "files": "files",
-           "sev": {"error": "error", "warning": "warning", "info": "info"}},
-}
 
 
 def escape_data(text: str) -> str:
@@ -72,22 +60,18 @@ def annotation_path(path: Path | str) -> str:
     return p.as_posix()
 
 
-def command(issue: Issue, f: FileReport, settings: Settings) -> str:
-    """The workflow command line (without newline) for one finding."""
-    is_csv = f.format in ("csv", "tsv")
-    d = issue_dict(issue, settings, is_csv)
+def command(issue: Issue, f: FileReport, settings: Settings,
+            d: dict[str, Any] | None = None) -> str:
+    """The workflow command line (without newline) for one finding (``d``: it rendered)."""
+    is_csv = f.is_csv
+    d = issue_dict(issue, settings, is_csv) if d is None else d
     props = [f"file={escape_property(annotation_path(f.path))}"]
     if d["row"]:
         props.append(f"line={d['row']}")
         if issue.letter and not is_csv:
             props.append(f"col={column_index(issue.letter) + 1}")
     props.append(f"title={escape_property(issue.code)}")
-    where = d["cell"] or (f"{T[_lang(settings)]['row']} {d['row']}" if d["row"] else "")
-    if where and d["column"]:
-        where += f" ({d['column']})"
-    text = (f"{where}: " if where else "") + d["message"]
-    if d["value"]:
-        text += f" [{d['value']}]"
+    text = finding_line(d, section("github", settings.lang)["row"])
     return f"::{COMMAND[issue.severity]} {','.join(props)}::{escape_data(text)}"
 
 
@@ -104,12 +88,8 @@ def render(report: Report, settings: Settings, out: TextIO) -> None:
                       f"title={escape_property(f.error)}::"
                       f"{escape_data(err['message'] + ' ' + err['fix'])}\n")
             continue
-        for issue in f.issues:
-            out.write(command(issue, f, settings) + "\n")
-
-
-def _lang(settings: Settings) -> str:
-    return settings.lang if settings.lang in T else "id"
+        for issue, d in zip(f.issues, issue_dicts(f, settings), strict=True):
+            out.write(command(issue, f, settings, d) + "\n")
 
 
 def md(text: object) -> str:
@@ -135,11 +115,9 @@ def _status(f: FileReport, settings: Settings) -> str:
 
 def job_summary(report: Report, settings: Settings) -> str:
     """Markdown for ``$GITHUB_STEP_SUMMARY``: files with counts, then top codes per file."""
-    from pmkscheck import __version__
-    from pmkscheck.rules import render_code, rule
-
-    lang = _lang(settings)
-    t = T[lang]
+    lang = lang_of(settings.lang)
+    t = section("github", lang)
+    severity = section("severity", lang)
     errors = sum(f.count(Severity.ERROR) for f in report.files)
     warnings = sum(f.count(Severity.WARNING) for f in report.files)
     unreadable = sum(1 for f in report.files if f.error)
@@ -170,10 +148,7 @@ def job_summary(report: Report, settings: Settings) -> str:
             continue
         if not f.issues:
             continue
-        groups: dict[str, list[Issue]] = defaultdict(list)
-        for i in f.issues:
-            groups[i.code].append(i)
-        ordered = sorted(groups.items(), key=lambda kv: (-kv[1][0].severity, -len(kv[1]), kv[0]))
+        ordered = list(f.by_code().items())
         lines += [f"### {title}", "",
                   f"| {t['code']} | {t['title']} | {t['severity']} | {t['n']} | {t['first']} |",
                   "|---|---|---|---:|---|"]
@@ -181,7 +156,7 @@ def job_summary(report: Report, settings: Settings) -> str:
             where = [_where(i, f, t) for i in items[:FIRST_CELLS]]
             more = ", …" if len(items) > FIRST_CELLS else ""
             lines.append(f"| `{code}` | {md(rule(code).t('title', lang))} | "
-                         f"{t['sev'][items[0].severity.label]} | {len(items):,} | "
+                         f"{severity[items[0].severity.label]} | {len(items):,} | "
                          f"{md(', '.join(where))}{more} |")
         if len(ordered) > TOP_CODES:
             lines.append(f"| … | {len(ordered) - TOP_CODES} {t['more']} | | | |")
@@ -189,9 +164,9 @@ def job_summary(report: Report, settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _where(i: Issue, f: FileReport, t: dict) -> str:
+def _where(i: Issue, f: FileReport, t: Mapping[str, str]) -> str:
     if i.row is None:
         return t["file_level"]
-    if i.letter and f.format not in ("csv", "tsv"):
+    if i.letter and not f.is_csv:
         return f"{i.letter}{i.row}"
     return f"{t['row']} {i.row}"

@@ -11,142 +11,27 @@ Indonesian or English per ``settings.lang``. Every text is escaped and every val
 from __future__ import annotations
 
 import html
-from collections import defaultdict
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmkscheck import __version__
-from pmkscheck.atomic import atomic_open
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.mask import mask_value, scrub
-from pmkscheck.report import error_text
-from pmkscheck.rules import fix as rule_fix
-from pmkscheck.rules import message as rule_message
+from pmkscheck.report.changes import change_lines
+from pmkscheck.report.model import FileReport, error_text, issue_dicts
 from pmkscheck.rules import rule
+from pmkscheck.text import data_date_text, district_text, lang_of, num, pct, section
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport, Report
+    from pmkscheck.report.model import Report
     from pmkscheck.settings import Settings
 
 FIRST = 10  # locations shown per code
-
-T: dict[str, dict[str, str]] = {
-    "id": {
-        "title": "Laporan pemeriksaan data PMKS", "file": "Berkas", "sheet": "Lembar",
-        "schema": "Skema", "district": "Kabupaten/kota", "header_row": "Baris judul",
-        "date": "Tanggal pemeriksaan", "data_date": "Tanggal data (umur dihitung pada)",
-        "format": "Format", "unknown": "tidak diketahui",
-        "rows": "Baris data", "errors": "Galat", "warnings": "Peringatan", "infos": "Info",
-        "rows_err": "Baris dengan galat", "of_rows": "dari baris data",
-        "completeness": "Kelengkapan per kolom", "completeness_note":
-            "Bagian baris yang kolomnya terisi. Hijau: 98% ke atas; kuning: 90-98%; merah: "
-            "di bawah 90%.",
-        "findings": "Temuan per kode", "none": "Tidak ada temuan. Data siap dikirim.",
-        "what": "Apa yang diperiksa", "why": "Mengapa penting", "fix": "Cara memperbaiki",
-        "where": "Lokasi pertama", "cell": "Sel", "row": "Baris", "column": "Kolom",
-        "value": "Nilai", "message": "Pesan", "file_level": "seluruh berkas",
-        "more": "... dan {n} lainnya (lihat berkas .catatan.xlsx atau .laporan.json).",
-        "kecamatan": "Per kecamatan", "kec": "Kecamatan", "code": "Kode",
-        "rate": "Tingkat galat", "complete": "Kelengkapan",
-        "skipped": "Baris yang dilewati (bukan data)", "reason": "Alasan",
-        "unreadable": "Berkas tidak dapat dibaca",
-        "footer": "Dibuat oleh pmkscheck {version}. NIK dan No. KK disamarkan ({mask}). "
-                  "Laporan ini tidak memuat tautan ke luar dan dapat dibuka tanpa internet.",
-        "chart_label": "Diagram batang kelengkapan per kolom",
-        "reasons": "blank=kosong, section=judul bagian, total=baris jumlah, "
-                   "signature=tanda tangan, repeated_header=judul berulang, note=catatan",
-        "count": "Jumlah", "severity": "Tingkat", "overview": "Ringkasan temuan",
-        "meaning": "Arti",
-    },
-    "en": {
-        "title": "PMKS data check report", "file": "File", "sheet": "Sheet", "schema": "Schema",
-        "district": "District", "header_row": "Header row", "date": "Checked on",
-        "data_date": "Data date (ages measured at)", "format": "Format", "unknown": "unknown",
-        "rows": "Data rows", "errors": "Errors",
-        "warnings": "Warnings", "infos": "Infos", "rows_err": "Rows with errors",
-        "of_rows": "of data rows", "completeness": "Completeness per column",
-        "completeness_note": "Share of rows with a value. Green: 98% or more; amber: 90-98%; "
-                             "red: below 90%.",
-        "findings": "Findings by code", "none": "No findings. The data is ready to send.",
-        "what": "What it checks", "why": "Why it matters", "fix": "How to fix",
-        "where": "First locations", "cell": "Cell", "row": "Row", "column": "Column",
-        "value": "Value", "message": "Message", "file_level": "whole file",
-        "more": "... and {n} more (see the .catatan.xlsx or .laporan.json file).",
-        "kecamatan": "Per kecamatan", "kec": "Kecamatan", "code": "Code",
-        "rate": "Error rate", "complete": "Completeness",
-        "skipped": "Rows skipped (not data)", "reason": "Reason",
-        "unreadable": "The file could not be read",
-        "footer": "Made by pmkscheck {version}. NIK and No. KK are masked ({mask}). This report "
-                  "has no outside links and opens without internet.",
-        "chart_label": "Bar chart of completeness per column",
-        "reasons": "", "count": "Count", "severity": "Severity", "overview": "Summary of findings",
-        "meaning": "Meaning",
-    },
-}
-SOURCE = {
-    "id": {"option": "dari opsi --district", "file_name": "dari nama berkas",
-           "title": "dari judul tabel", "wilayah": "dari kolom wilayah",
-           "nik": "dari kode wilayah NIK"},
-    "en": {"option": "from --district", "file_name": "from the file name",
-           "title": "from the table title", "wilayah": "from the wilayah columns",
-           "nik": "from the NIK region codes"},
-}
-
-
-DATE_SOURCE = {
-    "id": {"option": "dari opsi --as-of", "config": "dari berkas konfigurasi",
-           "title": "dari judul tabel", "sheet": "dari nama lembar",
-           "table": "dari kolom tahun tabel",
-           "file_name": "dari nama berkas",
-           "today": "hari pemeriksaan: judul, lembar dan nama berkas tidak menyebut tanggal"},
-    "en": {"option": "from --as-of", "config": "from the config file",
-           "title": "from the table title", "sheet": "from the sheet name",
-           "table": "from the table's year column",
-           "file_name": "from the file name",
-           "today": "the day of the check: no date in the title, sheet or file name"},
-}
-
-
-def data_date_text(data_date: object, lang: str) -> str:
-    """``2024-12-31 (dari judul tabel)``, or ``-`` when the table has none (unreadable file)."""
-    if data_date is None:
-        return "-"
-    source = getattr(data_date, "source", "")
-    how = DATE_SOURCE.get(lang, DATE_SOURCE["id"]).get(source, source)
-    return f"{data_date.date.isoformat()} ({how})"  # type: ignore[attr-defined]
-
-
-def district_text(district: object, lang: str, unknown: str) -> str:
-    """``6408 Kabupaten Kutai Timur (dari kode wilayah NIK)`` or ``unknown``."""
-    if district is None:
-        return unknown
-    code, name, source = (getattr(district, k) for k in ("code", "name", "source"))
-    how = SOURCE.get(lang, SOURCE["id"]).get(source, source)
-    return f"{code} {name} ({how})"
-
-
-SEV = {
-    "id": {Severity.ERROR: "galat", Severity.WARNING: "peringatan", Severity.INFO: "info"},
-    "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"},
-}
 
 
 def e(text: object) -> str:
     """HTML-escape anything (``None`` -> empty)."""
     return "" if text is None else html.escape(str(text), quote=True)
-
-
-def num(n: int | float, lang: str) -> str:
-    """Thousands separators as the reader writes them (id: 1.250, en: 1,250)."""
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "id" else text
-
-
-def pct(share: float, lang: str, digits: int = 1) -> str:
-    """``0.992`` -> ``99,2%`` (id) / ``99.2%`` (en)."""
-    text = f"{share * 100:.{digits}f}%"
-    return text.replace(".", ",") if lang == "id" else text
 
 
 def _css() -> str:
@@ -156,11 +41,9 @@ def _css() -> str:
 
 def render_html(report: Report | FileReport, settings: Settings) -> str:
     """The whole HTML document for a run (every file) or for one table."""
-    from pmkscheck.report import FileReport
-
     files = [report] if isinstance(report, FileReport) else list(report.files)
-    lang = settings.lang if settings.lang in T else "id"
-    t = T[lang]
+    lang = lang_of(settings.lang)
+    t = section("html", lang)
     names = ", ".join(dict.fromkeys(Path(f.path).name for f in files))
     body = "\n".join(_file_section(f, settings, lang) for f in files)
     footer = t["footer"].format(version=__version__, mask=settings.mask)
@@ -174,21 +57,11 @@ def render_html(report: Report | FileReport, settings: Settings) -> str:
     )
 
 
-def write_html(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
-    """Write the HTML report of one table (atomically; never over the input)."""
-    from pmkscheck.report.excel import refuse_input
-
-    refuse_input(Path(target), Path(f.path))
-    text = render_html(f, settings)
-    with atomic_open(Path(target), "w", protect=(f.path,), encoding="utf-8") as fh:
-        fh.write(text)
-
-
 # --------------------------------------------------------------------------------------------
 
 
 def _file_section(f: FileReport, settings: Settings, lang: str) -> str:
-    t = T[lang]
+    t = section("html", lang)
     name = Path(f.path).name
     title = e(name) + (f" &middot; {e(f.sheet)}" if f.sheet else "")
     out = [f'<section class="file">\n<h1>{e(t["title"])}</h1>\n<p class="sub">{title}</p>']
@@ -210,8 +83,6 @@ def _file_section(f: FileReport, settings: Settings, lang: str) -> str:
         out.append(f'<h2>{e(t["kecamatan"])}</h2>')
         out.append(_kecamatan(f, lang))
     if f.compared:  # issue 14: changes since the previous submission
-        from pmkscheck.history.view import html_changes
-
         out.append(html_changes(f, lang))
     out.append(f'<h2>{e(t["findings"])}</h2>')
     out.append(_findings(f, settings, lang))
@@ -221,8 +92,33 @@ def _file_section(f: FileReport, settings: Settings, lang: str) -> str:
     return "\n".join(out)
 
 
+def html_changes(f: FileReport, lang: str) -> str:
+    """The HTML report's section on the changes (empty when history was not consulted)."""
+    if not f.compared or f.error:
+        return ""
+    tt = section("history", lang)
+    lines = change_lines(f, lang)
+    out = [f'<h2>{e(tt["changes"])}</h2>']
+    if f.changes is None:
+        out.append(f"<p>{e(lines[0])}</p>")
+        return "\n".join(out)
+    out.append(f'<p class="sub">{e(lines[0])}</p>')
+    c = f.changes
+    cards = [(tt["persons"] + " " + tt["added"], c["persons"]["added"]),
+             (tt["persons"] + " " + tt["removed"], c["persons"]["removed"]),
+             (tt["persons"] + " " + tt["changed"], c["persons"]["changed"]),
+             (tt["findings"] + " " + tt["fixed"], c["findings"]["fixed"]),
+             (tt["findings"] + " " + tt["new"], c["findings"]["new"]),
+             (tt["findings"] + " " + tt["open"], c["findings"]["open"])]
+    out.append('<div class="cards">' + "".join(
+        f'<div class="card"><div class="n">{e(v)}</div><div class="l">{e(k)}</div></div>'
+        for k, v in cards) + "</div>")
+    out.extend(f"<p>{e(line)}</p>" for line in lines[3:])
+    return "\n".join(out)
+
+
 def _meta(f: FileReport, settings: Settings, lang: str) -> str:
-    t = T[lang]
+    t = section("html", lang)
     district = district_text(f.district, lang, t["unknown"])
     rows = [(t["file"], str(Path(f.path).name)), (t["sheet"], f.sheet or "-"),
             (t["format"], f.format or "-"), (t["schema"], f.schema or "-"),
@@ -235,10 +131,10 @@ def _meta(f: FileReport, settings: Settings, lang: str) -> str:
 
 
 def _cards(f: FileReport, lang: str) -> str:
-    t = T[lang]
+    t = section("html", lang)
     errors, warnings, infos = (f.count(s) for s in (Severity.ERROR, Severity.WARNING,
                                                     Severity.INFO))
-    share = f.rows_with_errors / f.data_rows if f.data_rows else 0.0
+    share = f.error_share
     d = f.district
     cards = [
         ("", num(f.data_rows, lang), t["rows"]),
@@ -257,36 +153,28 @@ def _cards(f: FileReport, lang: str) -> str:
     return '<div class="cards">' + "".join(html_cards) + "</div>"
 
 
-def _groups(f: FileReport) -> tuple[dict[str, list[Issue]], list[str]]:
-    groups: dict[str, list[Issue]] = defaultdict(list)
-    for i in f.issues:
-        groups[i.code].append(i)
-    order = sorted(groups, key=lambda c: (-int(groups[c][0].severity), -len(groups[c]), c))
-    return groups, order
-
-
 def _overview(f: FileReport, lang: str) -> str:
-    t = T[lang]
+    t = section("html", lang)
     if not f.issues:
         return f'<p class="okmsg">{e(t["none"])}</p>'
-    groups, order = _groups(f)
     rows = []
-    for code in order:
-        sev = groups[code][0].severity
+    for code, items in f.by_code().items():
+        sev = items[0].severity
         try:
             title = rule(code).t("title", lang)
         except KeyError:
             title = ""
-        rows.append(f'<tr><td><span class="badge {sev.label}">{e(SEV[lang][sev])}</span></td>'
+        label = section("severity", lang)[sev.label]
+        rows.append(f'<tr><td><span class="badge {sev.label}">{e(label)}</span></td>'
                     f'<td><a href="#{e(code)}"><code>{e(code)}</code></a></td><td>{e(title)}</td>'
-                    f"<td class='num'>{e(num(len(groups[code]), lang))}</td></tr>")
+                    f"<td class='num'>{e(num(len(items), lang))}</td></tr>")
     return (f"<table><thead><tr><th>{e(t['severity'])}</th><th>{e(t['code'])}</th>"
             f"<th>{e(t['meaning'])}</th><th class='num'>{e(t['count'])}</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def _location(issue: Issue, is_csv: bool, lang: str) -> str:
-    t = T[lang]
+    t = section("html", lang)
     if issue.row and issue.letter and not is_csv:
         return f"{issue.letter}{issue.row}"
     if issue.row:
@@ -297,14 +185,13 @@ def _location(issue: Issue, is_csv: bool, lang: str) -> str:
 
 
 def _findings(f: FileReport, settings: Settings, lang: str) -> str:
-    t = T[lang]
+    t = section("html", lang)
     if not f.issues:
         return f'<p class="okmsg">{e(t["none"])}</p>'
-    is_csv = f.format in ("csv", "tsv")
-    groups, order = _groups(f)
+    is_csv = f.is_csv
+    shown = dict(zip(map(id, f.issues), issue_dicts(f, settings), strict=True))
     out = []
-    for code in order:
-        items = groups[code]
+    for code, items in f.by_code().items():
         sev = items[0].severity
         try:
             r = rule(code)
@@ -314,17 +201,13 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
         rows = []
         fixes: list[str] = []
         for i in items[:FIRST]:
-            params = {k: scrub(v, settings.mask) if isinstance(v, str) else v
-                      for k, v in i.params.items()}
-            try:
-                msg, fix = rule_message(i, lang, params), rule_fix(i, lang, params)
-            except KeyError:
-                msg, fix = code, ""
+            d = shown[id(i)]
+            msg, fix, value = d["message"], d["fix"], d["value"]
             fixes.append(fix)
-            value = mask_value(i.field, i.value, settings.mask, settings.lang)
             rows.append((_location(i, is_csv, lang), i.column or "", value or "", msg, fix))
         same_fix = len(set(fixes)) == 1
-        head = (f'<div class="head"><span class="badge {sev.label}">{e(SEV[lang][sev])}</span>'
+        label = section("severity", lang)[sev.label]
+        head = (f'<div class="head"><span class="badge {sev.label}">{e(label)}</span>'
                 f"<h3>{e(title)}</h3><code>{e(code)}</code>"
                 f'<span class="count">{e(num(len(items), lang))}&times;</span></div>')
         dl = f"<dl><dt>{e(t['what'])}</dt><dd>{e(what)}</dd><dt>{e(t['why'])}</dt><dd>{e(why)}</dd>"
@@ -350,7 +233,7 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
 
 def completeness_svg(f: FileReport, lang: str) -> str:
     """A horizontal bar chart (inline SVG) of the share of filled rows per field."""
-    t = T[lang]
+    t = section("html", lang)
     headers = {c.field: c.header for c in f.columns if c.field}
     items = list(f.completeness.items())
     bar_h, gap, label_w, bar_w, right = 20, 8, 230, 440, 70
@@ -379,7 +262,7 @@ def completeness_svg(f: FileReport, lang: str) -> str:
 
 
 def _kecamatan(f: FileReport, lang: str) -> str:
-    t = T[lang]
+    t = section("html", lang)
     head = (f"<thead><tr><th>{e(t['kec'])}</th><th>{e(t['code'])}</th>"
             f"<th class='num'>{e(t['rows'])}</th><th class='num'>{e(t['rows_err'])}</th>"
             f"<th>{e(t['rate'])}</th><th class='num'>{e(t['complete'])}</th></tr></thead>")
@@ -398,7 +281,7 @@ def _kecamatan(f: FileReport, lang: str) -> str:
 
 
 def _skipped(f: FileReport, lang: str) -> str:
-    t = T[lang]
+    t = section("html", lang)
     rows = "".join(f"<tr><td class='num'>{s.row}</td><td>{e(s.reason)}</td></tr>"
                    for s in f.skipped_rows[:50])
     more = ""

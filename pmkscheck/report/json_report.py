@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from pmkscheck.report import Report
+    from pmkscheck.report.model import Report
     from pmkscheck.settings import Settings
 
 

@@ -26,18 +26,18 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pmkscheck.issues import Issue, Severity
-from pmkscheck.report import file_dict, issue_dict
+from pmkscheck.issues import Severity
+from pmkscheck.report.model import file_dict, finding_line, issue_dicts
+from pmkscheck.rules import rule
+from pmkscheck.text import section
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport, Report
+    from pmkscheck.report.model import FileReport, Report
     from pmkscheck.settings import Settings
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-ROW_WORD = {"id": "baris", "en": "row"}
 
 
 def xml_text(text: object) -> str:
@@ -64,20 +64,12 @@ def class_name(f: FileReport) -> str:
                                    for p in parts)
 
 
-def _line(i: Issue, f: FileReport, settings: Settings) -> str:
-    d = issue_dict(i, settings, f.format in ("csv", "tsv"))
-    where = d["cell"] or (f"{ROW_WORD.get(settings.lang, 'row')} {d['row']}" if d["row"]
-                          else "")
-    if where and d["column"]:
-        where += f" ({d['column']})"
-    text = (f"{where}: " if where else "") + d["message"]
-    return text + (f" [{d['value']}]" if d["value"] else "")
+def _line(d: dict[str, Any], settings: Settings) -> str:
+    return finding_line(d, section("junit", settings.lang)["row"])
 
 
 def build(report: Report, settings: Settings) -> ET.Element:
     """The ``<testsuites>`` element of the report."""
-    from pmkscheck.rules import rule
-
     threshold = failure_threshold(settings)
     root = ET.Element("testsuites", name="pmkscheck")
     totals = {"tests": 0, "failures": 0, "errors": 0}
@@ -93,9 +85,8 @@ def build(report: Report, settings: Settings) -> ET.Element:
             node.text = xml_text(f"{err['message']} {err['fix']}")
             counts = {"tests": 1, "failures": 0, "errors": 1}
         else:
-            groups: dict[str, list[Issue]] = defaultdict(list)
-            for i in f.issues:
-                groups[i.code].append(i)
+            groups = f.by_code()
+            shown = dict(zip(map(id, f.issues), issue_dicts(f, settings), strict=True))
             counts = {"tests": max(len(groups), 1), "failures": 0, "errors": 0}
             if not groups:
                 ET.SubElement(suite, "testcase", classname=class_name(f), name="pmkscheck",
@@ -105,7 +96,7 @@ def build(report: Report, settings: Settings) -> ET.Element:
                 worst = max(i.severity for i in items)
                 case = ET.SubElement(suite, "testcase", classname=class_name(f), name=code,
                                      file=xml_text(path), time="0")
-                body = xml_text("\n".join(_line(i, f, settings) for i in items))
+                body = xml_text("\n".join(_line(shown[id(i)], settings) for i in items))
                 title = rule(code).t("title", settings.lang)
                 if worst >= threshold:
                     counts["failures"] += 1

@@ -10,13 +10,8 @@ from typing import TextIO
 
 from pmkscheck.errors import UsageError
 from pmkscheck.rules import Rule, catalogue, codes, plain_template
-
-HEAD = {
-    "id": {"what": "Apa yang diperiksa", "why": "Mengapa penting", "fix": "Cara memperbaiki",
-           "bad": "Contoh salah", "good": "Contoh benar", "severity": "Tingkat"},
-    "en": {"what": "What it checks", "why": "Why it matters", "fix": "How to fix",
-           "bad": "Bad example", "good": "Good example", "severity": "Severity"},
-}
+from pmkscheck.schema import builtin_schemas, load_schema
+from pmkscheck.text import section
 
 
 def _select(code: str | None) -> list[Rule]:
@@ -42,7 +37,7 @@ def render_rules(code: str | None, lang: str, fmt: str, out: TextIO) -> None:
     if fmt == "markdown":
         out.write(markdown_table(selected, lang))
         return
-    h = HEAD[lang]
+    h = section("rules", lang)
     for r in selected:
         out.write(f"{r.code}  [{r.severity.label}]  {r.t('title', lang)}\n")
         if code is not None or len(selected) == 1:
@@ -76,8 +71,6 @@ def markdown_table(rules: list[Rule], lang: str = "en") -> str:
 
 def render_schemas(lang: str, out: TextIO) -> None:
     """List the built-in schemas with their fields and header aliases."""
-    from pmkscheck.schema import builtin_schemas, load_schema
-
     for name in sorted(builtin_schemas()):
         s = load_schema(name)
         out.write(f"{s.name}: {s.title.get(lang, '')}\n")

@@ -13,19 +13,13 @@ Vectorised: one sort and one ``diff`` per table, no Python loop per finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from pmkscheck.issues import Issue, Severity
-
-WORDS = {
-    "id": {"whole": "seluruh kolom", "cells": "sel", "row": "baris", "rows": "baris",
-           "more": "+{n} rentang lagi", "file": "berkas"},
-    "en": {"whole": "the whole column", "cells": "cells", "row": "row", "rows": "rows",
-           "more": "+{n} more ranges", "file": "file"},
-}
+from pmkscheck.text import num, section
 
 
 @dataclass(frozen=True)
@@ -50,23 +44,23 @@ class Span:
 
     def where(self, lang: str, max_runs: int = 3) -> str:
         """``B2:B5001`` / ``baris 2-5001``, at most ``max_runs`` runs then "+n more"."""
-        w = WORDS.get(lang, WORDS["en"])
+        w = section("spans", lang)
         if not self.runs:
             return w["file"]
         shown = [self._run(a, b, w) for a, b in self.runs[:max_runs]]
         text = ", ".join(shown)
         if len(self.runs) > max_runs:
-            text += ", " + w["more"].format(n=_num(len(self.runs) - max_runs, lang))
+            text += ", " + w["more"].format(n=num(len(self.runs) - max_runs, lang))
         return text
 
     def headline(self, lang: str) -> str:
         """``seluruh kolom (5.000 sel, B2:B5001)`` for a whole column, else the ranges."""
-        w = WORDS.get(lang, WORDS["en"])
+        w = section("spans", lang)
         if self.whole_column:
-            return f"{w['whole']} ({_num(self.count, lang)} {w['cells']}, {self.where(lang)})"
+            return f"{w['whole']} ({num(self.count, lang)} {w['cells']}, {self.where(lang)})"
         return self.where(lang)
 
-    def _run(self, first: int, last: int, w: dict[str, str]) -> str:
+    def _run(self, first: int, last: int, w: Mapping[str, str]) -> str:
         if self.letter:
             a, b = f"{self.letter}{first}", f"{self.letter}{last}"
             return a if first == last else f"{a}:{b}"
@@ -128,11 +122,6 @@ def group_findings(issues: Sequence[Issue], data_rows: Iterable[int] | None = No
                           runs=tuple(runs(arr, rows_known)), whole_column=whole))
     spans.sort(key=lambda s: (-int(s.severity), -s.count, s.code))
     return spans
-
-
-def _num(n: int, lang: str) -> str:
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "id" else text
 
 
 __all__ = ["Span", "group_findings", "runs"]

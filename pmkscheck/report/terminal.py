@@ -2,16 +2,11 @@
 
 Per table: a summary panel (file, sheet, schema, district, rows, counts), then the findings
 grouped by code (worst first) with their count, the rule's title and the first cells (CSV: rows).
-Readable at 80 columns. Colour only on a terminal that supports it: none when the output is not a
-tty, none when ``NO_COLOR`` is set (rich honours it too). ``progress_printer`` gives the CLI a
-progress indicator on stderr for long runs.
+Readable at 80 columns; the console and the progress line are in :mod:`.console`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-import time
 from collections import defaultdict
 from typing import TYPE_CHECKING, TextIO
 
@@ -21,86 +16,38 @@ from rich.table import Table
 from rich.text import Text
 
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.report import error_text
+from pmkscheck.province.view import render_terminal as render_province
+from pmkscheck.report.changes import change_lines
+from pmkscheck.report.console import make_console
+from pmkscheck.report.model import error_text
 from pmkscheck.rules import rule
+from pmkscheck.text import lang_of, num, pct, section
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport, Report
+    from pmkscheck.report.model import FileReport, Report
     from pmkscheck.settings import Settings
 
 FIRST = 6  # locations listed per code
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-LABEL = {
-    "id": {Severity.ERROR: "galat", Severity.WARNING: "peringatan", Severity.INFO: "info"},
-    "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"},
-}
-T = {
-    "id": {"rows": "baris data", "district": "kab/kota", "unknown": "tidak diketahui",
-           "data_date": "tanggal data",
-           "header": "baris judul", "skipped": "baris dilewati", "schema": "skema",
-           "ok": "Tidak ada masalah.", "outputs": "Berkas keluaran",
-           "unreadable": "TIDAK TERBACA", "errors": "galat", "warnings": "peringatan",
-           "infos": "info", "rows_err": "baris bergalat", "sheet": "lembar", "row": "baris",
-           "col": "kolom", "file": "berkas", "from": "dari", "more": "+{n} lagi",
-           "total": "Total {files} berkas: {errors} galat, {warnings} peringatan, {infos} info.",
-           "fail": "Status keluar {code}: ada temuan setingkat --fail-on {level} atau lebih.",
-           "unread_total": "{n} berkas tidak terbaca.",
-           "details": "Rincian tiap temuan: berkas .catatan.xlsx / .laporan.html, atau "
-                      "--format json; penjelasan kode: pmkscheck rules KODE"},
-    "en": {"rows": "data rows", "district": "district", "unknown": "unknown",
-           "data_date": "data date",
-           "header": "header row", "skipped": "rows skipped", "schema": "schema",
-           "ok": "No problems found.", "outputs": "Output files",
-           "unreadable": "UNREADABLE", "errors": "errors", "warnings": "warnings",
-           "infos": "infos", "rows_err": "rows with errors", "sheet": "sheet", "row": "row",
-           "col": "column", "file": "file", "from": "from", "more": "+{n} more",
-           "total": "Total {files} files: {errors} errors, {warnings} warnings, {infos} infos.",
-           "fail": "Exit status {code}: findings at --fail-on {level} or above.",
-           "unread_total": "{n} files could not be read.",
-           "details": "Every finding: the .catatan.xlsx / .laporan.html files, or --format "
-                      "json; what a code means: pmkscheck rules CODE"},
-}
-
-
-def make_console(out: TextIO, width: int | None = None, color: bool | None = None) -> Console:
-    """A rich console for ``out``: colour only on a tty without ``NO_COLOR`` (or as forced)."""
-    if color is None:
-        is_tty = bool(getattr(out, "isatty", lambda: False)())
-        color = is_tty and not os.environ.get("NO_COLOR")
-    return Console(file=out, width=width, highlight=False, soft_wrap=False, emoji=False,
-                   color_system="auto" if color else None, force_terminal=bool(color) or None,
-                   no_color=not color)
 
 
 def render(report: Report, settings: Settings, out: TextIO, width: int | None = None,
            color: bool | None = None) -> None:
     """Print every file's summary panel and its findings grouped by code."""
     console = make_console(out, width, color)
-    lang = settings.lang if settings.lang in T else "id"
+    lang = lang_of(settings.lang)
     for n, f in enumerate(report.files):
         if n:
             console.print()
         render_file(console, f, settings, lang)
     if report.province is not None:  # issue 7: province view after the per-file views
-        from pmkscheck.province.view import render_terminal
-
-        render_terminal(console, report, settings)
+        render_province(console, report, settings)
     _totals(console, report, settings, lang)
-
-
-def _num(n: int, lang: str) -> str:
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "id" else text
-
-
-def _pct(share: float, lang: str) -> str:
-    text = f"{share * 100:.1f}%"
-    return text.replace(".", ",") if lang == "id" else text
 
 
 def render_file(console: Console, f: FileReport, settings: Settings, lang: str) -> None:
     """One table: panel, grouped findings, output files."""
-    t = T[lang]
+    t = section("terminal", lang)
     title = Text(str(f.path), style="bold")
     if f.sheet:
         title.append(f"  {t['sheet']}: {f.sheet}", style="")
@@ -119,13 +66,20 @@ def render_file(console: Console, f: FileReport, settings: Settings, lang: str) 
     else:
         console.print(_findings_table(f, lang))
     if f.compared:  # issue 14: changes since the previous submission
-        from pmkscheck.history.view import render_terminal_changes
-
         render_terminal_changes(console, f, lang)
     if f.outputs:
         console.print(Text(f"{t['outputs']}:", style="dim"))
         for path in f.outputs.values():
             console.print(Text(f"  {path}", style="dim"), overflow="fold")
+
+
+def render_terminal_changes(console: Console, f: FileReport, lang: str) -> None:
+    """Print the changes section of one table (only when history was consulted)."""
+    if not f.compared or f.error:
+        return
+    console.print(Text(section("history", lang)["changes"], style="bold"))
+    for line in change_lines(f, lang):
+        console.print(Text("  " + line), overflow="fold")
 
 
 def _border(f: FileReport) -> str:
@@ -138,29 +92,26 @@ def _border(f: FileReport) -> str:
 
 
 def _summary(f: FileReport, lang: str) -> Text:
-    t = T[lang]
+    t = section("terminal", lang)
     d = f.district
     text = Text()
     text.append(f"{t['schema']} {f.schema or '-'}")
     if f.header_row is not None:
         text.append(f" · {t['header']} {f.header_row}")
-    text.append(f" · {_num(f.data_rows, lang)} {t['rows']}")
+    text.append(f" · {num(f.data_rows, lang)} {t['rows']}")
     if f.skipped_rows:
-        text.append(f" · {_num(len(f.skipped_rows), lang)} {t['skipped']}")
+        text.append(f" · {num(len(f.skipped_rows), lang)} {t['skipped']}")
     text.append(f"\n{t['district']}: ")
     if d:
-        from pmkscheck.report.html import SOURCE
-
         text.append(f"{d.code} {d.name}", style="bold")
-        text.append(f" ({SOURCE[lang].get(d.source, d.source)})")
+        text.append(f" ({section('district_source', lang).get(d.source, d.source)})")
     else:
         text.append(t["unknown"], style="yellow")
     if f.data_date is not None:
-        from pmkscheck.report.html import DATE_SOURCE
-
         text.append(f"\n{t['data_date']}: ")
         text.append(f.data_date.date.isoformat(), style="bold")
-        text.append(f" ({DATE_SOURCE[lang].get(f.data_date.source, f.data_date.source)})")
+        how = section('date_source', lang).get(f.data_date.source, f.data_date.source)
+        text.append(f" ({how})")
     text.append("\n")
     counts = [(Severity.ERROR, t["errors"]), (Severity.WARNING, t["warnings"]),
               (Severity.INFO, t["infos"])]
@@ -168,14 +119,14 @@ def _summary(f: FileReport, lang: str) -> Text:
         if n:
             text.append(" · ")
         c = f.count(sev)
-        text.append(f"{_num(c, lang)} {label}", style=STYLE[sev] if c else "dim")
-    share = f.rows_with_errors / f.data_rows if f.data_rows else 0.0
-    text.append(f" · {_num(f.rows_with_errors, lang)} {t['rows_err']} ({_pct(share, lang)})")
+        text.append(f"{num(c, lang)} {label}", style=STYLE[sev] if c else "dim")
+    share = f.error_share
+    text.append(f" · {num(f.rows_with_errors, lang)} {t['rows_err']} ({pct(share, lang)})")
     return text
 
 
 def _where(items: list[Issue], is_csv: bool, lang: str) -> str:
-    t = T[lang]
+    t = section("terminal", lang)
     places = []
     for i in items[:FIRST]:
         if i.row and i.letter and not is_csv:
@@ -192,12 +143,12 @@ def _where(items: list[Issue], is_csv: bool, lang: str) -> str:
         unique = [unique[0]] + [p[len(prefix):] for p in unique[1:]]  # "baris 5, 8, 14"
     text = ", ".join(unique)
     if len(items) > FIRST:
-        text += ", " + t["more"].format(n=_num(len(items) - FIRST, lang))
+        text += ", " + t["more"].format(n=num(len(items) - FIRST, lang))
     return text
 
 
 def _findings_table(f: FileReport, lang: str) -> Table:
-    is_csv = f.format in ("csv", "tsv")
+    is_csv = f.is_csv
     groups: dict[str, list[Issue]] = defaultdict(list)
     for i in f.issues:
         groups[i.code].append(i)
@@ -219,22 +170,22 @@ def _findings_table(f: FileReport, lang: str) -> Table:
             desc.append(f"  {title}")
         desc.append("\n")
         desc.append(_where(items, is_csv, lang), style="dim")
-        table.add_row(Text(LABEL[lang][sev], style=STYLE[sev]),
-                      Text(f"{_num(len(items), lang)}×"), desc)
+        table.add_row(Text(section("severity", lang)[sev.label], style=STYLE[sev]),
+                      Text(f"{num(len(items), lang)}×"), desc)
     return table
 
 
 def _totals(console: Console, report: Report, settings: Settings, lang: str) -> None:
-    t = T[lang]
+    t = section("terminal", lang)
     readable = [f for f in report.files if not f.error]
     unreadable = len(report.files) - len(readable)
     if len(report.files) > 1:
         console.print()
         console.print(Text(t["total"].format(
-            files=_num(len(report.files), lang),
-            errors=_num(sum(f.count(Severity.ERROR) for f in readable), lang),
-            warnings=_num(sum(f.count(Severity.WARNING) for f in readable), lang),
-            infos=_num(sum(f.count(Severity.INFO) for f in readable), lang)), style="bold"))
+            files=num(len(report.files), lang),
+            errors=num(sum(f.count(Severity.ERROR) for f in readable), lang),
+            warnings=num(sum(f.count(Severity.WARNING) for f in readable), lang),
+            infos=num(sum(f.count(Severity.INFO) for f in readable), lang)), style="bold"))
         if unreadable:
             console.print(Text(t["unread_total"].format(n=unreadable), style="red"))
     if any(f.issues for f in readable):
@@ -242,66 +193,3 @@ def _totals(console: Console, report: Report, settings: Settings, lang: str) -> 
     code = int(report.exit_code)
     if code == 1:
         console.print(Text(t["fail"].format(code=code, level=settings.fail_on), style="dim"))
-
-
-# --------------------------------------------------------------------------------------------
-# progress on stderr (wired in by the CLI)
-
-
-class ProgressPrinter:
-    """``progress("read kutim.xlsx")`` -> a one-line status on stderr.
-
-    On a terminal the line is rewritten in place (with the elapsed time) and cleared by
-    :meth:`close`; elsewhere (CI logs) each step is printed on its own line only when
-    ``verbose`` is set, so logs stay short. Never writes to stdout.
-    """
-
-    def __init__(self, stream: TextIO | None = None, enabled: bool = True,
-                 verbose: int = 0) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.enabled = enabled and (self.tty or verbose > 0)
-        self.start = time.monotonic()
-        self._width = 0
-
-    def __call__(self, message: str) -> None:
-        """Show one step."""
-        if not self.enabled:
-            return
-        elapsed = time.monotonic() - self.start
-        line = f"pmkscheck [{elapsed:5.1f}s] {message}"
-        if self.tty:
-            cols = _columns()
-            line = line[: cols - 1]
-            pad = max(self._width - len(line), 0)
-            self.stream.write("\r" + line + " " * pad)
-            self._width = len(line)
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        """Clear the status line (terminal only)."""
-        if self.enabled and self.tty and self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self.stream.flush()
-            self._width = 0
-
-    def __enter__(self) -> ProgressPrinter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _columns() -> int:
-    try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns
-    except (OSError, ValueError):
-        return 80
-
-
-def progress_printer(settings: Settings, stream: TextIO | None = None) -> ProgressPrinter:
-    """The progress indicator for a run (off with ``settings.progress = False``)."""
-    return ProgressPrinter(stream, enabled=settings.progress, verbose=settings.verbose)
-

@@ -15,7 +15,13 @@ import tempfile
 import webbrowser
 from pathlib import Path
 
+import uvicorn
+
+from pmkscheck.serve.app import create_app
+from pmkscheck.serve.jobs import JobQueue
+from pmkscheck.serve.security import Gate, new_token
 from pmkscheck.settings import Settings
+from pmkscheck.text import section
 
 DEFAULT_PORT = 8765
 
@@ -39,12 +45,6 @@ def bind(port: int) -> socket.socket:
 def make_server(settings: Settings, port: int = DEFAULT_PORT, workers: int = 2,
                 ttl_s: float = 3600.0, work_root: Path | None = None):  # noqa: ANN201
     """Build (not start) the uvicorn server; returns ``(server, socket, url, queue)``."""
-    import uvicorn
-
-    from pmkscheck.serve.app import create_app
-    from pmkscheck.serve.jobs import JobQueue
-    from pmkscheck.serve.security import Gate, new_token
-
     sock = bind(port)
     real_port = sock.getsockname()[1]
     gate = Gate(token=new_token(), port=real_port)
@@ -63,11 +63,9 @@ def serve(settings: Settings, port: int = DEFAULT_PORT, open_browser: bool = Tru
     logging.basicConfig(level=logging.INFO, format="pmkscheck serve: %(message)s",
                         stream=sys.stderr)
     server, sock, url, queue = make_server(settings, port)
-    lang = settings.lang
-    sys.stderr.write(("Buka halaman ini di peramban: " if lang == "id" else
-                      "Open this page in your browser: ") + url + "\n")
-    sys.stderr.write("Tekan Ctrl+C untuk berhenti.\n" if lang == "id" else
-                     "Press Ctrl+C to stop.\n")
+    t = section("serve", settings.lang)
+    sys.stderr.write(t["open"] + url + "\n")
+    sys.stderr.write(t["stop"] + "\n")
     sys.stderr.flush()
     if open_browser:
         webbrowser.open(url)

@@ -17,26 +17,21 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from pmkscheck import reference
+from pmkscheck.errors import UsageError
+from pmkscheck.rules import catalogue, codes
 from pmkscheck.serve.jobs import JobQueue, QueueFull
 from pmkscheck.serve.security import COOKIE, Gate, GateMiddleware
 from pmkscheck.serve.uploads import ALLOWED_SUFFIXES, UploadError, receive_files
+from pmkscheck.text import lang_of, section
+from pmkscheck.write.template import write_template
 
 log = logging.getLogger("pmkscheck.serve")
 
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
                 ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml"}
-UPLOAD_ERRORS = {
-    "too_large": (413, {"id": "Berkas terlalu besar untuk diunggah (batas {limit} MB).",
-                        "en": "The upload is too large (limit {limit} MB)."}),
-    "bad_form": (400, {"id": "Unggahan tidak dapat dibaca; coba lagi.",
-                       "en": "The upload could not be read; please try again."}),
-    "no_file": (400, {"id": "Tidak ada berkas dalam unggahan.",
-                      "en": "The upload holds no file."}),
-    "suffix": (400, {"id": "Jenis berkas tidak didukung: {name} (xlsx, xlsm, xls, ods, csv, tsv).",
-                     "en": "Unsupported file type: {name} (xlsx, xlsm, xls, ods, csv, tsv)."}),
-    "busy": (503, {"id": "Terlalu banyak berkas sedang diperiksa; coba lagi sebentar lagi.",
-                   "en": "Too many files are being checked; try again in a moment."}),
-}
+UPLOAD_STATUS = {"too_large": 413, "bad_form": 400, "no_file": 400, "suffix": 400, "busy": 503}
+"""HTTP status of each refused upload; its sentence is in the text catalogue (``upload``)."""
 # Content-Security-Policy: the page may load only its own script and style and talk to itself.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; frame-src 'self'; connect-src 'self'; object-src 'none'; "
@@ -44,8 +39,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 
 def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "id")
-    return lang if lang in ("id", "en") else "id"
+    return lang_of(request.query_params.get("lang"))
 
 
 def _static(name: str) -> bytes:
@@ -75,8 +69,8 @@ def create_app(queue: JobQueue, gate: Gate, max_upload_bytes: int) -> Starlette:
                         headers={"X-Content-Type-Options": "nosniff"})
 
     def refuse(code: str, lang: str, **params: object) -> JSONResponse:
-        status, texts = UPLOAD_ERRORS[code]
-        return JSONResponse({"error": texts[lang].format(**params)}, status_code=status)
+        sentence = section("upload", lang)[code].format(**params)
+        return JSONResponse({"error": sentence}, status_code=UPLOAD_STATUS[code])
 
     async def upload(request: Request) -> Response:
         lang = _lang(request)
@@ -127,8 +121,6 @@ def create_app(queue: JobQueue, gate: Gate, max_upload_bytes: int) -> Starlette:
                             headers={"Cache-Control": "no-store"})
 
     async def rules(request: Request) -> Response:
-        from pmkscheck.rules import catalogue, codes
-
         lang = _lang(request)
         table = catalogue()
         return JSONResponse([
@@ -137,15 +129,10 @@ def create_app(queue: JobQueue, gate: Gate, max_upload_bytes: int) -> Starlette:
             for c in codes()])
 
     async def districts(request: Request) -> Response:
-        from pmkscheck import reference
-
         return JSONResponse([{"code": code, "name": reference.kabupaten_name(code)}
                              for code in reference.KALTIM_KABKOTA])
 
     async def template(request: Request) -> Response:
-        from pmkscheck.errors import UsageError
-        from pmkscheck.template import write_template
-
         district = request.query_params.get("district", "")
         kind = request.query_params.get("kind", "individu")
         job_id, folder = queue.new_folder()

@@ -23,21 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pmkscheck.errors import PmkscheckError
+from pmkscheck.pipeline import check_paths
 from pmkscheck.read.isolate import spawn_in_this_thread
+from pmkscheck.report.html import render_html
 from pmkscheck.settings import Settings
+from pmkscheck.text import code_sentence, section
 
 log = logging.getLogger("pmkscheck.serve")
-
-# Keys of FileReport.outputs and the province outputs, with their download labels.
-OUTPUT_LABELS = {
-    "annotated": {"id": "Buku kerja bercatatan (xlsx)", "en": "Annotated workbook (xlsx)"},
-    "clean": {"id": "Data bersih (xlsx)", "en": "Cleaned data (xlsx)"},
-    "clean_csv": {"id": "Data bersih (csv)", "en": "Cleaned data (csv)"},
-    "report": {"id": "Laporan (JSON)", "en": "Report (JSON)"},
-    "html": {"id": "Laporan (HTML)", "en": "Report (HTML)"},
-    "province_xlsx": {"id": "Rekap provinsi (xlsx)", "en": "Province summary (xlsx)"},
-    "province_html": {"id": "Rekap provinsi (HTML)", "en": "Province summary (HTML)"},
-}
+_LETTERS = str.maketrans("0123456789abcdef", "ghijklmnopqrstuv")
 
 
 class QueueFull(Exception):
@@ -88,7 +82,10 @@ class JobQueue:
 
     def new_folder(self) -> tuple[str, Path]:
         """A fresh id and its private folder (created)."""
-        job_id = uuid.uuid4().hex
+        # letters only (a uuid's hex digits mapped to g-v): a run of 10 digits in a folder name
+        # would be masked like an identifier in messages, and _private would no longer find the
+        # folder to take out of them
+        job_id = uuid.uuid4().hex.translate(_LETTERS)
         folder = self.root / job_id
         folder.mkdir(mode=0o700)
         return job_id, folder
@@ -143,9 +140,6 @@ class JobQueue:
         log.info("job %s %s in %.1f s", job.id[:8], job.state, time.perf_counter() - t0)
 
     def _check(self, job: Job, paths: list[Path]) -> None:
-        from pmkscheck.pipeline import check_paths
-        from pmkscheck.report.html import render_html
-
         settings = dataclasses.replace(
             self.settings, lang=job.lang, write=True, output_dir=job.folder / "hasil",
             format="json", progress=False)
@@ -180,7 +174,7 @@ class JobQueue:
             return
         n = str(len(job.files) + 1)
         job.files[n] = target
-        label = OUTPUT_LABELS.get(key, {}).get(job.lang, key)
+        label = section("outputs", job.lang).get(key, key)
         job.downloads.append({"id": n, "kind": key, "label": label, "name": target.name,
                               "sheet": sheet or ""})
 
@@ -197,22 +191,11 @@ def _private(text: str, paths: list[Path], folder: Path) -> str:
 
 def _sentence(exc: Exception, lang: str) -> str:
     """One sentence for a job that failed as a whole (never a traceback, never data)."""
-    from pmkscheck.errors import PmkscheckError
-    from pmkscheck.mask import scrub
-
     if isinstance(exc, PmkscheckError):
-        from pmkscheck.rules import format_text, rule
-
         code = getattr(exc, "code", "")
-        params = {k: "" if v is None else str(v) for k, v in getattr(exc, "params", {}).items()}
-        try:
-            r = rule(code)
-            return scrub(format_text(r.t("message", lang), params) + " "
-                         + format_text(r.t("fix", lang), params)) or code
-        except KeyError:
-            pass
+        said = code_sentence(code, getattr(exc, "params", {}), lang)
+        if said is not None:
+            return " ".join(said) or code
     log.warning("job failed: %s", type(exc).__name__)
-    what = "Kesalahan internal" if lang == "id" else "Internal error"
-    return f"{what}: {type(exc).__name__}. " + (
-        "Laporkan berkas ini ke pengembang." if lang == "id" else
-        "Please report this file to the developers.")
+    t = section("serve", lang)
+    return f"{t['internal_error']}: {type(exc).__name__}. {t['internal_todo']}"

@@ -1,4 +1,4 @@
-"""Stage ④ write: the cleaned data file (xlsx + CSV) and the per-table JSON report.
+"""Stage ⑤ write: the cleaned data file (xlsx + CSV) and the per-table JSON report.
 
 Every data row of the input, in input order, none dropped; normalised values; Kemendagri codes
 beside wilayah names; plus ``source_row``, ``severity`` (the row's worst) and ``issue_codes``.
@@ -18,13 +18,16 @@ import pandas as pd
 
 from pmkscheck import distinct
 from pmkscheck.atomic import atomic_open, atomic_path
+from pmkscheck.report.json_report import dumps_doc
+from pmkscheck.report.model import file_dict
 from pmkscheck.table import ROW
+from pmkscheck.write.ooxml import FORMULA_START
+from pmkscheck.write.xlsxfast import write_frame
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport, Report
+    from pmkscheck.report.model import FileReport, Report
     from pmkscheck.settings import Settings
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ID_COLUMNS = ("nik", "no_kk", "id_dtks", "kode_desa", "kode_kecamatan", "kode_kabupaten",
               "rt", "rw")
 # derived code column -> (name in the cleaned file, placed after this field)
@@ -92,12 +95,10 @@ def write_clean_csv(f: FileReport, report: Report, settings: Settings, target: P
 
 
 def write_clean_xlsx(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
-    """Write the cleaned xlsx with :mod:`pmkscheck.xlsxfast` (same cells as xlsxwriter, issue 6).
+    """Write the cleaned xlsx with :mod:`~pmkscheck.write.xlsxfast` (xlsxwriter's cells, issue 6).
 
     ID columns text-formatted, formula-like text quote-prefixed, header frozen with a filter.
     """
-    from pmkscheck.xlsxfast import write_frame
-
     frame = clean_frame(f)
     with atomic_path(target, protect=(f.path,)) as tmp:
         write_frame(frame, tmp, sheet_name="Data Bersih", text_columns=ID_COLUMNS,
@@ -106,9 +107,6 @@ def write_clean_xlsx(f: FileReport, report: Report, settings: Settings, target: 
 
 def write_json(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
     """The JSON report of this table (same content as ``--format json`` for it)."""
-    from pmkscheck.report import file_dict
-    from pmkscheck.report.json_report import dumps_doc
-
     doc = {"tool": "pmkscheck", "version": report.version, "files": [file_dict(f, settings)]}
     with atomic_open(target, "w", protect=(f.path,), encoding="utf-8") as fh:
         fh.write(dumps_doc(doc))  # json.dump(indent=2) is the pure-Python encoder (issue 6)

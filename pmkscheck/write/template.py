@@ -24,6 +24,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import xlsxwriter
+
+from pmkscheck import reference
+from pmkscheck.atomic import atomic_path
 from pmkscheck.errors import UsageError
 from pmkscheck.table import column_letter
 
@@ -101,17 +105,11 @@ def write_template(path: Path, district: str, kind: str = "individu",
     Raises:
         UsageError: unknown district or kind.
     """
-    from pmkscheck import reference
-
     if kind not in KINDS:
         raise UsageError("USAGE_BAD_CHOICE", option="kind", value=kind, choices=", ".join(KINDS))
     if district not in reference.KALTIM_KABKOTA:
         raise UsageError("USAGE_BAD_DISTRICT", value=district,
                          choices=", ".join(reference.KALTIM_KABKOTA))
-    import xlsxwriter
-
-    from pmkscheck.atomic import atomic_path
-
     path = Path(path)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp))
@@ -128,8 +126,6 @@ def write_template(path: Path, district: str, kind: str = "individu",
 
 
 def _lists(district: str) -> dict[str, list[str]]:
-    from pmkscheck import reference
-
     kec = reference.kecamatan()
     kec = kec[kec["kode_kabupaten"] == district].sort_values("kode")
     desa = reference.desa()
@@ -147,8 +143,6 @@ def _lists(district: str) -> dict[str, list[str]]:
 def _person(wb, district: str, rows: int,
             columns: tuple[tuple[str, str, int], ...] = PERSON_COLUMNS,
             petunjuk_lines: tuple[str, ...] = PETUNJUK_INDIVIDU) -> None:
-    from pmkscheck import reference
-
     name = reference.kabupaten_name(district) or district
     ws = wb.add_worksheet("Data PMKS")
     petunjuk = wb.add_worksheet("Petunjuk")
@@ -218,8 +212,6 @@ def _petunjuk(ws, wb, lines: tuple[str, ...], district_name: str) -> None:
 
 
 def _rekap(wb, district: str) -> None:
-    from pmkscheck import reference
-
     name = reference.kabupaten_name(district) or district
     lists = _lists(district)
     kec, jenis = lists["kecamatan"], lists["jenis_pmks"]

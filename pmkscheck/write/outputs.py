@@ -1,4 +1,4 @@
-"""Stage ④ write: every file output of a run, written atomically into the output folder.
+"""Stage ⑤ write: every file output of a run, written atomically into the output folder.
 
 Default folder: ``<input folder>/<input stem>_pmkscheck/``; ``-o DIR`` puts everything there.
 Per table: ``<stem>[.<sheet>].laporan.json`` (the JSON report of that table),
@@ -14,10 +14,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pmkscheck.errors import UsageError
-from pmkscheck.report import FileReport, Report
+from pmkscheck.report.model import FileReport, Report
 from pmkscheck.settings import Settings
+from pmkscheck.write.annotated import write_annotated
+from pmkscheck.write.clean import write_clean_csv, write_clean_xlsx, write_json
+from pmkscheck.write.html import write_html
 
 Output = Callable[[FileReport, Report, Settings, Path], None]
+
+
+OUTPUTS: dict[str, tuple[str, Output]] = {
+    "clean": (".bersih.xlsx", write_clean_xlsx),
+    "clean_csv": (".bersih.csv", write_clean_csv),
+    "annotated": (".catatan.xlsx", write_annotated),
+    "html": (".laporan.html", write_html),
+    "report": (".laporan.json", write_json),
+}
+"""Output name -> (file suffix, writer), in the order they are written."""
 
 
 def _slug(text: str) -> str:
@@ -53,26 +66,7 @@ def _prepare(folder: Path) -> None:
 
 def outputs() -> dict[str, tuple[str, Output]]:
     """Output name -> (file suffix, writer). Order is the order they are written."""
-    from pmkscheck.write import write_clean_csv, write_clean_xlsx, write_json
-
-    table: dict[str, tuple[str, Output]] = {
-        "clean": (".bersih.xlsx", write_clean_xlsx),
-        "clean_csv": (".bersih.csv", write_clean_csv),
-    }
-    try:
-        from pmkscheck.report.excel import write_annotated
-
-        table["annotated"] = (".catatan.xlsx", write_annotated)
-    except ImportError:
-        pass
-    try:
-        from pmkscheck.report.html import write_html
-
-        table["html"] = (".laporan.html", write_html)
-    except ImportError:
-        pass
-    table["report"] = (".laporan.json", write_json)
-    return table
+    return dict(OUTPUTS)
 
 
 def _key(path: Path) -> str:

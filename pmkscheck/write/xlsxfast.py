@@ -1,4 +1,7 @@
-"""A fast one-sheet xlsx writer for the cleaned file (stage ④ write).
+"""A fast one-sheet xlsx writer for the cleaned file (stage ⑤ write).
+
+Over 400 lines on purpose: one writer whose parts (shared strings, column preparation, block
+assembly, threaded deflate) only make sense together; splitting it would scatter one format.
 
 Why: writing a million-row cleaned workbook cell by cell through xlsxwriter costs one Python call
 per cell (about 20 million at 1M rows) and dominated the run (issue 6). This module writes the
@@ -37,20 +40,25 @@ import pyarrow.compute as pc
 
 from pmkscheck import distinct
 from pmkscheck.table import column_letter
+from pmkscheck.write.ooxml import (
+    CT_WB,
+    CT_WORKSHEET,
+    MAX_ROWS,
+    MAX_TEXT,
+    NS_MAIN,
+    NS_PKG_REL,
+    NS_REL,
+)
 
-MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
-MAX_STR = 32_767
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_STR = MAX_TEXT
 # what Python's re calls whitespace (xlsxwriter's test for xml:space="preserve"), for RE2
 _SPACE = "[\\s\\v\\x1c-\\x1f\\x85\\p{Z}]"
 
 # cellXfs indices in STYLES below
 XF_DEFAULT, XF_HEADER, XF_TEXT, XF_QUOTED = 0, 1, 2, 3
 
-_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_NS, _NS_R, _NS_PKG = NS_MAIN, NS_REL, NS_PKG_REL
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 CONTENT_TYPES = (
@@ -58,10 +66,8 @@ CONTENT_TYPES = (
     '<Default Extension="rels" '
     'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.worksheet+xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{CT_WB}"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{CT_WORKSHEET}"/>'
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.styles+xml"/>'
     '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
