@@ -21,31 +21,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pmkscheck import reference
 from pmkscheck.checks import selected
-from pmkscheck.domain.district import name_signal
+from pmkscheck.domain.district import UNKNOWN, district_name, file_district
 from pmkscheck.issues import Issue
 from pmkscheck.rules import rule
 from pmkscheck.settings import Settings
 from pmkscheck.table import ROW
 
 CODE = "PROVINCE_NIK_IN_TWO_DISTRICTS"
-UNKNOWN = "?"
-"""District key of files whose kab/kota is unknown (or province-wide recaps)."""
 
 FileReports = Sequence[Any]  # pmkscheck.report.FileReport (a layer above: read, never imported)
-
-
-def file_district(f: Any) -> str:
-    """Kab/kota code of a file report (its inferred district, else its file name) or ``?``."""
-    if f.district is not None and f.district.code in reference.KALTIM_KABKOTA:
-        return f.district.code
-    return name_signal(f.path) or UNKNOWN
-
-
-def district_name(code: str) -> str:
-    """Name of a kab/kota code; ``tidak diketahui`` for :data:`UNKNOWN`."""
-    return reference.kabupaten_name(code) or ("tidak diketahui" if code == UNKNOWN else code)
 
 
 def nik_in_two_districts(files: FileReports) -> pd.DataFrame:
@@ -111,5 +96,4 @@ def run_batch_checks(files: FileReports, settings: Settings) -> tuple[list[Any],
     return out, dups
 
 
-__all__ = ["CODE", "UNKNOWN", "district_name", "file_district", "nik_in_two_districts",
-           "run_batch_checks"]
+__all__ = ["CODE", "nik_in_two_districts", "run_batch_checks"]

@@ -20,7 +20,7 @@ NIK majority of 6407 does not contradict 6411.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -201,6 +201,22 @@ def infer_district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, p
     return district(chosen[1], source), findings
 
 
-__all__ = ["ORDER", "district", "file_name_signal", "first_signal", "infer_district",
-           "majority", "name_signal", "nik_signal", "option_code", "title_signal",
-           "wilayah_signal"]
+UNKNOWN = "?"
+"""District key of files whose kab/kota is unknown (or province-wide recaps)."""
+
+
+def file_district(f: Any) -> str:  # f: a pmkscheck.report.FileReport
+    """Kab/kota code of a file report (its inferred district, else its file name) or ``?``."""
+    if f.district is not None and f.district.code in reference.KALTIM_KABKOTA:
+        return f.district.code
+    return name_signal(f.path) or UNKNOWN
+
+
+def district_name(code: str) -> str:
+    """Name of a kab/kota code; ``tidak diketahui`` for :data:`UNKNOWN`."""
+    return reference.kabupaten_name(code) or ("tidak diketahui" if code == UNKNOWN else code)
+
+
+__all__ = ["ORDER", "UNKNOWN", "district", "district_name", "file_district", "file_name_signal",
+           "first_signal", "infer_district", "majority", "name_signal", "nik_signal", "option_code",
+           "title_signal", "wilayah_signal"]

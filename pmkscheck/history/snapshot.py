@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pmkscheck.checks.batch import UNKNOWN, file_district
 from pmkscheck.distinct import factorize, take_or_none
+from pmkscheck.domain.district import UNKNOWN, file_district
 from pmkscheck.issues import Severity
 from pmkscheck.table import ROW
 

@@ -11,8 +11,8 @@ several files) builds a :class:`ProvinceSummary` from the run's :class:`~pmksche
   counts as one person, its head) to ``members``; a recap's rows are areas and count in neither;
 * the same NIK in the person lists of two districts (the batch check of
   :mod:`pmkscheck.checks.batch`, run by the pipeline before this view): listed with both files;
-* output (:mod:`pmkscheck.province.view`): the terminal view (after the per-file views),
-  ``provinsi.xlsx`` and ``provinsi.html`` (the dashboard of :mod:`pmkscheck.history.dashboard`).
+* output: the terminal table and the ``provinsi.html`` dashboard
+  (:mod:`pmkscheck.report.dashboard`), ``provinsi.xlsx`` (:mod:`pmkscheck.province.view`).
 
 **Quality score** (0-100, per file; a district's score is the row-weighted mean of its files;
 documented in docs/province.md)::
@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import reference
-from pmkscheck.checks.batch import UNKNOWN, file_district
+from pmkscheck.domain.district import UNKNOWN, file_district
 from pmkscheck.issues import Severity
 from pmkscheck.schema import builtin_schemas, load_schema
 
@@ -173,11 +173,6 @@ def summarise(report: Report, dups: pd.DataFrame) -> ProvinceSummary:
     if rows[UNKNOWN].files:
         districts.append(rows[UNKNOWN])
     return ProvinceSummary(districts=districts, duplicates=dups, files=listing)
-
-
-def _short(name: str) -> str:
-    """Drop the "Kabupaten" prefix for narrow tables ("Kota" stays: Kota Bontang)."""
-    return name.removeprefix("Kabupaten ")
 
 
 __all__ = ["DistrictSummary", "ProvinceSummary", "file_score", "summarise"]

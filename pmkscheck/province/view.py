@@ -1,24 +1,21 @@
-"""The province view's outputs: the terminal table, ``provinsi.xlsx`` and ``provinsi.html``."""
+"""The province view's files: ``provinsi.xlsx`` and ``provinsi.html``."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pmkscheck.atomic import atomic_open, atomic_path
-from pmkscheck.checks.batch import CODE
 from pmkscheck.errors import UsageError
-from pmkscheck.history.dashboard import change_lines, render_dashboard
-from pmkscheck.province import ProvinceSummary, _short
-from pmkscheck.province.tables import (
+from pmkscheck.province import ProvinceSummary
+from pmkscheck.report import Report
+from pmkscheck.report.dashboard import render_dashboard
+from pmkscheck.report.province import (
     _district_rows,
     _dup_headers,
     _dup_rows,
     _headers,
     _t,
-    _top,
 )
-from pmkscheck.report import Report
 from pmkscheck.settings import Settings
 
 
@@ -95,44 +92,4 @@ def render_html(summary: ProvinceSummary, report: Report, settings: Settings,
     return render_dashboard(summary, report, settings, folder)
 
 
-def render_terminal(console: Any, report: Report, settings: Settings) -> None:
-    """Print the province table (rich) after the per-file views."""
-    from rich.table import Table
-    from rich.text import Text
-
-    summary: ProvinceSummary = report.province  # type: ignore[attr-defined]
-    if len(report.files) < 2:  # one table: its own view says it all (files are still written)
-        return
-    t = _t(settings)
-    # Narrow enough for 80 columns: one line per district that sent files, short names, no
-    # wrapped "top problems" column (they follow the table, one line per district).
-    table = Table(title=t["title"], title_justify="left", pad_edge=False)
-    # the family columns (KK, Jiwa dlm KK) only when a family list was sent
-    shown = [i for i in range(10) if i not in (4, 5) or any(d.families for d in summary.districts)]
-    headers = _headers(t)
-    for i in shown:
-        table.add_column(headers[i], justify="left" if i < 2 else "right", no_wrap=i < 2)
-    sent = [d for d in summary.districts if not d.missing]
-    for d, row in zip(summary.districts, _district_rows(summary, t), strict=True):
-        if not d.missing:
-            table.add_row(row[0], _short(d.name), *(str(row[i]) for i in shown[2:]))
-    console.print()
-    console.print(table)
-    for d in sent:
-        top = _top(d)
-        if top:
-            console.print(Text(f"{d.code} {_short(d.name)}: {top}", style="dim"),
-                          overflow="fold")
-    # issue 14: vs previous submission
-    for line in change_lines(report, settings):
-        console.print(Text(line, style="dim"), overflow="fold")
-    missing = ", ".join(d.name for d in summary.missing)
-    if missing:
-        console.print(Text(f"{t['missing_list']}: {missing}", style="yellow"))
-    if len(summary.duplicates):
-        console.print(Text(f"{t['dups']}: {len(summary.duplicates)} ({CODE})", style="yellow"))
-    for path in summary.outputs.values():
-        console.print(Text(f"  {path}", style="dim"), overflow="fold")
-
-
-__all__ = ["output_folder", "render_html", "render_terminal", "write_province"]
+__all__ = ["output_folder", "render_html", "write_province"]

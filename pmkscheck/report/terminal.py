@@ -16,9 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.province.view import render_terminal as render_province
 from pmkscheck.report.changes import change_lines
 from pmkscheck.report.console import make_console
+from pmkscheck.report.dashboard import render_terminal as render_province
 from pmkscheck.report.model import error_text
 from pmkscheck.rules import rule
 from pmkscheck.text import lang_of, num, pct, section

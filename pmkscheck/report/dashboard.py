@@ -1,4 +1,4 @@
-"""The province page (``provinsi.html``) as the dashboard the Kepala Dinas reads (issue 14).
+"""The province view: the page (``provinsi.html``) the Kepala Dinas reads, and the terminal table.
 
 One offline HTML page (inline CSS and SVG, no script, no outside link): headline cards; an
 inline-SVG bar chart of the error rate and the completeness of every kab/kota that sent a list;
@@ -10,6 +10,7 @@ two kab/kota (only when there are any: no empty tables). NIKs are masked per ``-
 
 from __future__ import annotations
 
+import html
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -17,10 +18,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from pmkscheck import __version__, reference
-from pmkscheck.checks.batch import UNKNOWN, file_district
-from pmkscheck.history.view import e
-from pmkscheck.province import _short
-from pmkscheck.province.tables import _dup_headers, _dup_rows
+from pmkscheck.domain.district import UNKNOWN, file_district
+from pmkscheck.report.province import (
+    _district_rows,
+    _dup_headers,
+    _dup_rows,
+    _headers,
+    _short,
+    _t,
+    _top,
+)
 from pmkscheck.rules import rule
 from pmkscheck.text import lang_of, section
 
@@ -38,6 +45,13 @@ CSS = ("body{font-family:'Segoe UI',Arial,sans-serif;color:#1f2328;margin:0 auto
        "#d0d7de;border-radius:8px;padding:10px 12px;background:#f6f8fa;min-width:150px}"
        ".card .n{font-size:26px;font-weight:700}.card .l{color:#59636e;font-size:13px}"
        "ul{margin:4px 0;padding-left:18px}@media print{a{color:inherit}}")
+
+DUP_CODE = "PROVINCE_NIK_IN_TWO_DISTRICTS"  # the batch check's code (pmkscheck.checks.batch)
+
+
+def e(text: object) -> str:
+    """HTML-escape (``None`` -> empty)."""
+    return "" if text is None else html.escape(str(text), quote=True)
 
 
 def _pct(x: float | None, lang: str) -> str:
@@ -215,4 +229,44 @@ def render_dashboard(summary: ProvinceSummary, report: Report, settings: Setting
             + "\n".join(body) + "\n</body>\n</html>\n")
 
 
-__all__ = ["change_lines", "chart_svg", "per_district", "render_dashboard"]
+def render_terminal(console: Any, report: Report, settings: Settings) -> None:
+    """Print the province table (rich) after the per-file views."""
+    from rich.table import Table
+    from rich.text import Text
+
+    summary: ProvinceSummary = report.province  # type: ignore[attr-defined]
+    if len(report.files) < 2:  # one table: its own view says it all (files are still written)
+        return
+    t = _t(settings)
+    # Narrow enough for 80 columns: one line per district that sent files, short names, no
+    # wrapped "top problems" column (they follow the table, one line per district).
+    table = Table(title=t["title"], title_justify="left", pad_edge=False)
+    # the family columns (KK, Jiwa dlm KK) only when a family list was sent
+    shown = [i for i in range(10) if i not in (4, 5) or any(d.families for d in summary.districts)]
+    headers = _headers(t)
+    for i in shown:
+        table.add_column(headers[i], justify="left" if i < 2 else "right", no_wrap=i < 2)
+    sent = [d for d in summary.districts if not d.missing]
+    for d, row in zip(summary.districts, _district_rows(summary, t), strict=True):
+        if not d.missing:
+            table.add_row(row[0], _short(d.name), *(str(row[i]) for i in shown[2:]))
+    console.print()
+    console.print(table)
+    for d in sent:
+        top = _top(d)
+        if top:
+            console.print(Text(f"{d.code} {_short(d.name)}: {top}", style="dim"),
+                          overflow="fold")
+    # issue 14: vs previous submission
+    for line in change_lines(report, settings):
+        console.print(Text(line, style="dim"), overflow="fold")
+    missing = ", ".join(d.name for d in summary.missing)
+    if missing:
+        console.print(Text(f"{t['missing_list']}: {missing}", style="yellow"))
+    if len(summary.duplicates):
+        console.print(Text(f"{t['dups']}: {len(summary.duplicates)} ({DUP_CODE})", style="yellow"))
+    for path in summary.outputs.values():
+        console.print(Text(f"  {path}", style="dim"), overflow="fold")
+
+
+__all__ = ["change_lines", "chart_svg", "per_district", "render_dashboard", "render_terminal"]

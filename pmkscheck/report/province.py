@@ -1,7 +1,7 @@
 """The province view's tables (column headers and rows) in each language, shared by its views.
 
-Used by :mod:`pmkscheck.province.view` (terminal, ``provinsi.xlsx``) and the HTML dashboard
-(:mod:`pmkscheck.history.dashboard`).
+Used by the terminal table and the HTML dashboard (:mod:`pmkscheck.report.dashboard`) and by
+``provinsi.xlsx`` (:mod:`pmkscheck.province.view`).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmkscheck.checks.batch import district_name
+from pmkscheck.domain.district import district_name
 from pmkscheck.mask import mask_id
-from pmkscheck.province import DistrictSummary, ProvinceSummary
 from pmkscheck.text import section
 
 if TYPE_CHECKING:
+    from pmkscheck.province import DistrictSummary, ProvinceSummary
     from pmkscheck.report import Report
     from pmkscheck.settings import Settings
 
@@ -60,3 +60,8 @@ def _headers(t: dict[str, str]) -> list[str]:
 def _dup_headers(t: dict[str, str]) -> list[str]:
     return [t["file"], t["row"], t["district"], t["other_file"], t["other_row"],
             t["other_district"], "NIK"]
+
+
+def _short(name: str) -> str:
+    """Drop the "Kabupaten" prefix for narrow tables ("Kota" stays: Kota Bontang)."""
+    return name.removeprefix("Kabupaten ")
