@@ -48,11 +48,22 @@ def test_a_destroyed_column_is_one_line():
 
 def test_part_of_a_column_lists_its_ranges_and_csv_says_rows():
     data = list(range(2, 102))
-    hit = [*range(2, 12), 50, *range(60, 70), 80, 90]
+    hit = [*range(2, 12), 50, *range(60, 70), 80, 90, 95, 97]
     (span,) = group_findings(_issues("NIK_LENGTH", hit, letter=None), data)
     assert not span.whole_column and span.count == len(hit)
-    assert span.where("id") == "baris 2-11, baris 50, baris 60-69, +2 rentang lagi"
-    assert span.where("en", max_runs=10) == "rows 2-11, row 50, rows 60-69, row 80, row 90"
+    assert span.where("id") == "baris 2-11, 50, 60-69, 80, 90, 95, +1 rentang lagi"
+    assert span.where("en", max_runs=10) == "rows 2-11, 50, 60-69, 80, 90, 95, 97"
+    (one,) = group_findings(_issues("NIK_LENGTH", [50], letter="B"), data)
+    assert one.where("en") == "B50" and one.where("en", cells=False) == "row 50"
+
+
+def test_whole_column_names_its_header_and_a_csv_gives_lines():
+    data = [2, 3, 4]
+    issues = [Issue("NIK_EXCEL_NUMBER", Severity.ERROR, row=r, field="nik", column="N I K",
+                    letter="B") for r in data]
+    (span,) = group_findings(issues, data)
+    assert span.headline("id") == "seluruh kolom N I K (3 sel, B2:B4)"
+    assert span.headline("en", cells=False) == "the whole column N I K (3 cells, rows 2-4)"
 
 
 def test_groups_are_per_code_and_column_worst_first():

@@ -19,6 +19,7 @@ from pmkscheck import __version__
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.report.changes import change_lines
 from pmkscheck.report.model import FileReport, error_text, issue_dicts
+from pmkscheck.report.spans import data_rows_of, group_findings
 from pmkscheck.rules import rule
 from pmkscheck.text import data_date_text, district_text, lang_of, num, pct, section
 
@@ -225,8 +226,14 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
         more = ""
         if len(items) > FIRST:
             more = f'<p class="more">{e(t["more"].format(n=num(len(items) - FIRST, lang)))}</p>'
+        spread = ""
+        if len(items) > 1 and all(i.row is not None for i in items):  # issue 16: runs, columns
+            spans = group_findings(items, data_rows_of(f.table))
+            spread = "; ".join(s.headline(lang, cells=not is_csv) for s in spans[:FIRST])
+            spread = f' <span class="spread">{e(spread)}</span>'
         out.append(f'<div class="finding {sev.label}" id="{e(code)}">{head}{dl}'
-                   f'<p><strong>{e(t["where"])}</strong></p><table><thead><tr>{thead}</tr>'
+                   f'<p><strong>{e(t["where"])}</strong>{spread}</p>'
+                   f'<table><thead><tr>{thead}</tr>'
                    f"</thead><tbody>{''.join(trs)}</tbody></table>{more}</div>")
     return "\n".join(out)
 

@@ -138,14 +138,20 @@ class Report:
         }
 
 
-def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False) -> dict[str, Any]:
-    """One finding as in CONTRACT.md, message and fix rendered in ``settings.lang``."""
-    params = mask_params(issue.params, settings.mask)
-    try:
-        message = rule_message(issue, settings.lang, params)
-        how = rule_fix(issue, settings.lang, params)
-    except KeyError:  # a code missing from the catalogue: show the code itself
-        message, how = issue.code, ""
+def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False,
+               memo: dict | None = None) -> dict[str, Any]:
+    """One finding as in CONTRACT.md, message and fix rendered in ``settings.lang``.
+
+    ``memo`` (one dict per table) keeps the texts of findings with the same code and parameters
+    and of the same value: a column Excel destroyed repeats one finding 500,000 times (issue 16).
+    """
+    texts = _texts(issue, settings, memo)
+    value_key = (issue.field, issue.value)
+    value = memo.get(value_key) if memo is not None else None
+    if value is None:
+        value = mask_value(issue.field, issue.value, settings.mask, settings.lang)
+        if memo is not None:
+            memo[value_key] = value
     return {
         "code": issue.code,
         "severity": issue.severity.label,
@@ -153,10 +159,33 @@ def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False) -> dict[s
         "field": issue.field,
         "column": issue.column,
         "cell": None if is_csv else issue.cell,
-        "value": mask_value(issue.field, issue.value, settings.mask, settings.lang),
-        "message": message,
-        "fix": how,
+        "value": value,
+        "message": texts[0],
+        "fix": texts[1],
     }
+
+
+def _texts(issue: Issue, settings: Settings, memo: dict | None) -> tuple[str, str]:
+    """Message and fix of ``issue``, from ``memo`` when the same code and parameters were seen."""
+    key = None
+    if memo is not None:
+        try:
+            key = (issue.code, frozenset(issue.params.items()))
+            hash(key)
+        except TypeError:  # a list among the parameters: render it
+            key = None
+        else:
+            if key in memo:
+                return memo[key]
+    params = mask_params(issue.params, settings.mask)
+    try:
+        texts = (rule_message(issue, settings.lang, params),
+                 rule_fix(issue, settings.lang, params))
+    except KeyError:  # a code missing from the catalogue: show the code itself
+        texts = (issue.code, "")
+    if key is not None:
+        memo[key] = texts
+    return texts
 
 
 def finding_line(d: dict[str, Any], row_word: str) -> str:
@@ -184,7 +213,8 @@ def _issue_dicts(f: FileReport, settings: Settings, is_csv: bool) -> list[dict[s
     key = (settings.mask, settings.lang, is_csv, id(f.issues), len(f.issues))
     if key not in f.rendered:
         f.rendered.clear()
-        f.rendered[key] = [issue_dict(i, settings, is_csv) for i in f.issues]
+        memo: dict = {}
+        f.rendered[key] = [issue_dict(i, settings, is_csv, memo) for i in f.issues]
     return f.rendered[key]
 
 

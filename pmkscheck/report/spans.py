@@ -13,12 +13,13 @@ Vectorised: one sort and one ``diff`` per table, no Python loop per finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from pmkscheck.issues import Issue, Severity
+from pmkscheck.table import ROW
 from pmkscheck.text import num, section
 
 
@@ -41,30 +42,47 @@ class Span:
     count: int
     runs: tuple[tuple[int, int], ...]
     whole_column: bool
+    column: str | None = None  # the header as written in the file
 
-    def where(self, lang: str, max_runs: int = 3) -> str:
-        """``B2:B5001`` / ``baris 2-5001``, at most ``max_runs`` runs then "+n more"."""
+    def where(self, lang: str, max_runs: int = 6, cells: bool = True) -> str:
+        """``B2:B5001, B7`` / ``baris 2-5001, 7``: at most ``max_runs`` runs, then "+n more".
+
+        ``cells=False`` (a CSV) gives line numbers even when the findings carry a letter.
+        """
         w = section("spans", lang)
         if not self.runs:
             return w["file"]
-        shown = [self._run(a, b, w) for a, b in self.runs[:max_runs]]
+        letter = self.letter if cells else None
+        shown = []
+        for a, b in self.runs[:max_runs]:
+            if letter:
+                shown.append(f"{letter}{a}" if a == b else f"{letter}{a}:{letter}{b}")
+            else:
+                shown.append(str(a) if a == b else f"{a}-{b}")
+        if not letter:  # "baris 5, 8, 14" / "rows 2-11, 50"; "row 5" alone
+            one = len(shown) == 1 and self.runs[0][0] == self.runs[0][1]
+            shown[0] = f"{w['row'] if one else w['rows']} {shown[0]}"
         text = ", ".join(shown)
         if len(self.runs) > max_runs:
             text += ", " + w["more"].format(n=num(len(self.runs) - max_runs, lang))
         return text
 
-    def headline(self, lang: str) -> str:
+    def headline(self, lang: str, cells: bool = True) -> str:
         """``seluruh kolom (5.000 sel, B2:B5001)`` for a whole column, else the ranges."""
         w = section("spans", lang)
         if self.whole_column:
-            return f"{w['whole']} ({num(self.count, lang)} {w['cells']}, {self.where(lang)})"
-        return self.where(lang)
+            name = f" {self.column}" if self.column else ""
+            return (f"{w['whole']}{name} ({num(self.count, lang)} {w['cells']}, "
+                    f"{self.where(lang, cells=cells)})")
+        return self.where(lang, cells=cells)
 
-    def _run(self, first: int, last: int, w: Mapping[str, str]) -> str:
-        if self.letter:
-            a, b = f"{self.letter}{first}", f"{self.letter}{last}"
-            return a if first == last else f"{a}:{b}"
-        return f"{w['row']} {first}" if first == last else f"{w['rows']} {first}-{last}"
+
+def data_rows_of(table: object) -> np.ndarray | None:
+    """The user's row numbers of a table's data records (``None`` without a table)."""
+    data = getattr(table, "data", None)
+    if data is None or ROW not in data:
+        return None
+    return data[ROW].to_numpy(dtype=np.int64)
 
 
 def runs(rows: np.ndarray, data_rows: np.ndarray | None = None) -> list[tuple[int, int]]:
@@ -119,9 +137,10 @@ def group_findings(issues: Sequence[Issue], data_rows: Iterable[int] | None = No
                      and np.isin(rows_known, arr).all())
         spans.append(Span(code=first.code, severity=first.severity, field=first.field,
                           letter=first.letter, count=counts[key],
-                          runs=tuple(runs(arr, rows_known)), whole_column=whole))
+                          runs=tuple(runs(arr, rows_known)), whole_column=whole,
+                          column=first.column))
     spans.sort(key=lambda s: (-int(s.severity), -s.count, s.code))
     return spans
 
 
-__all__ = ["Span", "group_findings", "runs"]
+__all__ = ["Span", "data_rows_of", "group_findings", "runs"]

@@ -16,10 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from pmkscheck.issues import Issue, Severity
+from pmkscheck.mask import mask_params
 from pmkscheck.report.changes import change_lines
 from pmkscheck.report.console import make_console
 from pmkscheck.report.dashboard import render_terminal as render_province
 from pmkscheck.report.model import error_text
+from pmkscheck.report.spans import data_rows_of, group_findings
+from pmkscheck.rules import fix as rule_fix
 from pmkscheck.rules import rule
 from pmkscheck.text import lang_of, num, pct, section
 
@@ -64,7 +67,7 @@ def render_file(console: Console, f: FileReport, settings: Settings, lang: str) 
     if not f.issues:
         console.print(Text(t["ok"], style="green"))
     else:
-        console.print(_findings_table(f, lang))
+        console.print(_findings_table(f, lang, settings.mask))
     if f.compared:  # issue 14: changes since the previous submission
         render_terminal_changes(console, f, lang)
     if f.outputs:
@@ -125,30 +128,33 @@ def _summary(f: FileReport, lang: str) -> Text:
     return text
 
 
-def _where(items: list[Issue], is_csv: bool, lang: str) -> str:
+def _where(items: list[Issue], f: FileReport, lang: str, mask: str) -> Text:
+    """Where a code hit: runs of cells (``B2:B7, B12``); a whole column as one line with its fix.
+
+    Every cell is still listed in the JSON, the HTML report and the annotated workbook.
+    """
     t = section("terminal", lang)
-    places = []
-    for i in items[:FIRST]:
-        if i.row and i.letter and not is_csv:
-            places.append(f"{i.letter}{i.row}")
-        elif i.row:
-            places.append(f"{t['row']} {i.row}")
-        elif i.column:
-            places.append(f"{t['col']} {i.column}")
-        else:
-            places.append(t["file"])
-    unique = list(dict.fromkeys(places))
-    prefix = f"{t['row']} "
-    if len(unique) > 1 and all(p.startswith(prefix) for p in unique):
-        unique = [unique[0]] + [p[len(prefix):] for p in unique[1:]]  # "baris 5, 8, 14"
-    text = ", ".join(unique)
-    if len(items) > FIRST:
-        text += ", " + t["more"].format(n=num(len(items) - FIRST, lang))
+    text = Text(style="dim")
+    if any(i.row is None for i in items):  # file- or column-level findings
+        places = [f"{t['col']} {i.column}" if i.column else t["file"] for i in items[:FIRST]]
+        text.append(", ".join(dict.fromkeys(places)))
+        if len(items) > FIRST:
+            text.append(", " + t["more"].format(n=num(len(items) - FIRST, lang)))
+        return text
+    spans = group_findings(items, data_rows_of(f.table))
+    text.append("; ".join(s.headline(lang, cells=not f.is_csv) for s in spans[:FIRST]))
+    whole = [s for s in spans if s.whole_column]
+    if whole:  # the column-level fix, once
+        try:
+            how = rule_fix(items[0], lang, mask_params(items[0].params, mask))
+        except KeyError:  # a code missing from the catalogue
+            how = ""
+        if how:
+            text.append("\n" + how, style="")
     return text
 
 
-def _findings_table(f: FileReport, lang: str) -> Table:
-    is_csv = f.is_csv
+def _findings_table(f: FileReport, lang: str, mask: str) -> Table:
     groups: dict[str, list[Issue]] = defaultdict(list)
     for i in f.issues:
         groups[i.code].append(i)
@@ -169,7 +175,7 @@ def _findings_table(f: FileReport, lang: str) -> Table:
         if title:
             desc.append(f"  {title}")
         desc.append("\n")
-        desc.append(_where(items, is_csv, lang), style="dim")
+        desc.append_text(_where(items, f, lang, mask))
         table.add_row(Text(section("severity", lang)[sev.label], style=STYLE[sev]),
                       Text(f"{num(len(items), lang)}×"), desc)
     return table

@@ -227,8 +227,10 @@ def _styles(pkg: _Package) -> tuple[Styles, str]:
 def _flag_cells(pkg: _Package, data_part: str, plan: Plan, styles: Styles) -> PatchedSheet:
     """The data sheet with every planned cell filled by its worst severity."""
     flags: dict[int, dict[int, Severity]] = defaultdict(dict)
+    for (row, col), severity in plan.fills.items():  # cells of a whole-column finding
+        flags[row][col] = severity
     for (row, col), note in plan.notes.items():
-        flags[row][col] = note.severity
+        flags[row][col] = max(note.severity, flags[row].get(col, note.severity))
     return patch_sheet(read_part(pkg.zin, data_part), flags, styles)
 
 

@@ -7,6 +7,7 @@ legacy VML drawing Excel and LibreOffice need to show them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.report.model import issue_dicts
+from pmkscheck.report.spans import data_rows_of, group_findings
 from pmkscheck.rules import rule
 from pmkscheck.table import column_index, column_letter
 from pmkscheck.text import section
@@ -43,6 +45,13 @@ class Plan:
     file_level: list[Issue]
     place: dict[int, tuple[int, int]]  # id(issue) -> (row, col) where it is shown
     texts: dict[int, tuple[str, str, str]]  # id(issue) -> (message, fix, masked value)
+    fills: dict[tuple[int, int], Severity] = field(default_factory=dict)  # filled, no own note
+
+
+WHOLE_COLUMN_NOTE = 100
+"""A code that hits every data row of a column (and at least this many cells) gets one note on
+the column's header cell instead of one per cell; every cell is still filled and listed on the
+problem sheet (issue 16: 500,000 identical notes help nobody and cost minutes)."""
 
 
 def plan_annotations(f: FileReport, settings: Settings) -> Plan:
@@ -64,7 +73,20 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
     file_level: list[Issue] = []
     place: dict[int, tuple[int, int]] = {}
     texts: dict[int, tuple[str, str, str]] = {}
+    fills: dict[tuple[int, int], Severity] = {}
+    headed: set[tuple[str, int]] = set()
     rendered = issue_dicts(f, settings)  # the report model's one rendering of each finding
+    whole = {(s.code, s.field, s.letter): s for s in group_findings(f.issues, data_rows_of(f.table))
+             if s.whole_column and s.count >= WHOLE_COLUMN_NOTE and f.header_row}
+
+    def add_note(pos: tuple[int, int], issue: Issue) -> None:
+        note = notes.get(pos)
+        if note is None:
+            notes[pos] = Note(pos[0], pos[1], issue.severity, [issue])
+        else:
+            note.issues.append(issue)
+            note.severity = max(note.severity, issue.severity)
+
     for issue, d in zip(f.issues, rendered, strict=True):
         texts[id(issue)] = (d["message"], d["fix"], d["value"] or "")
         row, letter = issue.row, issue.letter or letters.get(issue.field or "") or (
@@ -78,13 +100,18 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
             continue
         pos = (row, column_index(letter))
         place[id(issue)] = pos
-        note = notes.get(pos)
-        if note is None:
-            notes[pos] = Note(pos[0], pos[1], issue.severity, [issue])
-        else:
-            note.issues.append(issue)
-            note.severity = max(note.severity, issue.severity)
-    return Plan(notes, file_level, place, texts)
+        span = whole.get((issue.code, issue.field, issue.letter))
+        if span is None:
+            add_note(pos, issue)
+            continue
+        fills[pos] = max(fills.get(pos, issue.severity), issue.severity)
+        if (span.code, pos[1]) not in headed:  # one note on the header cell, for the column
+            headed.add((span.code, pos[1]))
+            column_note = dataclasses.replace(issue, row=f.header_row)
+            in_book = dataclasses.replace(span, letter=letter)  # CSV findings carry no letter
+            texts[id(column_note)] = (in_book.headline(settings.lang), d["fix"], "")
+            add_note((f.header_row, pos[1]), column_note)
+    return Plan(notes, file_level, place, texts, fills)
 
 
 def comment_text(note: Note, plan: Plan, lang: str) -> tuple[str, str]:
