@@ -120,7 +120,8 @@ def test_kecamatan_case_prefix_spacing_map_to_official(i, case, prefix, spaces):
 def test_desa_case_prefix_map_to_official(i, case, prefix):
     row = DESA.iloc[i]
     m = match_desa(prefix + case(row["nama"]), row["kode_kecamatan"])
-    assert (m.code, m.official) == (row["kode"], row["nama"])
+    shown = DESA_DISPLAY.get(row["kode"], (row["nama"],))[0]  # 6472051004: "Sungai Siring"
+    assert (m.code, m.official) == (row["kode"], shown)
 
 
 # --- drift, fuzzy, unknown -----------------------------------------------------------------------
@@ -404,3 +405,10 @@ def test_large_column_is_matched_per_unique_value():
     assert derived["kecamatan:code"].tolist() == DESA["kode_kecamatan"].to_numpy()[pick].tolist()
     assert derived["desa:code"].tolist() == DESA["kode"].to_numpy()[pick].tolist()
     assert issues == []
+
+
+@pytest.mark.parametrize("text", ["Sungai Siring Pelita", "SUNGAI SIRING PELITA", "Sungai Siring",
+                                  "Kel. Sungai Siring"])
+def test_sungai_siring_by_either_name_is_shown_by_its_common_name(text):
+    m = match_desa(text, "647205")
+    assert (m.code, m.official) == ("6472051004", "Sungai Siring")
