@@ -100,9 +100,39 @@ def console_safe() -> None:
             continue
 
 
+def _formatter(base: type, texts: Mapping[str, str]) -> type:
+    """A subclass of click's help formatter ``base`` that says click's own words in one language.
+
+    Usage, Options, Arguments, Commands and [required] come from ``texts`` (the catalogue's
+    ``help`` section), so an Indonesian help page has no English word of click's in it.
+    """
+
+    class Formatter(base):  # type: ignore[misc, valid-type]
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            super().write_usage(prog, args, prefix=texts.get("usage", prefix))
+
+        def write_heading(self, heading: str) -> None:
+            super().write_heading(texts.get(f"section_{heading}", heading))
+
+        def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+            required = texts.get("required", "[required]")
+            rows = [(a, b.replace("[required]", required)) for a, b in rows]
+            super().write_dl(rows, col_max, col_spacing)
+
+    return Formatter
+
+
 def translate(group: Any, texts: Mapping[str, str]) -> None:
-    """Help texts of a command tree whose help strings are catalogue keys, in ``texts``."""
+    """Help texts of a command tree whose help strings are catalogue keys, in ``texts``.
+
+    click's own words go through :class:`_Formatter` (one language per help page).
+    """
+    context = type(group).context_class  # Typer's own copy of click's Context
+    base = getattr(context, "_pmkscheck_base", context.formatter_class)
+    context._pmkscheck_base = base
+    context.formatter_class = _formatter(base, texts)
     group.help = texts["app"]
+    group.subcommand_metavar = texts["subcommand_metavar"]
     commands = getattr(group, "commands", {})
     for cmd in [group, *commands.values()]:
         if cmd is not group:
@@ -114,5 +144,6 @@ def translate(group: Any, texts: Mapping[str, str]) -> None:
                 getattr(param, "help", None))
             if key in texts:
                 param.help = texts[key]
+        cmd.options_metavar = texts["options_metavar"]
         cmd.context_settings = {**(cmd.context_settings or {}), "max_content_width": 80}
         cmd.get_help_option = _translated_help_option(cmd.get_help_option, texts["help"])

@@ -215,6 +215,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "internal_todo": "Please report this file to the developers.",
     },
     "help": {
+        "options_metavar": "[OPTIONS]",
+        "subcommand_metavar": "COMMAND [ARGS]...",
+        "usage": "Usage: ",
+        "section_Arguments": "Arguments",
+        "section_Options": "Options",
+        "section_Commands": "Commands",
+        "required": "[required]",
         "app": "Check PMKS/PPKS spreadsheets (Dinas Sosial Kalimantan Timur) for completeness "
         "and consistency.",
         "version": "Show the version and exit.",

@@ -216,6 +216,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "internal_todo": "Laporkan berkas ini ke pengembang.",
     },
     "help": {
+        "options_metavar": "[OPSI]",
+        "subcommand_metavar": "PERINTAH [ARGUMEN]...",
+        "usage": "Cara pakai: ",
+        "section_Arguments": "Argumen",
+        "section_Options": "Opsi",
+        "section_Commands": "Perintah",
+        "required": "[wajib]",
         "app": "Periksa kualitas data PMKS/PPKS (Dinas Sosial Kalimantan Timur): kelengkapan "
         "dan konsistensi.",
         "version": "Tampilkan versi lalu keluar.",
