@@ -375,9 +375,8 @@ def test_transport_keeps_odd_columns(tmp_path: Path) -> None:
 
 
 def _reader(monkeypatch: pytest.MonkeyPatch, fn) -> None:
-    import pmkscheck.read as read_pkg
-
-    monkeypatch.setattr(read_pkg, "read_file", fn)
+    """Make the isolated child run ``fn`` instead of the real reader (the name isolate calls)."""
+    monkeypatch.setattr(isolate, "read_file", fn)
 
 
 def test_abort_in_the_reader_is_reader_failed(tmp_path: Path,
