@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pmkscheck.atomic import atomic_path
 from pmkscheck.checks.summary import completeness
 from pmkscheck.errors import UsageError
 from pmkscheck.schema import load_schema
@@ -36,6 +35,7 @@ from pmkscheck.write.annotated import patch_workbook
 from pmkscheck.write.basebook import build_base_workbook
 from pmkscheck.write.notes import plan_annotations
 from pmkscheck.write.outputs import output_dir, output_stem
+from pmkscheck.write.xlsx import save_path
 
 if TYPE_CHECKING:
     from pmkscheck.report import FileReport, Report
@@ -148,7 +148,7 @@ def write_split(report: Report, settings: Settings,
 def _write_one(full: FileReport, part: FileReport, rows_map: dict[int, int],
                settings: Settings, target: Path) -> None:
     plan = plan_annotations(part, settings)
-    with atomic_path(target, protect=(full.path,)) as tmp:
+    with save_path(target, protect=(full.path,)) as tmp:
         base = tmp.with_name(tmp.name + ".base")
         try:
             sheet = build_base_workbook(full, base, rows_map=rows_map)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmkscheck.atomic import atomic_path, refuse_input
+from pmkscheck.atomic import refuse_input
 from pmkscheck.issues import Severity
 from pmkscheck.text import section
 from pmkscheck.write.basebook import build_base_workbook
@@ -82,6 +82,7 @@ from pmkscheck.write.sheets import (
     unique_sheet_name,
 )
 from pmkscheck.write.styles import Styles
+from pmkscheck.write.xlsx import open_package, save_path
 
 if TYPE_CHECKING:
     from pmkscheck.report.model import FileReport, Report
@@ -102,7 +103,7 @@ def write_annotated(f: FileReport, report: Report, settings: Settings, target: P
     """
     refuse_input(Path(target), Path(f.path))
     plan = plan_annotations(f, settings)
-    with atomic_path(Path(target), protect=(f.path,)) as tmp:
+    with save_path(Path(target), protect=(f.path,)) as tmp:
         fmt = (f.format or "").lower()
         done = False
         if fmt in ("xlsx", "xlsm") and f.sheet:
@@ -381,7 +382,7 @@ def _unselect_other_sheets(pkg: _Package, data_part: str) -> None:
 def _write_package(pkg: _Package, dst: Path) -> None:
     """Every part in its original order (changed ones replaced), then the new parts by name."""
     changed = dict(pkg.changed)
-    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+    with open_package(dst, compresslevel=1) as zout:
         written = set()
         for info in pkg.zin.infolist():
             if info.filename in pkg.dropped or info.filename in written:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -30,6 +30,7 @@ from pmkscheck.write.ooxml import (
     add_relationships,
     x,
 )
+from pmkscheck.write.xlsx import write_package
 
 if TYPE_CHECKING:
     from pmkscheck.report.model import FileReport
@@ -186,7 +187,8 @@ def build_base_workbook(f: FileReport, target: Path,
                         rows_map: dict[int, int] | None = None) -> str:
     """Write a minimal xlsx of the input's cells (text stays text); return its sheet name.
 
-    The sheet is streamed into the zip in chunks of rows, so a 1M-row CSV is never held as one
+    Written through :func:`pmkscheck.write.xlsx.write_package`: the sheet is streamed into the
+    zip in chunks of rows, so a 1M-row CSV is never held as one
     string. ``rows_map`` (source row -> row written) keeps only some rows, moved up (the return
     files of ``--split``, issue 14).
     """
@@ -226,17 +228,13 @@ def build_base_workbook(f: FileReport, target: Path,
     root_rels = add_relationships(None, [("rId1", NS_REL + "/officeDocument", "xl/workbook.xml")])
     wb_rels = add_relationships(None, [("rId1", REL_WORKSHEET, "worksheets/sheet1.xml"),
                                         ("rId2", REL_STYLES, "styles.xml")])
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("[Content_Types].xml", ct)
-        z.writestr("_rels/.rels", root_rels)
-        z.writestr("xl/workbook.xml", wbxml)
-        z.writestr("xl/_rels/workbook.xml.rels", wb_rels)
-        z.writestr("xl/styles.xml", styles)
-        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            fh.write((f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
-                      f'xmlns="{NS_MAIN}" xmlns:r="{NS_REL}"><sheetViews><sheetView '
-                      'workbookViewId="0"/></sheetViews><sheetData>').encode())
-            for chunk in chunks:
-                fh.write(chunk.encode("utf-8"))
-            fh.write(b"</sheetData></worksheet>")
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+             f'xmlns="{NS_MAIN}" xmlns:r="{NS_REL}"><sheetViews><sheetView '
+             'workbookViewId="0"/></sheetViews><sheetData>')
+    write_package(target, [
+        ("[Content_Types].xml", ct), ("_rels/.rels", root_rels), ("xl/workbook.xml", wbxml),
+        ("xl/_rels/workbook.xml.rels", wb_rels), ("xl/styles.xml", styles),
+        ("xl/worksheets/sheet1.xml",
+         itertools.chain((sheet,), chunks, ("</sheetData></worksheet>",))),
+    ])
     return name

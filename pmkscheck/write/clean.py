@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck import distinct
-from pmkscheck.atomic import atomic_open, atomic_path
+from pmkscheck.atomic import atomic_open
 from pmkscheck.report.json_report import dumps_doc
 from pmkscheck.report.model import file_dict
 from pmkscheck.table import ROW
 from pmkscheck.write.ooxml import FORMULA_START
-from pmkscheck.write.xlsxfast import write_frame
+from pmkscheck.write.xlsx import save_frame
 
 if TYPE_CHECKING:
     from pmkscheck.report.model import FileReport, Report
@@ -95,14 +95,16 @@ def write_clean_csv(f: FileReport, report: Report, settings: Settings, target: P
 
 
 def write_clean_xlsx(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
-    """Write the cleaned xlsx with :mod:`~pmkscheck.write.xlsxfast` (xlsxwriter's cells, issue 6).
+    """Write the cleaned xlsx through :func:`~pmkscheck.write.xlsx.save_frame`.
+
+    xlsxfast writes what xlsxwriter's cells would hold (issue 6).
 
     ID columns text-formatted, formula-like text quote-prefixed, header frozen with a filter.
     """
     frame = clean_frame(f)
-    with atomic_path(target, protect=(f.path,)) as tmp:
-        write_frame(frame, tmp, sheet_name="Data Bersih", text_columns=ID_COLUMNS,
-                    widths={c: max(10, min(40, len(c) + 4)) for c in frame.columns})
+    save_frame(frame, target, protect=(f.path,), sheet_name="Data Bersih",
+               text_columns=ID_COLUMNS,
+               widths={c: max(10, min(40, len(c) + 4)) for c in frame.columns})
 
 
 def write_json(f: FileReport, report: Report, settings: Settings, target: Path) -> None:

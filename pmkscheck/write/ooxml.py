@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import zipfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,6 +51,17 @@ _ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
 
 
 NEEDS_ESCAPE = re.compile("[&<>\"'\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def open_package(target: str | Path, compresslevel: int | None = None) -> zipfile.ZipFile:
+    """A new xlsx package (zip) at ``target`` for writing: stored, or deflated at ``compresslevel``.
+
+    The one place an xlsx package is opened for writing; the writers reach it through
+    :mod:`pmkscheck.write.xlsx` (``tests/test_architecture.py`` checks this).
+    """
+    if compresslevel is None:
+        return zipfile.ZipFile(target, "w", zipfile.ZIP_STORED)
+    return zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
 
 
 def x(text: object) -> str:

@@ -26,7 +26,6 @@ The header row is bold on a light-blue fill, frozen, with an autofilter over the
 
 from __future__ import annotations
 
-import zipfile
 from collections import deque
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +47,7 @@ from pmkscheck.write.ooxml import (
     NS_MAIN,
     NS_PKG_REL,
     NS_REL,
+    open_package,
 )
 
 MAX_COLS = 16_384
@@ -165,7 +165,8 @@ def write_frame(frame: pd.DataFrame, target: str | Path, *, sheet_name: str = "S
     Args:
         frame: the table; column names become the header row. Values: ``str``, ``None``/NaN/NA
             (no cell), integers (number cells); anything else is written as its ``str()``.
-        target: where to write (overwritten; use :func:`pmkscheck.atomic.atomic_path`).
+        target: where to write (overwritten; callers go through
+            :func:`pmkscheck.write.xlsx.save_frame`, which saves atomically).
         sheet_name: the sheet's name (at most 31 characters, no ``[]:*?/\``).
         text_columns: columns formatted as text (``@``), e.g. NIK, No. KK, codes.
         widths: column name -> width in characters (default: Excel's default width).
@@ -248,8 +249,7 @@ def write_frame(frame: pd.DataFrame, target: str | Path, *, sheet_name: str = "S
 
     # one level for every part (the small ones cost nothing); naming members by string lets
     # zipfile apply it on every Python version (ZipInfo's level attribute was renamed in 3.13)
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED,
-                         compresslevel=compresslevel) as zf:
+    with open_package(target, compresslevel) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         zf.writestr("_rels/.rels", ROOT_RELS)
         zf.writestr("docProps/app.xml", APP)
