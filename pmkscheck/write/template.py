@@ -1,6 +1,8 @@
 """``pmkscheck template``: submission templates a district fills in (issue 7).
 
-Stage ④ write (no checks run here). Three kinds, all xlsx written with xlsxwriter:
+Stage ⑤ write (no checks run here). Three kinds, all written through
+:func:`pmkscheck.write.xlsx.workbook` (xlsxwriter behind it: data validation, merged headers,
+formulas):
 
 * ``individu`` -- the person list: the canonical headers of ``pmks-individu`` in row 1 (frozen),
   NIK and No. KK columns formatted as Text with a 16-character rule, dropdown lists (Excel data
@@ -24,12 +26,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import xlsxwriter
-
 from pmkscheck import reference
-from pmkscheck.atomic import atomic_path
 from pmkscheck.errors import UsageError
 from pmkscheck.table import column_letter
+from pmkscheck.write.xlsx import Book, workbook
 
 KINDS = ("individu", "keluarga", "rekap")
 TEMPLATE_ROWS = 5000
@@ -111,17 +111,13 @@ def write_template(path: Path, district: str, kind: str = "individu",
         raise UsageError("USAGE_BAD_DISTRICT", value=district,
                          choices=", ".join(reference.KALTIM_KABKOTA))
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
-        try:
-            if kind == "individu":
-                _person(wb, district, rows)
-            elif kind == "keluarga":
-                _person(wb, district, rows, FAMILY_COLUMNS, PETUNJUK_KELUARGA)
-            else:
-                _rekap(wb, district)
-        finally:
-            wb.close()
+    with workbook(path) as book:
+        if kind == "individu":
+            _person(book, district, rows)
+        elif kind == "keluarga":
+            _person(book, district, rows, FAMILY_COLUMNS, PETUNJUK_KELUARGA)
+        else:
+            _rekap(book, district)
     return path
 
 
@@ -140,17 +136,16 @@ def _lists(district: str) -> dict[str, list[str]]:
     }
 
 
-def _person(wb, district: str, rows: int,
+def _person(book: Book, district: str, rows: int,
             columns: tuple[tuple[str, str, int], ...] = PERSON_COLUMNS,
             petunjuk_lines: tuple[str, ...] = PETUNJUK_INDIVIDU) -> None:
     name = reference.kabupaten_name(district) or district
-    ws = wb.add_worksheet("Data PMKS")
-    petunjuk = wb.add_worksheet("Petunjuk")
-    daftar = wb.add_worksheet("Daftar")
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                          "valign": "vcenter"})
-    text = wb.add_format({"num_format": "@"})
-    date = wb.add_format({"num_format": "dd-mm-yyyy"})
+    ws = book.sheet("Data PMKS")
+    petunjuk = book.sheet("Petunjuk")
+    daftar = book.sheet("Daftar")
+    head = book.style("header_wrap")
+    text = book.style("text")
+    date = book.style("date")
     lists = _lists(district)
     if columns is FAMILY_COLUMNS:  # the jenis counted per family
         lists["jenis_pmks"] = ["Fakir Miskin", "Keluarga Bermasalah Sosial Psikologis"]
@@ -198,29 +193,28 @@ def _person(wb, district: str, rows: int,
             })
     ws.freeze_panes(1, 0)
     ws.set_row(0, 30)
-    _petunjuk(petunjuk, wb, petunjuk_lines, name)
+    _petunjuk(petunjuk, book, petunjuk_lines, name)
     ws.activate()
 
 
-def _petunjuk(ws, wb, lines: tuple[str, ...], district_name: str) -> None:
-    bold = wb.add_format({"bold": True, "font_size": 13})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+def _petunjuk(ws, book: Book, lines: tuple[str, ...], district_name: str) -> None:
+    bold = book.style("title")
+    wrap = book.style("wrap")
     ws.set_column(0, 0, 110)
     ws.write_string(0, 0, f"{lines[0]} -- {district_name.upper()}", bold)
     for r, line in enumerate(lines[1:], start=1):
         ws.write_string(r, 0, line, wrap)
 
 
-def _rekap(wb, district: str) -> None:
+def _rekap(book: Book, district: str) -> None:
     name = reference.kabupaten_name(district) or district
     lists = _lists(district)
     kec, jenis = lists["kecamatan"], lists["jenis_pmks"]
-    ws = wb.add_worksheet("Rekap PMKS")
-    petunjuk = wb.add_worksheet("Petunjuk")
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                          "align": "center", "valign": "vcenter"})
-    bold = wb.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
-    cell = wb.add_format({"border": 1})
+    ws = book.sheet("Rekap PMKS")
+    petunjuk = book.sheet("Petunjuk")
+    head = book.style("header_center")
+    bold = book.style("total")
+    cell = book.style("cell")
     h1, h2 = 0, 1  # header rows (0-based)
     ws.merge_range(h1, 0, h2, 0, "No", head)
     ws.merge_range(h1, 1, h2, 1, "Kecamatan", head)
@@ -262,7 +256,7 @@ def _rekap(wb, district: str) -> None:
     ws.set_column(1, 1, 24)
     ws.set_row(h1, 60)
     ws.freeze_panes(first, 2)
-    _petunjuk(petunjuk, wb, PETUNJUK_REKAP, name)
+    _petunjuk(petunjuk, book, PETUNJUK_REKAP, name)
     ws.activate()
 
 
