@@ -194,3 +194,67 @@ def test_output_side_imports_its_own_modules_at_the_top():
             if in_function:
                 assert name == "pmkscheck.cli" and "# lazy:" in lines[line - 1], (
                     name, line, target)
+
+
+# --- one way of writing xlsx (issue 13): write/xlsx.py is the API, its engines sit behind it ---
+
+#: Modules that may open a zip for writing, and why. Everything else writes xlsx through
+#: pmkscheck.write.xlsx (which reaches the package through ooxml.open_package).
+ZIP_WRITERS = {
+    "pmkscheck.write.ooxml": "open_package: the one place an xlsx package is opened for writing",
+    "pmkscheck.read.xlsxscan": "a repaired copy of the *input* in memory (BytesIO) for the "
+                               "reader; never a file",
+}
+
+
+def _zip_writes(path: Path) -> list[int]:
+    """Lines of ``ZipFile(..., "w"|"a"|"x")`` calls in ``path``."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name != "ZipFile":
+            continue
+        mode = node.args[1] if len(node.args) > 1 else next(
+            (k.value for k in node.keywords if k.arg == "mode"), None)
+        if isinstance(mode, ast.Constant) and mode.value in ("w", "a", "x"):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_write_xlsx_imports_xlsxwriter():
+    """No module outside write/ imports xlsxwriter; inside write/ only the xlsx API does."""
+    users = sorted(name for name, path in MODULES.items() if "xlsxwriter" in _imports(path))
+    assert users == ["pmkscheck.write.xlsx"]
+
+
+def test_only_the_package_writer_writes_xlsx_parts():
+    """An xlsx package is opened for writing in one place: ooxml.open_package (via write.xlsx)."""
+    found = {name: _zip_writes(path) for name, path in MODULES.items()}
+    assert {name for name, lines in found.items() if lines} == set(ZIP_WRITERS), found
+
+
+def test_xlsx_writers_go_through_the_api():
+    """The writers of xlsx files import write.xlsx, not an engine; province/ imports no writer
+    engine (it hands provinsi.xlsx to write.province)."""
+    engines = ("pmkscheck.write.xlsxfast", "pmkscheck.write.ooxml")
+    for name in ("pmkscheck.write.template", "pmkscheck.write.province", "pmkscheck.write.clean",
+                 "pmkscheck.write.basebook", "pmkscheck.write.annotated"):
+        targets = {t for t, _, _ in _edges(MODULES[name])}
+        assert "pmkscheck.write.xlsx" in targets, name
+    for name in ("pmkscheck.write.template", "pmkscheck.write.province", "pmkscheck.write.clean"):
+        assert not {t for t, _, _ in _edges(MODULES[name])} & set(engines[:1]), name
+    for name, path in MODULES.items():
+        if name.startswith(("pmkscheck.province", "pmkscheck.history")):
+            targets = {t for t, _, _ in _edges(path)}
+            assert not targets & set(engines), (name, targets & set(engines))
+
+
+def test_header_fill_is_one_colour():
+    """The house header fill of write.xlsx is the one xlsxfast writes in its styles part."""
+    from pmkscheck.write import xlsx, xlsxfast
+
+    assert f'rgb="FF{xlsx.HEADER_FILL}"' in xlsxfast.STYLES
+    assert xlsx.STYLE["header"]["bg_color"] == f"#{xlsx.HEADER_FILL}"
