@@ -12,7 +12,7 @@ several files) builds a :class:`ProvinceSummary` from the run's :class:`~pmksche
 * the same NIK in the person lists of two districts (the batch check of
   :mod:`pmkscheck.checks.batch`, run by the pipeline before this view): listed with both files;
 * output: the terminal table and the ``provinsi.html`` dashboard
-  (:mod:`pmkscheck.report.dashboard`), ``provinsi.xlsx`` (:mod:`pmkscheck.province.view`).
+  (:mod:`pmkscheck.report.dashboard`), ``provinsi.xlsx`` (:mod:`pmkscheck.write.province`).
 
 **Quality score** (0-100, per file; a district's score is the row-weighted mean of its files;
 documented in docs/province.md)::

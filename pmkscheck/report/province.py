@@ -1,7 +1,7 @@
 """The province view's tables (column headers and rows) in each language, shared by its views.
 
 Used by the terminal table and the HTML dashboard (:mod:`pmkscheck.report.dashboard`) and by
-``provinsi.xlsx`` (:mod:`pmkscheck.province.view`).
+``provinsi.xlsx`` (:mod:`pmkscheck.write.province`).
 """
 
 from __future__ import annotations

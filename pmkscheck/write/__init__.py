@@ -7,8 +7,10 @@
   :mod:`.notes` (what goes on which cell), :mod:`.sheets` (the summary and problem list sheets),
   :mod:`.sheetpatch` (fills on the data sheet), :mod:`.styles`, :mod:`.basebook` (a workbook of the
   input's cells for CSV/ODS/XLS) and :mod:`.ooxml` (the package's XML parts);
-* :mod:`.xlsxfast` -- the streaming xlsx writer of large frames; :mod:`.template` -- the
-  submission templates (``pmkscheck template``).
+* :mod:`.xlsx` -- the one way of writing xlsx: ``workbook``/``Book`` (xlsxwriter),
+  ``save_frame`` (:mod:`.xlsxfast`, the streaming writer of large frames), ``write_package``, the
+  shared styles and one atomic ``save_path``; :mod:`.template` -- the submission templates
+  (``pmkscheck template``); :mod:`.province` -- ``provinsi.xlsx``.
 
 Writers read the report model (:mod:`pmkscheck.report.model`); nothing in ``report`` imports
 ``write``.
