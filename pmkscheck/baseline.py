@@ -219,18 +219,21 @@ def load_baseline(path: Path) -> Baseline:
 
 
 def apply_baseline(report: Report, baseline: Baseline | Path | str,
-                   cwd: Path | None = None) -> int:
-    """Drop every finding the baseline records (count-based); returns how many were dropped.
+                   cwd: Path | None = None) -> tuple[Report, int]:
+    """Drop every finding the baseline records (count-based).
 
-    Each :class:`FileReport` is replaced by one without those findings and with ``baselined``
-    set to its own count (reports are not changed once built).
+    Returns a new report and how many findings were dropped: each :class:`FileReport` with
+    findings is replaced by one without those findings and with ``baselined`` set to its own
+    count (reports are not changed once built).
     """
     if not isinstance(baseline, Baseline):
         baseline = load_baseline(Path(baseline))
     remaining = Counter(baseline.counts)
     total = 0
-    for n, f in enumerate(report.files):
+    files = []
+    for f in report.files:
         if f.error or not f.issues:
+            files.append(f)
             continue
         keys = finding_keys(f, baseline.root, cwd)
         kept: list[Issue] = []
@@ -241,9 +244,9 @@ def apply_baseline(report: Report, baseline: Baseline | Path | str,
                 dropped += 1
             else:
                 kept.append(issue)
-        report.files[n] = replace(f, issues=kept, baselined=f.baselined + dropped)
+        files.append(replace(f, issues=tuple(kept), baselined=f.baselined + dropped))
         total += dropped
-    return total
+    return replace(report, files=tuple(files)), total
 
 
 __all__ = ["Baseline", "apply_baseline", "build_baseline", "finding_keys", "load_baseline",

@@ -90,20 +90,21 @@ def check_paths(paths: Iterable[str], settings: Settings,
             files.append(FileReport(path=Path(raw), error=code,
                                     error_params={"path": raw}))
     province = len(expanded) > 1 or any(Path(p).is_dir() for p in paths)
-    if province:  # issue 7: a batch: its batch checks (PROVINCE_NIK_IN_TWO_DISTRICTS) first
-        files, dups = run_batch_checks(files, settings)
-    report = Report(files=files, settings=settings)
-    if province:  # then the province view of the checked batch
-        report.province = summarise(report, dups)
+    summary = None
+    if province:  # issue 7: a batch: its batch checks (PROVINCE_NIK_IN_TWO_DISTRICTS) first,
+        files, dups = run_batch_checks(files, settings)  # then the province view of it
+        summary = summarise(files, dups)
+    # The report is built once; each later stage returns a new one (reports are frozen).
+    report = Report(files=tuple(files), settings=settings, province=summary)
     if settings.baseline is not None:  # issue 8: drop findings recorded in the baseline
-        apply_baseline(report, settings.baseline)
-    apply_history(report, settings, check_file)  # issue 14: compare + record
+        report, _dropped = apply_baseline(report, settings.baseline)
+    report = apply_history(report, settings, check_file)  # issue 14: compare + record
     if settings.write:
-        write_outputs(report, settings, progress)
+        report = write_outputs(report, settings, progress)
         if province:
-            write_province(report, settings, [str(p) for p in paths])
+            report = write_province(report, settings, [str(p) for p in paths])
         if settings.split:  # issue 14: one return workbook per kecamatan / desa
-            write_split(report, settings, progress)
+            report = write_split(report, settings, progress)
     if os.environ.get("PMKSCHECK_TIMINGS"):  # benchmarks/run.py reads this
         print(json.dumps([{"path": str(f.path), "rows": f.data_rows, **f.timings,
                            **_peak_memory()} for f in report.files]), file=sys.stderr)
@@ -205,12 +206,12 @@ def file_report(table: SourceTable, schema: Schema, settings: Settings,
     issues = checked.issues
     if settings.select or settings.ignore:
         issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
-    issues = sorted(issues, key=Issue.sort_key)
+    issues = tuple(sorted(issues, key=Issue.sort_key))
     return FileReport(
         path=table.path, format=table.format, sheet=table.sheet, schema=schema.name,
         header_row=checked.header_row, data_rows=checked.data_rows, district=checked.district,
-        columns=list(table.columns), skipped_rows=checked.skipped_rows, issues=issues,
-        completeness=checked.completeness, kecamatan=checked.kecamatan,
+        columns=tuple(table.columns), skipped_rows=tuple(checked.skipped_rows), issues=issues,
+        completeness=checked.completeness, kecamatan=tuple(checked.kecamatan),
         timings=checked.timings, table=checked.table, clean=checked.clean,
         derived=checked.derived, data_date=settings.data_date,
     )

@@ -39,7 +39,7 @@ def base(tmp_path, monkeypatch):
 
 def test_same_data_leaves_only_infos(base):
     report = hand_report()
-    dropped = apply_baseline(report, base)
+    report, dropped = apply_baseline(report, base)
     assert dropped == 4 and report.files[0].baselined == 4
     assert {i.severity.label for i in report.files[0].issues} == {"info"}
     assert int(report.exit_code) == 0
@@ -47,7 +47,7 @@ def test_same_data_leaves_only_infos(base):
 
 def test_new_finding_fails_old_one_does_not(base):
     report = hand_report(people=[*PEOPLE, NEW])
-    apply_baseline(report, base)
+    report, _ = apply_baseline(report, base)
     assert {t for t in tuples(report) if t[0] != "JENIS_VARIANT"} == {
         ("DATE_FUTURE", 10, "tanggal_lahir")}
     assert int(report.exit_code) == 1
@@ -58,7 +58,7 @@ def test_moved_rows_are_still_baselined(base):
     report = hand_report(people=moved)
     before = {(i.code, i.row) for i in report.files[0].issues if i.severity.label == "error"}
     assert ("NIK_LENGTH", 10) in before and ("DATE_FUTURE", 5) in before  # new row numbers
-    apply_baseline(report, base)
+    report, _ = apply_baseline(report, base)
     assert {t for t in tuples(report) if t[0] != "JENIS_VARIANT"} == {
         ("DATE_FUTURE", 6, "tanggal_lahir")}  # only the new person
 
@@ -69,7 +69,7 @@ def test_count_based_duplicates(base):
     report = hand_report(people=people)
     dups = [i for i in report.files[0].issues if i.code == "NIK_DUPLICATE"]
     assert len(dups) == 2
-    apply_baseline(report, base)
+    report, _ = apply_baseline(report, base)
     assert [i.code for i in report.files[0].issues].count("NIK_DUPLICATE") == 1
 
 
@@ -77,14 +77,14 @@ def test_fixed_value_then_broken_differently_is_new(base):
     people = list(PEOPLE)
     people[1] = ("64720317088", *PEOPLE[1][1:])  # still too short, but a different value
     report = hand_report(people=people)
-    apply_baseline(report, base)
+    report, _ = apply_baseline(report, base)
     assert ("NIK_LENGTH", 6, "nik") in tuples(report)
 
 
 def test_other_file_or_sheet_is_not_matched(base):
     for kw in ({"path": "data/paser.xlsx"}, {"sheet": "Lain"}):
         report = hand_report(**kw)
-        assert apply_baseline(report, base) == 0
+        assert apply_baseline(report, base)[1] == 0
 
 
 def test_file_names_relative_to_baseline_folder(tmp_path, monkeypatch):
@@ -99,12 +99,12 @@ def test_file_names_relative_to_baseline_folder(tmp_path, monkeypatch):
     # run from elsewhere with an absolute path: still the same file
     monkeypatch.chdir(tmp_path)
     report = hand_report(path=repo / "data" / "kutim.xlsx")
-    assert apply_baseline(report, target) == 0  # relative to ci/ it is ../data: not matched
+    assert apply_baseline(report, target)[1] == 0  # relative to ci/ it is ../data: not matched
     target2 = repo / "baseline.json"
     monkeypatch.chdir(repo)
     write_baseline(hand_report(path="data/kutim.xlsx"), target2)
     monkeypatch.chdir(tmp_path)
-    assert apply_baseline(hand_report(path=repo / "data" / "kutim.xlsx"), target2) == 4
+    assert apply_baseline(hand_report(path=repo / "data" / "kutim.xlsx"), target2)[1] == 4
 
 
 def test_record_keys_mask_nik_or_hash_record():
@@ -139,7 +139,7 @@ def test_sorted_and_stable(base):
 def test_unreadable_files_are_skipped(tmp_path):
     report = Report(files=[unreadable()], settings=Settings(write=False))
     assert write_baseline(report, tmp_path / "b.json") == 0
-    assert apply_baseline(report, tmp_path / "b.json") == 0
+    assert apply_baseline(report, tmp_path / "b.json")[1] == 0
 
 
 @pytest.mark.parametrize("content,code", [
@@ -219,7 +219,7 @@ def test_property_any_reordering_or_subset_is_fully_baselined(tmp_path_factory, 
     write_baseline(hand_report(people=people), target)
     chosen = [people[i] for i in order[:keep]]
     report = hand_report(people=chosen)
-    apply_baseline(report, target)
+    report, _ = apply_baseline(report, target)
     assert {i.severity.label for i in report.files[0].issues} <= {"info"}
 
 
@@ -231,7 +231,7 @@ def test_property_a_new_person_is_always_reported(tmp_path_factory, order):
     people = [PEOPLE[i] for i in order]
     people.insert(order[0], NEW)
     report = hand_report(people=people)
-    apply_baseline(report, target)
+    report, _ = apply_baseline(report, target)
     left = [(i.code, i.row) for i in report.files[0].issues if i.severity.label != "info"]
     new_row = 5 + people.index(NEW)
     assert left == [("DATE_FUTURE", new_row)]

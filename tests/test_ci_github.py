@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_ci_support import hand_report, unreadable
+from test_ci_support import hand_report, unreadable, with_files, with_first
 
 from pmkscheck.report import github
 from pmkscheck.settings import Settings
@@ -95,8 +95,7 @@ def test_special_characters_are_escaped():
 
 def test_unreadable_file_is_one_error(tmp_path):
     settings = Settings(write=False)
-    report = hand_report(settings)
-    report.files.append(unreadable())
+    report = with_files(hand_report(settings), unreadable())
     commands = parse(render(report, settings))
     last = commands[-1]
     assert (last["kind"], last["title"], last["file"]) == ("error", "INPUT_CORRUPT",
@@ -117,8 +116,7 @@ def test_job_summary_appended(tmp_path, monkeypatch):
     summary.write_text("previous step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     settings = Settings(write=False, lang="en")
-    report = hand_report(settings)
-    report.files.append(unreadable())
+    report = with_files(hand_report(settings), unreadable())
     render(report, settings)
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("previous step\n")
@@ -147,8 +145,7 @@ def test_summary_mentions_baseline(tmp_path, monkeypatch):
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     settings = Settings(write=False, baseline=tmp_path / "b.json")
-    report = hand_report(settings)
-    report.files[0].baselined = 3
+    report = with_first(hand_report(settings), baselined=3)
     render(report, settings)
     assert "> 3 temuan lama" in summary.read_text(encoding="utf-8")
 
@@ -157,8 +154,7 @@ def test_clean_report_summary_is_green(tmp_path, monkeypatch):
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     settings = Settings(write=False)
-    report = hand_report(settings)
-    report.files[0].issues = []
+    report = with_first(hand_report(settings), issues=[])
     assert render(report, settings) == ""
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## ✅ pmkscheck") and "| ✅ |" in text

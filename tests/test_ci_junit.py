@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 import pytest
-from test_ci_support import hand_report, unreadable
+from test_ci_support import hand_report, unreadable, with_files, with_first
 
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.report import junit
@@ -75,8 +75,7 @@ def test_failure_attributes():
 
 def test_totals_and_unreadable_file():
     settings = Settings(write=False)
-    report = hand_report(settings)
-    report.files.append(unreadable())
+    report = with_files(hand_report(settings), unreadable())
     root = parse(report, settings)
     bad = root.findall("testsuite")[1]
     assert (bad.get("name"), bad.get("tests"), bad.get("errors")) == ("data/rusak.xlsx", "1", "1")
@@ -87,8 +86,7 @@ def test_totals_and_unreadable_file():
 
 def test_clean_table_is_one_passing_case():
     settings = Settings(write=False)
-    report = hand_report(settings)
-    report.files[0].issues = []
+    report = with_first(hand_report(settings), issues=[])
     suite = parse(report, settings).find("testsuite")
     assert [(c.get("name"), len(c)) for c in suite.findall("testcase")] == [("pmkscheck", 0)]
     assert suite.get("failures") == "0"
@@ -98,9 +96,9 @@ def test_clean_table_is_one_passing_case():
 def test_masking_and_illegal_characters(mask, shown):
     settings = Settings(write=False, mask=mask)
     report = hand_report(settings)
-    report.files[0].issues.append(Issue(
+    report = with_first(report, issues=[*report.files[0].issues, Issue(
         code="NAME_HAS_DIGITS", severity=Severity.WARNING, row=5, field="nama", column="Nama",
-        letter="C", value="Siti\x00\x1b Aminah \ud800"))
+        letter="C", value="Siti\x00\x1b Aminah \ud800")])
     root = parse(report, settings)  # parses: no illegal XML characters left
     text = ET.tostring(root, encoding="unicode")
     assert ("6408014101900002" in text) is shown

@@ -7,6 +7,7 @@ letters and severities come from the real code. The tests at the bottom check th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -87,6 +88,16 @@ def hand_report(settings: Settings | None = None, people=PEOPLE, **table_kw) -> 
     """A one-table Report with every kind of finding (row and file level, all severities)."""
     settings = settings or Settings(write=False)
     return Report(files=[make_file_report(make_table(people, **table_kw))], settings=settings)
+
+
+def with_files(report: Report, *files: FileReport) -> Report:
+    """``report`` with ``files`` added (reports are frozen: a new one)."""
+    return replace(report, files=(*report.files, *files))
+
+
+def with_first(report: Report, **changes) -> Report:
+    """``report`` whose first file report has ``changes`` (reports are frozen: a new one)."""
+    return replace(report, files=(replace(report.files[0], **changes), *report.files[1:]))
 
 
 def unreadable(path: str = "data/rusak.xlsx") -> FileReport:

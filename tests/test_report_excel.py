@@ -203,8 +203,8 @@ def test_workbook_without_comments(tmp_path: Path) -> None:
     ws.cell(5, 2, "123")
     wb.save(src)
     report, f = sample_report(src)
-    f.issues = [issue("NIK_LENGTH", 5, "nik", "123", length=3),
-                issue("NIK_MISSING", 9, "nik")]  # row 9 does not exist in the sheet
+    f = dataclasses.replace(f, issues=[issue("NIK_LENGTH", 5, "nik", "123", length=3),
+                                       issue("NIK_MISSING", 9, "nik")])  # row 9: not in sheet
     out = tmp_path / "plain.catatan.xlsx"
     write_annotated(f, report, report.settings, out)
     ws = load_workbook(out)[SHEET]
@@ -216,7 +216,7 @@ def test_workbook_without_comments(tmp_path: Path) -> None:
 def test_no_findings(tmp_path: Path) -> None:
     src = sample_workbook(tmp_path / "ok.xlsx")
     report, f = sample_report(src)
-    f.issues = []
+    f = dataclasses.replace(f, issues=[])
     out = tmp_path / "ok.catatan.xlsx"
     write_annotated(f, report, report.settings, out)
     wb = load_workbook(out)
@@ -241,7 +241,8 @@ def test_csv_input_rebuilt_at_original_rows(tmp_path: Path) -> None:
     _write_csv(src)
     before = _sha(src)
     report, f = sample_report(src, fmt="csv", sheet=None)
-    f.issues = [dataclasses.replace(i, letter=None) for i in f.issues]  # CSV: no letters
+    f = dataclasses.replace(f, issues=[dataclasses.replace(i, letter=None)
+                                       for i in f.issues])  # CSV: no letters
     out = tmp_path / "kutim.catatan.xlsx"
     write_annotated(f, report, report.settings, out)
     assert _sha(src) == before
@@ -272,7 +273,7 @@ def test_ods_input_rebuilt(tmp_path: Path) -> None:
     rows = [["DATA PMKS"], [], [], ["No", "N I K", "Nama"]] + [r[:3] for r in RECORDS]
     pd.DataFrame(rows).to_excel(src, engine="odf", sheet_name="PMKS", header=False, index=False)
     report, f = sample_report(src, fmt="ods", sheet="PMKS")
-    f.issues = [issue("NIK_LENGTH", 6, "nik", "640801570875", length=12)]
+    f = dataclasses.replace(f, issues=[issue("NIK_LENGTH", 6, "nik", "640801570875", length=12)])
     out = tmp_path / "kutim.catatan.xlsx"
     write_annotated(f, report, report.settings, out)
     ws = load_workbook(out)["PMKS"]
@@ -315,9 +316,8 @@ def test_big_file_keeps_every_comment_and_cell(tmp_path: Path) -> None:
             zout.writestr(item, data)
     src = tmp_path / "b.xlsx"
     report, f = sample_report(src)
-    f.data_rows = n
-    f.issues = [issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1)
-                for r in range(0, n, 20)]
+    f = dataclasses.replace(f, data_rows=n, issues=[
+        issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1) for r in range(0, n, 20)])
     out = tmp_path / "big.catatan.xlsx"
     write_annotated(f, report, report.settings, out)  # its time: benchmarks/micro.py
     with zipfile.ZipFile(out) as z:
@@ -501,7 +501,7 @@ def test_xls_input_rebuilt_with_types(tmp_path: Path) -> None:
     ws.write(4, 3, 44.5)
     book.save(str(src))
     report, f = sample_report(src, fmt="xls", sheet="PMKS")
-    f.issues = [issue("NIK_LENGTH", 5, "nik", "640801570875", length=12)]
+    f = dataclasses.replace(f, issues=[issue("NIK_LENGTH", 5, "nik", "640801570875", length=12)])
     out = tmp_path / "lama.catatan.xlsx"
     write_annotated(f, report, report.settings, out)
     ws2 = load_workbook(out)["PMKS"]

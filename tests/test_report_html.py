@@ -12,6 +12,7 @@ import hashlib
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -100,9 +101,10 @@ def test_headline_numbers_chart_and_groups(sample) -> None:
 
 def test_everything_escaped_and_masked(tmp_path: Path) -> None:
     report, f = sample_report(tmp_path / "<b>x</b>.xlsx", sheet="A&B <i>")
-    f.issues.append(issue("NAME_HAS_DIGITS", 9, "nama", "<script>alert(1)</script>"))
-    f.kecamatan.append({"kecamatan": "<img src=x>", "code": None, "rows": 1,
-                        "rows_with_errors": 0, "completeness": 1.0})
+    f = replace(
+        f, issues=[*f.issues, issue("NAME_HAS_DIGITS", 9, "nama", "<script>alert(1)</script>")],
+        kecamatan=[*f.kecamatan, {"kecamatan": "<img src=x>", "code": None, "rows": 1,
+                                  "rows_with_errors": 0, "completeness": 1.0}])
     text = render_html(f, report.settings)
     assert "<script>" not in text and "<img" not in text and "<b>x</b>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
@@ -130,8 +132,7 @@ def test_print_css_for_a4(sample) -> None:
 
 
 def test_no_findings_and_unreadable(tmp_path: Path) -> None:
-    report, f = sample_report(tmp_path / "ok.xlsx")
-    f.issues = []
+    report, f = sample_report(tmp_path / "ok.xlsx", issues=[])
     bad = FileReport(path=tmp_path / "rusak.xlsx", error="INPUT_CORRUPT",
                      error_params={"path": "rusak.xlsx", "reason": "not a zip file"})
     text = render_html(Report(files=[f, bad], settings=report.settings), report.settings)
@@ -188,7 +189,7 @@ def test_renders_in_chromium(tmp_path: Path, lang: str) -> None:
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (scripts/test.sh installs it)")
 def test_prints_to_a4_pdf(tmp_path: Path) -> None:
     report, f = sample_report(tmp_path / "kutim.xlsx")
-    f.issues = f.issues * 8  # several pages
+    f = replace(f, issues=f.issues * 8)  # several pages
     page = tmp_path / "laporan.html"
     write_html(f, report, report.settings, page)
     pdf = tmp_path / "laporan.pdf"

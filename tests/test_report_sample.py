@@ -9,7 +9,9 @@ on the reader or the checks.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -138,8 +140,12 @@ def sample_table(path: Path, fmt: str = "xlsx", sheet: str | None = SHEET) -> So
 
 
 def sample_report(path: Path, fmt: str = "xlsx", sheet: str | None = SHEET,
-                  lang: str = "id", mask: str = "partial") -> tuple[Report, FileReport]:
-    """(Report, FileReport) for the sample, as the pipeline would build them."""
+                  lang: str = "id", mask: str = "partial",
+                  **changes: Any) -> tuple[Report, FileReport]:
+    """(Report, FileReport) for the sample, as the pipeline would build them.
+
+    ``changes``: FileReport fields that differ from the sample (reports are frozen).
+    """
     table = sample_table(path, fmt, sheet)
     settings = Settings(lang=lang, mask=mask, reference_date=dt.date(2026, 11, 29))
     f = FileReport(
@@ -161,6 +167,7 @@ def sample_report(path: Path, fmt: str = "xlsx", sheet: str | None = SHEET,
         ],
         table=table,
     )
+    f = replace(f, **changes)
     return Report(files=[f], settings=settings), f
 
 

@@ -45,9 +45,9 @@ def _check_golden(name: str, text: str) -> None:
 
 
 def _sample(lang: str = "id") -> Report:
-    report, f = sample_report(Path("data/kutim.xlsx"), lang=lang)
-    f.outputs = {"annotated": "data/kutim_pmkscheck/kutim.catatan.xlsx",
-                 "html": "data/kutim_pmkscheck/kutim.laporan.html"}
+    report, _f = sample_report(Path("data/kutim.xlsx"), lang=lang, outputs={
+        "annotated": "data/kutim_pmkscheck/kutim.catatan.xlsx",
+        "html": "data/kutim_pmkscheck/kutim.laporan.html"})
     return report
 
 
@@ -58,8 +58,7 @@ def test_golden_sample(lang: str) -> None:
 
 def test_golden_csv_clean_and_unreadable() -> None:
     report, f = sample_report(Path("data/balikpapan.csv"), fmt="csv", sheet=None)
-    ok_report, ok = sample_report(Path("data/paser.xlsx"), sheet="Sheet1")
-    ok.issues = []
+    ok_report, ok = sample_report(Path("data/paser.xlsx"), sheet="Sheet1", issues=[])
     bad = FileReport(path=Path("data/rusak.xlsx"), error="INPUT_CORRUPT",
                      error_params={"path": "data/rusak.xlsx", "reason": "not a zip file"})
     _check_golden("batch_id", _render(Report(files=[f, ok, bad], settings=report.settings)))

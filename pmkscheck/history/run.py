@@ -1,8 +1,8 @@
 """The history step of a run: compare every table with its previous submission, record it.
 
 Called by :func:`pmkscheck.pipeline.check_paths` after the checks (and the baseline) and before
-the outputs are written, so every report shows the ``changes``. Sets ``FileReport.changes``
-(``None`` when there is no previous submission) and ``FileReport.compared``.
+the outputs are written, so every report shows the ``changes``. Returns a new report whose
+file reports carry ``changes`` (``None`` when there is no previous submission) and ``compared``.
 
 * ``--previous FILE``: that file is checked in this process (nothing written, nothing recorded)
   and each table is compared with its table of the same schema (same sheet name preferred);
@@ -40,8 +40,8 @@ def history_enabled(settings: Settings) -> bool:
             or store_path(settings.history, settings.use_history) is not None)
 
 
-def apply_history(report: Report, settings: Settings, check_file: CheckFile) -> None:
-    """Compare and record every readable table of ``report`` (see the module docstring).
+def apply_history(report: Report, settings: Settings, check_file: CheckFile) -> Report:
+    """Compare and record every readable table of ``report``; the report with the comparisons.
 
     ``check_file`` is the pipeline's own (:func:`pmkscheck.pipeline.check_file`), handed down
     so that ``--previous FILE`` is checked exactly as the files of the run without this stage
@@ -49,8 +49,9 @@ def apply_history(report: Report, settings: Settings, check_file: CheckFile) -> 
     """
     path = store_path(settings.history, settings.use_history)
     if path is None and settings.previous is None:
-        return
-    files = [(n, f) for n, f in enumerate(report.files) if not f.error and f.table is not None]
+        return report
+    out = list(report.files)
+    files = [(n, f) for n, f in enumerate(out) if not f.error and f.table is not None]
     earlier = _previous_reports(settings, check_file) if settings.previous is not None else None
     store_cm = (open_store(path, create=settings.write) if path is not None
                 else contextlib.nullcontext(None))
@@ -74,7 +75,7 @@ def apply_history(report: Report, settings: Settings, check_file: CheckFile) -> 
             elif store is not None:
                 pid = find_previous(store, snap, before=same)
                 before = load(store, pid) if pid is not None else None
-            report.files[n] = replace(
+            out[n] = replace(
                 f, changes=compare(snap, before) if before is not None else None, compared=True)
             if store is not None and settings.write and same is None:
                 to_record.append(snap)
@@ -82,6 +83,7 @@ def apply_history(report: Report, settings: Settings, check_file: CheckFile) -> 
         # compared with the district's earlier submission, not with each other
         for snap in to_record:
             record(store, snap)  # type: ignore[arg-type]
+    return replace(report, files=tuple(out))
 
 
 def _previous_reports(settings: Settings, check_file: CheckFile) -> list[FileReport]:

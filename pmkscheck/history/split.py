@@ -111,13 +111,17 @@ def subset(f: FileReport, mask: pd.Series) -> tuple[FileReport, dict[int, int]]:
 
 
 def write_split(report: Report, settings: Settings,
-                progress: Callable[[str], None] | None = None) -> None:
-    """Write the return workbooks of every readable person list of ``report``."""
+                progress: Callable[[str], None] | None = None) -> Report:
+    """Write the return workbooks of every readable person list of ``report``.
+
+    Returns the report whose written tables list their folder in ``outputs["split_<by>"]``.
+    """
     by = settings.split or "kecamatan"
+    files: list[FileReport] = []
     for f in report.files:
-        if f.error or f.table is None or f.clean is None or f.clean.empty:
-            continue
-        if by not in f.clean.columns and "kecamatan" not in f.clean.columns:
+        if (f.error or f.table is None or f.clean is None or f.clean.empty
+                or (by not in f.clean.columns and "kecamatan" not in f.clean.columns)):
+            files.append(f)
             continue
         stem = output_stem(f, report)
         folder = output_dir(Path(f.path), settings) / f"{stem}.per-{by}"
@@ -142,7 +146,8 @@ def write_split(report: Report, settings: Settings,
             part, rows_map = subset(f, labels == label)
             _write_one(f, part, rows_map, settings, target)
             written[str(label)] = str(target)
-        f.outputs[f"split_{by}"] = str(folder)
+        files.append(replace(f, outputs={**f.outputs, f"split_{by}": str(folder)}))
+    return replace(report, files=tuple(files))
 
 
 def _write_one(full: FileReport, part: FileReport, rows_map: dict[int, int],

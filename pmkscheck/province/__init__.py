@@ -1,7 +1,7 @@
 """Province view of a batch: per-district summary, missing districts, NIKs in two districts.
 
 Stage ④ report (runs after every file was checked; issue 7). ``pmkscheck validate FOLDER`` (or
-several files) builds a :class:`ProvinceSummary` from the run's :class:`~pmkscheck.report.Report`:
+several files) builds a :class:`ProvinceSummary` from the run's file reports:
 
 * per kab/kota: files, rows, completeness, errors, warnings, a quality score and the top
   problems; kab/kota without any file are listed as missing;
@@ -40,7 +40,9 @@ from pmkscheck.issues import Severity
 from pmkscheck.schema import builtin_schemas, load_schema
 
 if TYPE_CHECKING:
-    from pmkscheck.report import FileReport, Report
+    from collections.abc import Sequence
+
+    from pmkscheck.report import FileReport
 
 TOP = 3
 
@@ -118,13 +120,12 @@ def file_score(f: FileReport) -> float:
     return float(min(100.0, max(0.0, score)))
 
 
-def summarise(report: Report, dups: pd.DataFrame) -> ProvinceSummary:
-    """Build the province view of a checked batch.
+def summarise(files: Sequence[FileReport], dups: pd.DataFrame) -> ProvinceSummary:
+    """Build the province view of a checked batch (the files of the report to be built).
 
     ``dups`` is :func:`pmkscheck.checks.batch.nik_in_two_districts` of the batch (the batch
     check has already added its findings to the files).
     """
-    files = report.files
     rows: dict[str, DistrictSummary] = {
         c: DistrictSummary(c, reference.kabupaten_name(c) or c) for c in reference.KALTIM_KABKOTA}
     rows[UNKNOWN] = DistrictSummary(UNKNOWN, "Tidak diketahui / provinsi")

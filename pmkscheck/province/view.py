@@ -6,6 +6,7 @@ of :mod:`pmkscheck.report.dashboard`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pmkscheck.atomic import atomic_open
@@ -33,8 +34,12 @@ def output_folder(paths: list[str], settings: Settings) -> Path:
     return first.parent / "provinsi_pmkscheck"
 
 
-def write_province(report: Report, settings: Settings, paths: list[str]) -> None:
-    """Write ``provinsi.xlsx`` and ``provinsi.html``; paths land in ``summary.outputs``."""
+def write_province(report: Report, settings: Settings, paths: list[str]) -> Report:
+    """Write ``provinsi.xlsx`` and ``provinsi.html``; returns the report with their paths.
+
+    The paths are in ``report.province.outputs`` of a new report (reports are not changed once
+    built).
+    """
     summary: ProvinceSummary = report.province  # type: ignore[attr-defined]
     folder = output_folder(paths, settings)
     xlsx, page = folder / "provinsi.xlsx", folder / "provinsi.html"
@@ -49,7 +54,8 @@ def write_province(report: Report, settings: Settings, paths: list[str]) -> None
     except OSError as exc:
         raise UsageError("USAGE_OUTPUT_DIR", path=str(folder),
                          reason=exc.strerror or type(exc).__name__) from None
-    summary.outputs = {"xlsx": str(xlsx), "html": str(page)}
+    outputs = {"xlsx": str(xlsx), "html": str(page)}
+    return replace(report, province=replace(summary, outputs=outputs))
 
 
 def render_html(summary: ProvinceSummary, report: Report, settings: Settings,

@@ -37,9 +37,16 @@ class ExitCode(IntEnum):
     USAGE = 2
 
 
-@dataclass
+@dataclass(frozen=True)
 class FileReport:
-    """Findings for one table (one sheet of one file), or why the file could not be read."""
+    """Findings for one table (one sheet of one file), or why the file could not be read.
+
+    Built once and never changed (frozen): a stage that adds something (batch checks, baseline,
+    history, the written outputs) puts a new one in its place with :func:`dataclasses.replace`.
+    Sequences are tuples (lists given to the constructor are turned into tuples); the dicts are
+    not copied, so do not change them either. The one exception is ``rendered``: a private
+    cache of the rendered findings, filled on first use, not part of the result (``compare=False``).
+    """
 
     path: Path
     format: str | None = None
@@ -48,24 +55,32 @@ class FileReport:
     header_row: int | None = None
     data_rows: int = 0
     district: District | None = None
-    columns: list[Column] = field(default_factory=list)
-    skipped_rows: list[SkippedRow] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    columns: tuple[Column, ...] = ()
+    skipped_rows: tuple[SkippedRow, ...] = ()
+    issues: tuple[Issue, ...] = ()
     completeness: dict[str, float] = field(default_factory=dict)
-    kecamatan: list[dict[str, Any]] = field(default_factory=list)
+    kecamatan: tuple[dict[str, Any], ...] = ()
     outputs: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None  # INPUT_* code when the file could not be read
     error_params: dict[str, Any] = field(default_factory=dict)
     baselined: int = 0  # findings dropped by --baseline (pmkscheck.baseline)
     data_date: DataDate | None = None  # the date ages were measured at, and its source
+    # A cache, not a change of the result: the issue dicts per (mask, lang, ...), filled by
+    # _issue_dicts on first use (the one mutable field; not compared, not shown).
     rendered: dict[tuple, list[dict[str, Any]]] = field(
-        default_factory=dict, repr=False, compare=False)  # issue dicts per (mask, lang, ...)
+        default_factory=dict, repr=False, compare=False)
     table: SourceTable | None = None  # kept for writers (annotated workbook, cleaned file)
     clean: pd.DataFrame | None = None
     derived: dict[str, pd.Series] = field(default_factory=dict)
     changes: dict[str, Any] | None = None  # issue 14: vs the previous submission (history)
     compared: bool = False  # history was consulted: the JSON carries "changes" (maybe null)
+
+    def __post_init__(self) -> None:
+        for name in ("columns", "skipped_rows", "issues", "kecamatan"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))  # still being built
 
     @property
     def is_csv(self) -> bool:
@@ -106,14 +121,18 @@ class FileReport:
         return Counter(i.code for i in self.issues)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
-    """Everything one run found, across files."""
+    """Everything one run found, across files. Built once (frozen): see :class:`FileReport`."""
 
-    files: list[FileReport]
+    files: tuple[FileReport, ...]
     settings: Settings
     version: str = __version__
     province: Any = None  # pmkscheck.province.ProvinceSummary for a batch of several files
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.files, tuple):
+            object.__setattr__(self, "files", tuple(self.files))  # still being built
 
     @property
     def exit_code(self) -> ExitCode:
@@ -248,7 +267,7 @@ def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
             "baselined": f.baselined,
             "completeness": {k: round(v, 4) for k, v in f.completeness.items()},
             "by_code": dict(sorted(f.code_counts().items())),
-            "kecamatan": f.kecamatan,
+            "kecamatan": list(f.kecamatan),
         },
         "issues": _issue_dicts(f, settings, is_csv),
         "data_date": None if f.data_date is None else {

@@ -3,7 +3,8 @@
 Default folder: ``<input folder>/<input stem>_pmkscheck/``; ``-o DIR`` puts everything there.
 Per table: ``<stem>[.<sheet>].laporan.json`` (the JSON report of that table),
 ``.bersih.xlsx`` and ``.bersih.csv`` (the cleaned data), plus the outputs registered in
-``OUTPUTS`` (annotated workbook, HTML report). ``FileReport.outputs`` records the paths.
+``OUTPUTS`` (annotated workbook, HTML report). :func:`write_outputs` returns a new report whose
+``FileReport.outputs`` record the paths (reports are not changed once built).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from pmkscheck.errors import UsageError
@@ -87,28 +89,38 @@ def _not_an_input(target: Path, inputs: set[str]) -> Path:
 
 
 def write_outputs(report: Report, settings: Settings,
-                  progress: Callable[[str], None] | None = None) -> None:
-    """Write every output of every readable table; paths land in ``FileReport.outputs``."""
+                  progress: Callable[[str], None] | None = None) -> Report:
+    """Write every output of every readable table; returns the report with their paths.
+
+    Each written table's :class:`FileReport` is replaced by one with ``outputs`` (the paths,
+    known before writing: the JSON report lists them) and the ``write_*`` timings.
+    """
     writers = outputs()
     inputs = {_key(f.path) for f in report.files}
+    files: list[FileReport] = []
     for f in report.files:
         if f.error or f.table is None:
+            files.append(f)
             continue
         if progress:
             progress(f"tulis/write {f.path.name}" + (f" [{f.sheet}]" if f.sheet else ""))
         folder = output_dir(f.path, settings)
         _prepare(folder)
         stem = output_stem(f, report)
-        for name in writers:
-            f.outputs[name] = str(_not_an_input(folder / (stem + writers[name][0]), inputs))
+        paths = {**f.outputs, **{
+            name: str(_not_an_input(folder / (stem + suffix), inputs))
+            for name, (suffix, _writer) in writers.items()}}
+        written = replace(f, outputs=paths)
+        timings = dict(f.timings)
         for name, (_suffix, writer) in writers.items():
             t0 = time.perf_counter()
-            target = Path(f.outputs[name])
             try:
-                writer(f, report, settings, target)
+                writer(written, report, settings, Path(paths[name]))
             except PermissionError as exc:
                 raise UsageError("USAGE_OUTPUT_DIR", path=str(folder), reason=str(exc)) from None
             except OSError as exc:
                 raise UsageError("USAGE_OUTPUT_DIR", path=str(folder),
                                  reason=exc.strerror or type(exc).__name__) from None
-            f.timings[f"write_{name}"] = time.perf_counter() - t0
+            timings[f"write_{name}"] = time.perf_counter() - t0
+        files.append(replace(written, timings=timings))
+    return replace(report, files=tuple(files))
