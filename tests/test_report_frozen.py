@@ -64,3 +64,18 @@ def test_province_outputs_and_split_land_in_the_returned_report(tmp_path: Path) 
     assert all(Path(p).is_file() for p in report.province.outputs.values())
     split = [f for f in report.files if "split_kecamatan" in f.outputs]
     assert split and all(Path(f.outputs["split_kecamatan"]).is_dir() for f in split)
+
+
+def test_a_copy_with_other_findings_never_shows_the_originals_rendering() -> None:
+    """The render cache is shared by dataclasses.replace copies; it must follow the issues."""
+    from pmkscheck.report.model import issue_dicts
+
+    settings = Settings()
+    issues = (Issue("NIK_LENGTH", Severity.ERROR, row=5, field="nik", value="123"),
+              Issue("NAME_HAS_DIGITS", Severity.WARNING, row=6, field="nama", value="Siti 2"))
+    f = FileReport(path=Path("a.xlsx"), format="xlsx", issues=issues)
+    assert [d["code"] for d in issue_dicts(f, settings)] == ["NIK_LENGTH", "NAME_HAS_DIGITS"]
+    g = dataclasses.replace(f, issues=tuple(reversed(issues)))  # same length, other order
+    assert [d["code"] for d in issue_dicts(g, settings)] == ["NAME_HAS_DIGITS", "NIK_LENGTH"]
+    h = dataclasses.replace(f, outputs={"x": "y"})  # same findings: the rendering is reused
+    assert issue_dicts(h, settings) is issue_dicts(f, settings)

@@ -68,7 +68,7 @@ class FileReport:
     data_date: DataDate | None = None  # the date ages were measured at, and its source
     # A cache, not a change of the result: the issue dicts per (mask, lang, ...), filled by
     # _issue_dicts on first use (the one mutable field; not compared, not shown).
-    rendered: dict[tuple, list[dict[str, Any]]] = field(
+    rendered: dict[tuple, tuple[tuple, list[dict[str, Any]]]] = field(
         default_factory=dict, repr=False, compare=False)
     table: SourceTable | None = None  # kept for writers (annotated workbook, cleaned file)
     clean: pd.DataFrame | None = None
@@ -229,12 +229,16 @@ def _issue_dicts(f: FileReport, settings: Settings, is_csv: bool) -> list[dict[s
 
     A run renders them for stdout *and* the report file; at 1M rows that costs seconds (issue 6).
     """
-    key = (settings.mask, settings.lang, is_csv, id(f.issues), len(f.issues))
-    if key not in f.rendered:
-        f.rendered.clear()
+    key = (settings.mask, settings.lang, is_csv)
+    cached = f.rendered.get(key)
+    # the cache is shared with copies made by dataclasses.replace: it holds the issues tuple it
+    # rendered, so a copy with other issues (a baseline) re-renders, and no id is ever reused
+    if cached is None or cached[0] is not f.issues:
         memo: dict = {}
-        f.rendered[key] = [issue_dict(i, settings, is_csv, memo) for i in f.issues]
-    return f.rendered[key]
+        cached = (f.issues, [issue_dict(i, settings, is_csv, memo) for i in f.issues])
+        f.rendered.clear()
+        f.rendered[key] = cached
+    return cached[1]
 
 
 def error_text(f: FileReport, lang: str, mask: str) -> tuple[str, str]:
