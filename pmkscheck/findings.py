@@ -19,8 +19,18 @@ Findings = pd.Series | pd.DataFrame | None
 
 
 def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
-                       fields: tuple[str, ...] = ()) -> list[Issue]:
+                       fields: tuple[str, ...] = (), *, empty_value: str | None = None
+                       ) -> list[Issue]:
     """Convert a check's or normaliser's findings into :class:`Issue` records.
+
+    The one converter of every table kind. A finding's row is looked up on ``_row`` of its index
+    label, its letter and header from the field; a frame that carries ``row``, ``letter`` and
+    ``column`` columns is already located (a recap's findings, located in the sheet grid) and
+    keeps them. Severity comes from the rules catalogue. The other columns are the message
+    parameters (only those the message or fix names; missing ones dropped, whole floats as
+    ``int``); ``value`` is offered to a
+    message that names ``{value}``, ``empty_value`` when the cell is empty (a recap's empty count
+    cell reads ``0``).
 
     Vectorised up to the final list construction: rows, letters and values are gathered with
     whole-column operations, then one tuple per finding becomes an ``Issue``.
@@ -45,7 +55,8 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
         fld_arr = fld.to_numpy(dtype=object)
     else:
         fld_arr = np.full(n, default_field, dtype=object)
-    rows = data[ROW].reindex(frame.index).to_numpy()
+    located = "row" in frame  # located in the sheet by the check itself (recaps)
+    rows = (frame["row"] if located else data[ROW].reindex(frame.index)).to_numpy()
     if "value" in frame:
         values = frame["value"].to_numpy(dtype=object)
     else:
@@ -55,29 +66,56 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
                 continue
             sel = fld_arr == f
             values[sel] = data[f].reindex(frame.index[sel]).to_numpy(dtype=object)
-    param_cols = [c for c in frame.columns if c not in ("code", "field", "value")]
+    letters, headers = table.letters, table.headers
+    if "letter" in frame:
+        letter_arr = _texts(frame["letter"].to_numpy(dtype=object))
+    else:
+        letter_arr = [letters.get(f) if f else None for f in fld_arr.tolist()]
+    if "column" in frame:
+        column_arr = _texts(frame["column"].to_numpy(dtype=object))
+    else:
+        column_arr = [headers.get(f) if f else None for f in fld_arr.tolist()]
+    fld_arr = _texts(fld_arr)
+    param_cols = [c for c in frame.columns if c not in _LOCATION]
     params_records = (
         frame[param_cols].to_dict("records") if param_cols else [{}] * n
     )
     rules = catalogue()
-    letters, headers = table.letters, table.headers
     # missing rows and values found for the whole frame at once, not per finding
     rows = np.where(pd.isna(rows), None, rows) if rows.dtype == object else rows
     rows = [None if r is None or r != r else int(r) for r in rows.tolist()]  # r != r: NaN
     values = np.where(pd.isna(values), None, values).tolist()
     out: list[Issue] = []
-    for c, r, f, v, p in zip(codes, rows, fld_arr, values, params_records, strict=True):
+    for c, r, f, lt, col, v, p in zip(codes, rows, fld_arr, letter_arr, column_arr, values,
+                                      params_records, strict=True):
         rule = rules[c]
+        wanted = rule.placeholders
+        if "value" in wanted:
+            p = {"value": empty_value if v is None else v, **p}
         if p:
-            p = {k: plain(x) for k, x in p.items() if not is_missing(x)}
+            p = {k: _param(x) for k, x in p.items() if k in wanted and not is_missing(x)}
         out.append(Issue(
             code=rule.code, severity=rule.severity, row=r,
-            field=f, column=headers.get(f) if f else None,
-            letter=None if table.is_csv or not f else letters.get(f),
+            field=f, column=col,
+            letter=None if table.is_csv or (not f and not located) else lt,
             value=None if v is None else str(v),
             params=p,
         ))
     return out
+
+
+_LOCATION = frozenset({"code", "field", "value", "row", "letter", "column"})
+
+
+def _texts(values: np.ndarray) -> list[str | None]:
+    """Cells of a location column as text, missing ones ``None``."""
+    return [None if is_missing(x) else str(x) for x in values.tolist()]
+
+
+def _param(x: object) -> object:
+    """A message parameter: numpy scalars as Python ones, whole floats (sums) as ``int``."""
+    x = plain(x)
+    return int(x) if isinstance(x, float) and x.is_integer() else x
 
 
 def is_missing(x: object) -> bool:

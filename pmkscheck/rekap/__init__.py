@@ -21,7 +21,7 @@ from dataclasses import replace
 import pandas as pd
 
 from pmkscheck.checks.result import CheckedTable
-from pmkscheck.findings import is_missing, plain
+from pmkscheck.findings import findings_to_issues
 from pmkscheck.issues import Issue
 from pmkscheck.rekap.checks import run
 from pmkscheck.rekap.compare import compare
@@ -38,42 +38,6 @@ DROPPED_NOTICES = frozenset({"COLUMN_DUPLICATE", "COLUMN_UNKNOWN", "COLUMN_MISSI
                              "CELL_ERROR", "JENIS_FROM_SHEET"})
 
 
-def to_issues(found: pd.DataFrame, is_csv: bool = False) -> list[Issue]:
-    """Findings frame -> issues (severity from the rules catalogue; NaN params dropped).
-
-    The frame has ``code``, ``row``, ``letter``, ``field``, ``column``, ``value`` and one column
-    per message parameter; ``value`` is also offered to the message as ``{value}``.
-    """
-    if found is None or found.empty:
-        return []
-    rules = catalogue()
-    base = ["code", "row", "letter", "field", "column", "value"]
-    params = [c for c in found.columns if c not in base]
-    records = found[params].to_dict("records") if params else [{}] * len(found)
-    out = []
-    for (code, row, letter, fld, column, value), p in zip(
-            found[base].itertuples(index=False, name=None), records, strict=True):
-        r = rules[code]
-        wanted = r.placeholders
-        p = {"value": "0" if is_missing(value) else value, **p}  # an empty count cell is 0
-        out.append(Issue(
-            code=r.code, severity=r.severity,
-            row=None if is_missing(row) else int(row),
-            field=None if is_missing(fld) else str(fld),
-            column=None if is_missing(column) else str(column),
-            letter=None if is_csv or is_missing(letter) else str(letter),
-            value=None if is_missing(value) else str(value),
-            params={k: _plain(v) for k, v in p.items() if k in wanted and not is_missing(v)},
-        ))
-    return out
-
-
-def _plain(x: object) -> object:
-    """Like :func:`pmkscheck.checks.plain`, and whole floats (sums of counts) as ``int``."""
-    x = plain(x)
-    return int(x) if isinstance(x, float) and x.is_integer() else x
-
-
 def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
                       notices: list[Issue] | None = None) -> CheckedTable:
     """Locate the recap in its sheet, run the REKAP_ checks, return its findings and figures."""
@@ -87,12 +51,12 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
             "REKAP_NO_COUNTS"].severity)]
         return CheckedTable(issues=issues, header_row=table.header_row, table=None)
     result = run(shape, table, settings)
-    issues = [*kept, *to_issues(result.findings, table.is_csv)]
+    issues = [*kept, *_issues(result.findings, table)]
     if result.district is None and result.scope == "kecamatan":
         issues.append(Issue(code="DISTRICT_UNKNOWN", severity=catalogue()[
             "DISTRICT_UNKNOWN"].severity))
     if settings.compare_with is not None:
-        issues.extend(to_issues(compare(shape, result, settings), table.is_csv))
+        issues.extend(_issues(compare(shape, result, settings), table))
     rekap_table, clean = _tables(table, shape, result)
     covered = result.covered if result.covered is not None else set(result.codes.dropna())
     present = len(covered & set(result.expected))
@@ -107,6 +71,11 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
         skipped_rows=sorted(skipped, key=lambda s: s.row), completeness=completeness,
         timings={"check": time.perf_counter() - t0}, table=rekap_table, clean=clean,
     )
+
+
+def _issues(found: pd.DataFrame, table: SourceTable) -> list[Issue]:
+    """Located recap findings -> issues, by the one converter (an empty count cell reads 0)."""
+    return findings_to_issues(found, table, None, empty_value="0")
 
 
 def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFrame]:
@@ -136,4 +105,4 @@ def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFram
     return rekap, pd.DataFrame(clean, index=index)
 
 
-__all__ = ["DROPPED_NOTICES", "check_rekap_table", "to_issues"]
+__all__ = ["DROPPED_NOTICES", "check_rekap_table"]
