@@ -15,7 +15,7 @@ from pmkscheck.issues import Issue
 from pmkscheck.rules import catalogue
 from pmkscheck.table import ROW, SourceTable
 
-Findings = pd.Series | pd.DataFrame | None
+Findings = pd.Series | pd.DataFrame | list[Issue] | None
 
 
 def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
@@ -37,6 +37,8 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
     """
     if found is None:
         return []
+    if isinstance(found, list):  # issues the reader located itself (its notices)
+        return list(found)
     data = table.data
     if isinstance(found, pd.Series):
         bad = found.index[~found.fillna(True).astype(bool).to_numpy()]

@@ -187,9 +187,8 @@ def check_person_list(table: SourceTable, settings: Settings, schema: Schema,
     timings["normalise"] = t1 - t0
     district, district_issues = _district(table, clean, derived, settings)
     ctx = CheckContext(table=table, clean=clean, derived=derived, settings=settings,
-                       schema=schema, district=district)
-    issues = [*(notices or []), *table.notices, *district_issues, *issues,
-              *run_checks(ctx, settings.select, settings.ignore)]
+                       schema=schema, district=district, notices=tuple(notices or ()))
+    issues = [*district_issues, *issues, *run_checks(ctx, settings.select, settings.ignore)]
     timings["check"] = time.perf_counter() - t1
     filled = filled_cells(clean)
     return CheckedTable(

@@ -6,8 +6,9 @@ on ``_row``, fills in severity from the rules catalogue, and applies ``--select`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from pmkscheck.checks import structure
 from pmkscheck.checks.base import Check, CheckContext
 from pmkscheck.findings import findings_to_issues, is_missing, plain
 from pmkscheck.issues import Issue
@@ -15,6 +16,10 @@ from pmkscheck.rules import catalogue
 
 REGISTRY: list[Check] = []
 """Every check, in the order they run. Filled by :func:`registry` from the modules below."""
+
+TABLE_CHECKS: list[Check] = [*structure.CHECKS]
+"""The checks of every table kind (person lists and recaps): the reader's notices. They run
+first; a recap runs only these (its REKAP_ checks work on the located recap, :mod:`rekap`)."""
 
 
 def registry() -> list[Check]:
@@ -34,6 +39,7 @@ def registry() -> list[Check]:
             wilayah,
         )
 
+        REGISTRY.extend(TABLE_CHECKS)
         for module in (schema_checks, cells, jenis, wilayah, nik, nokk, person, keluarga):
             REGISTRY.extend(module.CHECKS)
     return REGISTRY
@@ -51,21 +57,24 @@ def selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
     return not names & ignore
 
 
-def run_checks(ctx: CheckContext, select: Iterable[str] = (), ignore: Iterable[str] = ()
-               ) -> list[Issue]:
-    """Run the registered checks on ``ctx`` and return their issues (unsorted).
+def run_checks(ctx: CheckContext, select: Iterable[str] = (), ignore: Iterable[str] = (),
+               checks: Sequence[Check] | None = None) -> list[Issue]:
+    """Run ``checks`` (default: the registry) on ``ctx``; return their issues (unsorted).
 
-    A check none of whose codes is selected (``--select``/``--ignore``) does not run at all;
-    the report builder still filters the findings of the checks that did run, code by code.
+    A check none of whose codes is selected (``--select``/``--ignore``) does not run at all
+    (a check without declared codes, the reader notices, always runs); the report builder
+    still filters the findings of the checks that did run, code by code.
     """
     select, ignore = frozenset(select), frozenset(ignore)
     issues: list[Issue] = []
-    for chk in registry():
-        if (select or ignore) and not any(selected(c, select, ignore) for c in chk.codes):
+    for chk in registry() if checks is None else checks:
+        if ((select or ignore) and chk.codes
+                and not any(selected(c, select, ignore) for c in chk.codes)):
             continue
-        issues.extend(findings_to_issues(chk.run(ctx), ctx.table, chk.codes[0], chk.fields))
+        code = chk.codes[0] if chk.codes else None
+        issues.extend(findings_to_issues(chk.run(ctx), ctx.table, code, chk.fields))
     return issues
 
 
 __all__ = ["Check", "CheckContext", "REGISTRY", "findings_to_issues", "is_missing", "plain",
-           "registry", "run_checks", "selected"]
+           "TABLE_CHECKS", "registry", "run_checks", "selected"]

@@ -6,7 +6,8 @@ Stage ③ validate. A check reads whole columns and returns, vectorised, either
   (``NA`` counts as passing); the code is the check's only code, the field its first field; or
 * a ``pd.DataFrame`` indexed by the failing rows' labels, with optional columns ``code`` (when the
   check emits several codes), ``field``, ``value`` (defaults to the raw cell text) and any other
-  columns, which become the issue's message parameters.
+  columns, which become the issue's message parameters; or
+* a list of issues already located by the reader (the structure check's reader notices).
 
 A check never writes a message, never looks at row numbers and never loops over rows in Python.
 """
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pmkscheck.findings import Findings
-from pmkscheck.issues import District
+from pmkscheck.issues import District, Issue
 from pmkscheck.normalise.records import (
     PERSON,
     DateAnalysis,
@@ -50,6 +51,8 @@ class CheckContext:
         settings: the run's settings.
         schema: the schema the table was read with.
         district: the file's district, when known.
+        notices: the reader's file-level notices (hidden sheets, macros, ...), handed with the
+            file's first table only; the table's own are ``table.notices``.
     """
 
     table: SourceTable
@@ -58,6 +61,7 @@ class CheckContext:
     settings: Settings
     schema: Schema
     district: District | None = None
+    notices: tuple[Issue, ...] = ()
 
     @property
     def data(self) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from pmkscheck.checks import TABLE_CHECKS, CheckContext, run_checks
 from pmkscheck.checks.result import CheckedTable
 from pmkscheck.findings import findings_to_issues
 from pmkscheck.issues import Issue
@@ -31,18 +32,14 @@ from pmkscheck.schema import Schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import ROW, SkippedRow, SourceTable
 
-#: Reader notices that describe person-list columns and mean nothing for a recap (many columns
-#: per field, formula totals): the recap checks report these situations in their own terms.
-DROPPED_NOTICES = frozenset({"COLUMN_DUPLICATE", "COLUMN_UNKNOWN", "COLUMN_MISSING",
-                             "COLUMN_RECOMMENDED_MISSING", "CELL_FORMULA_NO_VALUE",
-                             "CELL_ERROR", "JENIS_FROM_SHEET"})
-
 
 def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
                       notices: list[Issue] | None = None) -> CheckedTable:
     """Locate the recap in its sheet, run the REKAP_ checks, return its findings and figures."""
     t0 = time.perf_counter()
-    kept = [n for n in [*(notices or []), *table.notices] if n.code not in DROPPED_NOTICES]
+    ctx = CheckContext(table=table, clean=pd.DataFrame(index=table.data.index), derived={},
+                       settings=settings, schema=schema, notices=tuple(notices or ()))
+    kept = run_checks(ctx, settings.select, settings.ignore, TABLE_CHECKS)  # reader notices
     grid = load_grid(table)
     named = one_jenis_of(table)
     shape = locate(grid, schema, context=table.path.stem, one_jenis=named[0] if named else None)
@@ -105,4 +102,4 @@ def _tables(table: SourceTable, shape, result) -> tuple[SourceTable, pd.DataFram
     return rekap, pd.DataFrame(clean, index=index)
 
 
-__all__ = ["DROPPED_NOTICES", "check_rekap_table"]
+__all__ = ["check_rekap_table"]
