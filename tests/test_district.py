@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pmkscheck.domain.district import infer_district
+from pmkscheck.normalise.records import WilayahCodes
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
 
@@ -27,9 +28,9 @@ def _run(table=None, nik=None, kec=None, kab=None, district=None):
     if nik is not None:
         clean["nik"] = pd.Series(nik, index=table.data.index, dtype=object)
     if kec is not None:
-        derived["kecamatan:code"] = pd.Series(kec, index=table.data.index, dtype=object)
+        derived["kecamatan"] = WilayahCodes(pd.Series(kec, index=table.data.index, dtype=object))
     if kab is not None:
-        derived["kabupaten:code"] = pd.Series(kab, index=table.data.index, dtype=object)
+        derived["kabupaten"] = WilayahCodes(pd.Series(kab, index=table.data.index, dtype=object))
     assert all(len(v) == n for v in derived.values())
     return infer_district(table, clean, derived, Settings(district=district))
 

@@ -248,7 +248,7 @@ def test_kabupaten_code_in_a_bps_coded_sheet_is_reported_not_mis_mapped():
                                ("WILAYAH_BPS_CODE", 5, "kabupaten"),
                                ("WILAYAH_NAME_VARIANT", 6, "kabupaten")]
     assert issues[2].params == {"kemendagri": "6407", "name": "Kabupaten Kutai Barat"}
-    assert derived["kabupaten:code"].tolist() == [None, "6401"]  # 6401 = Paser in both
+    assert derived["kabupaten"].code.tolist() == [None, "6401"]  # 6401 = Paser in both
 
 
 def test_bps_desa_code_is_detected():
@@ -333,11 +333,11 @@ def test_normalisers_clean_codes_and_findings():
     assert clean["kecamatan"].tolist() == [
         "Sangatta Utara", "Sangatta Utara", "6404040", "Sangata Selatan", None, "Jakarta",
         "Sangatta Selatan"]
-    assert derived["kecamatan:code"].tolist() == [
+    assert derived["kecamatan"].code.tolist() == [
         "640804", "640804", None, None, None, None, "640812"]
-    assert derived["desa:code"].tolist() == [
+    assert derived["desa"].code.tolist() == [
         "6408042012", "6408042012", "6408041010", "6408121002", "6408121002", None, None]
-    assert derived["kabupaten:code"].tolist() == ["6408", "6408", None, "6408", None, None, "6408"]
+    assert derived["kabupaten"].code.tolist() == ["6408", "6408", None, "6408", None, None, "6408"]
     params = {(i.code, i.row, i.field): dict(i.params) for i in issues}
     assert params[("WILAYAH_BPS_CODE", 7, "kecamatan")] == {"kemendagri": "640804",
                                                             "name": "Sangatta Utara"}
@@ -402,8 +402,8 @@ def test_large_column_is_matched_per_unique_value():
     table = _table(kecamatan=KEC.set_index("kode")["nama"][DESA["kode_kecamatan"]].to_numpy()[pick],
                    desa=DESA["nama"].to_numpy()[pick])
     clean, derived, issues = _normalise(table)
-    assert derived["kecamatan:code"].tolist() == DESA["kode_kecamatan"].to_numpy()[pick].tolist()
-    assert derived["desa:code"].tolist() == DESA["kode"].to_numpy()[pick].tolist()
+    assert derived["kecamatan"].code.tolist() == DESA["kode_kecamatan"].to_numpy()[pick].tolist()
+    assert derived["desa"].code.tolist() == DESA["kode"].to_numpy()[pick].tolist()
     assert issues == []
 
 

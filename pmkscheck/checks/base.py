@@ -29,6 +29,7 @@ from pmkscheck.normalise.records import (
     IdAnalysis,
     NikAnalysis,
     PersonFacts,
+    WilayahCodes,
 )
 
 if TYPE_CHECKING:
@@ -44,10 +45,10 @@ class CheckContext:
     Attributes:
         table: the source table (``table.data`` holds the raw text, ``table.kinds`` cell kinds).
         clean: normalised values, same index and columns as ``table.data`` (no ``_row``).
-        derived: extra columns computed by normalisers, e.g. ``kecamatan:code``,
-            ``desa:code``, ``jenis_pmks:no`` (1..26), and the typed analyses of the ID and date
-            columns (:attr:`nik`, :attr:`no_kk`, :attr:`tanggal_lahir`) and of each row
-            (:attr:`person`).
+        derived: extra columns computed by normalisers, e.g. ``jenis_pmks:no`` (1..26), and
+            the typed analyses of the ID, date and wilayah columns (:attr:`nik`, :attr:`no_kk`,
+            :attr:`tanggal_lahir`, :attr:`kabupaten`, :attr:`kecamatan`, :attr:`desa`) and of
+            each row (:attr:`person`).
         settings: the run's settings.
         schema: the schema the table was read with.
         district: the file's district, when known.
@@ -87,6 +88,25 @@ class CheckContext:
     def no_kk(self) -> IdAnalysis | None:
         """The analysis of the ``no_kk`` column (``None`` without one)."""
         return self.derived.get("no_kk")  # type: ignore[return-value]
+
+    @property
+    def kabupaten(self) -> WilayahCodes | None:
+        """The kab/kota codes of the ``kabupaten`` column (``None`` without one)."""
+        return self._wilayah("kabupaten")
+
+    @property
+    def kecamatan(self) -> WilayahCodes | None:
+        """The kecamatan codes of the ``kecamatan`` column (``None`` without one)."""
+        return self._wilayah("kecamatan")
+
+    @property
+    def desa(self) -> WilayahCodes | None:
+        """The desa codes of the ``desa`` column (``None`` without one)."""
+        return self._wilayah("desa")
+
+    def _wilayah(self, level: str) -> WilayahCodes | None:
+        found = self.derived.get(level)
+        return found if isinstance(found, WilayahCodes) else None
 
     def has(self, *fields: str) -> bool:
         """All these fields are present in the table."""

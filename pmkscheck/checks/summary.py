@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pmkscheck.issues import Issue, Severity
+from pmkscheck.normalise.records import Derived, wilayah_codes
 from pmkscheck.schema import Schema
 from pmkscheck.table import ROW, SourceTable
 
@@ -34,7 +35,7 @@ def completeness(clean: pd.DataFrame, schema: Schema,
     return out
 
 
-def kecamatan_summary(clean: pd.DataFrame, derived: dict[str, pd.Series], table: SourceTable,
+def kecamatan_summary(clean: pd.DataFrame, derived: Derived, table: SourceTable,
                       issues: list[Issue], filled: pd.DataFrame | None = None
                       ) -> list[dict[str, object]]:
     """Rows, rows with errors and completeness per kecamatan (as written, cleaned).
@@ -48,7 +49,7 @@ def kecamatan_summary(clean: pd.DataFrame, derived: dict[str, pd.Series], table:
     error_rows = {i.row for i in issues if i.severity is Severity.ERROR and i.row}
     frame = pd.DataFrame({
         "kecamatan": clean["kecamatan"].fillna("(kosong)"),
-        "kode": derived.get("kecamatan:code", pd.Series(None, index=clean.index)),
+        "kode": _or_none(wilayah_codes(derived, "kecamatan"), clean.index),
         "error": table.data[ROW].isin(error_rows),
         "filled": filled.to_numpy().mean(axis=1),
     })
@@ -62,6 +63,11 @@ def kecamatan_summary(clean: pd.DataFrame, derived: dict[str, pd.Series], table:
          "completeness": round(float(row.completeness), 4)}
         for name, row in stats.iterrows()  # one row per kecamatan (~20), not per record
     ]
+
+
+def _or_none(codes: pd.Series | None, index: pd.Index) -> pd.Series:
+    """``codes``, or an all-``None`` column without them."""
+    return pd.Series(None, index=index) if codes is None else codes
 
 
 __all__ = ["completeness", "filled_cells", "kecamatan_summary"]

@@ -1,8 +1,9 @@
 """WILAYAH_ checks across fields: kecamatan vs district, desa vs kecamatan, kab/kota column.
 
-Stage ③ validate. They read the codes the wilayah normalisers derived (``kecamatan:code``,
-``desa:code``, ``kabupaten:code``; ``None`` where a value was not matched, so unmatched values
-are reported once, by the normaliser, and never again here) and the file's district.
+Stage ③ validate. They read the codes the wilayah normalisers derived (``ctx.kecamatan``,
+``ctx.desa``, ``ctx.kabupaten``: :class:`~pmkscheck.normalise.records.WilayahCodes`; ``None``
+where a value was not matched, so unmatched values are reported once, by the normaliser, and
+never again here) and the file's district.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ import pandas as pd
 from pmkscheck import distinct, reference
 from pmkscheck.checks.base import CheckContext, check
 from pmkscheck.domain.wilayah import desa_names, spread
-
-KEC = "kecamatan:code"
-DESA = "desa:code"
-KAB = "kabupaten:code"
 
 
 @cache
@@ -45,9 +42,9 @@ def _per_unique(values: pd.Series, fn) -> np.ndarray:
 @check("WILAYAH_KECAMATAN_OTHER_DISTRICT", fields=("kecamatan",))
 def kecamatan_in_district(ctx: CheckContext) -> pd.DataFrame | None:
     """A matched kecamatan outside the file's district (skipped when the district is unknown)."""
-    code = ctx.derived.get(KEC)
-    if ctx.district is None or code is None:
+    if ctx.district is None or ctx.kecamatan is None:
         return None
+    code = ctx.kecamatan.code
     names, district = _kab_names(), ctx.district.code
     other = _per_unique(code, lambda c: None if c[:4] == district else names.get(c[:4], c[:4]))
     bad = np.not_equal(other, None)
@@ -63,10 +60,9 @@ def kecamatan_in_district(ctx: CheckContext) -> pd.DataFrame | None:
 @check("WILAYAH_DESA_NOT_IN_KECAMATAN", fields=("desa",), needs=("desa", "kecamatan"))
 def desa_in_kecamatan(ctx: CheckContext) -> pd.DataFrame | None:
     """A desa found in the reference, but in another kecamatan than the row's."""
-    desa, kec = ctx.derived.get(DESA), ctx.derived.get(KEC)
-    if desa is None or kec is None:
+    if ctx.desa is None or ctx.kecamatan is None:
         return None
-    kec = kec.reindex(desa.index)
+    desa, kec = ctx.desa.code, ctx.kecamatan.code.reindex(ctx.desa.code.index)
     desa_kec = _per_unique(desa, lambda c: c[:6])
     kec_arr = kec.to_numpy(dtype=object)
     bad = np.not_equal(desa_kec, None) & np.not_equal(kec_arr, None) & (desa_kec != kec_arr)
@@ -83,13 +79,13 @@ def desa_in_kecamatan(ctx: CheckContext) -> pd.DataFrame | None:
 @check("WILAYAH_KABUPATEN_MISMATCH", fields=("kabupaten",))
 def kabupaten_matches(ctx: CheckContext) -> pd.DataFrame | None:
     """The kab/kota column disagrees with the district (or, without one, with the kecamatan)."""
-    kab = ctx.derived.get(KAB)
-    if kab is None:
+    if ctx.kabupaten is None:
         return None
+    kab = ctx.kabupaten.code
     if ctx.district is not None:
         expected = np.full(len(kab), ctx.district.code, dtype=object)
-    elif KEC in ctx.derived:
-        expected = _per_unique(ctx.derived[KEC].reindex(kab.index), lambda c: c[:4])
+    elif ctx.kecamatan is not None:
+        expected = _per_unique(ctx.kecamatan.code.reindex(kab.index), lambda c: c[:4])
     else:
         return None
     kab_arr = kab.to_numpy(dtype=object)

@@ -3,8 +3,8 @@
 Signals, each a Kemendagri kab/kota code or nothing:
 
 * ``option`` -- ``--district`` (``settings.district``);
-* ``wilayah`` -- the majority (more than half) of the matched ``kabupaten:code`` values, else of
-  the kab/kota part of the matched ``kecamatan:code`` values;
+* ``wilayah`` -- the majority (more than half) of the matched kabupaten codes, else of
+  the kab/kota part of the matched kecamatan codes (``derived["kecamatan"].code``);
 * ``title`` -- kab/kota names in the title rows above the header ("KABUPATEN KUTAI TIMUR");
 * ``file_name`` -- names, abbreviations ("kutim", "smd", "ppu") or codes ("6408") in the file
   or sheet name;
@@ -67,14 +67,20 @@ def _one(codes: set[str]) -> str | None:
     return next(iter(codes)) if len(codes) == 1 else None
 
 
-def wilayah_signal(derived: dict[str, pd.Series]) -> str | None:
+def _codes(derived: dict[str, Any], level: str) -> pd.Series | None:
+    """The codes of a wilayah column (a WilayahCodes of pmkscheck.normalise.records)."""
+    found = derived.get(level)
+    return getattr(found, "code", None)
+
+
+def wilayah_signal(derived: dict[str, Any]) -> str | None:
     """Majority kab/kota of the kabupaten column, else of the matched kecamatan codes."""
-    kab = derived.get("kabupaten:code")
+    kab = _codes(derived, "kabupaten")
     if kab is not None:
         found = majority(kab)
         if found:
             return found
-    kec = derived.get("kecamatan:code")
+    kec = _codes(derived, "kecamatan")
     if kec is not None:
         return majority(kec, prefix=4)
     return None

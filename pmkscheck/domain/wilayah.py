@@ -25,7 +25,8 @@ Specification (DOMAIN.md, ``pmkscheck/reference``):
 * Wilayah named by a sheet name, a title row or a file name (``wilayah_in_sheet``,
   ``find_kabkota``): :mod:`pmkscheck.domain.wilayah_named`.
 
-Derived columns: ``kabupaten:code``, ``kecamatan:code``, ``desa:code`` (``str`` or ``None``).
+Derived: the codes of each wilayah column (``str`` or ``None``), ``derived["kecamatan"].code``
+(a ``WilayahCodes`` of :mod:`pmkscheck.normalise.records`).
 
 >>> match_kecamatan("KEC. PASIR BELENGKONG")
 WilayahMatch(kind='variant', code='640103', official='Paser Belengkong', suggestion=None)

@@ -30,6 +30,7 @@ import pandas as pd
 from pmkscheck.distinct import factorize, take_or_none
 from pmkscheck.domain.district import UNKNOWN, file_district
 from pmkscheck.issues import Severity
+from pmkscheck.normalise.records import wilayah_codes
 from pmkscheck.table import ROW
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def _persons(f: FileReport, salt: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
     fp = keyed(nik, salt, "nik")
 
     def code_or_name(name: str) -> pd.Series:
-        code = derived.get(f"{name}:code")
+        code = wilayah_codes(derived, name)
         named = _text(col(name))
         return named if code is None else code.astype(object).where(code.notna(), named)
 

@@ -92,6 +92,37 @@ class DateAnalysis:
         return len(self.date)
 
 
+@dataclass(frozen=True)
+class WilayahCodes:
+    """A kabupaten/kota, kecamatan or desa column, per row.
+
+    Derived under its level's name (``derived["kecamatan"]``).
+
+    Attributes:
+        code: the Kemendagri code of the matched wilayah (``"640801"``), ``None`` where the value
+            was not matched; the cleaned file writes it as ``kode_kecamatan`` (``write/clean.py``).
+    """
+
+    code: pd.Series
+
+    def __getitem__(self, rows: object) -> Self:
+        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
+        return replace(self, code=self.code[rows])
+
+    def __len__(self) -> int:
+        return len(self.code)
+
+
+WILAYAH_LEVELS = ("kabupaten", "kecamatan", "desa")
+"""The keys of :class:`WilayahCodes` in the derived values."""
+
+
+def wilayah_codes(derived: dict, level: str) -> pd.Series | None:
+    """The codes of one wilayah level (``kecamatan``), ``None`` without that column."""
+    found = derived.get(level)
+    return found.code if isinstance(found, WilayahCodes) else None
+
+
 PERSON = "person"
 """The key of :class:`PersonFacts` in the derived values (a row fact, not a column's)."""
 
@@ -121,9 +152,11 @@ class PersonFacts:
         return len(self.age)
 
 
-Derived = dict[str, "pd.Series | IdAnalysis | DateAnalysis | PersonFacts"]
-"""What the normalisers derive: extra columns (``"kecamatan:code"``) and, under a field's own name,
-the typed analysis of an ID or date column (``derived["nik"]``: :class:`NikAnalysis`)."""
+Derived = dict[str, "pd.Series | IdAnalysis | DateAnalysis | PersonFacts | WilayahCodes"]
+"""What the normalisers derive: extra columns (``"jenis_pmks:no"``) and, under a field's own name,
+the typed analysis of an ID, date or wilayah column (``derived["nik"]``: :class:`NikAnalysis`,
+``derived["kecamatan"]``: :class:`WilayahCodes`)."""
 
 
-__all__ = ["PERSON", "DateAnalysis", "Derived", "IdAnalysis", "NikAnalysis", "PersonFacts"]
+__all__ = ["PERSON", "WILAYAH_LEVELS", "DateAnalysis", "Derived", "IdAnalysis", "NikAnalysis",
+           "PersonFacts", "WilayahCodes", "wilayah_codes"]

@@ -15,6 +15,7 @@ from pmkscheck.domain.wilayah import (
     uses_bps_codes,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
+from pmkscheck.normalise.records import WilayahCodes
 
 FINDING_OF_KIND = {
     "variant": "WILAYAH_NAME_VARIANT",
@@ -63,7 +64,7 @@ def _result(index: pd.Index, inverse: np.ndarray, uniques_text: np.ndarray,
         for name, values in params_u.items():
             if any(v is not None for v in values):
                 found[name] = spread(values, sub)
-    return NormResult(values=clean, derived={f"{level}:code": code}, findings=found)
+    return NormResult(values=clean, derived={level: WilayahCodes(code)}, findings=found)
 
 
 def _normalise_simple(raw: pd.Series, level: str, field_name: str, matcher) -> NormResult:
@@ -73,12 +74,12 @@ def _normalise_simple(raw: pd.Series, level: str, field_name: str, matcher) -> N
 
 
 def normalise_kecamatan(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Kecamatan names/codes -> official names; derived ``kecamatan:code``."""
+    """Kecamatan names/codes -> official names; derived ``kecamatan`` codes."""
     return _normalise_simple(raw, "kecamatan", ctx.field.name, match_kecamatan)
 
 
 def normalise_kabupaten(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Kab/kota names/codes -> official names; derived ``kabupaten:code``.
+    """Kab/kota names/codes -> official names; derived ``kabupaten`` codes.
 
     When the sheet's kecamatan or desa column holds BPS codes, kab/kota codes whose BPS meaning
     differs from their Kemendagri meaning (BPS 6402 = Kutai Barat) are reported as BPS codes.
@@ -89,7 +90,7 @@ def normalise_kabupaten(raw: pd.Series, kinds: pd.Series | None, ctx: NormContex
 
 
 def normalise_desa(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Desa names/codes -> official names, scoped by the row's kecamatan; derived ``desa:code``.
+    """Desa names/codes -> official names, scoped by the row's kecamatan; derived ``desa`` codes.
 
     Matching runs once per unique (desa text, kecamatan code) pair.
     """

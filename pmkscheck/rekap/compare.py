@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.normalise import normalise_table
+from pmkscheck.normalise.records import wilayah_codes
 from pmkscheck.read.isolate import read_guarded
 from pmkscheck.rekap.checks import FIELD_OF_SEX, _frame
 from pmkscheck.schema import load_schema
@@ -37,7 +38,9 @@ def person_counts(path: Path, settings: Settings, level: str) -> pd.Series:
     frames = []
     for table in result.tables:
         clean, derived, _ = normalise_table(table, plain, schema)
-        kec = derived.get("kecamatan:code", pd.Series(None, index=clean.index, dtype=object))
+        kec = wilayah_codes(derived, "kecamatan")
+        if kec is None:
+            kec = pd.Series(None, index=clean.index, dtype=object)
         code = kec.astype(object) if level == "kecamatan" else kec.astype(object).str[:4]
         jenis = clean["jenis_pmks"] if "jenis_pmks" in clean else pd.Series(
             table.sheet_jenis, index=clean.index, dtype=object)

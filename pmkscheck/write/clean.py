@@ -18,6 +18,7 @@ import pandas as pd
 
 from pmkscheck import distinct
 from pmkscheck.atomic import atomic_open
+from pmkscheck.normalise.records import WilayahCodes
 from pmkscheck.report.json_report import dumps_doc
 from pmkscheck.report.model import file_dict
 from pmkscheck.table import ROW
@@ -30,11 +31,12 @@ if TYPE_CHECKING:
 
 ID_COLUMNS = ("nik", "no_kk", "id_dtks", "kode_desa", "kode_kecamatan", "kode_kabupaten",
               "rt", "rw")
-# derived code column -> (name in the cleaned file, placed after this field)
+# derived code column -> (name in the cleaned file, placed after this field); the wilayah codes
+# are the ``code`` of the WilayahCodes derived under the level's name (normalise/records.py)
 CODE_COLUMNS = {
-    "desa:code": ("kode_desa", "desa"),
-    "kecamatan:code": ("kode_kecamatan", "kecamatan"),
-    "kabupaten:code": ("kode_kabupaten", "kabupaten"),
+    "desa": ("kode_desa", "desa"),
+    "kecamatan": ("kode_kecamatan", "kecamatan"),
+    "kabupaten": ("kode_kabupaten", "kabupaten"),
     "alamat:rt": ("rt", "alamat"),  # RT/RW read from Alamat when the sheet has no such columns
     "alamat:rw": ("rw", "alamat"),
 }
@@ -49,7 +51,8 @@ def clean_frame(f: FileReport) -> pd.DataFrame:
         cols[name] = clean[name]
         for key, (code_name, after) in CODE_COLUMNS.items():
             if after == name and key in f.derived:
-                cols[code_name] = f.derived[key]
+                found = f.derived[key]
+                cols[code_name] = found.code if isinstance(found, WilayahCodes) else found
     if table.extra is not None:  # unrecognised columns, kept as read
         for name in table.extra.columns:
             cols[name if name not in cols else f"{name} (asli)"] = table.extra[name]
