@@ -27,10 +27,10 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
     label, its letter and header from the field; a frame that carries ``row``, ``letter`` and
     ``column`` columns is already located (a recap's findings, located in the sheet grid) and
     keeps them. Severity comes from the rules catalogue. The other columns are the message
-    parameters (only those the message or fix names; missing ones dropped, whole floats as
-    ``int``); ``value`` is offered to a
-    message that names ``{value}``, ``empty_value`` when the cell is empty (a recap's empty count
-    cell reads ``0``).
+    parameters, missing ones dropped. A located frame concatenates the findings of several codes,
+    so each finding keeps only the parameters its message or fix names (whole floats, sums of
+    counts, as ``int``), and ``value`` is offered to a message that names ``{value}``
+    (``empty_value`` when the cell is empty: a recap's empty count cell reads ``0``).
 
     Vectorised up to the final list construction: rows, letters and values are gathered with
     whole-column operations, then one tuple per finding becomes an ``Issue``.
@@ -91,11 +91,13 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
     for c, r, f, lt, col, v, p in zip(codes, rows, fld_arr, letter_arr, column_arr, values,
                                       params_records, strict=True):
         rule = rules[c]
-        wanted = rule.placeholders
-        if "value" in wanted:
-            p = {"value": empty_value if v is None else v, **p}
-        if p:
+        if located:  # the frame's columns are the parameters of several codes: keep the named
+            wanted = rule.placeholders
+            if "value" in wanted:
+                p = {"value": empty_value if v is None else v, **p}
             p = {k: _param(x) for k, x in p.items() if k in wanted and not is_missing(x)}
+        elif p:
+            p = {k: plain(x) for k, x in p.items() if not is_missing(x)}
         out.append(Issue(
             code=rule.code, severity=rule.severity, row=r,
             field=f, column=col,

@@ -135,7 +135,7 @@ def test_name_status_per_distinct_raw_value():
     rows = [{"nik": NIK, "nama": n} for n in ["Siti", " Siti ", "  ", None, "Budi 2", "xxx", "É"]]
     ctx = make_context(make_table(rows))
     assert ctx.clean["nama"].tolist() == ["Siti", "Siti", None, None, "Budi 2", "xxx", "É"]
-    assert ctx.derived["nama:status"].tolist() == [
+    assert ctx.status("nama").tolist() == [
         "ok", "ok", None, None, "has_digits", "placeholder", "placeholder"]
 
 
@@ -192,7 +192,7 @@ def test_values_that_differ_after_a_nul_stay_distinct():
     table = make_table(rows)
     ctx = make_context(table)
     assert ctx.clean["nama"].tolist() == ["SITI", "SIXX", "SI"]
-    assert ctx.derived["nama:status"].tolist() == ["ok", "ok", "ok"]
+    assert ctx.status("nama").tolist() == ["ok", "ok", "ok"]
     got = triples(check_issues(table), {"CELL_CONTROL_CHARACTERS"})
     assert got == {("CELL_CONTROL_CHARACTERS", row, field)
                    for row in (5, 6) for field in ("nama", "rt")}

@@ -30,6 +30,8 @@ from pmkscheck.normalise.records import (
     NikAnalysis,
     PersonFacts,
     WilayahCodes,
+    field_status,
+    field_value,
 )
 
 if TYPE_CHECKING:
@@ -47,8 +49,9 @@ class CheckContext:
         clean: normalised values, same index and columns as ``table.data`` (no ``_row``).
         derived: extra columns computed by normalisers, e.g. ``jenis_pmks:no`` (1..26), and
             the typed analyses of the ID, date and wilayah columns (:attr:`nik`, :attr:`no_kk`,
-            :attr:`tanggal_lahir`, :attr:`kabupaten`, :attr:`kecamatan`, :attr:`desa`) and of
-            each row (:attr:`person`).
+            :attr:`tanggal_lahir`, :attr:`kabupaten`, :attr:`kecamatan`, :attr:`desa`), of the
+            other value columns (:meth:`status`, :meth:`number`) and of each row
+            (:attr:`person`).
         settings: the run's settings.
         schema: the schema the table was read with.
         district: the file's district, when known.
@@ -103,6 +106,17 @@ class CheckContext:
     def desa(self) -> WilayahCodes | None:
         """The desa codes of the ``desa`` column (``None`` without one)."""
         return self._wilayah("desa")
+
+    def status(self, name: str) -> pd.Series | None:
+        """The normaliser's verdict per row of a name, sex, RT/RW or member-count field.
+
+        The ``status`` of its :class:`ValueAnalysis`; ``None`` without that column.
+        """
+        return field_status(self.derived, name)
+
+    def number(self, name: str) -> pd.Series | None:
+        """The number per row (Int64) of the Umur or member-count field (``None`` without)."""
+        return field_value(self.derived, name)
 
     def _wilayah(self, level: str) -> WilayahCodes | None:
         found = self.derived.get(level)

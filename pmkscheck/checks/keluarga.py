@@ -30,7 +30,7 @@ KIND = "keluarga"
 @check("KELUARGA_ANGGOTA_INVALID", fields="jumlah_anggota")
 def members_valid(ctx: CheckContext) -> pd.Series | None:
     """Member count present but not a whole number >= 1."""
-    status = ctx.derived.get("jumlah_anggota:status")
+    status = ctx.status("jumlah_anggota")
     if status is None:
         return None
     return ~(status == INVALID).fillna(False)

@@ -169,7 +169,7 @@ def _identity(ctx: CheckContext, index: pd.Index, nik: pd.Series) -> pd.DataFram
     out = pd.DataFrame(index=index)
     if "nama" in ctx.clean.columns:
         nama = ctx.clean["nama"].reindex(index)
-        status = ctx.derived.get("nama:status")
+        status = ctx.status("nama")
         if status is not None:  # a filler ("-", "xxx") names no one: it never disagrees
             nama = nama.where(status.reindex(index) != "placeholder")
         keys = name_keys(nama)

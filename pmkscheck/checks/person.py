@@ -84,7 +84,7 @@ def date_range(ctx: CheckContext) -> pd.DataFrame | None:
 @check("SEX_INVALID", "SEX_NUMERIC_CODE", fields="jenis_kelamin")
 def sex_status(ctx: CheckContext) -> pd.DataFrame | None:
     """Unknown jenis kelamin (error); the codes 1/2 mapped to L/P (warning)."""
-    status = ctx.derived.get("jenis_kelamin:status")
+    status = ctx.status("jenis_kelamin")
     if status is None:
         return None
     code = status.map({"invalid": "SEX_INVALID", "numeric": "SEX_NUMERIC_CODE"})
@@ -106,7 +106,7 @@ def _sex_findings(ctx: CheckContext, code: pd.Series, bad: pd.Series) -> pd.Data
 @check("NAME_PLACEHOLDER", "NAME_HAS_DIGITS", fields="nama")
 def name_status(ctx: CheckContext) -> pd.DataFrame | None:
     """Nama that is a filler ("-", "xxx", "nama", one letter, digits only), or has digits."""
-    status = ctx.derived.get("nama:status")
+    status = ctx.status("nama")
     if status is None:
         return None
     code = status.map({"placeholder": "NAME_PLACEHOLDER", "has_digits": "NAME_HAS_DIGITS"})
@@ -119,7 +119,7 @@ def name_status(ctx: CheckContext) -> pd.DataFrame | None:
 def _rt_rw_check(field: str) -> Check:
     @check("RT_RW_INVALID", "RT_RW_COMBINED", fields=field)
     def rt_rw_status(ctx: CheckContext) -> pd.DataFrame | None:
-        status = ctx.derived.get(f"{field}:status")
+        status = ctx.status(field)
         if status is None:
             return None
         code = status.map({"invalid": "RT_RW_INVALID", "combined": "RT_RW_COMBINED"})
@@ -147,7 +147,7 @@ def umur_vs_birthdate(ctx: CheckContext) -> pd.DataFrame | None:
     an Umur that fits neither century is reported. A year alone (no valid NIK) gives
     ``today.year - year``, which may be one more than the age; one year either side of both.
     """
-    umur = ctx.derived.get("umur:value")
+    umur = ctx.number("umur")
     if umur is None:
         return None
     na = pd.Series(pd.NA, index=umur.index, dtype="Int64")

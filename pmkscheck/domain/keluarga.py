@@ -9,8 +9,9 @@ the ``jumlah_anggota`` field (Jumlah Anggota Keluarga, Jml ART, Jumlah Jiwa):
   gets the status ``invalid`` (checked as ``KELUARGA_ANGGOTA_INVALID``);
 * ``-`` and blank cells are missing (they count against completeness only).
 
-Derived columns: ``jumlah_anggota:value`` (Int64, the count; NA when missing or invalid) and
-``jumlah_anggota:status``. The province view adds ``jumlah_anggota:value`` up as persons.
+Derived: a ``ValueAnalysis`` under ``jumlah_anggota`` (:mod:`pmkscheck.normalise.records`): its
+``value`` (Int64, the count; NA when missing or invalid) and ``status``. The province view adds
+the values up as persons.
 
 Fakir Miskin and Keluarga Bermasalah Sosial Psikologis are the jenis PMKS counted per family
 (Permensos 8/2012, DOMAIN.md); :data:`FAMILY_JENIS` lists them.

@@ -350,6 +350,12 @@ def lansia_rows(table, clean: pd.DataFrame | None = None) -> np.ndarray:  # noqa
     return flags
 
 
+def _number(derived: dict, name: str, default: pd.Series) -> pd.Series:
+    """The number column of a field (a ValueAnalysis of pmkscheck.normalise.records)."""
+    value = getattr(derived.get(name), "value", None)
+    return default if value is None else value
+
+
 def birth_hints(clean: pd.DataFrame, derived: dict[str, pd.Series], table  # noqa: ANN001
                 ) -> pd.DataFrame:
     """What decides the century of a NIK birth date, per row.
@@ -361,7 +367,7 @@ def birth_hints(clean: pd.DataFrame, derived: dict[str, pd.Series], table  # noq
     na = pd.Series(pd.NA, index=index, dtype="Int64")
     return pd.DataFrame({
         "year": na if derived.get("tanggal_lahir") is None else derived["tanggal_lahir"].year,
-        "umur": derived.get("umur:value", na),
+        "umur": _number(derived, "umur", na),
         "lansia": lansia_rows(table, clean),
     }, index=index)
 

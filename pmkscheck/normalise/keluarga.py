@@ -11,6 +11,7 @@ from pmkscheck.domain.keluarga import (
     member_count,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
+from pmkscheck.normalise.records import ValueAnalysis
 
 
 def normalise_member_count(raw: pd.Series, kinds: pd.Series | None,
@@ -24,8 +25,7 @@ def normalise_member_count(raw: pd.Series, kinds: pd.Series | None,
     numbers = pd.array([p[1] for p in parsed] + [None], dtype="Int64")
     codes_na = np.where(codes < 0, len(parsed), codes)
     clean = pd.Series(take_or_none(texts, codes), index=raw.index, dtype=object)
-    return NormResult(clean, derived={
-        f"{name}:value": pd.Series(numbers.take(codes_na), index=raw.index),
-        f"{name}:status": pd.Series(take_or_none(statuses, codes), index=raw.index,
-                                    dtype=object),
-    })
+    return NormResult(clean, derived={name: ValueAnalysis(
+        value=pd.Series(numbers.take(codes_na), index=raw.index),
+        status=pd.Series(take_or_none(statuses, codes), index=raw.index, dtype=object),
+    )})

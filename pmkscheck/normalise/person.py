@@ -25,18 +25,25 @@ from pmkscheck.domain.person import (
     rt_rw_value,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
-from pmkscheck.normalise.records import PERSON, DateAnalysis, NikAnalysis, PersonFacts
+from pmkscheck.normalise.records import (
+    PERSON,
+    DateAnalysis,
+    NikAnalysis,
+    PersonFacts,
+    ValueAnalysis,
+    field_value,
+)
 
 
 def normalise_name(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Spaces trimmed (silently); derived ``<field>:status`` from :func:`name_status`."""
+    """Spaces trimmed (silently); derived status from :func:`name_status`."""
     codes, cleaned = text_clean_codes(raw)
     present = pd.notna(cleaned)
     statuses = np.full(len(cleaned), None, dtype=object)
     statuses[present] = name_status_many(cleaned[present])
     clean = pd.Series(take_or_none(cleaned, codes), index=raw.index, dtype=object, name=raw.name)
     status = pd.Series(take_or_none(statuses, codes), index=raw.index, dtype=object)
-    return NormResult(clean, derived={f"{ctx.field.name}:status": status})
+    return NormResult(clean, derived={ctx.field.name: ValueAnalysis(status=status)})
 
 
 def normalise_rt_rw(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
@@ -48,7 +55,7 @@ def normalise_rt_rw(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -
     statuses = np.array([p[1] for p in pairs], dtype=object)
     clean = pd.Series(take_or_none(values, codes), index=raw.index, dtype=object)
     status = pd.Series(take_or_none(statuses, codes), index=raw.index, dtype=object)
-    return NormResult(clean, derived={f"{ctx.field.name}:status": status})
+    return NormResult(clean, derived={ctx.field.name: ValueAnalysis(status=status)})
 
 
 def rt_rw_from_alamat(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
@@ -75,18 +82,18 @@ def rt_rw_from_alamat(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
 def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
     """Whole numbers (``no``, ``umur``); other text is kept for ``VALUE_NOT_INTEGER``.
 
-    For ``umur`` also derives ``umur:value`` (Int64; the age used by the checks comes from
-    :func:`derive_age`).
+    For ``umur`` also derives its :class:`ValueAnalysis` ``value`` (Int64; the age used by the
+    checks comes from :func:`derive_age`).
     """
     is_age = ctx.field.name == "umur"
     codes, uniques = distinct.factorize(raw)
     texts = integer_text_many(np.asarray(uniques, dtype=object), age=is_age)
     clean = pd.Series(take_or_none(texts, codes), index=raw.index, dtype=object)
-    derived: dict[str, pd.Series] = {}
+    derived: dict[str, ValueAnalysis] = {}
     if is_age:  # the last number (code -1, missing) is NA
         numbers = pd.array([int(t) if t is not None and t.isdigit() and len(t) <= 3 else None
                             for t in [*texts, None]], dtype="Int64")
-        derived["umur:value"] = pd.Series(numbers.take(codes), index=raw.index)
+        derived["umur"] = ValueAnalysis(value=pd.Series(numbers.take(codes), index=raw.index))
     return NormResult(clean, derived=derived)
 
 
@@ -103,7 +110,7 @@ def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
         return {}, None
     two = tl.two_digit
     index = table.data.index
-    umur = derived.get("umur:value")
+    umur = field_value(derived, "umur")
     umur_f = None if umur is None else umur.to_numpy(dtype="float64", na_value=np.nan)
     birth, undecided = dates.resolve_century(
         tl.date.to_numpy(), two.to_numpy(dtype=bool), today, umur_f,
@@ -173,7 +180,7 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
         nik_age = dates.age_years(birth, today)
         todo = age.isna().to_numpy() & nik_age.notna().to_numpy()
         if todo.any():  # the NIK's century, as for a two-digit year: never a guess
-            umur = derived.get("umur:value")
+            umur = field_value(derived, "umur")
             settled, undecided = dates.resolve_century(
                 birth.to_numpy(), todo, today,
                 None if umur is None else umur.to_numpy(dtype="float64", na_value=np.nan), band)
@@ -187,8 +194,8 @@ def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
         if todo.any():
             age[todo] = nik_age[todo]
             source[todo] = SOURCE_NIK
-    if "umur:value" in derived and age.isna().any():
-        umur = derived["umur:value"]
+    umur = field_value(derived, "umur")
+    if umur is not None and age.isna().any():
         fill = (age.isna() & umur.notna()).to_numpy()
         age[fill] = umur[fill]
         source[fill] = SOURCE_UMUR

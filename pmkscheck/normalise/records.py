@@ -113,6 +113,44 @@ class WilayahCodes:
         return len(self.code)
 
 
+@dataclass(frozen=True)
+class ValueAnalysis:
+    """A name, sex, RT/RW, Umur or member-count column, per row.
+
+    Derived under the field's own name (``derived["nama"]``, ``derived["umur"]``).
+
+    Attributes:
+        status: the normaliser's verdict of each value (nama: ``ok``, ``placeholder``,
+            ``has_digits``; jenis kelamin: ``ok``, ``numeric``, ``invalid``, ``missing``; RT/RW:
+            ``ok``, ``invalid``, ``combined``; jumlah anggota: ``ok``, ``invalid``, ...), ``None``
+            for a column without verdicts (Umur).
+        value: Int64, the number (Umur, jumlah anggota), ``None`` for a text column.
+    """
+
+    status: pd.Series | None = None
+    value: pd.Series | None = None
+
+    def __getitem__(self, rows: object) -> Self:
+        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
+        return replace(self, **{f.name: None if getattr(self, f.name) is None
+                                else getattr(self, f.name)[rows] for f in fields(self)})
+
+    def __len__(self) -> int:
+        return len(self.status if self.status is not None else self.value)
+
+
+def field_status(derived: dict, name: str) -> pd.Series | None:
+    """The status column of a field's :class:`ValueAnalysis` (``None`` without one)."""
+    found = derived.get(name)
+    return found.status if isinstance(found, ValueAnalysis) else None
+
+
+def field_value(derived: dict, name: str) -> pd.Series | None:
+    """The number column of a field's :class:`ValueAnalysis` (``None`` without one)."""
+    found = derived.get(name)
+    return found.value if isinstance(found, ValueAnalysis) else None
+
+
 WILAYAH_LEVELS = ("kabupaten", "kecamatan", "desa")
 """The keys of :class:`WilayahCodes` in the derived values."""
 
@@ -152,11 +190,14 @@ class PersonFacts:
         return len(self.age)
 
 
-Derived = dict[str, "pd.Series | IdAnalysis | DateAnalysis | PersonFacts | WilayahCodes"]
+Derived = dict[str, "pd.Series | IdAnalysis | DateAnalysis | PersonFacts | WilayahCodes"
+                    "| ValueAnalysis"]
 """What the normalisers derive: extra columns (``"jenis_pmks:no"``) and, under a field's own name,
-the typed analysis of an ID, date or wilayah column (``derived["nik"]``: :class:`NikAnalysis`,
-``derived["kecamatan"]``: :class:`WilayahCodes`)."""
+the typed analysis of an ID, date, wilayah or value column (``derived["nik"]``:
+:class:`NikAnalysis`, ``derived["kecamatan"]``: :class:`WilayahCodes`, ``derived["nama"]``:
+:class:`ValueAnalysis`)."""
 
 
 __all__ = ["PERSON", "WILAYAH_LEVELS", "DateAnalysis", "Derived", "IdAnalysis", "NikAnalysis",
-           "PersonFacts", "WilayahCodes", "wilayah_codes"]
+           "PersonFacts", "ValueAnalysis", "WilayahCodes", "field_status", "field_value",
+           "wilayah_codes"]

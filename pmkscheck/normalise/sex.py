@@ -8,10 +8,11 @@ from pmkscheck.domain.sex import (
     parse_series,
 )
 from pmkscheck.normalise.base import NormContext, NormResult
+from pmkscheck.normalise.records import ValueAnalysis
 
 
 def normalise_sex(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Clean ``L``/``P``/``None``; derived ``<field>:status`` (ok, numeric, invalid, missing)."""
+    """Clean ``L``/``P``/``None``; derived status (ok, numeric, invalid, missing)."""
     parsed = parse_series(raw)
     return NormResult(parsed["sex"].astype(object),
-                      derived={f"{ctx.field.name}:status": parsed["status"]})
+                      derived={ctx.field.name: ValueAnalysis(status=parsed["status"])})

@@ -37,6 +37,7 @@ import pandas as pd
 from pmkscheck import reference
 from pmkscheck.domain.district import UNKNOWN, file_district
 from pmkscheck.issues import Severity
+from pmkscheck.normalise.records import field_value
 from pmkscheck.schema import builtin_schemas, load_schema
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def family_counts(f: FileReport) -> tuple[int, int]:
     if f.error or f.schema is None or not _is_family(f.schema):
         return 0, 0
     families = int(f.data_rows)
-    value = (f.derived or {}).get("jumlah_anggota:value")
+    value = field_value(f.derived or {}, "jumlah_anggota")
     if value is None:
         return families, families
     return families, int(pd.to_numeric(value, errors="coerce").fillna(1).clip(lower=1).sum())
