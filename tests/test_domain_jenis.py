@@ -205,8 +205,8 @@ def test_normaliser_clean_values_codes_and_findings():
     assert result.values.tolist() == [
         "Lanjut Usia Telantar", "Lanjut Usia Telantar", "Gepeng", "TKSK", "Warga Kurang Mampu",
         None, "Lanjut Usia Telantar"]
-    assert result.derived["jenis_pmks:no"].tolist() == [8, 8, pd.NA, pd.NA, pd.NA, pd.NA, 8]
-    assert str(result.derived["jenis_pmks:no"].dtype) == "Int64"
+    assert result.derived["jenis_pmks"].no.tolist() == [8, 8, pd.NA, pd.NA, pd.NA, pd.NA, 8]
+    assert str(result.derived["jenis_pmks"].no.dtype) == "Int64"
     issues = findings_to_issues(result.findings, table, None, ("jenis_pmks",))
     assert [(i.code, i.row, i.field) for i in issues] == [
         ("JENIS_VARIANT", 6, "jenis_pmks"),
@@ -228,7 +228,7 @@ def test_jenis_from_the_sheet_name_is_mapped_without_a_finding_per_row():
     result = normalise_jenis(table.data["jenis_pmks"], None,
                              NormContext(table, Settings(), SCHEMA.field("jenis_pmks")))
     assert result.values.tolist() == ["Lanjut Usia Telantar"] * 3
-    assert result.derived["jenis_pmks:no"].tolist() == [8] * 3
+    assert result.derived["jenis_pmks"].no.tolist() == [8] * 3
     assert _issues(result.findings, table) == []
 
 

@@ -12,7 +12,6 @@ from conftest import check_issues, make_context, make_table, triples
 
 from pmkscheck import reference
 from pmkscheck.domain.jenis import (
-    DERIVED_NO,
     classify_jenis,
     match_jenis,
     match_jenis_for_age,
@@ -166,7 +165,7 @@ def test_child_rows_get_the_child_jenis_with_an_info_and_no_age_error():
     table = make_table(ROWS)
     ctx = make_context(table)
     assert ctx.clean["jenis_pmks"].tolist() == [ADK, PD, AKTK, KTK, ADK, PD, PD]
-    assert ctx.derived[DERIVED_NO].tolist() == [5, 9, 6, 19, 5, 9, 9]
+    assert ctx.jenis.no.tolist() == [5, 9, 6, 19, 5, 9, 9]
     found = triples(check_issues(table))
     child = {(r) for c, r, f in found if c == "JENIS_CHILD_BY_AGE"}
     variant = {(r) for c, r, f in found if c == "JENIS_VARIANT"}

@@ -27,6 +27,7 @@ from pmkscheck.normalise.records import (
     DateAnalysis,
     Derived,
     IdAnalysis,
+    JenisAnalysis,
     NikAnalysis,
     PersonFacts,
     WilayahCodes,
@@ -47,8 +48,8 @@ class CheckContext:
     Attributes:
         table: the source table (``table.data`` holds the raw text, ``table.kinds`` cell kinds).
         clean: normalised values, same index and columns as ``table.data`` (no ``_row``).
-        derived: extra columns computed by normalisers, e.g. ``jenis_pmks:no`` (1..26), and
-            the typed analyses of the ID, date and wilayah columns (:attr:`nik`, :attr:`no_kk`,
+        derived: extra columns computed by normalisers (``alamat:rt``), and the typed analyses
+            of the ID, date, jenis and wilayah columns (:attr:`nik`, :attr:`no_kk`, :attr:`jenis`,
             :attr:`tanggal_lahir`, :attr:`kabupaten`, :attr:`kecamatan`, :attr:`desa`), of the
             other value columns (:meth:`status`, :meth:`number`) and of each row
             (:attr:`person`).
@@ -91,6 +92,12 @@ class CheckContext:
     def no_kk(self) -> IdAnalysis | None:
         """The analysis of the ``no_kk`` column (``None`` without one)."""
         return self.derived.get("no_kk")  # type: ignore[return-value]
+
+    @property
+    def jenis(self) -> JenisAnalysis | None:
+        """The jenis numbers of the ``jenis_pmks`` column (``None`` without one)."""
+        found = self.derived.get("jenis_pmks")
+        return found if isinstance(found, JenisAnalysis) else None
 
     @property
     def kabupaten(self) -> WilayahCodes | None:

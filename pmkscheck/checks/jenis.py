@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.checks.base import CheckContext, check
-from pmkscheck.domain.jenis import DERIVED_NO, PRESETS, PRSE_NO, classify_ages, official_names
+from pmkscheck.domain.jenis import PRESETS, PRSE_NO, classify_ages, official_names
 from pmkscheck.domain.wilayah import spread
 
 
@@ -29,7 +29,7 @@ def _age(ctx: CheckContext) -> pd.Series | None:
 @check("JENIS_AGE_MISMATCH", "JENIS_AGE_EDGE", fields=("jenis_pmks",), needs=("jenis_pmks",))
 def age_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
     """Age outside the jenis's band (error), or at its edge / only in the other preset (warning)."""
-    no = ctx.derived.get(DERIVED_NO)
+    no = None if ctx.jenis is None else ctx.jenis.no
     age = _age(ctx)
     if no is None or age is None:
         return None
@@ -67,7 +67,7 @@ def age_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
 @check("JENIS_SEX_MISMATCH", fields=("jenis_pmks",), needs=("jenis_pmks",))
 def sex_vs_jenis(ctx: CheckContext) -> pd.DataFrame | None:
     """Perempuan Rawan Sosial Ekonomi recorded as male (Jenis Kelamin ``L``, else the NIK's)."""
-    no = ctx.derived.get(DERIVED_NO)
+    no = None if ctx.jenis is None else ctx.jenis.no
     sex = None if ctx.person is None else ctx.person.sex  # written sex, else the NIK's
     if sex is None and "jenis_kelamin" in ctx.clean.columns:
         sex = ctx.clean["jenis_kelamin"]

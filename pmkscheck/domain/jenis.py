@@ -59,8 +59,6 @@ from rapidfuzz import fuzz, process
 from pmkscheck import reference
 
 FIELD = "jenis_pmks"
-DERIVED_NO = "jenis_pmks:no"
-DERIVED_CHILD = "jenis_pmks:child_no"
 
 MAP_THRESHOLD = 90.0
 """rapidfuzz ``ratio`` (0-100) at or above which a typo is mapped to the official name."""
@@ -607,7 +605,7 @@ def classify_ages(no: pd.Series, age: pd.Series, preset: str) -> pd.DataFrame:
 
 
 __all__ = [
-    "CHILD_AGE", "DERIVED_CHILD", "DERIVED_NO", "JenisMatch", "MAP_THRESHOLD", "PRESETS",
+    "CHILD_AGE", "JenisMatch", "MAP_THRESHOLD", "PRESETS",
     "age_bands", "band_label", "classify_ages", "classify_jenis", "fold", "jenis_by_meaning",
     "match_jenis", "match_jenis_for_age", "official_names", "suggestions",
 ]

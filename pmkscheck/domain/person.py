@@ -376,13 +376,13 @@ def age_band(table, clean: pd.DataFrame, derived: dict[str, pd.Series],  # noqa:
              preset: str) -> np.ndarray:
     """Per row the age band of its jenis PMKS, ``(n, 2)`` floats (NaN: open end or no band).
 
-    From the derived jenis number (``jenis_pmks:no``), else the sheet's jenis; Lanjut Usia
-    written in a form the jenis normaliser did not map still gets 60+.
+    From the derived jenis number (``derived["jenis_pmks"].no``, a JenisAnalysis), else the
+    sheet's jenis; Lanjut Usia written in a form the jenis normaliser did not map still gets 60+.
     """
     n = len(table.data)
     out = np.full((n, 2), np.nan)
     bands = age_bands(preset if preset in PRESETS else "permensos-2012")
-    no = derived.get("jenis_pmks:no")
+    no = getattr(derived.get("jenis_pmks"), "no", None)
     if no is None and table.sheet_jenis:
         name = match_jenis(table.sheet_jenis)
         number = {v: k for k, v in official_names().items()}.get(name)

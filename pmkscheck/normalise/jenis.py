@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from pmkscheck.domain.jenis import (
     CHILD_AGE,
-    DERIVED_CHILD,
-    DERIVED_NO,
     FIELD,
     classify_jenis,
     official_names,
 )
 from pmkscheck.domain.wilayah import factorize_text, spread
 from pmkscheck.normalise.base import NormContext, NormResult
-from pmkscheck.normalise.records import PERSON
+from pmkscheck.normalise.records import PERSON, JenisAnalysis
 
 FINDING_OF_KIND = {"variant": "JENIS_VARIANT", "unknown": "JENIS_UNKNOWN",
                    "ambiguous": "JENIS_AMBIGUOUS", "psks": "JENIS_IS_PSKS"}
 
 
 def normalise_jenis(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:
-    """Map every value to its official name; derived ``jenis_pmks:no`` (``Int64`` 1..26).
+    """Map every value to its official name; derived :class:`JenisAnalysis` ``no`` (1..26).
 
     Classification runs once per unique value. Findings: JENIS_VARIANT (info: the auto-fix),
     JENIS_UNKNOWN (error, with suggestions), JENIS_AMBIGUOUS (Gepeng and other values naming
     two types), JENIS_IS_PSKS. A value whose jenis depends on the age (a disability or violence
-    word) gets derived ``jenis_pmks:child_no`` and no finding here: :func:`map_by_age` decides
+    word) gets a derived ``child_no`` and no finding here: :func:`map_by_age` decides
     and reports once the age is known.
     """
     inverse, uniques = factorize_text(raw)
@@ -36,11 +36,11 @@ def normalise_jenis(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -
                              inverse), index=raw.index, dtype=object)
     no_u = np.array([m.no or 0 for m in matches] + [0], dtype=np.int64)[inverse]
     no = pd.Series(pd.arrays.IntegerArray(no_u, no_u == 0), index=raw.index)
-    derived = {DERIVED_NO: no}
+    child = None
     if any(m.child_no for m in matches):
         child_u = np.array([m.child_no or 0 for m in matches] + [0], dtype=np.int64)[inverse]
-        derived[DERIVED_CHILD] = pd.Series(pd.arrays.IntegerArray(child_u, child_u == 0),
-                                           index=raw.index)
+        child = pd.Series(pd.arrays.IntegerArray(child_u, child_u == 0), index=raw.index)
+    derived = {FIELD: JenisAnalysis(no=no, child_no=child)}
     code_u = [None if m.child_no else FINDING_OF_KIND.get(m.kind) for m in matches]
     if ctx.table.sheet_jenis is not None:
         # the reader filled the column from the sheet name / title (JENIS_FROM_SHEET, reported
@@ -71,13 +71,14 @@ def map_by_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
     """Post-normaliser: a disability or violence word is the child jenis under 18.
 
     Runs after the age (``derived["person"].age``, at the data date) is derived. Rows whose
-    value has a child jenis (``jenis_pmks:child_no``) and whose age is under :data:`CHILD_AGE`
-    get it (Anak dengan Kedisabilitasan, Anak yang Menjadi Korban Tindak Kekerasan ...): the clean
-    ``jenis_pmks`` column is updated in place, ``jenis_pmks:no`` follows, and the row gets
-    JENIS_CHILD_BY_AGE (info). Other such rows (adults, unknown age) keep the adult jenis with
-    the usual JENIS_VARIANT (unless the jenis came from the sheet name).
+    value has a child jenis (:class:`JenisAnalysis` ``child_no``) and whose age is under
+    :data:`CHILD_AGE` get it (Anak dengan Kedisabilitasan, Anak yang Menjadi Korban Tindak
+    Kekerasan ...): the clean ``jenis_pmks`` column is updated in place, the derived ``no``
+    follows, and the row gets JENIS_CHILD_BY_AGE (info). Other such rows (adults, unknown age)
+    keep the adult jenis with the usual JENIS_VARIANT (unless the jenis came from the sheet name).
     """
-    child = derived.get(DERIVED_CHILD)
+    jenis = derived.get(FIELD)
+    child = jenis.child_no if isinstance(jenis, JenisAnalysis) else None
     if child is None or FIELD not in clean.columns:
         return None
     facts = derived.get(PERSON)
@@ -98,9 +99,9 @@ def map_by_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noq
         child_no = child[young].astype("int64")
         new_names = child_no.map(names).to_numpy(dtype=object)
         clean.loc[idx, FIELD] = new_names  # the cleaned file shows the child jenis
-        no = derived[DERIVED_NO].copy()
+        no = jenis.no.copy()
         no[young] = child_no.to_numpy()
-        derived = {DERIVED_NO: no}
+        derived = {FIELD: replace(jenis, no=no)}
         frame = pd.DataFrame({"code": "JENIS_CHILD_BY_AGE", "field": FIELD}, index=idx)
         frame["official"] = new_names
         frame["age"] = age_arr[young].astype(np.int64)

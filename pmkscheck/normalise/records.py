@@ -151,6 +151,29 @@ def field_value(derived: dict, name: str) -> pd.Series | None:
     return found.value if isinstance(found, ValueAnalysis) else None
 
 
+@dataclass(frozen=True)
+class JenisAnalysis:
+    """The jenis PMKS column, per row, derived under ``derived["jenis_pmks"]``.
+
+    Attributes:
+        no: Int64, the official jenis number (1..26), NA where unknown; after the age
+            post-normaliser, the child jenis of a young person (``map_by_age``).
+        child_no: Int64, the child jenis of a disability or violence word (the age decides),
+            ``None`` when no value has one.
+    """
+
+    no: pd.Series
+    child_no: pd.Series | None = None
+
+    def __getitem__(self, rows: object) -> Self:
+        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
+        return replace(self, **{f.name: None if getattr(self, f.name) is None
+                                else getattr(self, f.name)[rows] for f in fields(self)})
+
+    def __len__(self) -> int:
+        return len(self.no)
+
+
 WILAYAH_LEVELS = ("kabupaten", "kecamatan", "desa")
 """The keys of :class:`WilayahCodes` in the derived values."""
 
@@ -191,13 +214,14 @@ class PersonFacts:
 
 
 Derived = dict[str, "pd.Series | IdAnalysis | DateAnalysis | PersonFacts | WilayahCodes"
-                    "| ValueAnalysis"]
-"""What the normalisers derive: extra columns (``"jenis_pmks:no"``) and, under a field's own name,
+                    "| ValueAnalysis | JenisAnalysis"]
+"""What the normalisers derive: extra columns (``"alamat:rt"``) and, under a field's own name,
 the typed analysis of an ID, date, wilayah or value column (``derived["nik"]``:
 :class:`NikAnalysis`, ``derived["kecamatan"]``: :class:`WilayahCodes`, ``derived["nama"]``:
-:class:`ValueAnalysis`)."""
+:class:`ValueAnalysis`, ``derived["jenis_pmks"]``: :class:`JenisAnalysis`)."""
 
 
-__all__ = ["PERSON", "WILAYAH_LEVELS", "DateAnalysis", "Derived", "IdAnalysis", "NikAnalysis",
+__all__ = ["PERSON", "WILAYAH_LEVELS", "DateAnalysis", "Derived", "IdAnalysis", "JenisAnalysis",
+           "NikAnalysis",
            "PersonFacts", "ValueAnalysis", "WilayahCodes", "field_status", "field_value",
            "wilayah_codes"]
