@@ -190,7 +190,7 @@ def test_rt_rw_taken_from_alamat_when_the_sheet_has_no_such_columns():
     rows = [{"nik": "6408171708500001", "alamat": a} for a, _ in ALAMAT_RT_RW]
     table = make_table(rows)
     ctx = make_context(table)
-    got = list(zip(ctx.derived["alamat:rt"], ctx.derived["alamat:rw"], strict=True))
+    got = list(zip(ctx.derived["alamat"].rt, ctx.derived["alamat"].rw, strict=True))
     assert got == [want for _, want in ALAMAT_RT_RW]
     info = [i for i in check_issues(table) if i.code == "RT_RW_FROM_ALAMAT"]
     taken = sum(1 for _, want in ALAMAT_RT_RW if want != (None, None))
@@ -200,10 +200,11 @@ def test_rt_rw_taken_from_alamat_when_the_sheet_has_no_such_columns():
 def test_rt_rw_columns_of_the_sheet_win_over_alamat():
     rows = [{"alamat": "Jl. Mawar RT 01/RW 02", "rt": "7", "rw": "8"}]
     ctx = make_context(make_table(rows))
-    assert "alamat:rt" not in ctx.derived and "alamat:rw" not in ctx.derived
+    assert "alamat" not in ctx.derived
     assert not [i for i in check_issues(make_table(rows)) if i.code == "RT_RW_FROM_ALAMAT"]
     only_rt = make_context(make_table([{"alamat": "RT 01/RW 02", "rt": "1"}]))
-    assert "alamat:rt" not in only_rt.derived and only_rt.derived["alamat:rw"].tolist() == ["2"]
+    assert only_rt.derived["alamat"].rt is None
+    assert only_rt.derived["alamat"].rw.tolist() == ["2"]
 
 
 # --- end to end: the CLI on a workbook ---------------------------------------------------------

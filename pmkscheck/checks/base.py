@@ -48,7 +48,7 @@ class CheckContext:
     Attributes:
         table: the source table (``table.data`` holds the raw text, ``table.kinds`` cell kinds).
         clean: normalised values, same index and columns as ``table.data`` (no ``_row``).
-        derived: extra columns computed by normalisers (``alamat:rt``), and the typed analyses
+        derived: the typed records the normalisers derived, under the field's name: the analyses
             of the ID, date, jenis and wilayah columns (:attr:`nik`, :attr:`no_kk`, :attr:`jenis`,
             :attr:`tanggal_lahir`, :attr:`kabupaten`, :attr:`kecamatan`, :attr:`desa`), of the
             other value columns (:meth:`status`, :meth:`number`) and of each row

@@ -27,6 +27,7 @@ from pmkscheck.domain.person import (
 from pmkscheck.normalise.base import NormContext, NormResult
 from pmkscheck.normalise.records import (
     PERSON,
+    AlamatParts,
     DateAnalysis,
     NikAnalysis,
     PersonFacts,
@@ -60,7 +61,7 @@ def normalise_rt_rw(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -
 
 def rt_rw_from_alamat(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
                       settings) -> NormResult | None:  # noqa: ANN001
-    """Post-normaliser: ``alamat:rt`` / ``alamat:rw`` when the sheet has no RT / RW column.
+    """Post-normaliser: :class:`AlamatParts` (RT / RW) when the sheet has no RT / RW column.
 
     The cleaned file gains ``rt`` and ``rw`` columns after Alamat (``write.CODE_COLUMNS``); one
     file-level ``RT_RW_FROM_ALAMAT`` info says in how many rows a number was taken (one info per
@@ -70,13 +71,14 @@ def rt_rw_from_alamat(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
     if "alamat" not in clean.columns or ("rt" in clean.columns and "rw" in clean.columns):
         return None
     found = rt_rw_in_alamat(clean["alamat"])
-    out = {f"alamat:{part}": found[part] for part in ("rt", "rw") if part not in clean.columns}
+    out = {part: found[part] for part in ("rt", "rw") if part not in clean.columns}
     rows = int(pd.DataFrame(out).notna().any(axis=1).sum())
     if not rows:
         return None
     frame = pd.DataFrame({"code": ["RT_RW_FROM_ALAMAT"], "field": ["alamat"], "rows": [rows],
                           "value": [None]}, index=pd.Index([None], dtype=object))
-    return NormResult(pd.Series(dtype=object), derived=out, findings=frame)
+    return NormResult(pd.Series(dtype=object), derived={"alamat": AlamatParts(**out)},
+                      findings=frame)
 
 
 def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -> NormResult:

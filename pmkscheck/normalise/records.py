@@ -174,6 +174,30 @@ class JenisAnalysis:
         return len(self.no)
 
 
+@dataclass(frozen=True)
+class AlamatParts:
+    """RT and RW read from the Alamat column, per row, under ``derived["alamat"]``.
+
+    Only when the sheet has no RT (RW) column of its own; the cleaned file writes them as ``rt``
+    and ``rw`` after Alamat.
+
+    Attributes:
+        rt: the RT number as text (``None`` where the address names none), ``None`` when the
+            sheet has an RT column; rw: likewise.
+    """
+
+    rt: pd.Series | None = None
+    rw: pd.Series | None = None
+
+    def __getitem__(self, rows: object) -> Self:
+        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
+        return replace(self, **{f.name: None if getattr(self, f.name) is None
+                                else getattr(self, f.name)[rows] for f in fields(self)})
+
+    def __len__(self) -> int:
+        return len(self.rt if self.rt is not None else self.rw)
+
+
 WILAYAH_LEVELS = ("kabupaten", "kecamatan", "desa")
 """The keys of :class:`WilayahCodes` in the derived values."""
 
@@ -213,15 +237,14 @@ class PersonFacts:
         return len(self.age)
 
 
-Derived = dict[str, "pd.Series | IdAnalysis | DateAnalysis | PersonFacts | WilayahCodes"
-                    "| ValueAnalysis | JenisAnalysis"]
-"""What the normalisers derive: extra columns (``"alamat:rt"``) and, under a field's own name,
-the typed analysis of an ID, date, wilayah or value column (``derived["nik"]``:
-:class:`NikAnalysis`, ``derived["kecamatan"]``: :class:`WilayahCodes`, ``derived["nama"]``:
-:class:`ValueAnalysis`, ``derived["jenis_pmks"]``: :class:`JenisAnalysis`)."""
+Derived = dict[str, "IdAnalysis | DateAnalysis | PersonFacts | WilayahCodes | ValueAnalysis"
+                    "| JenisAnalysis | AlamatParts"]
+"""What the normalisers derive: one typed record per analysed field, under the field's own name
+(``derived["nik"]``: :class:`NikAnalysis`, ``derived["kecamatan"]``: :class:`WilayahCodes`,
+``derived["nama"]``: :class:`ValueAnalysis`, ``derived["jenis_pmks"]``: :class:`JenisAnalysis`,
+``derived["alamat"]``: :class:`AlamatParts`), and the row facts under :data:`PERSON`."""
 
 
-__all__ = ["PERSON", "WILAYAH_LEVELS", "DateAnalysis", "Derived", "IdAnalysis", "JenisAnalysis",
-           "NikAnalysis",
-           "PersonFacts", "ValueAnalysis", "WilayahCodes", "field_status", "field_value",
-           "wilayah_codes"]
+__all__ = ["PERSON", "WILAYAH_LEVELS", "AlamatParts", "DateAnalysis", "Derived", "IdAnalysis",
+           "JenisAnalysis", "NikAnalysis", "PersonFacts", "ValueAnalysis", "WilayahCodes",
+           "field_status", "field_value", "wilayah_codes"]

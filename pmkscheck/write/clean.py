@@ -18,7 +18,6 @@ import pandas as pd
 
 from pmkscheck import distinct
 from pmkscheck.atomic import atomic_open
-from pmkscheck.normalise.records import WilayahCodes
 from pmkscheck.report.json_report import dumps_doc
 from pmkscheck.report.model import file_dict
 from pmkscheck.table import ROW
@@ -31,14 +30,15 @@ if TYPE_CHECKING:
 
 ID_COLUMNS = ("nik", "no_kk", "id_dtks", "kode_desa", "kode_kecamatan", "kode_kabupaten",
               "rt", "rw")
-# derived code column -> (name in the cleaned file, placed after this field); the wilayah codes
-# are the ``code`` of the WilayahCodes derived under the level's name (normalise/records.py)
+# field -> the columns the cleaned file gains after it: (attribute of the field's derived record,
+# column name). The wilayah codes are the ``code`` of a WilayahCodes, RT/RW read from Alamat
+# (when the sheet has no such columns) the ``rt``/``rw`` of the AlamatParts
+# (pmkscheck/normalise/records.py).
 CODE_COLUMNS = {
-    "desa": ("kode_desa", "desa"),
-    "kecamatan": ("kode_kecamatan", "kecamatan"),
-    "kabupaten": ("kode_kabupaten", "kabupaten"),
-    "alamat:rt": ("rt", "alamat"),  # RT/RW read from Alamat when the sheet has no such columns
-    "alamat:rw": ("rw", "alamat"),
+    "desa": (("code", "kode_desa"),),
+    "kecamatan": (("code", "kode_kecamatan"),),
+    "kabupaten": (("code", "kode_kabupaten"),),
+    "alamat": (("rt", "rt"), ("rw", "rw")),
 }
 
 
@@ -49,10 +49,10 @@ def clean_frame(f: FileReport) -> pd.DataFrame:
     cols: dict[str, pd.Series] = {"source_row": table.data[ROW]}
     for name in clean.columns:
         cols[name] = clean[name]
-        for key, (code_name, after) in CODE_COLUMNS.items():
-            if after == name and key in f.derived:
-                found = f.derived[key]
-                cols[code_name] = found.code if isinstance(found, WilayahCodes) else found
+        for attr, code_name in CODE_COLUMNS.get(name, ()):
+            values = getattr(f.derived.get(name), attr, None)
+            if values is not None:
+                cols[code_name] = values
     if table.extra is not None:  # unrecognised columns, kept as read
         for name in table.extra.columns:
             cols[name if name not in cols else f"{name} (asli)"] = table.extra[name]
