@@ -30,6 +30,7 @@ from pmkscheck.history.run import apply_history
 from pmkscheck.history.split import write_split
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.normalise import normalise_table
+from pmkscheck.normalise.records import Derived
 from pmkscheck.province import summarise
 from pmkscheck.province.view import write_province
 from pmkscheck.read import is_lock_file_name
@@ -147,7 +148,7 @@ def _warm_up() -> None:
     registry()
 
 
-def _district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, pd.Series],
+def _district(table: SourceTable, clean: pd.DataFrame, derived: Derived,
               settings: Settings) -> tuple[District | None, list[Issue]]:
     district, found = infer_district(table, clean, derived, settings)
     issues = [

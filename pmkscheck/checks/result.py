@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pmkscheck.issues import District, Issue
+from pmkscheck.normalise.records import Derived
 from pmkscheck.table import SkippedRow, SourceTable
 
 
@@ -37,7 +38,7 @@ class CheckedTable:
     timings: dict[str, float] = field(default_factory=dict)
     table: SourceTable | None = None
     clean: pd.DataFrame | None = None
-    derived: dict[str, pd.Series] = field(default_factory=dict)
+    derived: Derived = field(default_factory=dict)
 
 
 __all__ = ["CheckedTable"]

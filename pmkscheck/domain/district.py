@@ -91,7 +91,7 @@ NIK_SAMPLE = 200_000
 random sample of at most this many rows, which decides a majority just as well."""
 
 
-def nik_signal(clean: pd.DataFrame, derived: dict[str, pd.Series] | None = None) -> str | None:
+def nik_signal(clean: pd.DataFrame, derived: dict[str, Any] | None = None) -> str | None:
     """Majority Kaltim kab/kota prefix of the NIKs (counted per unique prefix)."""
     analysis = (derived or {}).get("nik")  # a NikAnalysis (pmkscheck.normalise.records)
     prefixes = None if analysis is None else analysis.kabkota
@@ -166,7 +166,7 @@ def _describe(source: str, code: str) -> str:
     return f"{source}: {code} {reference.kabupaten_name(code) or ''}".strip()
 
 
-def infer_district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, pd.Series],
+def infer_district(table: SourceTable, clean: pd.DataFrame, derived: dict[str, Any],
                    settings: Settings) -> tuple[District | None, list[tuple[str, dict]]]:
     """Decide the file's district from every signal; report conflicts.
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -356,7 +357,7 @@ def _number(derived: dict, name: str, default: pd.Series) -> pd.Series:
     return default if value is None else value
 
 
-def birth_hints(clean: pd.DataFrame, derived: dict[str, pd.Series], table  # noqa: ANN001
+def birth_hints(clean: pd.DataFrame, derived: dict[str, Any], table  # noqa: ANN001
                 ) -> pd.DataFrame:
     """What decides the century of a NIK birth date, per row.
 
@@ -372,7 +373,7 @@ def birth_hints(clean: pd.DataFrame, derived: dict[str, pd.Series], table  # noq
     }, index=index)
 
 
-def age_band(table, clean: pd.DataFrame, derived: dict[str, pd.Series],  # noqa: ANN001
+def age_band(table, clean: pd.DataFrame, derived: dict[str, Any],  # noqa: ANN001
              preset: str) -> np.ndarray:
     """Per row the age band of its jenis PMKS, ``(n, 2)`` floats (NaN: open end or no band).
 

@@ -15,7 +15,7 @@ from pmkscheck.domain.jenis import (
 )
 from pmkscheck.domain.wilayah import factorize_text, spread
 from pmkscheck.normalise.base import NormContext, NormResult
-from pmkscheck.normalise.records import PERSON, JenisAnalysis
+from pmkscheck.normalise.records import PERSON, Derived, JenisAnalysis
 
 FINDING_OF_KIND = {"variant": "JENIS_VARIANT", "unknown": "JENIS_UNKNOWN",
                    "ambiguous": "JENIS_AMBIGUOUS", "psks": "JENIS_IS_PSKS"}
@@ -66,7 +66,7 @@ def normalise_jenis(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -
     return NormResult(values=clean, derived=derived, findings=found)
 
 
-def map_by_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
+def map_by_age(clean: pd.DataFrame, derived: Derived, table,  # noqa: ANN001
                settings) -> NormResult | None:  # noqa: ANN001
     """Post-normaliser: a disability or violence word is the child jenis under 18.
 

@@ -29,6 +29,7 @@ from pmkscheck.normalise.records import (
     PERSON,
     AlamatParts,
     DateAnalysis,
+    Derived,
     NikAnalysis,
     PersonFacts,
     ValueAnalysis,
@@ -59,7 +60,7 @@ def normalise_rt_rw(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext) -
     return NormResult(clean, derived={ctx.field.name: ValueAnalysis(status=status)})
 
 
-def rt_rw_from_alamat(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
+def rt_rw_from_alamat(clean: pd.DataFrame, derived: Derived, table,  # noqa: ANN001
                       settings) -> NormResult | None:  # noqa: ANN001
     """Post-normaliser: :class:`AlamatParts` (RT / RW) when the sheet has no RT / RW column.
 
@@ -99,7 +100,7 @@ def normalise_integer(raw: pd.Series, kinds: pd.Series | None, ctx: NormContext)
     return NormResult(clean, derived=derived)
 
 
-def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
+def _settle_centuries(clean: pd.DataFrame, derived: Derived, table,  # noqa: ANN001
                       today, band: np.ndarray  # noqa: ANN001
                       ) -> tuple[dict[str, DateAnalysis], pd.DataFrame | None]:
     """Two-digit years of ``tanggal_lahir``: the century of :func:`dates.resolve_century`.
@@ -140,7 +141,7 @@ def _settle_centuries(clean: pd.DataFrame, derived: dict[str, pd.Series], table,
     return out, found
 
 
-def derive_age(clean: pd.DataFrame, derived: dict[str, pd.Series], table,  # noqa: ANN001
+def derive_age(clean: pd.DataFrame, derived: Derived, table,  # noqa: ANN001
                settings) -> NormResult | None:  # noqa: ANN001
     """Post-normaliser: centuries of two-digit years, the NIK birth date, age and sex per row.
 
