@@ -1,7 +1,10 @@
 """Stage ③ validate: the explicit list of checks and the runner that turns findings into issues.
 
-``REGISTRY`` lists every check module's ``CHECKS``. The runner -- not the checks -- looks rows up
-on ``_row``, fills in severity from the rules catalogue, and applies ``--select``/``--ignore``.
+``REGISTRY`` lists every check module's ``CHECKS``, the structure check of every table kind
+(``TABLE_CHECKS``: the reader's notices) first. The runner -- not the checks -- skips the checks
+none of whose codes is selected (``--select``/``--ignore``) and hands the findings to
+:func:`pmkscheck.findings.findings_to_issues`, which looks rows up on ``_row`` and fills in
+severity from the rules catalogue.
 """
 
 from __future__ import annotations

@@ -6,6 +6,11 @@ table to :func:`check_rekap_table` instead of the person-list normalise/check pa
 
     checked = check_rekap_table(table, settings, schema, notices)   # -> CheckedTable
 
+Its findings go the person lists' way: the structure check (``checks.TABLE_CHECKS``: the
+reader's notices) runs first, and the REKAP_ findings frames, located in the sheet grid (``row``,
+``letter``, ``column`` columns), become issues in the one converter,
+:func:`pmkscheck.findings.findings_to_issues`.
+
 * :mod:`pmkscheck.rekap.shape` -- the sheet grid -> header groups (wide: one group per jenis,
   L/P/Jumlah sub-columns; long: L/P/Jumlah columns + a jenis column), wilayah rows, Jumlah rows;
 * :mod:`pmkscheck.rekap.counts` -- count cells -> whole numbers (``"1.234"`` = 1234, empty = 0);
