@@ -73,6 +73,8 @@ def test_workbook_has_one_note_per_column_and_every_cell_filled(destroyed):
                 if data[f"{col}{r}"].fill.fgColor.rgb in (None, "00000000")]
     assert not unfilled, unfilled[:5]
     assert data["D2"].fill.fgColor.rgb in (None, "00000000")  # a clean cell stays clean
+    summary = [c for row in wb[wb.sheetnames[0]].iter_rows(values_only=True) for c in row if c]
+    assert "seluruh kolom NIK (150 sel, B2:B151)" in summary  # Ringkasan groups it too
     problems = wb[wb.sheetnames[1]]
     listed = [r for r in problems.iter_rows(values_only=True)
               if "NIK_EXCEL_NUMBER" in r or "KK_EXCEL_NUMBER" in r]

@@ -8,11 +8,13 @@ the texts of :mod:`pmkscheck.text`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmkscheck.issues import Severity
+from pmkscheck.report.spans import data_rows_of, group_findings
 from pmkscheck.rules import rule
 from pmkscheck.table import column_letter
 from pmkscheck.text import data_date_text, district_text, section
@@ -157,16 +159,17 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
               [st["text"], None, st["text"], st["pct"]])
     b.n += 1
     b.add([t["by_code"]], st["label"])
-    b.add([t["code"], t["severity"], t["rule_title"], t["count"]], st["head"])
+    b.add([t["code"], t["severity"], t["rule_title"], t["count"], t["cell"]], st["head"])
     counts = f.code_counts()
     sev = {i.code: i.severity for i in f.issues}
+    where = _where_by_code(f, lang)
     for code in sorted(counts, key=lambda c: (-int(sev[c]), -counts[c], c)):
         try:
             title = rule(code).t("title", lang)
         except KeyError:
             title = ""
-        b.add([code, section("severity", lang)[sev[code].label], title, counts[code]],
-              [st["text"], st[sev[code]], None, st["num"]])
+        b.add([code, section("severity", lang)[sev[code].label], title, counts[code],
+               where.get(code, "")], [st["text"], st[sev[code]], None, st["num"], st["plain"]])
     if not counts:
         b.add([t["none"]], st["plain"])
     if plan.file_level:
@@ -178,6 +181,18 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
             b.add([issue.code, section("severity", lang)[issue.severity.label], message, None, fix],
                   [st["text"], st[issue.severity], None, None, None])
     return b.render(tab=True)
+
+
+def _where_by_code(f: FileReport, lang: str) -> dict[str, str]:
+    """Per code, its cells as runs and whole columns (issue 16): ``seluruh kolom NIK (…)``."""
+    letters = dict(f.table.letters) if f.table is not None else {}
+    spans = group_findings([i for i in f.issues if i.row is not None], data_rows_of(f.table))
+    shown: dict[str, list[str]] = {}
+    for s in spans:
+        in_book = dataclasses.replace(s, letter=s.letter or letters.get(s.field or ""))
+        shown.setdefault(s.code, []).append(in_book.headline(lang))
+    return {code: "; ".join(parts[:3]) + ("; …" if len(parts) > 3 else "")
+            for code, parts in shown.items()}
 
 
 def list_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
