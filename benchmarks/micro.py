@@ -81,10 +81,10 @@ def annotated_workbook_20k_rows() -> Callable[[], object]:
                 data = re.sub(rb"<sheetData>.*</sheetData>",
                               b"<sheetData>" + rows.encode() + b"</sheetData>", data, flags=re.S)
             zout.writestr(item, data)
-    report, f = sample_report(folder / "b.xlsx")
-    f.data_rows = n
-    f.issues = [issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1)
-                for r in range(0, n, 20)]
+    report, f = sample_report(  # reports are frozen: the changed fields go in at construction
+        folder / "b.xlsx", data_rows=n,
+        issues=[issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1)
+                for r in range(0, n, 20)])
     out = folder / "big.catatan.xlsx"
     return lambda: write_annotated(f, report, report.settings, out)
 

@@ -59,7 +59,8 @@ def test_micro_and_destroyed_benchmarks_run(tmp_path):
     micro = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "micro.py"), "--repeat",
                             "1"], capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert micro.returncode in (0, 1), micro.stderr[-3000:]
-    assert len([line for line in micro.stdout.splitlines() if "budget" in line]) == 3
+    lines = [line for line in micro.stdout.splitlines() if "budget" in line]
+    assert len(lines) == 3, micro.stderr[-3000:]
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "destroyed.py"), "--rows", "200", "--repeat",
          "1", "--out", str(tmp_path / "results"), "--data", str(tmp_path / "data")],
