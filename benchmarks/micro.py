@@ -60,31 +60,12 @@ def two_million_character_name() -> Callable[[], object]:
 
 
 def annotated_workbook_20k_rows() -> Callable[[], object]:
-    import re
-    import zipfile
-
-    from test_report_sample import HEADER_ROW, issue, sample_report, sample_workbook
+    from test_report_sample import big_sample
 
     from pmkscheck.write.annotated import write_annotated
 
     folder = _folder()
-    n = 20_000
-    rows = "".join(
-        f'<row r="{HEADER_ROW + 1 + r}"><c r="A{HEADER_ROW + 1 + r}" t="inlineStr"><is><t>{r}'
-        f'</t></is></c><c r="B{HEADER_ROW + 1 + r}" s="1" t="inlineStr"><is><t>64080101'
-        f"</t></is></c></row>" for r in range(n))
-    src = sample_workbook(folder / "big.xlsx")
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(folder / "b.xlsx", "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb"<sheetData>.*</sheetData>",
-                              b"<sheetData>" + rows.encode() + b"</sheetData>", data, flags=re.S)
-            zout.writestr(item, data)
-    report, f = sample_report(  # reports are frozen: the changed fields go in at construction
-        folder / "b.xlsx", data_rows=n,
-        issues=[issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1)
-                for r in range(0, n, 20)])
+    report, f = big_sample(folder, 20_000)
     out = folder / "big.catatan.xlsx"
     return lambda: write_annotated(f, report, report.settings, out)
 

@@ -21,6 +21,7 @@ from test_report_sample import (
     NIK,
     RECORDS,
     SHEET,
+    big_sample,
     issue,
     sample_report,
     sample_workbook,
@@ -302,22 +303,7 @@ def test_big_file_keeps_every_comment_and_cell(tmp_path: Path) -> None:
     import zipfile
 
     n = 20_000
-    rows = "".join(
-        f'<row r="{HEADER_ROW + 1 + r}"><c r="A{HEADER_ROW + 1 + r}" t="inlineStr"><is><t>{r}'
-        f'</t></is></c><c r="B{HEADER_ROW + 1 + r}" s="1" t="inlineStr"><is><t>64080101'
-        f"</t></is></c></row>" for r in range(n))
-    src = sample_workbook(tmp_path / "big.xlsx")
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp_path / "b.xlsx", "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb"<sheetData>.*</sheetData>",
-                              b"<sheetData>" + rows.encode() + b"</sheetData>", data, flags=re.S)
-            zout.writestr(item, data)
-    src = tmp_path / "b.xlsx"
-    report, f = sample_report(src)
-    f = dataclasses.replace(f, data_rows=n, issues=[
-        issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1) for r in range(0, n, 20)])
+    report, f = big_sample(tmp_path, n)
     out = tmp_path / "big.catatan.xlsx"
     write_annotated(f, report, report.settings, out)  # its time: benchmarks/micro.py
     with zipfile.ZipFile(out) as z:

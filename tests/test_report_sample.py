@@ -9,6 +9,8 @@ on the reader or the checks.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -137,6 +139,27 @@ def sample_table(path: Path, fmt: str = "xlsx", sheet: str | None = SHEET) -> So
         skipped_rows=[SkippedRow(row=15, reason="total", text="Jumlah")],
         title_lines=["DATA PMKS KABUPATEN KUTAI TIMUR TAHUN 2024"], schema="pmks-individu",
     )
+
+
+def big_sample(folder: Path, n: int) -> tuple[Report, FileReport]:
+    """The sample workbook with ``n`` data rows (a NIK in B) and every 20th NIK flagged.
+
+    Shared by the annotated-workbook test and ``benchmarks/micro.py`` (which times it).
+    """
+    rows = "".join(
+        f'<row r="{HEADER_ROW + 1 + r}"><c r="A{HEADER_ROW + 1 + r}" t="inlineStr"><is><t>{r}'
+        f'</t></is></c><c r="B{HEADER_ROW + 1 + r}" s="1" t="inlineStr"><is><t>64080101'
+        f"</t></is></c></row>" for r in range(n))
+    src = sample_workbook(folder / "big.xlsx")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(folder / "b.xlsx", "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<sheetData>.*</sheetData>",
+                              b"<sheetData>" + rows.encode() + b"</sheetData>", data, flags=re.S)
+            zout.writestr(item, data)
+    return sample_report(folder / "b.xlsx", data_rows=n, issues=[
+        issue("NIK_LENGTH", HEADER_ROW + 1 + r, "nik", "1", length=1) for r in range(0, n, 20)])
 
 
 def sample_report(path: Path, fmt: str = "xlsx", sheet: str | None = SHEET,
