@@ -191,6 +191,7 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
         return f'<p class="okmsg">{e(t["none"])}</p>'
     is_csv = f.is_csv
     shown = dict(zip(map(id, f.issues), issue_dicts(f, settings), strict=True))
+    data_rows = data_rows_of(f.table)
     out = []
     for code, items in f.by_code().items():
         sev = items[0].severity
@@ -228,7 +229,7 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
             more = f'<p class="more">{e(t["more"].format(n=num(len(items) - FIRST, lang)))}</p>'
         spread = ""
         if len(items) > 1 and all(i.row is not None for i in items):  # issue 16: runs, columns
-            spans = group_findings(items, data_rows_of(f.table))
+            spans = group_findings(items, data_rows)
             spread = "; ".join(s.headline(lang, cells=not is_csv) for s in spans[:FIRST])
             spread = f' <span class="spread">{e(spread)}</span>'
         out.append(f'<div class="finding {sev.label}" id="{e(code)}">{head}{dl}'

@@ -13,7 +13,7 @@ Vectorised: one sort and one ``diff`` per table, no Python loop per finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,31 +93,39 @@ def runs(rows: np.ndarray, data_rows: np.ndarray | None = None) -> list[tuple[in
     >>> runs(np.array([2, 3, 5, 6]), data_rows=np.array([2, 3, 5, 6, 9]))  # row 4 was skipped
     [(2, 6)]
     """
-    rows = np.unique(np.asarray(rows, dtype=np.int64))
+    order = None if data_rows is None else np.unique(np.asarray(data_rows, dtype=np.int64))
+    return _runs(np.unique(np.asarray(rows, dtype=np.int64)), order)[0]
+
+
+def _runs(rows: np.ndarray, order: np.ndarray | None) -> tuple[list[tuple[int, int]], bool]:
+    """Runs of ``rows`` (sorted, distinct) and whether every one of them is a data row.
+
+    ``order``: the sorted distinct data rows, or ``None``.
+    """
     if rows.size == 0:
-        return []
-    if data_rows is not None and len(data_rows):
-        order = np.unique(np.asarray(data_rows, dtype=np.int64))
+        return [], False
+    every_known = False
+    if order is not None and order.size:
         pos = np.searchsorted(order, rows)
         known = (pos < order.size) & (order[np.minimum(pos, order.size - 1)] == rows)
+        every_known = bool(known.all())
         step = np.where(known, pos, -10)  # a row that is not a data row stands alone
         breaks = np.flatnonzero((np.diff(step) != 1) | (step[1:] < 0) | (step[:-1] < 0)) + 1
     else:
         breaks = np.flatnonzero(np.diff(rows) != 1) + 1
     starts = np.r_[0, breaks]
     ends = np.r_[breaks - 1, rows.size - 1]
-    return list(zip(rows[starts].tolist(), rows[ends].tolist(), strict=True))
+    return list(zip(rows[starts].tolist(), rows[ends].tolist(), strict=True)), every_known
 
 
-def group_findings(issues: Sequence[Issue], data_rows: Iterable[int] | None = None,
+def group_findings(issues: Sequence[Issue], data_rows: np.ndarray | None = None,
                    ) -> list[Span]:
     """One :class:`Span` per (code, column), worst severity first, then by count.
 
-    ``data_rows`` are the user's row numbers of the table's data records; without them runs are
-    plain consecutive rows and no span is a whole column.
+    ``data_rows`` are the user's row numbers of the table's data records (:func:`data_rows_of`);
+    without them runs are plain consecutive rows and no span is a whole column.
     """
-    rows_known = None if data_rows is None else np.asarray(list(data_rows), dtype=np.int64)
-    n_data = 0 if rows_known is None else np.unique(rows_known).size
+    order = None if data_rows is None else np.unique(np.asarray(data_rows, dtype=np.int64))
     by_key: dict[tuple, list[int]] = {}
     counts: dict[tuple, int] = {}
     meta: dict[tuple, Issue] = {}
@@ -131,14 +139,13 @@ def group_findings(issues: Sequence[Issue], data_rows: Iterable[int] | None = No
     spans = []
     for key, rows in by_key.items():
         first = meta[key]
-        arr = np.asarray(rows, dtype=np.int64)
-        distinct = np.unique(arr).size
-        whole = bool(n_data and first.field and distinct == n_data
-                     and np.isin(rows_known, arr).all())
+        distinct = np.unique(np.asarray(rows, dtype=np.int64))
+        found, every_known = _runs(distinct, order)
+        whole = bool(order is not None and order.size and first.field and every_known
+                     and distinct.size == order.size)
         spans.append(Span(code=first.code, severity=first.severity, field=first.field,
-                          letter=first.letter, count=counts[key],
-                          runs=tuple(runs(arr, rows_known)), whole_column=whole,
-                          column=first.column))
+                          letter=first.letter, count=counts[key], runs=tuple(found),
+                          whole_column=whole, column=first.column))
     spans.sort(key=lambda s: (-int(s.severity), -s.count, s.code))
     return spans
 

@@ -7,7 +7,6 @@ Readable at 80 columns; the console and the progress line are in :mod:`.console`
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
@@ -27,6 +26,8 @@ from pmkscheck.rules import rule
 from pmkscheck.text import lang_of, num, pct, section
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from pmkscheck.report.model import FileReport, Report
     from pmkscheck.settings import Settings
 
@@ -128,7 +129,8 @@ def _summary(f: FileReport, lang: str) -> Text:
     return text
 
 
-def _where(items: list[Issue], f: FileReport, lang: str, mask: str) -> Text:
+def _where(items: list[Issue], f: FileReport, data_rows: np.ndarray | None, lang: str,
+           mask: str) -> Text:
     """Where a code hit: runs of cells (``B2:B7, B12``); a whole column as one line with its fix.
 
     Every cell is still listed in the JSON, the HTML report and the annotated workbook.
@@ -141,7 +143,7 @@ def _where(items: list[Issue], f: FileReport, lang: str, mask: str) -> Text:
         if len(items) > FIRST:
             text.append(", " + t["more"].format(n=num(len(items) - FIRST, lang)))
         return text
-    spans = group_findings(items, data_rows_of(f.table))
+    spans = group_findings(items, data_rows)
     text.append("; ".join(s.headline(lang, cells=not f.is_csv) for s in spans[:FIRST]))
     whole = [s for s in spans if s.whole_column]
     if whole:  # the column-level fix, once
@@ -155,16 +157,12 @@ def _where(items: list[Issue], f: FileReport, lang: str, mask: str) -> Text:
 
 
 def _findings_table(f: FileReport, lang: str, mask: str) -> Table:
-    groups: dict[str, list[Issue]] = defaultdict(list)
-    for i in f.issues:
-        groups[i.code].append(i)
-    order = sorted(groups, key=lambda c: (-int(groups[c][0].severity), -len(groups[c]), c))
     table = Table.grid(padding=(0, 1), pad_edge=False)
     table.add_column(no_wrap=True)  # severity
     table.add_column(justify="right", no_wrap=True)  # count
     table.add_column(ratio=1, overflow="fold")  # code, title, where
-    for code in order:
-        items = groups[code]
+    data_rows = data_rows_of(f.table)
+    for code, items in f.by_code().items():
         sev = items[0].severity
         try:
             title = rule(code).t("title", lang)
@@ -175,7 +173,7 @@ def _findings_table(f: FileReport, lang: str, mask: str) -> Table:
         if title:
             desc.append(f"  {title}")
         desc.append("\n")
-        desc.append_text(_where(items, f, lang, mask))
+        desc.append_text(_where(items, f, data_rows, lang, mask))
         table.add_row(Text(section("severity", lang)[sev.label], style=STYLE[sev]),
                       Text(f"{num(len(items), lang)}×"), desc)
     return table

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.report.model import issue_dicts
-from pmkscheck.report.spans import data_rows_of, group_findings
+from pmkscheck.report.spans import Span, data_rows_of, group_findings
 from pmkscheck.rules import rule
 from pmkscheck.table import column_index, column_letter
 from pmkscheck.text import section
@@ -46,6 +46,7 @@ class Plan:
     place: dict[int, tuple[int, int]]  # id(issue) -> (row, col) where it is shown
     texts: dict[int, tuple[str, str, str]]  # id(issue) -> (message, fix, masked value)
     fills: dict[tuple[int, int], Severity] = field(default_factory=dict)  # filled, no own note
+    spans: list[Span] = field(default_factory=list)  # the findings as runs (report/spans.py)
 
 
 WHOLE_COLUMN_NOTE = 100
@@ -76,7 +77,8 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
     fills: dict[tuple[int, int], Severity] = {}
     headed: set[tuple[str, int]] = set()
     rendered = issue_dicts(f, settings)  # the report model's one rendering of each finding
-    whole = {(s.code, s.field, s.letter): s for s in group_findings(f.issues, data_rows_of(f.table))
+    spans = group_findings(f.issues, data_rows_of(f.table))
+    whole = {(s.code, s.field, s.letter): s for s in spans
              if s.whole_column and s.count >= WHOLE_COLUMN_NOTE and f.header_row}
 
     def add_note(pos: tuple[int, int], issue: Issue) -> None:
@@ -111,7 +113,7 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
             in_book = dataclasses.replace(span, letter=letter)  # CSV findings carry no letter
             texts[id(column_note)] = (in_book.headline(settings.lang), d["fix"], "")
             add_note((f.header_row, pos[1]), column_note)
-    return Plan(notes, file_level, place, texts, fills)
+    return Plan(notes, file_level, place, texts, fills, spans)
 
 
 def comment_text(note: Note, plan: Plan, lang: str) -> tuple[str, str]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmkscheck.issues import Severity
-from pmkscheck.report.spans import data_rows_of, group_findings
 from pmkscheck.rules import rule
 from pmkscheck.table import column_letter
 from pmkscheck.text import data_date_text, district_text, section
@@ -162,7 +161,7 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     b.add([t["code"], t["severity"], t["rule_title"], t["count"], t["cell"]], st["head"])
     counts = f.code_counts()
     sev = {i.code: i.severity for i in f.issues}
-    where = _where_by_code(f, lang)
+    where = _where_by_code(f, plan, lang)
     for code in sorted(counts, key=lambda c: (-int(sev[c]), -counts[c], c)):
         try:
             title = rule(code).t("title", lang)
@@ -183,12 +182,13 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     return b.render(tab=True)
 
 
-def _where_by_code(f: FileReport, lang: str) -> dict[str, str]:
+def _where_by_code(f: FileReport, plan: Plan, lang: str) -> dict[str, str]:
     """Per code, its cells as runs and whole columns (issue 16): ``seluruh kolom NIK (…)``."""
     letters = dict(f.table.letters) if f.table is not None else {}
-    spans = group_findings([i for i in f.issues if i.row is not None], data_rows_of(f.table))
     shown: dict[str, list[str]] = {}
-    for s in spans:
+    for s in plan.spans:
+        if not s.runs:  # file- or column-level findings: listed apart
+            continue
         in_book = dataclasses.replace(s, letter=s.letter or letters.get(s.field or ""))
         shown.setdefault(s.code, []).append(in_book.headline(lang))
     return {code: "; ".join(parts[:3]) + ("; …" if len(parts) > 3 else "")
