@@ -45,15 +45,10 @@ def district_on_a_million_rows() -> Callable[[], object]:
 
 
 def two_million_character_name() -> Callable[[], object]:
-    from builders import fake_nik
+    from test_long_values import long_name_csv
 
     folder = _folder()
-    lines = ["No,NIK,Nama,Jenis Kelamin,Desa,Kecamatan"]
-    for i in range(1, 11):
-        name = "A" * 2_000_000 if i == 3 else f"Siti {chr(64 + i)}mina"
-        lines.append(f"{i},{fake_nik(serial=i)},{name},P,Swarga Bara,Sangatta Utara")
-    src = folder / "panjang.csv"
-    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    src = long_name_csv(folder)
     argv = [sys.executable, "-m", "pmkscheck", "validate", str(src), "-o", str(folder / "out"),
             "--format", "json", "--no-history"]
     return lambda: subprocess.run(argv, capture_output=True, check=False, timeout=600)
