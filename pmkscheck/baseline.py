@@ -236,15 +236,13 @@ def apply_baseline(report: Report, baseline: Baseline | Path | str,
             files.append(f)
             continue
         keys = finding_keys(f, baseline.root, cwd)
-        kept: list[Issue] = []
-        dropped = 0
-        for issue, key in zip(f.issues, keys, strict=True):
+        kept = [True] * len(keys)
+        for n, key in enumerate(keys):
             if key is not None and remaining[key] > 0:
                 remaining[key] -= 1
-                dropped += 1
-            else:
-                kept.append(issue)
-        files.append(replace(f, issues=tuple(kept), baselined=f.baselined + dropped))
+                kept[n] = False
+        dropped = kept.count(False)
+        files.append(replace(f, issues=f.issues.take(kept), baselined=f.baselined + dropped))
         total += dropped
     return replace(report, files=tuple(files)), total
 

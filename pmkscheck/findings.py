@@ -1,4 +1,4 @@
-"""Findings -> issues: what a check or a normaliser returns, turned into located :class:`Issue` s.
+"""Findings -> issues: a check's or a normaliser's findings, located, as an ``IssueTable``.
 
 A finding is vectorised (a boolean ``pd.Series`` of passing rows, or a frame indexed by the
 failing rows: see :mod:`pmkscheck.checks.base`). This module -- not the checks -- looks rows up on
@@ -12,16 +12,17 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.issues import Issue
+from pmkscheck.issuetable import IssueTable
 from pmkscheck.rules import catalogue
 from pmkscheck.table import ROW, SourceTable
 
-Findings = pd.Series | pd.DataFrame | list[Issue] | None
+Findings = pd.Series | pd.DataFrame | list[Issue] | None  # what a check returns
 
 
 def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
                        fields: tuple[str, ...] = (), *, empty_value: str | None = None
-                       ) -> list[Issue]:
-    """Convert a check's or normaliser's findings into :class:`Issue` records.
+                       ) -> IssueTable:
+    """Convert a check's or normaliser's findings into an :class:`IssueTable`.
 
     The one converter of every table kind. A finding's row is looked up on ``_row`` of its index
     label, its letter and header from the field; a frame that carries ``row``, ``letter`` and
@@ -32,35 +33,41 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
     counts, as ``int``), and ``value`` is offered to a message that names ``{value}``
     (``empty_value`` when the cell is empty: a recap's empty count cell reads ``0``).
 
-    Vectorised up to the final list construction: rows, letters and values are gathered with
-    whole-column operations, then one tuple per finding becomes an ``Issue``.
+    Vectorised throughout (issue 16): no Python object per finding, only per distinct code,
+    field or parameter column.
     """
     if found is None:
-        return []
-    if isinstance(found, list):  # issues the reader located itself (its notices)
-        return list(found)
+        return IssueTable.empty()
+    if isinstance(found, list | tuple | IssueTable):  # issues the reader located itself
+        return IssueTable.of(found)
     data = table.data
     if isinstance(found, pd.Series):
-        bad = found.index[~found.fillna(True).astype(bool).to_numpy()]
+        bad = found.index[~found.astype("boolean").fillna(True).to_numpy(dtype=bool)]
         if len(bad) == 0:
-            return []
+            return IssueTable.empty()
         frame = pd.DataFrame(index=bad)
     else:
         frame = found
         if frame.empty:
-            return []
+            return IssueTable.empty()
     n = len(frame)
     codes = frame["code"].to_numpy(dtype=object) if "code" in frame else np.full(n, code, object)
+    rules = catalogue()
+    distinct_codes = pd.unique(codes)
+    severity = np.zeros(n, dtype=np.int8)
+    for c in distinct_codes:
+        severity[codes == c] = int(rules[c].severity)
     default_field = fields[0] if fields else None
     if "field" in frame:
-        fld = frame["field"].astype(object).where(frame["field"].notna(), default_field)
-        fld_arr = fld.to_numpy(dtype=object)
+        fld = frame["field"].astype(object)
+        fld_arr = fld.where(fld.notna(), default_field).to_numpy(dtype=object)
     else:
         fld_arr = np.full(n, default_field, dtype=object)
     located = "row" in frame  # located in the sheet by the check itself (recaps)
-    rows = (frame["row"] if located else data[ROW].reindex(frame.index)).to_numpy()
+    rows = pd.to_numeric(frame["row"] if located else data[ROW].reindex(frame.index),
+                         errors="coerce").fillna(0).to_numpy(dtype=np.int64)
     if "value" in frame:
-        values = frame["value"].to_numpy(dtype=object)
+        values = _missing_as_none(frame["value"].to_numpy(dtype=object))
     else:
         values = np.full(n, None, dtype=object)
         for f in pd.unique(fld_arr):
@@ -68,52 +75,78 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
                 continue
             sel = fld_arr == f
             values[sel] = data[f].reindex(frame.index[sel]).to_numpy(dtype=object)
+        values = _missing_as_none(values)
     letters, headers = table.letters, table.headers
     if "letter" in frame:
         letter_arr = _texts(frame["letter"].to_numpy(dtype=object))
     else:
-        letter_arr = [letters.get(f) if f else None for f in fld_arr.tolist()]
+        letter_arr = _per_field(fld_arr, letters)
     if "column" in frame:
         column_arr = _texts(frame["column"].to_numpy(dtype=object))
     else:
-        column_arr = [headers.get(f) if f else None for f in fld_arr.tolist()]
-    fld_arr = _texts(fld_arr)
-    param_cols = [c for c in frame.columns if c not in _LOCATION]
-    params_records = (
-        frame[param_cols].to_dict("records") if param_cols else [{}] * n
-    )
-    rules = catalogue()
-    # missing rows and values found for the whole frame at once, not per finding
-    rows = np.where(pd.isna(rows), None, rows) if rows.dtype == object else rows
-    rows = [None if r is None or r != r else int(r) for r in rows.tolist()]  # r != r: NaN
-    values = np.where(pd.isna(values), None, values).tolist()
-    out: list[Issue] = []
-    for c, r, f, lt, col, v, p in zip(codes, rows, fld_arr, letter_arr, column_arr, values,
-                                      params_records, strict=True):
-        rule = rules[c]
-        if located:  # the frame's columns are the parameters of several codes: keep the named
-            wanted = rule.placeholders
+        column_arr = _per_field(fld_arr, headers)
+    if table.is_csv:
+        letter_arr = np.full(n, None, dtype=object)
+    elif not located:
+        letter_arr = np.where(pd.isna(fld_arr) | (fld_arr == ""), None, letter_arr)
+    params: dict[str, np.ndarray] = {}
+    for name in frame.columns:
+        if name in _LOCATION:
+            continue
+        col = _missing_as_none(frame[name].to_numpy(dtype=object))
+        col = np.array([_param(x) if x is not None else None for x in col.tolist()]
+                       if located else [plain(x) for x in col.tolist()], dtype=object)
+        params[name] = col
+    if located:  # the frame's columns are the parameters of several codes: keep the named
+        for c in distinct_codes:
+            wanted = rules[c].placeholders
+            sel = codes == c
+            for name, col in params.items():
+                if name not in wanted:
+                    col[sel] = None
             if "value" in wanted:
-                p = {"value": empty_value if v is None else v, **p}
-            p = {k: _param(x) for k, x in p.items() if k in wanted and not is_missing(x)}
-        elif p:
-            p = {k: plain(x) for k, x in p.items() if not is_missing(x)}
-        out.append(Issue(
-            code=rule.code, severity=rule.severity, row=r,
-            field=f, column=col,
-            letter=None if table.is_csv or (not f and not located) else lt,
-            value=None if v is None else str(v),
-            params=p,
-        ))
-    return out
+                given = params.setdefault("value", np.full(n, None, dtype=object))
+                given[sel] = np.where(values[sel] == None, empty_value, values[sel])  # noqa: E711
+        params = {k: v for k, v in params.items() if not (v == None).all()}  # noqa: E711
+    return IssueTable(codes, severity, rows, _texts(fld_arr), column_arr, letter_arr,
+                      _as_text(values), params)
 
 
 _LOCATION = frozenset({"code", "field", "value", "row", "letter", "column"})
 
 
-def _texts(values: np.ndarray) -> list[str | None]:
+def _texts(values: np.ndarray) -> np.ndarray:
     """Cells of a location column as text, missing ones ``None``."""
-    return [None if is_missing(x) else str(x) for x in values.tolist()]
+    values = _missing_as_none(values)
+    return np.array([None if x is None else x if isinstance(x, str) else str(x)
+                     for x in values.tolist()], dtype=object) if len(values) else values
+
+
+def _as_text(values: np.ndarray) -> np.ndarray:
+    """Values as read, as text (``None`` kept): a recap's count cell may be a number."""
+    if all(isinstance(x, str) or x is None for x in pd.unique(values).tolist()):
+        return values
+    return _texts(values)
+
+
+def _per_field(fld_arr: np.ndarray, lookup: dict[str, str]) -> np.ndarray:
+    """``lookup[field]`` per finding (a letter or a header), looked up once per field."""
+    out = np.full(len(fld_arr), None, dtype=object)
+    for f in pd.unique(fld_arr):
+        if f:
+            out[fld_arr == f] = lookup.get(f)
+    return out
+
+
+def _missing_as_none(values: np.ndarray) -> np.ndarray:
+    """``values`` with NaN, NaT and pd.NA as ``None`` (a copy when anything changed)."""
+    if not len(values):
+        return values
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return values
 
 
 def _param(x: object) -> object:
@@ -137,4 +170,4 @@ def plain(x: object) -> object:
     return x.item() if isinstance(x, np.generic) else x
 
 
-__all__ = ["Findings", "findings_to_issues", "is_missing", "plain"]
+__all__ = ["Findings", "IssueTable", "findings_to_issues", "is_missing", "plain"]

@@ -29,6 +29,7 @@ from pmkscheck.errors import InputError
 from pmkscheck.history.run import apply_history
 from pmkscheck.history.split import write_split
 from pmkscheck.issues import Issue, Severity
+from pmkscheck.issuetable import IssueTable
 from pmkscheck.normalise import normalise_table
 from pmkscheck.normalise.records import Derived
 from pmkscheck.province import summarise
@@ -189,7 +190,8 @@ def check_person_list(table: SourceTable, settings: Settings, schema: Schema,
     district, district_issues = _district(table, clean, derived, settings)
     ctx = CheckContext(table=table, clean=clean, derived=derived, settings=settings,
                        schema=schema, district=district, notices=tuple(notices or ()))
-    issues = [*district_issues, *issues, *run_checks(ctx, settings.select, settings.ignore)]
+    issues = IssueTable.concat(
+        [district_issues, issues, run_checks(ctx, settings.select, settings.ignore)])
     timings["check"] = time.perf_counter() - t1
     filled = filled_cells(clean)
     return CheckedTable(
@@ -203,10 +205,10 @@ def check_person_list(table: SourceTable, settings: Settings, schema: Schema,
 def file_report(table: SourceTable, schema: Schema, settings: Settings,
                 checked: CheckedTable) -> FileReport:
     """The one report builder: ``--select``/``--ignore`` on every finding, then row order."""
-    issues = checked.issues
+    issues = IssueTable.of(checked.issues)
     if settings.select or settings.ignore:
-        issues = [i for i in issues if selected(i.code, settings.select, settings.ignore)]
-    issues = tuple(sorted(issues, key=Issue.sort_key))
+        issues = issues.where_code(lambda c: selected(c, settings.select, settings.ignore))
+    issues = issues.sorted()
     return FileReport(
         path=table.path, format=table.format, sheet=table.sheet, schema=schema.name,
         header_row=checked.header_row, data_rows=checked.data_rows, district=checked.district,

@@ -68,7 +68,7 @@ def test_province_outputs_and_split_land_in_the_returned_report(tmp_path: Path) 
 
 def test_a_copy_with_other_findings_never_shows_the_originals_rendering() -> None:
     """The render cache is shared by dataclasses.replace copies; it must follow the issues."""
-    from pmkscheck.report.model import issue_dicts
+    from pmkscheck.report.model import issue_dicts, rendered
 
     settings = Settings()
     issues = (Issue("NIK_LENGTH", Severity.ERROR, row=5, field="nik", value="123"),
@@ -78,4 +78,4 @@ def test_a_copy_with_other_findings_never_shows_the_originals_rendering() -> Non
     g = dataclasses.replace(f, issues=tuple(reversed(issues)))  # same length, other order
     assert [d["code"] for d in issue_dicts(g, settings)] == ["NAME_HAS_DIGITS", "NIK_LENGTH"]
     h = dataclasses.replace(f, outputs={"x": "y"})  # same findings: the rendering is reused
-    assert issue_dicts(h, settings) is issue_dicts(f, settings)
+    assert rendered(h, settings) is rendered(f, settings)

@@ -189,7 +189,7 @@ def test_renders_in_chromium(tmp_path: Path, lang: str) -> None:
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (scripts/test.sh installs it)")
 def test_prints_to_a4_pdf(tmp_path: Path) -> None:
     report, f = sample_report(tmp_path / "kutim.xlsx")
-    f = replace(f, issues=f.issues * 8)  # several pages
+    f = replace(f, issues=list(f.issues) * 8)  # several pages
     page = tmp_path / "laporan.html"
     write_html(f, report, report.settings, page)
     pdf = tmp_path / "laporan.pdf"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from pmkscheck.checks import structure
 from pmkscheck.checks.base import Check, CheckContext
-from pmkscheck.findings import findings_to_issues, is_missing, plain
+from pmkscheck.findings import IssueTable, findings_to_issues, is_missing, plain
 from pmkscheck.issues import Issue
 from pmkscheck.rules import catalogue
 
@@ -61,7 +61,7 @@ def selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
 
 
 def run_checks(ctx: CheckContext, select: Iterable[str] = (), ignore: Iterable[str] = (),
-               checks: Sequence[Check] | None = None) -> list[Issue]:
+               checks: Sequence[Check] | None = None) -> IssueTable:
     """Run ``checks`` (default: the registry) on ``ctx``; return their issues (unsorted).
 
     A check none of whose codes is selected (``--select``/``--ignore``) does not run at all
@@ -69,15 +69,15 @@ def run_checks(ctx: CheckContext, select: Iterable[str] = (), ignore: Iterable[s
     still filters the findings of the checks that did run, code by code.
     """
     select, ignore = frozenset(select), frozenset(ignore)
-    issues: list[Issue] = []
+    issues: list[IssueTable] = []
     for chk in registry() if checks is None else checks:
         if ((select or ignore) and chk.codes
                 and not any(selected(c, select, ignore) for c in chk.codes)):
             continue
         code = chk.codes[0] if chk.codes else None
-        issues.extend(findings_to_issues(chk.run(ctx), ctx.table, code, chk.fields))
-    return issues
+        issues.append(findings_to_issues(chk.run(ctx), ctx.table, code, chk.fields))
+    return IssueTable.concat(issues)
 
 
 __all__ = ["Check", "CheckContext", "REGISTRY", "findings_to_issues", "is_missing", "plain",
-           "TABLE_CHECKS", "registry", "run_checks", "selected"]
+           "TABLE_CHECKS", "registry", "run_checks", "selected", "Issue"]

@@ -24,6 +24,7 @@ import pandas as pd
 from pmkscheck.checks import selected
 from pmkscheck.domain.district import UNKNOWN, district_name, file_district
 from pmkscheck.issues import Issue
+from pmkscheck.issuetable import IssueTable
 from pmkscheck.rules import rule
 from pmkscheck.settings import Settings
 from pmkscheck.table import ROW
@@ -92,7 +93,7 @@ def run_batch_checks(files: FileReports, settings: Settings) -> tuple[list[Any],
                for row, nik, d, of, orow, od in group[
                    ["row", "nik", "district", "other_file", "other_row",
                     "other_district"]].itertuples(index=False, name=None)]
-        out[int(n)] = replace(f, issues=sorted([*f.issues, *new], key=Issue.sort_key))
+        out[int(n)] = replace(f, issues=IssueTable.concat([f.issues, new]).sorted())
     return out, dups
 
 

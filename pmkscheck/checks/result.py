@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pmkscheck.issues import District, Issue
+from pmkscheck.issuetable import IssueTable
 from pmkscheck.normalise.records import Derived
 from pmkscheck.table import SkippedRow, SourceTable
 
@@ -28,7 +29,7 @@ class CheckedTable:
         derived: derived columns of the normalisers (person lists only).
     """
 
-    issues: list[Issue]
+    issues: IssueTable | list[Issue]
     header_row: int | None = None
     data_rows: int = 0
     district: District | None = None

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pmkscheck.issues import Issue, Severity
+from pmkscheck.issues import Severity
+from pmkscheck.issuetable import IssueTable
 from pmkscheck.normalise.records import Derived, wilayah_codes
 from pmkscheck.schema import Schema
 from pmkscheck.table import ROW, SourceTable
@@ -36,7 +37,7 @@ def completeness(clean: pd.DataFrame, schema: Schema,
 
 
 def kecamatan_summary(clean: pd.DataFrame, derived: Derived, table: SourceTable,
-                      issues: list[Issue], filled: pd.DataFrame | None = None
+                      issues: IssueTable, filled: pd.DataFrame | None = None
                       ) -> list[dict[str, object]]:
     """Rows, rows with errors and completeness per kecamatan (as written, cleaned).
 
@@ -46,7 +47,7 @@ def kecamatan_summary(clean: pd.DataFrame, derived: Derived, table: SourceTable,
         return []
     if filled is None:
         filled = filled_cells(clean)
-    error_rows = {i.row for i in issues if i.severity is Severity.ERROR and i.row}
+    error_rows = IssueTable.of(issues).rows_with(Severity.ERROR)
     frame = pd.DataFrame({
         "kecamatan": clean["kecamatan"].fillna("(kosong)"),
         "kode": _or_none(wilayah_codes(derived, "kecamatan"), clean.index),

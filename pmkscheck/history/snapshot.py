@@ -154,9 +154,8 @@ def snapshot(f: FileReport, settings: Settings, salt: bytes,
     """Build the :class:`Snapshot` of a checked table (``f.error`` must be ``None``)."""
     when, source = _data_date(f, settings)
     comp = (float(np.mean(list(f.completeness.values()))) if f.completeness else None)
-    sev = {}
-    for i in f.issues:
-        sev.setdefault(i.code, i.severity.label)
+    sev = {code: f.issues[int(at[0])].severity.label
+           for code, at in f.issues.positions_by_code().items()}
     counts = sorted((code, sev[code], n) for code, n in f.code_counts().items())
     persons, row_key = _persons(f, salt)
     return Snapshot(
@@ -224,10 +223,11 @@ def _findings(f: FileReport, row_key: pd.DataFrame) -> pd.DataFrame:
     """One row per finding: code, identity, row, field."""
     if not f.issues:
         return pd.DataFrame(columns=FINDING_COLUMNS)
+    found = f.issues  # columns (issue 16): no record per finding
     issues = pd.DataFrame({
-        "code": [i.code for i in f.issues],
-        "row": pd.array([i.row for i in f.issues], dtype="Int64"),
-        "field": [i.field or "" for i in f.issues],
+        "code": found.code,
+        "row": pd.Series(found.row, dtype="Int64").mask(found.row == 0),
+        "field": np.where(pd.isna(found.field), "", found.field).astype(object),
     })
     keys = row_key.drop_duplicates("row").set_index("row") if len(row_key) else None
     if keys is not None:

@@ -20,7 +20,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
-from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,8 +101,11 @@ def subset(f: FileReport, mask: pd.Series) -> tuple[FileReport, dict[int, int]]:
         comp = completeness(clean, load_schema(f.schema or "pmks-individu"))
     except Exception:  # noqa: BLE001 - a schema file that moved: keep the whole-file figures
         comp = dict(f.completeness)
-    issues = [dc_replace(i, row=rows_map[i.row]) for i in f.issues  # one per finding
-              if i.row is not None and i.row > header and i.row in rows_map]
+    found = f.issues
+    old = pd.Series(list(rows_map.values()), index=list(rows_map.keys()), dtype="Int64")
+    moved = pd.Series(found.row).map(old)  # the finding's row in the part, NA when not in it
+    inside = ((found.row > header) & moved.notna()).to_numpy(dtype=bool)
+    issues = found.take(inside).with_rows(moved[inside].to_numpy(dtype=np.int64))
     return replace(
         f, table=sub_table, clean=clean, derived={k: v[keep] for k, v in f.derived.items()},
         issues=issues, data_rows=int(keep.sum()), completeness=comp, kecamatan=[], outputs={},

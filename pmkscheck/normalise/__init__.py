@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pmkscheck.cleantext import text_clean
-from pmkscheck.findings import findings_to_issues
+from pmkscheck.findings import IssueTable, findings_to_issues
 from pmkscheck.issues import Issue
 from pmkscheck.normalise import dates, jenis, keluarga, nik, nokk, person, sex, wilayah
 from pmkscheck.normalise.base import (
@@ -62,11 +62,11 @@ def post_normalisers() -> list[PostNormaliser]:
 
 
 def normalise_table(table: SourceTable, settings: Settings, schema: Schema
-                    ) -> tuple[pd.DataFrame, Derived, list[Issue]]:
+                    ) -> tuple[pd.DataFrame, Derived, IssueTable]:
     """Run each field's normaliser; returns clean frame, derived columns, auto-fix findings."""
     clean: dict[str, pd.Series] = {}
     derived: Derived = {}
-    issues: list[Issue] = []
+    issues: list[IssueTable] = []
     for name in table.fields:
         spec = schema.field(name)
         raw = table.data[name]
@@ -79,16 +79,16 @@ def normalise_table(table: SourceTable, settings: Settings, schema: Schema
         clean[name] = result.values
         derived.update(result.derived)
         found = drop_case_only(result.findings, raw, result.values)
-        issues.extend(findings_to_issues(found, table, None, (name,)))
+        issues.append(findings_to_issues(found, table, None, (name,)))
     frame = pd.DataFrame(clean, index=table.data.index)
     # Derived values that need several fields (age from date *or* NIK): post-normalisers.
     for post in POST:
         result = post(frame, derived, table, settings)
         if result is not None:
             derived.update(result.derived)
-            issues.extend(findings_to_issues(result.findings, table, None, ()))
-    return frame, derived, issues
+            issues.append(findings_to_issues(result.findings, table, None, ()))
+    return frame, derived, IssueTable.concat(issues)
 
 
 __all__ = ["NORMALISERS", "POST", "NormContext", "NormResult", "normalise_table",
-           "normalise_text", "normaliser_for", "post_normalisers"]
+           "normalise_text", "normaliser_for", "post_normalisers", "Issue"]

@@ -112,10 +112,10 @@ def file_score(f: FileReport) -> float:
     if f.error:
         return 0.0
     n = max(f.data_rows, 1)
-    err_rows = len({i.row for i in f.issues if i.severity is Severity.ERROR and i.row})
-    warn_rows = len({i.row for i in f.issues if i.severity is Severity.WARNING and i.row})
+    err_rows = len(f.issues.rows_with(Severity.ERROR))
+    warn_rows = len(f.issues.rows_with(Severity.WARNING))
     comp = float(np.mean(list(f.completeness.values()))) if f.completeness else 1.0
-    file_errors = sum(1 for i in f.issues if i.severity is Severity.ERROR and i.row is None)
+    file_errors = int(((f.issues.severity == Severity.ERROR) & (f.issues.row == 0)).sum())
     score = 100 * (0.5 * (1 - min(err_rows, n) / n) + 0.2 * (1 - min(warn_rows, n) / n)
                    + 0.3 * comp) - 5 * file_errors
     return float(min(100.0, max(0.0, score)))
@@ -155,7 +155,7 @@ def summarise(files: Sequence[FileReport], dups: pd.DataFrame) -> ProvinceSummar
             d.errors += f.count(Severity.ERROR)
             d.warnings += f.count(Severity.WARNING)
             codes.setdefault(code, Counter()).update(
-                i.code for i in f.issues if i.severity >= Severity.WARNING)
+                f.issues.take(f.issues.severity >= Severity.WARNING).code_counts())
         weights.setdefault(code, []).append((max(f.data_rows, 1), score, comp))
         families, members = family_counts(f)
         listing.append({"path": str(f.path), "sheet": f.sheet, "schema": f.schema,

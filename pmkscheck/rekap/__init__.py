@@ -27,7 +27,7 @@ import pandas as pd
 
 from pmkscheck.checks import TABLE_CHECKS, CheckContext, run_checks
 from pmkscheck.checks.result import CheckedTable
-from pmkscheck.findings import findings_to_issues
+from pmkscheck.findings import IssueTable, findings_to_issues
 from pmkscheck.issues import Issue
 from pmkscheck.rekap.checks import run
 from pmkscheck.rekap.compare import compare
@@ -49,16 +49,17 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
     named = one_jenis_of(table)
     shape = locate(grid, schema, context=table.path.stem, one_jenis=named[0] if named else None)
     if shape is None:  # the header matched but no count column was found
-        issues = [*kept, Issue(code="REKAP_NO_COUNTS", severity=catalogue()[
-            "REKAP_NO_COUNTS"].severity)]
+        issues = IssueTable.concat([kept, [Issue(code="REKAP_NO_COUNTS", severity=catalogue()[
+            "REKAP_NO_COUNTS"].severity)]])
         return CheckedTable(issues=issues, header_row=table.header_row, table=None)
     result = run(shape, table, settings)
-    issues = [*kept, *_issues(result.findings, table)]
+    parts = [kept, _issues(result.findings, table)]
     if result.district is None and result.scope == "kecamatan":
-        issues.append(Issue(code="DISTRICT_UNKNOWN", severity=catalogue()[
-            "DISTRICT_UNKNOWN"].severity))
+        parts.append([Issue(code="DISTRICT_UNKNOWN", severity=catalogue()[
+            "DISTRICT_UNKNOWN"].severity)])
     if settings.compare_with is not None:
-        issues.extend(_issues(compare(shape, result, settings), table))
+        parts.append(_issues(compare(shape, result, settings), table))
+    issues = IssueTable.concat(parts)
     rekap_table, clean = _tables(table, shape, result)
     covered = result.covered if result.covered is not None else set(result.codes.dropna())
     present = len(covered & set(result.expected))
@@ -75,7 +76,7 @@ def check_rekap_table(table: SourceTable, settings: Settings, schema: Schema,
     )
 
 
-def _issues(found: pd.DataFrame, table: SourceTable) -> list[Issue]:
+def _issues(found: pd.DataFrame, table: SourceTable) -> IssueTable:
     """Located recap findings -> issues, by the one converter (an empty count cell reads 0)."""
     return findings_to_issues(found, table, None, empty_value="0")
 

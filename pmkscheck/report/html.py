@@ -190,11 +190,11 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
     if not f.issues:
         return f'<p class="okmsg">{e(t["none"])}</p>'
     is_csv = f.is_csv
-    shown = dict(zip(map(id, f.issues), issue_dicts(f, settings), strict=True))
     data_rows = data_rows_of(f.table)
     out = []
-    for code, items in f.by_code().items():
-        sev = items[0].severity
+    for code, positions in f.issues.positions_by_code().items():
+        items = f.issues.take(positions)
+        sev = items.worst
         try:
             r = rule(code)
             title, what, why = r.t("title", lang), r.t("what", lang), r.t("why", lang)
@@ -202,8 +202,7 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
             title = what = why = ""
         rows = []
         fixes: list[str] = []
-        for i in items[:FIRST]:
-            d = shown[id(i)]
+        for i, d in zip(items[:FIRST], issue_dicts(f, settings, positions[:FIRST]), strict=True):
             msg, fix, value = d["message"], d["fix"], d["value"]
             fixes.append(fix)
             rows.append((_location(i, is_csv, lang), i.column or "", value or "", msg, fix))
@@ -228,7 +227,7 @@ def _findings(f: FileReport, settings: Settings, lang: str) -> str:
         if len(items) > FIRST:
             more = f'<p class="more">{e(t["more"].format(n=num(len(items) - FIRST, lang)))}</p>'
         spread = ""
-        if len(items) > 1 and all(i.row is not None for i in items):  # issue 16: runs, columns
+        if len(items) > 1 and bool((items.row > 0).all()):  # issue 16: runs, columns
             spans = group_findings(items, data_rows)
             spread = "; ".join(s.headline(lang, cells=not is_csv) for s in spans[:FIRST])
             spread = f' <span class="spread">{e(spread)}</span>'

@@ -85,18 +85,18 @@ def build(report: Report, settings: Settings) -> ET.Element:
             node.text = xml_text(f"{err['message']} {err['fix']}")
             counts = {"tests": 1, "failures": 0, "errors": 1}
         else:
-            groups = f.by_code()
-            shown = dict(zip(map(id, f.issues), issue_dicts(f, settings), strict=True))
+            groups = f.issues.positions_by_code()
             counts = {"tests": max(len(groups), 1), "failures": 0, "errors": 0}
             if not groups:
                 ET.SubElement(suite, "testcase", classname=class_name(f), name="pmkscheck",
                               file=xml_text(path), time="0")
             for code in sorted(groups):
-                items = groups[code]
-                worst = max(i.severity for i in items)
+                items = f.issues.take(groups[code])
+                worst = items.worst
                 case = ET.SubElement(suite, "testcase", classname=class_name(f), name=code,
                                      file=xml_text(path), time="0")
-                body = xml_text("\n".join(_line(shown[id(i)], settings) for i in items))
+                body = xml_text("\n".join(_line(d, settings)
+                                           for d in issue_dicts(f, settings, groups[code])))
                 title = rule(code).t("title", settings.lang)
                 if worst >= threshold:
                     counts["failures"] += 1

@@ -15,16 +15,18 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+
 from pmkscheck import __version__
 from pmkscheck.issues import District, Issue, Severity
+from pmkscheck.issuetable import IssueTable
 from pmkscheck.mask import mask_params, mask_value
 from pmkscheck.rules import fix as rule_fix
 from pmkscheck.rules import message as rule_message
 from pmkscheck.text import code_sentence
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from pmkscheck.settings import DataDate, Settings
     from pmkscheck.table import Column, SkippedRow, SourceTable
 
@@ -57,7 +59,7 @@ class FileReport:
     district: District | None = None
     columns: tuple[Column, ...] = ()
     skipped_rows: tuple[SkippedRow, ...] = ()
-    issues: tuple[Issue, ...] = ()
+    issues: IssueTable = field(default_factory=IssueTable.empty)  # findings as columns
     completeness: dict[str, float] = field(default_factory=dict)
     kecamatan: tuple[dict[str, Any], ...] = ()
     outputs: dict[str, str] = field(default_factory=dict)
@@ -66,9 +68,9 @@ class FileReport:
     error_params: dict[str, Any] = field(default_factory=dict)
     baselined: int = 0  # findings dropped by --baseline (pmkscheck.baseline)
     data_date: DataDate | None = None  # the date ages were measured at, and its source
-    # A cache, not a change of the result: the issue dicts per (mask, lang, ...), filled by
-    # _issue_dicts on first use (the one mutable field; not compared, not shown).
-    rendered: dict[tuple, tuple[tuple, list[dict[str, Any]]]] = field(
+    # A cache, not a change of the result: the rendered texts per (mask, lang, ...), filled by
+    # rendered() on first use (the one mutable field; not compared, not shown).
+    rendered: dict[tuple, tuple[IssueTable, Rendered]] = field(
         default_factory=dict, repr=False, compare=False)
     table: SourceTable | None = None  # kept for writers (annotated workbook, cleaned file)
     clean: pd.DataFrame | None = None
@@ -77,10 +79,12 @@ class FileReport:
     compared: bool = False  # history was consulted: the JSON carries "changes" (maybe null)
 
     def __post_init__(self) -> None:
-        for name in ("columns", "skipped_rows", "issues", "kecamatan"):
+        for name in ("columns", "skipped_rows", "kecamatan"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))  # still being built
+        if not isinstance(self.issues, IssueTable):
+            object.__setattr__(self, "issues", IssueTable.of(self.issues))
 
     @property
     def is_csv(self) -> bool:
@@ -89,14 +93,14 @@ class FileReport:
 
     def count(self, severity: Severity) -> int:
         """Number of findings of one severity."""
-        return sum(1 for i in self.issues if i.severity is severity)
+        return self.issues.count(severity)
 
     @property
     def worst(self) -> Severity | None:
         """The worst severity in the file (``ERROR`` for an unreadable file)."""
         if self.error:
             return Severity.ERROR
-        return max((i.severity for i in self.issues), default=None)
+        return self.issues.worst
 
     @property
     def error_share(self) -> float:
@@ -106,19 +110,16 @@ class FileReport:
     @property
     def rows_with_errors(self) -> int:
         """Distinct record rows with at least one error."""
-        return len({i.row for i in self.issues if i.severity is Severity.ERROR and i.row})
+        return len(self.issues.rows_with(Severity.ERROR))
 
-    def by_code(self) -> dict[str, list[Issue]]:
+    def by_code(self) -> dict[str, IssueTable]:
         """Findings grouped by code: the worst code first, then the most frequent, then by name."""
-        groups: dict[str, list[Issue]] = {}
-        for i in self.issues:
-            groups.setdefault(i.code, []).append(i)
-        order = sorted(groups, key=lambda c: (-int(groups[c][0].severity), -len(groups[c]), c))
-        return {code: groups[code] for code in order}
+        return {code: self.issues.take(pos)
+                for code, pos in self.issues.positions_by_code().items()}
 
     def code_counts(self) -> Counter[str]:
         """Findings per code."""
-        return Counter(i.code for i in self.issues)
+        return self.issues.code_counts()
 
 
 @dataclass(frozen=True)
@@ -216,29 +217,98 @@ def finding_line(d: dict[str, Any], row_word: str) -> str:
     return text + (f" [{d['value']}]" if d["value"] else "")
 
 
-def issue_dicts(f: FileReport, settings: Settings) -> list[dict[str, Any]]:
-    """Every finding of ``f`` rendered once (:func:`issue_dict`), in ``f.issues`` order.
+@dataclass(frozen=True)
+class Rendered:
+    """The texts of every finding of a table, as columns aligned with ``FileReport.issues``.
 
-    The one rendering every view reads (JSON, HTML, the annotated workbook); kept on ``f``.
+    Each array holds shared strings: a message is rendered once per distinct code and
+    parameters, a masked value once per distinct field and value (issue 16: a destroyed column
+    repeats one finding a million times; rendering it a million times took most of a run).
     """
-    return _issue_dicts(f, settings, f.is_csv)
+
+    message: np.ndarray
+    fix: np.ndarray
+    value: np.ndarray  # masked per ``settings.mask``
+    cell: np.ndarray  # ``B15``; ``None`` for CSV and file-level findings
 
 
-def _issue_dicts(f: FileReport, settings: Settings, is_csv: bool) -> list[dict[str, Any]]:
-    """Rendered findings of ``f``, kept on it (re-rendered if anything changed).
+def rendered(f: FileReport, settings: Settings) -> Rendered:
+    """The rendered texts of ``f``'s findings (:class:`Rendered`), computed once and kept on it.
 
-    A run renders them for stdout *and* the report file; at 1M rows that costs seconds (issue 6).
+    A run renders them for stdout *and* the report file; the cache is shared with copies made by
+    :func:`dataclasses.replace` and holds the issue table it rendered, so a copy with other
+    findings (a baseline) renders again.
     """
-    key = (settings.mask, settings.lang, is_csv)
+    key = (settings.mask, settings.lang, f.is_csv)
     cached = f.rendered.get(key)
-    # the cache is shared with copies made by dataclasses.replace: it holds the issues tuple it
-    # rendered, so a copy with other issues (a baseline) re-renders, and no id is ever reused
     if cached is None or cached[0] is not f.issues:
-        memo: dict = {}
-        cached = (f.issues, [issue_dict(i, settings, is_csv, memo) for i in f.issues])
+        cached = (f.issues, _render(f.issues, settings, f.is_csv))
         f.rendered.clear()
         f.rendered[key] = cached
     return cached[1]
+
+
+def _render(issues: IssueTable, settings: Settings, is_csv: bool) -> Rendered:
+    n = len(issues)
+    message = np.empty(n, dtype=object)
+    fix = np.empty(n, dtype=object)
+    if n:
+        keys = _distinct(issues.code, *issues.params.values())
+        inverse, firsts = _factorize(keys)
+        texts = [_texts(issues[int(k)], settings, None) for k in firsts]
+        message[:] = np.array([m for m, _ in texts], dtype=object)[inverse]
+        fix[:] = np.array([x for _, x in texts], dtype=object)[inverse]
+    value = np.full(n, None, dtype=object)
+    has = np.flatnonzero(issues.value != None)  # noqa: E711 (elementwise)
+    if has.size:
+        inverse, firsts = _factorize(_distinct(issues.field[has], issues.value[has]))
+        masked = [mask_value(issues.field[has[k]], issues.value[has[k]], settings.mask,
+                             settings.lang) for k in firsts]
+        value[has] = np.array(masked, dtype=object)[inverse]
+    return Rendered(message=message, fix=fix, value=value, cell=issues.cells(is_csv))
+
+
+def _distinct(*columns: np.ndarray) -> np.ndarray:
+    """One hashable key per position: the values of ``columns`` there (by their ``repr``)."""
+    first = columns[0]
+    if len(columns) == 1:
+        return first
+    used = [c for c in columns[1:] if not (c == None).all()]  # noqa: E711 (elementwise)
+    if not used:
+        return first
+    keys = pd.Series(first, dtype=object).astype(str)
+    for c in used:
+        keys = keys + "\x1f" + pd.Series(c, dtype=object).map(repr)
+    return keys.to_numpy(dtype=object)
+
+
+def _factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per position the number of its distinct key, and the first position of each key."""
+    inverse, uniques = pd.factorize(keys, use_na_sentinel=False)
+    firsts = np.full(len(uniques), len(keys), dtype=np.int64)
+    np.minimum.at(firsts, inverse, np.arange(len(keys)))
+    return inverse, firsts
+
+
+def issue_dicts(f: FileReport, settings: Settings,
+                positions: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """Findings of ``f`` as CONTRACT.md's dicts (all, or those at ``positions``), in order.
+
+    Built from the one rendering (:func:`rendered`) every view reads: JSON, HTML, GitHub,
+    JUnit, the annotated workbook.
+    """
+    r = rendered(f, settings)
+    t = f.issues
+    idx = slice(None) if positions is None else np.asarray(positions, dtype=np.int64)
+    labels = {int(s): s.label for s in Severity}
+    return [
+        {"code": c, "severity": labels[s], "row": row or None, "field": fld, "column": col,
+         "cell": cell, "value": v, "message": m, "fix": x}
+        for c, s, row, fld, col, cell, v, m, x in zip(
+            t.code[idx].tolist(), t.severity[idx].tolist(), t.row[idx].tolist(),
+            t.field[idx].tolist(), t.column[idx].tolist(), r.cell[idx].tolist(),
+            r.value[idx].tolist(), r.message[idx].tolist(), r.fix[idx].tolist(), strict=True)
+    ]
 
 
 def error_text(f: FileReport, lang: str, mask: str) -> tuple[str, str]:
@@ -246,8 +316,12 @@ def error_text(f: FileReport, lang: str, mask: str) -> tuple[str, str]:
     return code_sentence(f.error or "", f.error_params, lang, mask) or (f.error or "", "")
 
 
-def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
-    """One file entry of the JSON report."""
+def file_dict(f: FileReport, settings: Settings, with_issues: bool = True) -> dict[str, Any]:
+    """One file entry of the JSON report.
+
+    ``with_issues=False`` leaves the findings out, for a writer that streams them
+    (:func:`pmkscheck.report.json_report.write`).
+    """
     is_csv = f.is_csv
     entry: dict[str, Any] = {
         "path": str(f.path),
@@ -273,7 +347,7 @@ def file_dict(f: FileReport, settings: Settings) -> dict[str, Any]:
             "by_code": dict(sorted(f.code_counts().items())),
             "kecamatan": list(f.kecamatan),
         },
-        "issues": _issue_dicts(f, settings, is_csv),
+        "issues": issue_dicts(f, settings) if with_issues else [],
         "data_date": None if f.data_date is None else {
             "date": f.data_date.date.isoformat(), "source": f.data_date.source},
         "outputs": dict(f.outputs),

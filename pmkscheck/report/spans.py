@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pmkscheck.issues import Issue, Severity
+from pmkscheck.issuetable import IssueTable, combined_key
 from pmkscheck.table import ROW
 from pmkscheck.text import num, section
 
@@ -118,7 +119,7 @@ def _runs(rows: np.ndarray, order: np.ndarray | None) -> tuple[list[tuple[int, i
     return list(zip(rows[starts].tolist(), rows[ends].tolist(), strict=True)), every_known
 
 
-def group_findings(issues: Sequence[Issue], data_rows: np.ndarray | None = None,
+def group_findings(issues: IssueTable | Sequence[Issue], data_rows: np.ndarray | None = None,
                    ) -> list[Span]:
     """One :class:`Span` per (code, column), worst severity first, then by count.
 
@@ -126,25 +127,23 @@ def group_findings(issues: Sequence[Issue], data_rows: np.ndarray | None = None,
     without them runs are plain consecutive rows and no span is a whole column.
     """
     order = None if data_rows is None else np.unique(np.asarray(data_rows, dtype=np.int64))
-    by_key: dict[tuple, list[int]] = {}
-    counts: dict[tuple, int] = {}
-    meta: dict[tuple, Issue] = {}
-    for i in issues:  # one pass to bucket; the arithmetic per bucket is vectorised
-        key = (i.code, i.field, i.letter)
-        bucket = by_key.setdefault(key, [])
-        if i.row is not None:
-            bucket.append(i.row)
-        counts[key] = counts.get(key, 0) + 1
-        meta.setdefault(key, i)
+    table = IssueTable.of(issues)
+    if not len(table):
+        return []
+    inverse = combined_key(table.code, table.field, table.letter)  # a bucket per (code, column)
+    by = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[by], np.arange(inverse.max() + 2))
     spans = []
-    for key, rows in by_key.items():
-        first = meta[key]
-        distinct = np.unique(np.asarray(rows, dtype=np.int64))
+    for n in range(len(bounds) - 1):
+        at = by[bounds[n]:bounds[n + 1]]
+        first = table[int(at[0])]
+        rows = table.row[at]
+        distinct = np.unique(rows[rows > 0])
         found, every_known = _runs(distinct, order)
         whole = bool(order is not None and order.size and first.field and every_known
                      and distinct.size == order.size)
         spans.append(Span(code=first.code, severity=first.severity, field=first.field,
-                          letter=first.letter, count=counts[key], runs=tuple(found),
+                          letter=first.letter, count=len(at), runs=tuple(found),
                           whole_column=whole, column=first.column))
     spans.sort(key=lambda s: (-int(s.severity), -s.count, s.code))
     return spans

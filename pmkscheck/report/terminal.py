@@ -14,7 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from pmkscheck.issues import Issue, Severity
+from pmkscheck.issues import Severity
+from pmkscheck.issuetable import IssueTable
 from pmkscheck.mask import mask_params
 from pmkscheck.report.changes import change_lines
 from pmkscheck.report.console import make_console
@@ -129,7 +130,7 @@ def _summary(f: FileReport, lang: str) -> Text:
     return text
 
 
-def _where(items: list[Issue], f: FileReport, data_rows: np.ndarray | None, lang: str,
+def _where(items: IssueTable, f: FileReport, data_rows: np.ndarray | None, lang: str,
            mask: str) -> Text:
     """Where a code hit: runs of cells (``B2:B7, B12``); a whole column as one line with its fix.
 
@@ -137,7 +138,7 @@ def _where(items: list[Issue], f: FileReport, data_rows: np.ndarray | None, lang
     """
     t = section("terminal", lang)
     text = Text(style="dim")
-    if any(i.row is None for i in items):  # file- or column-level findings
+    if bool((items.row == 0).any()):  # file- or column-level findings
         places = [f"{t['col']} {i.column}" if i.column else t["file"] for i in items[:FIRST]]
         text.append(", ".join(dict.fromkeys(places)))
         if len(items) > FIRST:

@@ -18,8 +18,7 @@ import pandas as pd
 
 from pmkscheck import distinct
 from pmkscheck.atomic import atomic_open
-from pmkscheck.report.json_report import dumps_doc
-from pmkscheck.report.model import file_dict
+from pmkscheck.report.json_report import write_files
 from pmkscheck.table import ROW
 from pmkscheck.write.ooxml import FORMULA_START
 from pmkscheck.write.xlsx import save_frame
@@ -65,10 +64,12 @@ def clean_frame(f: FileReport) -> pd.DataFrame:
 
 def row_summary(f: FileReport) -> tuple[dict[int, str], dict[int, str]]:
     """Per source row: worst severity label and the row's issue codes ("A; B")."""
-    rows = [(i.row, int(i.severity), i.code) for i in f.issues if i.row is not None]
-    if not rows:
+    t = f.issues
+    located = t.row > 0
+    if not located.any():
         return {}, {}
-    df = pd.DataFrame(rows, columns=["row", "sev", "code"])
+    df = pd.DataFrame({"row": t.row[located], "sev": t.severity[located],
+                       "code": t.code[located]})
     worst = df.groupby("row")["sev"].max().map({1: "info", 2: "warning", 3: "error"})
     codes = df.drop_duplicates(["row", "code"]).groupby("row")["code"].agg("; ".join)
     return worst.to_dict(), codes.to_dict()
@@ -112,7 +113,6 @@ def write_clean_xlsx(f: FileReport, report: Report, settings: Settings, target: 
 
 def write_json(f: FileReport, report: Report, settings: Settings, target: Path) -> None:
     """The JSON report of this table (same content as ``--format json`` for it)."""
-    doc = {"tool": "pmkscheck", "version": report.version, "files": [file_dict(f, settings)]}
     with atomic_open(target, "w", protect=(f.path,), encoding="utf-8") as fh:
-        fh.write(dumps_doc(doc))  # json.dump(indent=2) is the pure-Python encoder (issue 6)
+        write_files([f], report.version, settings, fh)  # streamed (issue 16)
         fh.write("\n")

@@ -47,6 +47,8 @@ class Plan:
     texts: dict[int, tuple[str, str, str]]  # id(issue) -> (message, fix, masked value)
     fills: dict[tuple[int, int], Severity] = field(default_factory=dict)  # filled, no own note
     spans: list[Span] = field(default_factory=list)  # the findings as runs (report/spans.py)
+    # the findings as records, built once: ``place`` and ``texts`` are keyed by their id()
+    issues: list[Issue] = field(default_factory=list)
 
 
 WHOLE_COLUMN_NOTE = 100
@@ -89,7 +91,8 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
             note.issues.append(issue)
             note.severity = max(note.severity, issue.severity)
 
-    for issue, d in zip(f.issues, rendered, strict=True):
+    issues = list(f.issues)  # one record per finding, kept by the plan (ids stay valid)
+    for issue, d in zip(issues, rendered, strict=True):
         texts[id(issue)] = (d["message"], d["fix"], d["value"] or "")
         row, letter = issue.row, issue.letter or letters.get(issue.field or "") or (
             by_header.get(issue.column or ""))  # CSV findings carry no letter
@@ -113,7 +116,7 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
             in_book = dataclasses.replace(span, letter=letter)  # CSV findings carry no letter
             texts[id(column_note)] = (in_book.headline(settings.lang), d["fix"], "")
             add_note((f.header_row, pos[1]), column_note)
-    return Plan(notes, file_level, place, texts, fills, spans)
+    return Plan(notes, file_level, place, texts, fills, spans, issues)
 
 
 def comment_text(note: Note, plan: Plan, lang: str) -> tuple[str, str]:

@@ -209,7 +209,7 @@ def list_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     sev_st = {s: st[s] for s in Severity}
     labels = {s: section("severity", lang)[s.label] for s in Severity}
     limit = MAX_ROWS - 1
-    issues = f.issues
+    issues = plan.issues
     if len(issues) > limit:
         notes.append(t["cut"].format(n=limit))
         issues = issues[:limit]
