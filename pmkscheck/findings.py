@@ -93,9 +93,15 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
     for name in frame.columns:
         if name in _LOCATION:
             continue
-        col = _missing_as_none(frame[name].to_numpy(dtype=object))
-        col = np.array([_param(x) if x is not None else None for x in col.tolist()]
-                       if located else [plain(x) for x in col.tolist()], dtype=object)
+        given = frame[name]
+        col = _missing_as_none(given.to_numpy(dtype=object, copy=True))  # Python numbers
+        present = np.flatnonzero(col != None)  # noqa: E711 (elementwise)
+        if not present.size:  # a parameter of another code of the frame
+            continue
+        if given.dtype == object or (located and given.dtype.kind == "f"):
+            conv = _param if located else plain  # numpy scalars in an object column
+            col[present] = np.fromiter((conv(x) for x in col[present].tolist()), dtype=object,
+                                       count=present.size)
         params[name] = col
     if located:  # the frame's columns are the parameters of several codes: keep the named
         for c in distinct_codes:

@@ -102,14 +102,16 @@ def test_streamed_json_in_chunks_is_one_document():
     f = FileReport(path=Path("a.xlsx"), format="xlsx", issues=issues)
     whole, chunked = io.StringIO(), io.StringIO()
     write_files([f, f], "1", Settings(), whole)
-    import pmkscheck.report.json_report as jr
+    import pmkscheck.report.model as model
+    from pmkscheck.report.json_report import finding_lines
 
-    old = jr.CHUNK
-    jr.CHUNK = 3
+    old = model.CHUNK
+    model.CHUNK = 3
     try:
+        assert [b.count("\n") + 1 for b in finding_lines(f, Settings())] == [3, 3, 1]
         write_files([f, f], "1", Settings(), chunked)
     finally:
-        jr.CHUNK = old
+        model.CHUNK = old
     assert chunked.getvalue() == whole.getvalue()
     assert len(json.loads(whole.getvalue())["files"][1]["issues"]) == 7
 

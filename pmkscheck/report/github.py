@@ -21,9 +21,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+import numpy as np
+
 from pmkscheck import __version__
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.report.model import file_dict, finding_line, issue_dict, issue_dicts
+from pmkscheck.report.model import CHUNK, file_dict, finding_line, issue_dict, issue_dicts
 from pmkscheck.rules import render_code, rule
 from pmkscheck.table import column_index
 from pmkscheck.text import lang_of, section
@@ -88,8 +90,11 @@ def render(report: Report, settings: Settings, out: TextIO) -> None:
                       f"title={escape_property(f.error)}::"
                       f"{escape_data(err['message'] + ' ' + err['fix'])}\n")
             continue
-        for issue, d in zip(f.issues, issue_dicts(f, settings), strict=True):
-            out.write(command(issue, f, settings, d) + "\n")
+        for start in range(0, len(f.issues), CHUNK):  # rendered a chunk at a time (issue 16)
+            at = np.arange(start, min(start + CHUNK, len(f.issues)))
+            for issue, d in zip(f.issues[start:start + CHUNK], issue_dicts(f, settings, at),
+                                strict=True):
+                out.write(command(issue, f, settings, d) + "\n")
 
 
 def md(text: object) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.issues import Severity
+from pmkscheck.report import model
 from pmkscheck.report.model import FileReport, file_dict, rendered
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from pmkscheck.settings import Settings
 
 
-CHUNK = 50_000  # findings rendered and written at a time: memory stays flat (issue 16)
 PAD = " " * 8  # a finding's indent: one finding per line inside its file's "issues" list
 
 
@@ -39,9 +39,9 @@ def write_files(files: Sequence[FileReport], version: str, settings: Settings,
     """Stream the JSON document of ``files``: indented, one finding per line (issue 6).
 
     The document is the shell (every file entry without its findings) dumped by ``json``, and
-    each file's findings written in chunks of :data:`CHUNK` lines built from the report's
-    columns (:func:`finding_lines`): a million findings never exist as a million dicts, nor as
-    one string (issue 16). ``escape``: every non-ASCII character as a JSON escape.
+    each file's findings written in chunks of :data:`~pmkscheck.report.model.CHUNK` lines built
+    from the report's columns (:func:`finding_lines`): a million findings never exist as a
+    million dicts, nor as one string (issue 16). ``escape``: every non-ASCII character as a JSON escape.
     """
     doc = {"tool": "pmkscheck", "version": version,
            "files": [{**file_dict(f, settings, with_issues=False), "issues": f"\0issues{n}\0"}
@@ -63,12 +63,14 @@ def write_files(files: Sequence[FileReport], version: str, settings: Settings,
     out.write(ascii_json(text) if escape else text)
 
 
-def finding_lines(f: FileReport, settings: Settings, chunk: int = CHUNK) -> Iterator[str]:
+def finding_lines(f: FileReport, settings: Settings, chunk: int | None = None
+                  ) -> Iterator[str]:
     """Blocks of at most ``chunk`` JSON lines, one per finding, joined by commas and newlines.
 
     Each line is what ``json.dumps`` of the finding's dict (:func:`issue_dicts`) gives, built
     from its columns: every distinct text is encoded once per chunk.
     """
+    chunk = chunk or model.CHUNK
     r = rendered(f, settings)
     t = f.issues
     labels = {int(s): json.dumps(s.label) for s in Severity}

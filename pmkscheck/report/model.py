@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from pmkscheck.table import Column, SkippedRow, SourceTable
 
 
+CHUNK = 50_000
+"""Findings rendered and written at a time by the views that stream (JSON, GitHub): memory stays
+flat however many findings a table has (issue 16)."""
+
+
 class ExitCode(IntEnum):
     """Exit statuses (CONTRACT.md)."""
 
