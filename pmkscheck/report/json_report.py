@@ -41,7 +41,8 @@ def write_files(files: Sequence[FileReport], version: str, settings: Settings,
     The document is the shell (every file entry without its findings) dumped by ``json``, and
     each file's findings written in chunks of :data:`~pmkscheck.report.model.CHUNK` lines built
     from the report's columns (:func:`finding_lines`): a million findings never exist as a
-    million dicts, nor as one string (issue 16). ``escape``: every non-ASCII character as a JSON escape.
+    million dicts, nor as one string (issue 16). ``escape``: every non-ASCII character as a
+    JSON escape.
     """
     doc = {"tool": "pmkscheck", "version": version,
            "files": [{**file_dict(f, settings, with_issues=False), "issues": f"\0issues{n}\0"}
