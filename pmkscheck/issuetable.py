@@ -256,8 +256,8 @@ def combined_key(*columns: np.ndarray) -> np.ndarray:
     key = np.zeros(len(columns[0]), dtype=np.int64)
     for col in columns:
         codes, uniques = pd.factorize(col, use_na_sentinel=False)
-        key = key * (len(uniques) + 1) + codes
-    return pd.factorize(key)[0]
+        key = pd.factorize(key * (len(uniques) + 1) + codes)[0]  # stays below len(key)
+    return key
 
 
 def _nones(n: int) -> np.ndarray:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from pmkscheck import __version__
 from pmkscheck.issues import District, Issue, Severity
-from pmkscheck.issuetable import IssueTable
+from pmkscheck.issuetable import IssueTable, combined_key
 from pmkscheck.mask import mask_params, mask_value
 from pmkscheck.rules import fix as rule_fix
 from pmkscheck.rules import message as rule_message
@@ -274,13 +274,21 @@ def _render(issues: IssueTable, settings: Settings, is_csv: bool) -> Rendered:
 
 
 def _distinct(*columns: np.ndarray) -> np.ndarray:
-    """One hashable key per position: the values of ``columns`` there (by their ``repr``)."""
+    """One key per position that is equal where the values of ``columns`` are all equal.
+
+    Integers from :func:`combined_key` (no string per position: a million findings would make a
+    million keys); values that cannot be hashed (a list among the parameters) by their ``repr``.
+    """
     first = columns[0]
     if len(columns) == 1:
         return first
     used = [c for c in columns[1:] if not (c == None).all()]  # noqa: E711 (elementwise)
     if not used:
         return first
+    try:
+        return combined_key(first, *used)
+    except TypeError:  # unhashable
+        pass
     keys = pd.Series(first, dtype=object).astype(str)
     for c in used:
         keys = keys + "\x1f" + pd.Series(c, dtype=object).map(repr)
