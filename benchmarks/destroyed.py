@@ -81,12 +81,16 @@ def run(args: argparse.Namespace) -> int:
             for name, path in (("clean", clean), ("destroyed", destroyed)):
                 argv = [sys.executable, "-m", "pmkscheck", "validate", str(path), "--format",
                         "json", "--no-history", *extra]
-                res = measure(argv, stdout=raw / f"destroyed.{name}.{kind}.json")
+                err = raw / f"destroyed.{name}.{kind}.stderr"
+                res = measure(argv, stdout=raw / f"destroyed.{name}.{kind}.json", stderr=err,
+                              env={"PMKSCHECK_TIMINGS": "1"})
+                res["phases"] = phases(err)
                 runs.setdefault((name, kind), []).append(res)
                 log(f"[{r + 1}/{args.repeat}] {name:9} {kind:7} {res['wall']:7.1f} s "
                     f"{res['rss_mb']:7.0f} MB")
     best = {f"{n}.{k}": {"wall": min(x["wall"] for x in v), "rss_mb": max(x["rss_mb"] for x in v),
-                         "runs": [round(x["wall"], 2) for x in v]}
+                         "runs": [round(x["wall"], 2) for x in v],
+                         "phases": min(v, key=lambda x: x["wall"])["phases"]}
             for (n, k), v in runs.items()}
     findings = {}
     for name in ("clean", "destroyed"):
@@ -105,6 +109,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def phases(stderr: Path) -> dict[str, float]:
+    """The phase timings ``PMKSCHECK_TIMINGS=1`` printed (seconds; empty if none)."""
+    for line in stderr.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith('[{"path"'):
+            entry = json.loads(line)[0]
+            return {k: round(v, 2) for k, v in entry.items()
+                    if isinstance(v, float) and not k.startswith("peak")}
+    return {}
+
+
 def markdown(doc: dict) -> str:
     b = doc["best"]
     ok = {True: "met", False: "**not met**"}
@@ -117,6 +131,14 @@ def markdown(doc: dict) -> str:
                      f"{doc['ratio'][kind]:.2f} ({ok[doc['ratio'][kind] <= TARGET_RATIO]}) | "
                      f"{c['rss_mb']:.0f} / {d['rss_mb']:.0f} |")
     t = doc["targets"]
+    names = list(dict.fromkeys(k for v in b.values() for k in v.get("phases", {})))
+    if names:
+        lines += ["", "Phases of the fastest runs (seconds, `PMKSCHECK_TIMINGS=1`):", "",
+                  "| run | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+        for key in ("clean.nowrite", "destroyed.nowrite", "clean.all", "destroyed.all"):
+            ph = b[key].get("phases", {})
+            lines.append(f"| {key} | " + " | ".join(
+                f"{ph[n]:.2f}" if n in ph else "—" for n in names) + " |")
     lines += ["", f"Findings: clean {doc['findings']['clean']:,}, destroyed "
               f"{doc['findings']['destroyed']:,}. Peak memory {doc['peak_mb']:.0f} MB "
               f"(target <= {TARGET_MB} MB: {ok[t['peak_memory']]}).", ""]
