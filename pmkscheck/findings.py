@@ -112,7 +112,8 @@ def findings_to_issues(found: Findings, table: SourceTable, code: str | None,
                     col[sel] = None
             if "value" in wanted:
                 given = params.setdefault("value", np.full(n, None, dtype=object))
-                given[sel] = np.where(values[sel] == None, empty_value, values[sel])  # noqa: E711
+                shown = [empty_value if v is None else _param(v) for v in values[sel].tolist()]
+                given[sel] = np.fromiter(shown, dtype=object, count=len(shown))
         params = {k: v for k, v in params.items() if not (v == None).all()}  # noqa: E711
     return IssueTable(codes, severity, rows, _texts(fld_arr), column_arr, letter_arr,
                       _as_text(values), params)
