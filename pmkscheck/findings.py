@@ -124,9 +124,10 @@ _LOCATION = frozenset({"code", "field", "value", "row", "letter", "column"})
 
 def _texts(values: np.ndarray) -> np.ndarray:
     """Cells of a location column as text, missing ones ``None``."""
-    values = _missing_as_none(values)
-    return np.array([None if x is None else x if isinstance(x, str) else str(x)
-                     for x in values.tolist()], dtype=object) if len(values) else values
+    inverse, uniques = pd.factorize(values)  # missing: -1; text made once per distinct value
+    texts = np.fromiter((u if isinstance(u, str) else str(u) for u in uniques.tolist()),
+                        dtype=object, count=len(uniques))
+    return np.append(texts, None)[inverse]  # -1 picks the appended None
 
 
 def _as_text(values: np.ndarray) -> np.ndarray:
