@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from pmkscheck import processes
 from pmkscheck.baseline import apply_baseline
-from pmkscheck.checks import registry, run_checks, selected
+from pmkscheck.checks import registry, run_checks, schema_checks, selected
 from pmkscheck.checks.base import CheckContext, District
 from pmkscheck.checks.batch import run_batch_checks
 from pmkscheck.checks.result import CheckedTable
@@ -130,23 +131,35 @@ def check_file(path: Path, settings: Settings, schema: Schema | None = None,
     t0 = time.perf_counter()
     if progress:
         progress(f"baca/read {path.name}")
-    result = read_guarded(path, settings, schema, meanwhile=_warm_up)  # guard + isolation
-    read_s = time.perf_counter() - t0
-    reports = []
-    for n, table in enumerate(result.tables):
-        table_schema = schema or load_schema(table.schema or "pmks-individu")
-        notices = result.notices if n == 0 else []
-        if progress:
-            progress(f"periksa/check {path.name}" + (f" [{table.sheet}]" if table.sheet else ""))
-        report = check_table(table, settings, table_schema, notices)
-        reports.append(replace(report, timings={"read": read_s / max(len(result.tables), 1),
-                                                **report.timings}))
+    # issue 16: a small file's pandera runs in a helper process (the CLI may have started it)
+    processes.start_for([path], settings.limits.isolate, settings.limits.timeout_s)
+    try:
+        result = read_guarded(path, settings, schema, meanwhile=_warm_up)  # guard + isolation
+        read_s = time.perf_counter() - t0
+        reports = []
+        for n, table in enumerate(result.tables):
+            table_schema = schema or load_schema(table.schema or "pmks-individu")
+            notices = result.notices if n == 0 else []
+            if progress:
+                progress(f"periksa/check {path.name}"
+                         + (f" [{table.sheet}]" if table.sheet else ""))
+            report = check_table(table, settings, table_schema, notices)
+            reports.append(replace(report, timings={"read": read_s / max(len(result.tables), 1),
+                                                    **report.timings}))
+    finally:
+        processes.stop()
     return reports
 
 
 def _warm_up() -> None:
-    """Import the check modules (pandera: the slow import) while the isolated reader works."""
+    """What the checks will need, loaded while the isolated reader works.
+
+    The check modules; pandera (the slow import) unless the helper imports it
+    (:mod:`pmkscheck.processes`).
+    """
     registry()
+    if not processes.running():
+        schema_checks.warm()
 
 
 def _district(table: SourceTable, clean: pd.DataFrame, derived: Derived,

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow.compute as pc
-from pandera.errors import SchemaErrors
 
 from pmkscheck import distinct
 from pmkscheck.checks.base import CheckContext, check, findings
 from pmkscheck.cleantext import arrow_text
-from pmkscheck.schema.to_pandera import INTEGER_TYPES, to_pandera
+from pmkscheck.processes import call
+from pmkscheck.schema.model import FieldSpec, Schema
+from pmkscheck.schema.to_pandera import INTEGER_TYPES, to_pandera, validated_fields
+
+FOUND = ("VALUE_MISSING", "VALUE_NOT_INTEGER")
 
 
 def _present(ctx: CheckContext) -> list[str]:
@@ -53,17 +55,40 @@ def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
     failure cases come in no fixed order).
     """
     present = _present(ctx)
-    schema = to_pandera(ctx.schema, present)
     index = ctx.clean.index
+    codes: dict[str, np.ndarray] = {}
+    values: dict[str, np.ndarray] = {}
+    for name in validated_fields(ctx.schema, present):
+        codes[name], values[name] = _distinct(ctx, name)
+    failed = call(failures, ctx.schema, present, values) if values else {}
     parts = []
-    for name in [c for c in present if c in schema.columns]:
-        column = schema.columns[name]
-        if column.nullable and not column.checks:  # nothing to validate but the dtype
-            continue
-        codes, distinct = _distinct(ctx, name)
+    for name, by_code in failed.items():
+        for found in FOUND:
+            if len(by_code[found]):
+                rows = index[np.isin(codes[name], by_code[found])]
+                parts.append(findings(rows, field=name, code=found))
+    return pd.concat(parts) if parts else None
+
+
+def failures(schema: Schema, present: list[str],
+             values: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
+    """Validate each column's distinct values with the pandera schema, one column at a time.
+
+    Runs in this process or in the pandera helper (:mod:`pmkscheck.processes`):
+    the same schema on the same values either way. Returns, for each column that fails, the
+    positions in its ``values`` that fail each code of :data:`FOUND`.
+    """
+    from pandera.errors import SchemaErrors  # ~0.4 s: see to_pandera (issue 16)
+
+    pandera_schema = to_pandera(schema, present)
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for name, distinct_values in values.items():
+        column = pandera_schema.columns.get(name)
+        if column is None or (column.nullable and not column.checks):
+            continue  # nothing to validate but the dtype (validated_fields leaves these out)
         try:
-            schema.select_columns([name]).validate(
-                pd.DataFrame({name: distinct}), lazy=True)
+            pandera_schema.select_columns([name]).validate(
+                pd.DataFrame({name: distinct_values}), lazy=True)
         except SchemaErrors as err:
             cases = err.failure_cases
         else:
@@ -71,12 +96,20 @@ def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
         cases = cases[cases["index"].notna()]
         code = cases["check"].astype(str).map(
             lambda c: "VALUE_MISSING" if c == "not_nullable" else c)
-        for found in ("VALUE_MISSING", "VALUE_NOT_INTEGER"):
-            failed = cases["index"].to_numpy()[(code == found).to_numpy()].astype(np.intp)
-            if len(failed):
-                rows = index[np.isin(codes, failed)]
-                parts.append(findings(rows, field=name, code=found))
-    return pd.concat(parts) if parts else None
+        out[name] = {found: cases["index"].to_numpy()[(code == found).to_numpy()].astype(np.intp)
+                     for found in FOUND}
+    return out
+
+
+def warm() -> None:
+    """Import pandera and its built-in checks (validate one value): what :func:`failures` needs.
+
+    Run while something else works: the isolated reader (large files) or this process (small
+    files, in the helper of :mod:`pmkscheck.processes`).
+    """
+    field = FieldSpec(name="n", type="integer", required=True)
+    schema = Schema(name="warm", kind="individu", fields=(field,))
+    failures(schema, ["n"], {"n": np.array(["1", None], dtype=object)})
 
 
 def _distinct(ctx: CheckContext, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -115,4 +148,4 @@ def _blank(uniques: np.ndarray) -> np.ndarray:
 
 CHECKS = [columns_present, pandera_values]
 
-__all__ = ["CHECKS", "pa"]
+__all__ = ["CHECKS", "failures", "warm"]

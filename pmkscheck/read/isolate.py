@@ -68,6 +68,7 @@ import numpy as np
 from pmkscheck import distinct
 from pmkscheck.errors import InputError, internal_failure
 from pmkscheck.mask import scrub
+from pmkscheck.processes import isolation_method, spawn_in_this_thread
 from pmkscheck.read import guard, read_file
 from pmkscheck.read.grid import arrow_texts
 
@@ -166,33 +167,6 @@ def read_isolated(path: Path, settings: Settings, schema: Schema | None = None,
     release_memory()
     code = os.waitstatus_to_exitcode(status) if status >= 0 else None
     return _outcome(result, code, path, limits)
-
-
-_THREAD = threading.local()
-
-
-def spawn_in_this_thread() -> None:
-    """Make reads started from the calling thread use ``spawn``, never ``fork``.
-
-    For threads of a multi-threaded server (``pmkscheck serve``'s job workers): a child forked
-    from such a process inherits every lock another thread happened to hold (logging, imports,
-    the allocator) and can hang on it; a spawned interpreter starts clean.
-    """
-    _THREAD.spawn = True
-
-
-def isolation_method() -> str:
-    """``fork`` or ``spawn``: how the isolated child starts here.
-
-    ``fork`` where the platform has it, else ``spawn``; ``PMKSCHECK_ISOLATE=spawn`` (or
-    ``fork``, where it exists) chooses; a thread marked by :func:`spawn_in_this_thread` spawns.
-    """
-    forced = os.environ.get("PMKSCHECK_ISOLATE", "").strip().lower()
-    if forced == "fork" and hasattr(os, "fork"):
-        return "fork"
-    if forced == "spawn" or not hasattr(os, "fork") or getattr(_THREAD, "spawn", False):
-        return "spawn"
-    return "fork"
 
 
 def _read_spawned(path: Path, settings: Settings, schema: Schema | None,

@@ -1,0 +1,114 @@
+"""A small workbook end to end: whole processes, start-up included (issue 16).
+
+    python benchmarks/small.py [--repeat 7] [--file sample_data/kutim_pmks_2025.xlsx] [--out MD]
+
+Officers and pre-commit hooks mostly check small files, where start-up is most of the time. Each
+round runs, one after the other (interleaved, so that load on a shared machine hits every case
+alike), a fresh process of:
+
+* ``python -c pass`` (the interpreter) and ``python -c "import pandas"`` (the floor: pmkscheck
+  cannot start faster than the interpreter plus pandas);
+* ``pmkscheck validate FILE --no-write --no-history``;
+* ``pmkscheck validate FILE -o DIR --history DIR/history.sqlite``: every output (cleaned xlsx and
+  CSV, annotated workbook, HTML, JSON) and the submission history, in a fresh folder each round.
+
+The fastest of ``--repeat`` rounds is the result (medians on a shared machine swing by half);
+the median is printed too. Byte-code is written as Python normally does (the benchmark drops
+``PYTHONDONTWRITEBYTECODE``, and one untimed round runs first): an installed pmkscheck has its
+``.pyc`` files, compiled by pip. The target of issue 16 is under 0.8 s for the 300-row sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data" / "kutim_pmks_2025.xlsx"
+TARGET_S = 0.8
+
+
+def cases(path: Path, folder: Path) -> dict[str, list[str]]:
+    """The command lines, by name; ``folder`` is emptied before each run of ``every output``."""
+    py = sys.executable
+    validate = [py, "-m", "pmkscheck", "validate", str(path)]
+    return {
+        "python -c pass": [py, "-c", "pass"],
+        "python -c 'import pandas'": [py, "-c", "import pandas"],
+        "pmkscheck --no-write": [*validate, "--no-write", "--no-history"],
+        "pmkscheck, every output": [*validate, "-o", str(folder / "out"), "--format", "json",
+                                    "--history", str(folder / "history.sqlite")],
+    }
+
+
+def run(argv: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of one process; exit status 0 or 1 (findings) expected."""
+    t0 = time.perf_counter()
+    rc = subprocess.call(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                         cwd=ROOT)
+    wall = time.perf_counter() - t0
+    if rc not in (0, 1):
+        raise SystemExit(f"exit status {rc}: {' '.join(argv)}")
+    return wall
+
+
+def measure(path: Path, repeat: int) -> dict[str, list[float]]:
+    """``repeat`` interleaved rounds (after one untimed round); wall seconds per case."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.pop("PMKSCHECK_TIMINGS", None)
+    folder = Path(tempfile.mkdtemp(prefix="pmkscheck-small-"))
+    try:
+        argvs = cases(path, folder)
+        times: dict[str, list[float]] = {name: [] for name in argvs}
+        for n in range(repeat + 1):
+            for name, argv in argvs.items():
+                shutil.rmtree(folder / "out", ignore_errors=True)
+                (folder / "history.sqlite").unlink(missing_ok=True)
+                wall = run(argv, env)
+                if n:  # the first round writes byte-code and warms the disk cache
+                    times[name].append(wall)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return times
+
+
+def table(path: Path, times: dict[str, list[float]]) -> str:
+    """The results as Markdown."""
+    rows = [f"# A small workbook end to end: `{path.name}` (fastest of {len(next(iter(times.values())))}"
+            " interleaved whole-process runs)", "",
+            f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, {platform.platform()}; load average at the end "
+            f"{[round(x, 2) for x in os.getloadavg()] if hasattr(os, 'getloadavg') else '-'}.",
+            "", "| run | fastest | median |", "|---|---:|---:|"]
+    for name, walls in times.items():
+        rows.append(f"| `{name}` | {min(walls):.2f} s | {statistics.median(walls):.2f} s |")
+    best = min(times["pmkscheck --no-write"])
+    met = "met" if best < TARGET_S else "**not met**"
+    rows += ["", f"Target (issue 16): the 300-row workbook end to end under {TARGET_S} s "
+             f"(`--no-write`): {best:.2f} s, {met}."]
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--repeat", type=int, default=7)
+    p.add_argument("--file", type=Path, default=SAMPLE)
+    p.add_argument("--out", type=Path, help="also write the Markdown table here")
+    args = p.parse_args(argv)
+    text = table(args.file, measure(args.file.resolve(), args.repeat))
+    print(text, end="")
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
