@@ -266,6 +266,8 @@ def schemas() -> None:
 
 
 def _check_codes(settings: Settings) -> None:
+    if not (settings.select or settings.ignore):
+        return  # the catalogue loads later, while the reader works (issue 16: start-up time)
     known = set(catalogue()) | {r.group for r in catalogue().values()}
     for code in (*settings.select, *settings.ignore):
         if code not in known:

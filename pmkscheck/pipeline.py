@@ -24,26 +24,24 @@ from pmkscheck.checks.base import CheckContext, District
 from pmkscheck.checks.batch import run_batch_checks
 from pmkscheck.checks.result import CheckedTable
 from pmkscheck.checks.summary import completeness, filled_cells, kecamatan_summary
+from pmkscheck.domain import jenis, wilayah
 from pmkscheck.domain.datadate import resolve
 from pmkscheck.domain.district import infer_district
 from pmkscheck.errors import InputError
 from pmkscheck.history.run import apply_history
-from pmkscheck.history.split import write_split
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.issuetable import IssueTable
 from pmkscheck.normalise import normalise_table
 from pmkscheck.normalise.records import Derived
 from pmkscheck.province import summarise
-from pmkscheck.province.view import write_province
 from pmkscheck.read import is_lock_file_name
 from pmkscheck.read.isolate import read_guarded
 from pmkscheck.rekap import check_rekap_table
 from pmkscheck.report import FileReport, Report
-from pmkscheck.rules import rule
+from pmkscheck.rules import catalogue, rule
 from pmkscheck.schema import Schema, load_schema
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
-from pmkscheck.write.outputs import write_outputs
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 
@@ -103,10 +101,20 @@ def check_paths(paths: Iterable[str], settings: Settings,
         report, _dropped = apply_baseline(report, settings.baseline)
     report = apply_history(report, settings, check_file)  # issue 14: compare + record
     if settings.write:
+        # named lazy import (start-up time, issue 16): the writers load only for a run that
+        # writes (xlsx, HTML, JSON); `--no-write` never needs them
+        from pmkscheck.write.outputs import write_outputs
+
         report = write_outputs(report, settings, progress)
         if province:
+            # named lazy import (start-up time): provinsi.xlsx only for a batch that writes
+            from pmkscheck.province.view import write_province
+
             report = write_province(report, settings, [str(p) for p in paths])
         if settings.split:  # issue 14: one return workbook per kecamatan / desa
+            # named lazy import (start-up time): the split workbooks only with --split
+            from pmkscheck.history.split import write_split
+
             report = write_split(report, settings, progress)
     if os.environ.get("PMKSCHECK_TIMINGS"):  # benchmarks/run.py reads this
         print(json.dumps([{"path": str(f.path), "rows": f.data_rows, **f.timings,
@@ -154,10 +162,14 @@ def check_file(path: Path, settings: Settings, schema: Schema | None = None,
 def _warm_up() -> None:
     """What the checks will need, loaded while the isolated reader works.
 
-    The check modules; pandera (the slow import) unless the helper imports it
+    The check modules; the rules catalogue and the jenis and wilayah lookup tables (each built
+    once, needed by every person list); pandera (the slow import) unless the helper imports it
     (:mod:`pmkscheck.processes`).
     """
     registry()
+    catalogue()
+    jenis.prepare()
+    wilayah.prepare()
     if not processes.running():
         schema_checks.warm()
 

@@ -434,6 +434,15 @@ def _part_hits(text: str) -> set[int | str]:
     return hits
 
 
+def prepare() -> None:
+    """Build the lookup tables now (each once); the pipeline does it while the reader works."""
+    official_names()
+    _index()
+    _explicit()
+    _phrases()
+    _meaningful_keys()
+
+
 @cache
 def classify_jenis(text: str | None) -> JenisMatch:
     """Classify one value (cached: call it once per unique value).
@@ -607,5 +616,5 @@ def classify_ages(no: pd.Series, age: pd.Series, preset: str) -> pd.DataFrame:
 __all__ = [
     "CHILD_AGE", "JenisMatch", "MAP_THRESHOLD", "PRESETS",
     "age_bands", "band_label", "classify_ages", "classify_jenis", "fold", "jenis_by_meaning",
-    "match_jenis", "match_jenis_for_age", "official_names", "suggestions",
+    "match_jenis", "match_jenis_for_age", "official_names", "prepare", "suggestions",
 ]

@@ -274,6 +274,13 @@ def desa_names() -> dict[str, str]:
 # --- matching one value ------------------------------------------------------------
 
 
+def prepare() -> None:
+    """Build the lookup tables now (each once); the pipeline does it while the reader works."""
+    _kabupaten()
+    _kecamatan()
+    _desa()
+
+
 def _best(key: str, keys: list[str], codes: list[str]) -> tuple[str | None, float, bool]:
     """Nearest code to ``key``, its score, and whether it is the only code that close."""
     if not keys or not key:
@@ -508,5 +515,5 @@ __all__ = [
     "DESA_DISPLAY",
     "FUZZY_THRESHOLD", "KABKOTA_ALIASES", "KECAMATAN_DRIFT", "WilayahMatch", "desa_names",
     "factorize_text", "fold", "kecamatan_codes_of", "kecamatan_names",
-    "match_desa", "match_kabupaten", "match_kecamatan", "spread", "uses_bps_codes",
+    "match_desa", "match_kabupaten", "match_kecamatan", "prepare", "spread", "uses_bps_codes",
 ]
