@@ -44,6 +44,8 @@ from typing import Any
 HELPER_MAX_BYTES = 1 << 20
 """Files up to this size are validated in the pandera helper: their read is shorter than
 pandera's import. A larger file imports pandera in-process, behind its read."""
+HIDES = "pandera"
+"""The import the helper hides: none is started once this module is imported here."""
 WARM = "pmkscheck.checks.schema_checks:warm"
 """What the helper runs first: imports pandera and the check module, validates one value."""
 
@@ -95,7 +97,7 @@ def start_for(paths: Iterable[str | Path], isolate: bool, timeout_s: float) -> b
     if _STATE.get("pid"):
         return True
     paths = list(paths)
-    if (_STATE.get("used") or not isolate or len(paths) != 1 or "pandera" in sys.modules
+    if (_STATE.get("used") or not isolate or len(paths) != 1 or HIDES in sys.modules
             or isolation_method() != "fork"):
         return False
     try:
