@@ -1,6 +1,7 @@
 """A small workbook end to end: whole processes, start-up included (issue 16).
 
     python benchmarks/small.py [--repeat 7] [--file sample_data/kutim_pmks_2025.xlsx] [--out MD]
+                               [--other DIR]   # also another checkout (git archive main | tar -x)
 
 Officers and pre-commit hooks mostly check small files, where start-up is most of the time. Each
 round runs, one after the other (interleaved, so that load on a shared machine hits every case
@@ -11,6 +12,9 @@ alike), a fresh process of:
 * ``pmkscheck validate FILE --no-write --no-history``;
 * ``pmkscheck validate FILE -o DIR --history DIR/history.sqlite``: every output (cleaned xlsx and
   CSV, annotated workbook, HTML, JSON) and the submission history, in a fresh folder each round.
+
+``--other DIR`` adds both pmkscheck runs of the checkout in DIR (run from there, ``PYTHONPATH=DIR``)
+to every round: before and after a change, measured in the same run.
 
 The fastest of ``--repeat`` rounds is the result (medians on a shared machine swing by half);
 the median is printed too. Byte-code is written as Python normally does (the benchmark drops
@@ -36,43 +40,49 @@ SAMPLE = ROOT / "sample_data" / "kutim_pmks_2025.xlsx"
 TARGET_S = 0.8
 
 
-def cases(path: Path, folder: Path) -> dict[str, list[str]]:
-    """The command lines, by name; ``folder`` is emptied before each run of ``every output``."""
+def cases(path: Path, folder: Path, other: Path | None = None) -> dict[str, tuple[list[str], Path]]:
+    """The command lines and their working folders, by name (``folder``: outputs, emptied)."""
     py = sys.executable
-    validate = [py, "-m", "pmkscheck", "validate", str(path)]
-    return {
-        "python -c pass": [py, "-c", "pass"],
-        "python -c 'import pandas'": [py, "-c", "import pandas"],
-        "pmkscheck --no-write": [*validate, "--no-write", "--no-history"],
-        "pmkscheck, every output": [*validate, "-o", str(folder / "out"), "--format", "json",
-                                    "--history", str(folder / "history.sqlite")],
+    trees = [("", ROOT)] + ([(f" [{other.name}]", other)] if other else [])
+    out: dict[str, tuple[list[str], Path]] = {
+        "python -c pass": ([py, "-c", "pass"], ROOT),
+        "python -c 'import pandas'": ([py, "-c", "import pandas"], ROOT),
     }
+    for tag, tree in trees:
+        validate = [py, "-m", "pmkscheck", "validate", str(path)]
+        out[f"pmkscheck --no-write{tag}"] = ([*validate, "--no-write", "--no-history"], tree)
+        out[f"pmkscheck, every output{tag}"] = (
+            [*validate, "-o", str(folder / "out"), "--format", "json",
+             "--history", str(folder / "history.sqlite")], tree)
+    return out
 
 
-def run(argv: list[str], env: dict[str, str]) -> float:
+def run(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
     """Wall seconds of one process; exit status 0 or 1 (findings) expected."""
+    if cwd != ROOT:  # another checkout: its own package first (`python -m` adds the cwd too)
+        env = {**env, "PYTHONPATH": str(cwd)}
     t0 = time.perf_counter()
     rc = subprocess.call(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                         cwd=ROOT)
+                         cwd=cwd)
     wall = time.perf_counter() - t0
     if rc not in (0, 1):
         raise SystemExit(f"exit status {rc}: {' '.join(argv)}")
     return wall
 
 
-def measure(path: Path, repeat: int) -> dict[str, list[float]]:
+def measure(path: Path, repeat: int, other: Path | None = None) -> dict[str, list[float]]:
     """``repeat`` interleaved rounds (after one untimed round); wall seconds per case."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.pop("PMKSCHECK_TIMINGS", None)
     folder = Path(tempfile.mkdtemp(prefix="pmkscheck-small-"))
     try:
-        argvs = cases(path, folder)
+        argvs = cases(path, folder, other)
         times: dict[str, list[float]] = {name: [] for name in argvs}
         for n in range(repeat + 1):
-            for name, argv in argvs.items():
+            for name, (argv, cwd) in argvs.items():
                 shutil.rmtree(folder / "out", ignore_errors=True)
                 (folder / "history.sqlite").unlink(missing_ok=True)
-                wall = run(argv, env)
+                wall = run(argv, cwd, env)
                 if n:  # the first round writes byte-code and warms the disk cache
                     times[name].append(wall)
     finally:
@@ -82,8 +92,9 @@ def measure(path: Path, repeat: int) -> dict[str, list[float]]:
 
 def table(path: Path, times: dict[str, list[float]]) -> str:
     """The results as Markdown."""
-    rows = [f"# A small workbook end to end: `{path.name}` (fastest of {len(next(iter(times.values())))}"
-            " interleaved whole-process runs)", "",
+    runs = len(next(iter(times.values())))
+    rows = [f"# A small workbook end to end: `{path.name}` (fastest of {runs} interleaved "
+            "whole-process runs)", "",
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}, {platform.platform()}; load average at the end "
             f"{[round(x, 2) for x in os.getloadavg()] if hasattr(os, 'getloadavg') else '-'}.",
@@ -102,8 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--file", type=Path, default=SAMPLE)
     p.add_argument("--out", type=Path, help="also write the Markdown table here")
+    p.add_argument("--other", type=Path, help="another checkout of pmkscheck to run alike")
     args = p.parse_args(argv)
-    text = table(args.file, measure(args.file.resolve(), args.repeat))
+    other = args.other.resolve() if args.other else None
+    text = table(args.file, measure(args.file.resolve(), args.repeat, other))
     print(text, end="")
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -22,7 +22,7 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
-from pmkscheck import __version__, processes
+from pmkscheck import __version__
 from pmkscheck.cliterm import console_safe, help_lang, parser_exceptions, translate
 from pmkscheck.config import load_settings
 from pmkscheck.errors import InputError, PmkscheckError, UsageError, internal_failure
@@ -107,18 +107,12 @@ def validate(
 ) -> None:
     """Check PMKS files; write reports and cleaned copies."""
     settings = _settings(dict(locals()))
-    # one small file: pandera is imported in a helper process from here on, while this one
-    # imports pandas and the stages (issue 16, processes.py)
-    processes.start_for(paths, settings.limits.isolate, settings.limits.timeout_s)
-    try:
-        from pmkscheck.pipeline import check_paths  # lazy: start-up time (pandas)
-        from pmkscheck.report.console import progress_printer  # lazy: start-up time (rich)
-        from pmkscheck.report.views import reporter  # lazy: start-up time
+    from pmkscheck.pipeline import check_paths  # lazy: start-up time (pandas)
+    from pmkscheck.report.console import progress_printer  # lazy: start-up time (rich)
+    from pmkscheck.report.views import reporter  # lazy: start-up time
 
-        with progress_printer(settings) as progress:
-            report = check_paths([str(p) for p in paths], settings, progress=progress)
-    finally:
-        processes.stop()
+    with progress_printer(settings) as progress:
+        report = check_paths([str(p) for p in paths], settings, progress=progress)
     if settings.baseline is not None:
         _baseline_note(report, settings)
     reporter(settings.format)(report, settings, sys.stdout)

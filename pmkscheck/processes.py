@@ -1,19 +1,21 @@
 """How child processes start here, and the pandera helper (issue 16: start-up time).
 
 :func:`isolation_method` says how the isolated reader (:mod:`pmkscheck.read.isolate`) starts:
-``fork`` or ``spawn``. Standard library only: the CLI uses this module before pandas is imported.
+``fork`` or ``spawn``. Standard library only.
 
 **The pandera helper.** pandera takes ~0.4 s to import, and its built-in checks ~0.1 s more
 (they import hypothesis's strategies where hypothesis is installed): a third of the run on a
 small workbook, where the isolated reader is done long before the import would be
 (``pipeline._warm_up`` hides the import behind the read only when the read is the longer of the
-two: large files). For a run of one small file the CLI therefore forks this helper as soon as it
-has parsed the options, before this process imports pandas: the helper imports pandas, pandera
-and the check module (:data:`WARM`) on the other core while this process imports the stages,
-reads, normalises and runs the other checks; the VALUE_ checks then send the distinct values of
-their columns to it and get pandera's failure cases back (:func:`call`). pandera runs the same
-schema on the same values either way (:func:`pmkscheck.checks.schema_checks.failures`): only the
-process differs.
+two: large files). For a small file the pipeline therefore forks this helper just before the
+reader (pandas and the stages are imported by then, and shared by the fork): the helper imports
+pandera and its built-in checks (:data:`WARM`) on the other core while this process receives
+the table, normalises it and runs the other checks; the VALUE_ checks then send the distinct
+values of their columns to it and get pandera's failure cases back (:func:`call`). pandera runs
+the same schema on the same values either way (:func:`pmkscheck.checks.schema_checks.failures`):
+only the process differs. The import moves to the helper rather than being done twice, so a
+busy machine pays no extra CPU for it (a helper forked before pandas is imported would start
+sooner but import pandas a second time: measured slower under load).
 
 When (:func:`start_for`): one file of at most :data:`HELPER_MAX_BYTES` (its read is shorter than
 pandera's import), the reader isolated by ``fork`` (not Windows, not a ``serve`` job thread: they
