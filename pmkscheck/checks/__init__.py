@@ -43,7 +43,9 @@ def registry() -> list[Check]:
         )
 
         REGISTRY.extend(TABLE_CHECKS)
-        for module in (schema_checks, cells, jenis, wilayah, nik, nokk, person, keluarga):
+        # the pandera checks last: for a small file pandera runs in a helper process that is
+        # still importing it (issue 16, processes.py); reports are sorted, the order is not seen
+        for module in (cells, jenis, wilayah, nik, nokk, person, keluarga, schema_checks):
             REGISTRY.extend(module.CHECKS)
     return REGISTRY
 
