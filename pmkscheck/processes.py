@@ -50,6 +50,10 @@ HIDES = "pandera"
 """The import the helper hides: none is started once this module is imported here."""
 WARM = "pmkscheck.checks.schema_checks:warm"
 """What the helper runs first: imports pandera and the check module, validates one value."""
+UNUSED = ("hypothesis",)
+"""Imports the helper refuses: pandera loads hypothesis (~0.1 s) for data synthesis, which a
+helper never does, when it is installed (a test dependency of pmkscheck: a user's install has
+none, and pandera validates the same without it)."""
 
 _THREAD = threading.local()
 
@@ -218,6 +222,8 @@ def _serve(rfd: int, wfd: int) -> None:  # pragma: no cover - child
             os.dup2(null, 1)  # never a byte into the parent's report stream
             os.dup2(null, 2)
             os.close(null)
+        for unused in UNUSED:
+            sys.modules.setdefault(unused, None)  # type: ignore[arg-type]  # ImportError
         with contextlib.suppress(Exception):
             module, name = WARM.split(":")
             getattr(importlib.import_module(module), name)()
