@@ -78,18 +78,35 @@ class Layout:
     notices: list[Issue] = field(default_factory=list)
 
 
-_INDEX_CACHE: dict[int, tuple[Schema, dict[str, str], tuple[tuple[str, str], ...]]] = {}
+_Prefixes = tuple[tuple[str, str], ...]
+_Groups = dict[str, tuple[tuple[int, str, str], ...]]
+_INDEX_CACHE: dict[int, tuple[Schema, dict[str, str], _Prefixes, _Groups]] = {}
 
 
-def _indexes(schema: Schema) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+def _indexes(schema: Schema) -> tuple[dict[str, str], _Prefixes]:
     """(exact folded alias -> field, prefix aliases longest first), cached per schema object."""
+    hit = _cached(schema)
+    return hit[1], hit[2]
+
+
+def _cached(schema: Schema) -> tuple[Schema, dict[str, str], _Prefixes, _Groups]:
+    """The indexes of :func:`_indexes`, and the prefix aliases grouped by their start.
+
+    Groups are keyed by an alias's first ``_MIN_PREFIX`` characters and hold
+    ``(position longest first, alias, field)``: a text can start with an alias only if it
+    starts with the alias's group key.
+    """
     hit = _INDEX_CACHE.get(id(schema))
     if hit is None or hit[0] is not schema:
         index = schema.alias_index
         items = [(a, f) for a, f in index.items() if len(a) >= _MIN_PREFIX and a not in _GENERIC]
-        hit = (schema, index, tuple(sorted(items, key=lambda x: -len(x[0]))))
+        prefixes = tuple(sorted(items, key=lambda x: -len(x[0])))
+        groups: dict[str, list[tuple[int, str, str]]] = {}
+        for pos, (alias, name) in enumerate(prefixes):
+            groups.setdefault(alias[:_MIN_PREFIX], []).append((pos, alias, name))
+        hit = (schema, index, prefixes, {k: tuple(v) for k, v in groups.items()})
         _INDEX_CACHE[id(schema)] = hit
-    return hit[1], hit[2]
+    return hit
 
 
 def match_header(text: str, schema: Schema) -> str | None:
@@ -118,7 +135,7 @@ _MATCH_CACHE: dict[tuple[str, str, int, str], str | None] = {}
 
 
 def _match_header(text: str, schema: Schema) -> str | None:
-    index, prefixes = _indexes(schema)
+    _, index, _, groups = _cached(schema)
     folded = fold_header(text)
     if not folded:
         return None
@@ -127,7 +144,11 @@ def _match_header(text: str, schema: Schema) -> str | None:
     bare = fold_header(_PARENS_RE.sub(" ", text))
     if bare and bare in index:
         return index[bare]
-    for alias, name in prefixes:
+    # the longest alias either text starts with; only the aliases of their groups can match
+    candidates = groups.get(folded[:_MIN_PREFIX], ())
+    if bare and bare[:_MIN_PREFIX] != folded[:_MIN_PREFIX]:
+        candidates = sorted((*candidates, *groups.get(bare[:_MIN_PREFIX], ())))
+    for _, alias, name in candidates:
         if folded.startswith(alias) or (bare and bare.startswith(alias)):
             return name
     return None
