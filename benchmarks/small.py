@@ -57,40 +57,52 @@ def cases(path: Path, folder: Path, other: Path | None = None) -> dict[str, tupl
     return out
 
 
-def run(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
-    """Wall seconds of one process; exit status 0 or 1 (findings) expected."""
+def run(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + sys, with its children) of one process; exit status 0 or 1
+    (findings) expected."""
     if cwd != ROOT:  # another checkout: its own package first (`python -m` adds the cwd too)
         env = {**env, "PYTHONPATH": str(cwd)}
+    before = _children_cpu()
     t0 = time.perf_counter()
     rc = subprocess.call(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                          cwd=cwd)
     wall = time.perf_counter() - t0
     if rc not in (0, 1):
         raise SystemExit(f"exit status {rc}: {' '.join(argv)}")
-    return wall
+    return wall, _children_cpu() - before
 
 
-def measure(path: Path, repeat: int, other: Path | None = None) -> dict[str, list[float]]:
-    """``repeat`` interleaved rounds (after one untimed round); wall seconds per case."""
+def _children_cpu() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows: no CPU column
+        return float("nan")
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+def measure(path: Path, repeat: int, other: Path | None = None
+            ) -> dict[str, list[tuple[float, float]]]:
+    """``repeat`` interleaved rounds (after one untimed round); (wall, CPU) seconds per case."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.pop("PMKSCHECK_TIMINGS", None)
     folder = Path(tempfile.mkdtemp(prefix="pmkscheck-small-"))
     try:
         argvs = cases(path, folder, other)
-        times: dict[str, list[float]] = {name: [] for name in argvs}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in argvs}
         for n in range(repeat + 1):
             for name, (argv, cwd) in argvs.items():
                 shutil.rmtree(folder / "out", ignore_errors=True)
                 (folder / "history.sqlite").unlink(missing_ok=True)
-                wall = run(argv, cwd, env)
+                timed = run(argv, cwd, env)
                 if n:  # the first round writes byte-code and warms the disk cache
-                    times[name].append(wall)
+                    times[name].append(timed)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return times
 
 
-def table(path: Path, times: dict[str, list[float]]) -> str:
+def table(path: Path, times: dict[str, list[tuple[float, float]]]) -> str:
     """The results as Markdown."""
     runs = len(next(iter(times.values())))
     rows = [f"# A small workbook end to end: `{path.name}` (fastest of {runs} interleaved "
@@ -98,10 +110,13 @@ def table(path: Path, times: dict[str, list[float]]) -> str:
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}, {platform.platform()}; load average at the end "
             f"{[round(x, 2) for x in os.getloadavg()] if hasattr(os, 'getloadavg') else '-'}.",
-            "", "| run | fastest | median |", "|---|---:|---:|"]
-    for name, walls in times.items():
-        rows.append(f"| `{name}` | {min(walls):.2f} s | {statistics.median(walls):.2f} s |")
-    best = min(times["pmkscheck --no-write"])
+            "", "| run | fastest wall | median wall | least CPU (user+sys, with children) |",
+            "|---|---:|---:|---:|"]
+    for name, timed in times.items():
+        walls = [w for w, _ in timed]
+        rows.append(f"| `{name}` | {min(walls):.2f} s | {statistics.median(walls):.2f} s | "
+                    f"{min(c for _, c in timed):.2f} s |")
+    best = min(w for w, _ in times["pmkscheck --no-write"])
     met = "met" if best < TARGET_S else "**not met**"
     rows += ["", f"Target (issue 16): the 300-row workbook end to end under {TARGET_S} s "
              f"(`--no-write`): {best:.2f} s, {met}."]
