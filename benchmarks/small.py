@@ -2,6 +2,7 @@
 
     python benchmarks/small.py [--repeat 7] [--file sample_data/kutim_pmks_2025.xlsx] [--out MD]
                                [--other DIR]   # also another checkout (git archive main | tar -x)
+                               [--profile]     # and a pyinstrument call tree of one --no-write run
 
 Officers and pre-commit hooks mostly check small files, where start-up is most of the time. Each
 round runs, one after the other (interleaved, so that load on a shared machine hits every case
@@ -15,6 +16,10 @@ alike), a fresh process of:
 
 ``--other DIR`` adds both pmkscheck runs of the checkout in DIR (run from there, ``PYTHONPATH=DIR``)
 to every round: before and after a change, measured in the same run.
+
+``--profile`` appends the call tree of one ``--no-write`` run of this process (pyinstrument,
+timeline order; the isolated reader and the pandera helper are other processes: their work shows
+as this process waiting in ``select``).
 
 The fastest of ``--repeat`` rounds is the result (medians on a shared machine swing by half);
 the median is printed too. Byte-code is written as Python normally does (the benchmark drops
@@ -123,15 +128,34 @@ def table(path: Path, times: dict[str, list[tuple[float, float]]]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def profile(path: Path) -> str:
+    """pyinstrument's call tree of one ``--no-write`` run (a fresh process), as Markdown."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory(prefix="pmkscheck-small-") as folder:
+        text = Path(folder) / "profile.txt"
+        subprocess.run(
+            [sys.executable, "-m", "pyinstrument", "-i", "0.001", "-t", "-r", "text",
+             "-o", str(text), "-m", "pmkscheck", "validate", str(path), "--no-write",
+             "--no-history"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        tree = text.read_text(encoding="utf-8")
+    tree = tree[tree.find("Program:"):].strip()
+    return ("\n## Where the time of one `--no-write` run goes (pyinstrument, this process)\n\n"
+            f"```\n{tree}\n```\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--file", type=Path, default=SAMPLE)
     p.add_argument("--out", type=Path, help="also write the Markdown table here")
     p.add_argument("--other", type=Path, help="another checkout of pmkscheck to run alike")
+    p.add_argument("--profile", action="store_true", help="append a pyinstrument call tree")
     args = p.parse_args(argv)
     other = args.other.resolve() if args.other else None
     text = table(args.file, measure(args.file.resolve(), args.repeat, other))
+    if args.profile:
+        text += profile(args.file.resolve())
     print(text, end="")
     if args.out:
         args.out.write_text(text, encoding="utf-8")
