@@ -182,3 +182,17 @@ def test_no_helper(case, tmp_path, monkeypatch):
         paths = [tmp_path / "nothing.xlsx"]
     assert processes.start_for(paths, isolate, 60) is False
     assert not processes.running()
+
+
+def test_failures_of_columns_of_different_lengths():
+    """All columns are validated in one padded frame; the padding never shows."""
+    from pmkscheck.checks.schema_checks import failures
+
+    schema, present, values = _values()
+    values["nama"] = np.array(["Ani", None, "Budi", None, None, "Siti"], dtype=object)
+    got = failures(schema, present, values)
+    assert {n: {c: v.tolist() for c, v in d.items()} for n, d in got.items()} == {
+        "nama": {"VALUE_MISSING": [1, 3, 4], "VALUE_NOT_INTEGER": []},
+        "umur": {"VALUE_MISSING": [], "VALUE_NOT_INTEGER": [1, 2]},
+    }
+    assert failures(schema, present, {"umur": np.array(["1", None], dtype=object)}) == {}

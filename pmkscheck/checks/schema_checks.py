@@ -50,9 +50,9 @@ def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
     """Required values missing and whole-number fields, validated lazily by pandera.
 
     Pandera validates each column's *distinct* values (issue 6: a 1M-row column often holds a
-    few hundred), one column at a time; each failing value is then reported on every row that
-    holds it. Findings come column by column in table order, rows ascending (pandera's own
-    failure cases come in no fixed order).
+    few hundred), all columns in one call (:func:`failures`); each failing value is then
+    reported on every row that holds it. Findings come column by column in table order, rows
+    ascending (pandera's own failure cases come in no fixed order).
     """
     present = _present(ctx)
     index = ctx.clean.index
@@ -72,32 +72,44 @@ def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
 
 def failures(schema: Schema, present: list[str],
              values: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
-    """Validate each column's distinct values with the pandera schema, one column at a time.
+    """Validate the distinct values of each column with the pandera schema, in one call.
 
-    Runs in this process or in the pandera helper (:mod:`pmkscheck.processes`):
-    the same schema on the same values either way. Returns, for each column that fails, the
-    positions in its ``values`` that fail each code of :data:`FOUND`.
+    The columns' values, of different lengths, are padded to one frame (padding is ``"0"``, a
+    whole number; whatever the padding rows fail is dropped with them). Runs in this process
+    or in the pandera helper (:mod:`pmkscheck.processes`): the same schema on the same values
+    either way. Returns, for each column that fails, the positions in its ``values`` that fail
+    each code of :data:`FOUND`.
     """
     from pandera.errors import SchemaErrors  # ~0.4 s: see to_pandera (issue 16)
 
     pandera_schema = to_pandera(schema, present)
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for name, distinct_values in values.items():
+    names = []
+    for name in values:
         column = pandera_schema.columns.get(name)
-        if column is None or (column.nullable and not column.checks):
-            continue  # nothing to validate but the dtype (validated_fields leaves these out)
-        try:
-            pandera_schema.select_columns([name]).validate(
-                pd.DataFrame({name: distinct_values}), lazy=True)
-        except SchemaErrors as err:
-            cases = err.failure_cases
-        else:
+        if column is not None and not (column.nullable and not column.checks):
+            names.append(name)  # else nothing to validate but the dtype (see validated_fields)
+    if not names:
+        return {}
+    rows = max(len(values[name]) for name in names)
+    frame = pd.DataFrame({name: np.concatenate([values[name], np.full(
+        rows - len(values[name]), "0", dtype=object)]) for name in names})
+    try:
+        pandera_schema.select_columns(names).validate(frame, lazy=True)
+    except SchemaErrors as err:
+        cases = err.failure_cases
+    else:
+        return {}
+    cases = cases[cases["index"].notna()]
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for name in names:
+        mine = cases[(cases["column"] == name).to_numpy()]
+        if not len(mine):
             continue
-        cases = cases[cases["index"].notna()]
-        code = cases["check"].astype(str).map(
-            lambda c: "VALUE_MISSING" if c == "not_nullable" else c)
-        out[name] = {found: cases["index"].to_numpy()[(code == found).to_numpy()].astype(np.intp)
-                     for found in FOUND}
+        index = mine["index"].to_numpy().astype(np.intp)
+        code = mine["check"].astype(str).map(
+            lambda c: "VALUE_MISSING" if c == "not_nullable" else c).to_numpy()
+        real = index < len(values[name])
+        out[name] = {found: index[real & (code == found)] for found in FOUND}
     return out
 
 
