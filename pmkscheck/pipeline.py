@@ -19,7 +19,7 @@ import pandas as pd
 
 from pmkscheck import processes
 from pmkscheck.baseline import apply_baseline
-from pmkscheck.checks import registry, run_checks, schema_checks, selected
+from pmkscheck.checks import registry, run_checks, selected
 from pmkscheck.checks.base import CheckContext, District
 from pmkscheck.checks.batch import run_batch_checks
 from pmkscheck.checks.result import CheckedTable
@@ -39,7 +39,7 @@ from pmkscheck.read.isolate import read_guarded
 from pmkscheck.rekap import check_rekap_table
 from pmkscheck.report import FileReport, Report
 from pmkscheck.rules import catalogue, rule
-from pmkscheck.schema import Schema, load_schema
+from pmkscheck.schema import Schema, load_schema, to_pandera
 from pmkscheck.settings import Settings
 from pmkscheck.table import SourceTable
 
@@ -171,7 +171,7 @@ def _warm_up() -> None:
     jenis.prepare()
     wilayah.prepare()
     if not processes.running():
-        schema_checks.warm()
+        to_pandera.warm()
 
 
 def _district(table: SourceTable, clean: pd.DataFrame, derived: Derived,

@@ -12,7 +12,7 @@ reader (pandas and the stages are imported by then, and shared by the fork): the
 pandera and its built-in checks (:data:`WARM`) on the other core while this process receives
 the table, normalises it and runs the other checks; the VALUE_ checks then send the distinct
 values of their columns to it and get pandera's failure cases back (:func:`call`). pandera runs
-the same schema on the same values either way (:func:`pmkscheck.checks.schema_checks.failures`):
+the same schema on the same values either way (:func:`pmkscheck.schema.to_pandera.failures`):
 only the process differs. The import moves to the helper rather than being done twice, so a
 busy machine pays no extra CPU for it (a helper forked before pandas is imported would start
 sooner but import pandas a second time: measured slower under load).
@@ -48,7 +48,7 @@ HELPER_MAX_BYTES = 1 << 20
 pandera's import. A larger file imports pandera in-process, behind its read."""
 HIDES = "pandera"
 """The import the helper hides: none is started once this module is imported here."""
-WARM = "pmkscheck.checks.schema_checks:warm"
+WARM = "pmkscheck.schema.to_pandera:warm"
 """What the helper runs first: imports pandera and the check module, validates one value."""
 UNUSED = ("hypothesis",)
 """Imports the helper refuses: pandera loads hypothesis (~0.1 s) for data synthesis, which a

@@ -108,7 +108,7 @@ def _values() -> tuple:
 
 
 def test_a_dead_helper_falls_back_to_this_process(tmp_path, monkeypatch):
-    from pmkscheck.checks.schema_checks import failures
+    from pmkscheck.schema.to_pandera import failures
 
     schema, present, values = _values()
     expected = failures(schema, present, values)
@@ -130,7 +130,7 @@ def test_a_dead_helper_falls_back_to_this_process(tmp_path, monkeypatch):
 
 
 def test_a_live_helper_answers(tmp_path, monkeypatch):
-    from pmkscheck.checks.schema_checks import failures
+    from pmkscheck.schema.to_pandera import failures
 
     schema, present, values = _values()
     expected = failures(schema, present, values)
@@ -186,7 +186,7 @@ def test_no_helper(case, tmp_path, monkeypatch):
 
 def test_failures_of_columns_of_different_lengths():
     """All columns are validated in one padded frame; the padding never shows."""
-    from pmkscheck.checks.schema_checks import failures
+    from pmkscheck.schema.to_pandera import failures
 
     schema, present, values = _values()
     values["nama"] = np.array(["Ani", None, "Budi", None, None, "Siti"], dtype=object)

@@ -14,10 +14,7 @@ from pmkscheck import distinct
 from pmkscheck.checks.base import CheckContext, check, findings
 from pmkscheck.cleantext import arrow_text
 from pmkscheck.processes import call
-from pmkscheck.schema.model import FieldSpec, Schema
-from pmkscheck.schema.to_pandera import INTEGER_TYPES, to_pandera, validated_fields
-
-FOUND = ("VALUE_MISSING", "VALUE_NOT_INTEGER")
+from pmkscheck.schema.to_pandera import FOUND, INTEGER_TYPES, failures, validated_fields
 
 
 def _present(ctx: CheckContext) -> list[str]:
@@ -70,60 +67,6 @@ def pandera_values(ctx: CheckContext) -> pd.DataFrame | None:
     return pd.concat(parts) if parts else None
 
 
-def failures(schema: Schema, present: list[str],
-             values: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
-    """Validate the distinct values of each column with the pandera schema, in one call.
-
-    The columns' values, of different lengths, are padded to one frame (padding is ``"0"``, a
-    whole number; whatever the padding rows fail is dropped with them). Runs in this process
-    or in the pandera helper (:mod:`pmkscheck.processes`): the same schema on the same values
-    either way. Returns, for each column that fails, the positions in its ``values`` that fail
-    each code of :data:`FOUND`.
-    """
-    from pandera.errors import SchemaErrors  # ~0.4 s: see to_pandera (issue 16)
-
-    pandera_schema = to_pandera(schema, present)
-    names = []
-    for name in values:
-        column = pandera_schema.columns.get(name)
-        if column is not None and not (column.nullable and not column.checks):
-            names.append(name)  # else nothing to validate but the dtype (see validated_fields)
-    if not names:
-        return {}
-    rows = max(len(values[name]) for name in names)
-    frame = pd.DataFrame({name: np.concatenate([values[name], np.full(
-        rows - len(values[name]), "0", dtype=object)]) for name in names})
-    try:
-        pandera_schema.select_columns(names).validate(frame, lazy=True)
-    except SchemaErrors as err:
-        cases = err.failure_cases
-    else:
-        return {}
-    cases = cases[cases["index"].notna()]
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for name in names:
-        mine = cases[(cases["column"] == name).to_numpy()]
-        if not len(mine):
-            continue
-        index = mine["index"].to_numpy().astype(np.intp)
-        code = mine["check"].astype(str).map(
-            lambda c: "VALUE_MISSING" if c == "not_nullable" else c).to_numpy()
-        real = index < len(values[name])
-        out[name] = {found: index[real & (code == found)] for found in FOUND}
-    return out
-
-
-def warm() -> None:
-    """Import pandera and its built-in checks (validate one value): what :func:`failures` needs.
-
-    Run while something else works: the isolated reader (large files) or this process (small
-    files, in the helper of :mod:`pmkscheck.processes`).
-    """
-    field = FieldSpec(name="n", type="integer", required=True)
-    schema = Schema(name="warm", kind="individu", fields=(field,))
-    failures(schema, ["n"], {"n": np.array(["1", None], dtype=object)})
-
-
 def _distinct(ctx: CheckContext, name: str) -> tuple[np.ndarray, np.ndarray]:
     """The values pandera validates for one column: (code per row, distinct values).
 
@@ -160,4 +103,4 @@ def _blank(uniques: np.ndarray) -> np.ndarray:
 
 CHECKS = [columns_present, pandera_values]
 
-__all__ = ["CHECKS", "failures", "warm"]
+__all__ = ["CHECKS"]
