@@ -22,7 +22,7 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
-from pmkscheck import __version__
+from pmkscheck import __version__, processes
 from pmkscheck.cliterm import console_safe, help_lang, parser_exceptions, translate
 from pmkscheck.config import load_settings
 from pmkscheck.errors import InputError, PmkscheckError, UsageError, internal_failure
@@ -107,12 +107,20 @@ def validate(
 ) -> None:
     """Check PMKS files; write reports and cleaned copies."""
     settings = _settings(dict(locals()))
-    from pmkscheck.pipeline import check_paths  # lazy: start-up time (pandas)
-    from pmkscheck.report.console import progress_printer  # lazy: start-up time (rich)
-    from pmkscheck.report.views import reporter  # lazy: start-up time
+    # one small file: pandas first, then the pandera helper forks (it shares pandas and imports
+    # pandera while this process imports the stages and reads; issue 16, processes.py)
+    import pandas  # noqa: F401 - lazy: start-up time
 
-    with progress_printer(settings) as progress:
-        report = check_paths([str(p) for p in paths], settings, progress=progress)
+    processes.start_for(paths, settings.limits.isolate, settings.limits.timeout_s)
+    try:
+        from pmkscheck.pipeline import check_paths  # lazy: start-up time (pandas)
+        from pmkscheck.report.console import progress_printer  # lazy: start-up time (rich)
+        from pmkscheck.report.views import reporter  # lazy: start-up time
+
+        with progress_printer(settings) as progress:
+            report = check_paths([str(p) for p in paths], settings, progress=progress)
+    finally:
+        processes.stop()
     if settings.baseline is not None:
         _baseline_note(report, settings)
     reporter(settings.format)(report, settings, sys.stdout)

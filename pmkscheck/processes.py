@@ -7,15 +7,17 @@
 (they import hypothesis's strategies where hypothesis is installed): a third of the run on a
 small workbook, where the isolated reader is done long before the import would be
 (``pipeline._warm_up`` hides the import behind the read only when the read is the longer of the
-two: large files). For a small file the pipeline therefore forks this helper just before the
-reader (pandas and the stages are imported by then, and shared by the fork): the helper imports
-pandera and its built-in checks (:data:`WARM`) on the other core while this process receives
-the table, normalises it and runs the other checks; the VALUE_ checks then send the distinct
-values of their columns to it and get pandera's failure cases back (:func:`call`). pandera runs
-the same schema on the same values either way (:func:`pmkscheck.schema.to_pandera.failures`):
-only the process differs. The import moves to the helper rather than being done twice, so a
-busy machine pays no extra CPU for it (a helper forked before pandas is imported would start
-sooner but import pandas a second time: measured slower under load).
+two: large files). For one small file the CLI therefore forks this helper as soon as pandas is
+imported (``cli.validate``; for the Python API the pipeline does, just before the reader): the
+helper shares pandas with this process and imports only pandera, its built-in checks and
+:mod:`pmkscheck.schema.to_pandera` (:data:`WARM`), on the other core, while this process imports
+the stages, reads, normalises and runs the other checks; the VALUE_ checks (the last to run) then
+send the distinct values of their columns to it and get pandera's failure cases back
+(:func:`call`). pandera runs the same schema on the same values either way
+(:func:`pmkscheck.schema.to_pandera.failures`): only the process differs. The import moves to
+the helper rather than being done twice, so a busy machine pays little extra CPU for it (a
+helper forked before pandas is imported would start sooner but import pandas a second time:
+measured slower under load).
 
 When (:func:`start_for`): one file of at most :data:`HELPER_MAX_BYTES` (its read is shorter than
 pandera's import), the reader isolated by ``fork`` (not Windows, not a ``serve`` job thread: they
@@ -24,7 +26,7 @@ process that checks again -- a folder, the Python API -- imports pandera once, i
 behind the next read). The helper can only make a run faster, never change it: if it fails (it
 dies, passes the reader's time limit, raises), :func:`call` runs the function in this process.
 It holds no data beyond the distinct values it is sent, dies with its parent, and is killed at
-:func:`stop` (the end of the file; a thread reaps it).
+:func:`stop` (the end of the first file, or of the CLI command; a thread reaps it).
 """
 
 from __future__ import annotations
