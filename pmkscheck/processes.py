@@ -26,7 +26,7 @@ process that checks again -- a folder, the Python API -- imports pandera once, i
 behind the next read). The helper can only make a run faster, never change it: if it fails (it
 dies, passes the reader's time limit, raises), :func:`call` runs the function in this process.
 It holds no data beyond the distinct values it is sent, dies with its parent, and is killed at
-:func:`stop` (the end of the first file, or of the CLI command; a thread reaps it).
+:func:`stop` (the end of the first file, or of the CLI command).
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def isolation_method() -> str:
 
 
 _HEADER = struct.Struct("<Q")
+_PENDING: list[int] = []  # killed helpers not reaped yet
 _STATE: dict[str, Any] = {}  # "pid", "to", "back", "timeout": the running helper; "used"
 
 
@@ -102,6 +103,7 @@ def start_for(paths: Iterable[str | Path], isolate: bool, timeout_s: float) -> b
     Returns:
         Whether a helper runs.
     """
+    _reap()
     if _STATE.get("pid"):
         return True
     paths = list(paths)
@@ -163,15 +165,23 @@ def stop() -> None:
     if pid:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        # reaped by a thread: the kernel takes ~20 ms to tear a killed helper down, which this
-        # process need not wait for
-        threading.Thread(target=_reap, args=(pid,), daemon=True,
-                         name="pmkscheck-reap-helper").start()
+        _PENDING.append(pid)
+    _reap()
 
 
-def _reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError, OSError):
-        os.waitpid(pid, 0)
+def _reap() -> None:
+    """Reap the killed helpers that have exited; the others at a later call.
+
+    (Or never: they go with this process.) Waiting for the kernel to tear a killed helper down
+    costs ~20 ms that a run need not spend, and a thread to wait would make a later fork unsafe.
+    """
+    for pid in list(_PENDING):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _PENDING.remove(pid)
 
 
 # --------------------------------------------------------------------------- pipes
