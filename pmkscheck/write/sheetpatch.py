@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from pmkscheck.issues import Severity
 from pmkscheck.table import column_index, column_letter
 from pmkscheck.write.ooxml import Unpatchable, parse_attrs
@@ -65,7 +67,7 @@ class PatchedSheet:
     body_start: int
     body_end: int
     tail: str
-    edits: list[tuple[int, int, str]]
+    edits: list[tuple[int, int, str | bytes]]  # replacement text (bytes: already UTF-8)
 
     def chunks(self) -> Iterator[bytes]:
         """The new sheet XML in pieces (UTF-8)."""
@@ -73,7 +75,7 @@ class PatchedSheet:
         pos = self.body_start
         for start, end, text in self.edits:
             yield self.xml[pos:start]
-            yield text.encode("utf-8")
+            yield text if isinstance(text, bytes) else text.encode("utf-8")
             pos = end
         yield self.xml[pos: self.body_end]
         yield self.tail.encode("utf-8")
@@ -94,9 +96,45 @@ def _row_re_bytes(p: str) -> re.Pattern[bytes]:
     return _ROW_B[p]
 
 
-def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severity]],
+class CellFlags:
+    """The cells to fill, as arrays sorted by (row, column).
+
+    1-based rows, 0-based columns and the severity of each
+    (:func:`pmkscheck.write.notes.plan_annotations` builds them with numpy).
+    """
+
+    __slots__ = ("rows", "cols", "sevs")
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, sevs: np.ndarray) -> None:
+        order = np.lexsort((cols, rows))
+        self.rows = np.asarray(rows, dtype=np.int64)[order]
+        self.cols = np.asarray(cols, dtype=np.int64)[order]
+        self.sevs = np.asarray(sevs, dtype=np.int64)[order]
+
+    @classmethod
+    def from_dict(cls, flags: dict[int, dict[int, Severity]]) -> CellFlags:
+        """From ``row -> col -> severity`` (small sheets and tests)."""
+        cells = [(r, c, int(s)) for r, cols in flags.items() for c, s in cols.items()]
+        arr = np.array(cells, dtype=np.int64).reshape(-1, 3)
+        return cls(arr[:, 0], arr[:, 1], arr[:, 2])
+
+    def by_row(self) -> Iterator[tuple[int, list[int], list[int]]]:
+        """``(row, columns, severities)`` of each flagged row, in row order."""
+        if not self.rows.size:
+            return
+        bounds = np.flatnonzero(np.diff(self.rows)) + 1
+        starts = np.r_[0, bounds].tolist()
+        ends = np.r_[bounds, self.rows.size].tolist()
+        rows, cols, sevs = self.rows.tolist(), self.cols.tolist(), self.sevs.tolist()
+        for a, b in zip(starts, ends, strict=True):
+            yield rows[a], cols[a:b], sevs[a:b]
+
+
+def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severity]] | CellFlags,
                 styles: Styles) -> PatchedSheet:
     """Give every flagged cell (row -> col -> severity) a filled copy of its own format."""
+    if not isinstance(flags, CellFlags):
+        flags = CellFlags.from_dict(flags)
     raw = xml.encode("utf-8") if isinstance(xml, str) else xml
     root = re.search(rb"<(\w+:)?worksheet\b", raw)
     if root is None:
@@ -122,7 +160,7 @@ def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severit
         tail = raw[end:].decode("utf-8")
     row_re, cell_re = _row_cell_res(p)
     row_re_b = _row_re_bytes(p)
-    wanted = sorted(flags)
+    flagged = list(flags.by_row())
 
     def base_style(col: int, row_attrs: dict[str, str]) -> int:
         if row_attrs.get("customFormat") in ("1", "true") and "s" in row_attrs:
@@ -132,18 +170,20 @@ def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severit
                 return st
         return 0
 
-    def new_row(row: int) -> str:
+    def new_row(row: int, cols: list[int], sevs: list[int]) -> str:
         cells = "".join(
-            f'<{p}c r="{column_letter(c)}{row}" s="{styles.flagged(base_style(c, {}), sev)}"/>'
-            for c, sev in sorted(flags[row].items()))
+            f'<{p}c r="{column_letter(c)}{row}" '
+            f's="{styles.flagged(base_style(c, {}), Severity(sev))}"/>'
+            for c, sev in zip(cols, sevs, strict=True))
         return f'<{p}row r="{row}">{cells}</{p}row>'
 
-    def patch(mb: re.Match[bytes], row: int) -> str:
-        m = row_re.match(mb.group(0).decode("utf-8"))
+    def patch(text: str, row: int, cols: list[int], sevs: list[int]) -> str:
+        m = row_re.match(text)
         assert m is not None
-        return _patch_row(m, row, flags[row], styles, cell_re, p, base_style)
+        return _patch_row(m, row, dict(zip(cols, map(Severity, sevs), strict=True)), styles,
+                          cell_re, p, base_style)
 
-    edits = _patch_rows_fast(raw, body_start, body_end, wanted, pb, row_re_b, patch)
+    edits = _patch_rows_fast(raw, body_start, body_end, flagged, pb, styles, patch)
     if edits is None:  # rows without r=, r not first, missing rows: look at every row
         edits = []
         pos = prev = 0
@@ -152,41 +192,91 @@ def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severit
             row = int(rm.group(1)) if rm else prev + 1
             prev = row
             missing = []
-            while pos < len(wanted) and wanted[pos] < row:
-                missing.append(new_row(wanted[pos]))
+            while pos < len(flagged) and flagged[pos][0] < row:
+                missing.append(new_row(*flagged[pos]))
                 pos += 1
             if missing:
                 edits.append((mb.start(), mb.start(), "".join(missing)))
-            if pos < len(wanted) and wanted[pos] == row:
+            if pos < len(flagged) and flagged[pos][0] == row:
+                edits.append((mb.start(), mb.end(), patch(mb.group(0).decode("utf-8"),
+                                                          *flagged[pos])))
                 pos += 1
-                edits.append((mb.start(), mb.end(), patch(mb, row)))
-        if pos < len(wanted):
-            edits.append((body_end, body_end, "".join(new_row(r) for r in wanted[pos:])))
+        if pos < len(flagged):
+            edits.append((body_end, body_end, "".join(new_row(*f) for f in flagged[pos:])))
     return PatchedSheet(xml=raw, p=p, head=head + open_tag, body_start=body_start,
                         body_end=body_end, tail=tail, edits=edits)
 
 
-def _patch_rows_fast(raw: bytes | bytearray, body_start: int, body_end: int,
-                     wanted: list[int], pb: bytes, row_re_b: re.Pattern[bytes], patch: Any
-                     ) -> list[tuple[int, int, str]] | None:
-    """Patch only the flagged rows, found by ``bytes.find`` of ``<row r="N"`` (rows in order).
+_S_ATTR_B = re.compile(rb'\ss="(\d+)"')
+_AFTER_REF = frozenset(b" \t\r\n/>")
 
+
+def _patch_rows_fast(raw: bytes | bytearray, body_start: int, body_end: int,
+                     flagged: list[tuple[int, list[int], list[int]]], pb: bytes, styles: Styles,
+                     patch: Any) -> list[tuple[int, int, str | bytes]] | None:
+    """Patch only the flagged cells, found by ``bytes.find`` (rows and cells in order).
+
+    A flagged row is found by ``<row r="N"``, each flagged cell in it by ``<c r="B7"``; only the
+    cell's start tag changes (its ``s=`` moved to the end with the flagged style, as
+    :func:`_patch_row` writes it), so no regex runs over the other cells of the row. A row whose
+    flagged cell does not exist yet (or is written otherwise) is rewritten whole by ``patch``.
     Returns ``None`` when a flagged row is not written that way (missing row, ``r`` not the
     first attribute, rows out of order); the caller then looks at every row.
     """
-    edits: list[tuple[int, int, str]] = []
+    edits: list[tuple[int, int, str | bytes]] = []
     pos = body_start
-    for n in wanted:
-        needle = b"<" + pb + b'row r="' + str(n).encode() + b'"'
+    row_open, row_close = b"<" + pb + b'row r="', b"</" + pb + b"row"
+    cell_tag = b"<" + pb + b"c"
+    cell_open = cell_tag + b' r="'
+    skip = len(cell_tag)
+    letters: dict[int, bytes] = {}
+    flagged_style: dict[tuple[int, int], bytes] = {}
+    for n, cols, sevs in flagged:
+        rs = str(n).encode()
+        needle = row_open + rs + b'"'
         idx = raw.find(needle, pos, body_end)
-        if idx < 0 or raw[idx + len(needle): idx + len(needle) + 1] not in (
-                b" ", b"/", b">", b"\t", b"\n", b"\r"):
+        if idx < 0 or raw[idx + len(needle)] not in _AFTER_REF:
             return None
-        mb = row_re_b.match(raw, idx, body_end)
-        if mb is None:
+        tag_end = raw.find(b">", idx, body_end)
+        if tag_end < 0:
             return None
-        edits.append((idx, mb.end(), patch(mb, n)))
-        pos = mb.end()
+        if raw[tag_end - 1] == 47:  # <row r="N"/>: no cells yet
+            row_end = tag_end + 1
+            cell_edits = None
+        else:
+            close = raw.find(row_close, tag_end, body_end)
+            row_end = raw.find(b">", close, body_end) + 1 if close >= 0 else 0
+            if row_end <= 0:
+                return None
+            cell_edits = []
+            at = tag_end
+            for c, sev in zip(cols, sevs, strict=True):
+                letter = letters.get(c)
+                if letter is None:
+                    letter = letters[c] = column_letter(c).encode()
+                cneedle = cell_open + letter + rs + b'"'
+                ci = raw.find(cneedle, at, close)
+                if ci < 0 or raw[ci + len(cneedle)] not in _AFTER_REF:
+                    cell_edits = None  # not there (or not written so): rewrite the row
+                    break
+                cend = raw.find(b">", ci, close)
+                attrs_end = cend - 1 if raw[cend - 1] == 47 else cend
+                attrs = bytes(raw[ci + skip: attrs_end])
+                sm = _S_ATTR_B.search(attrs)
+                base = int(sm.group(1)) if sm else 0
+                key = (base, sev)
+                new_s = flagged_style.get(key)
+                if new_s is None:
+                    new_s = flagged_style[key] = b' s="%d"' % styles.flagged(base, Severity(sev))
+                if sm:
+                    attrs = attrs[: sm.start()] + attrs[sm.end():]
+                cell_edits.append((ci + skip, attrs_end, attrs + new_s))
+                at = cend
+        if cell_edits is None:
+            edits.append((idx, row_end, patch(raw[idx:row_end].decode("utf-8"), n, cols, sevs)))
+        else:
+            edits.extend(cell_edits)
+        pos = row_end
     return edits
 
 
