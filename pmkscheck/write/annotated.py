@@ -32,13 +32,11 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmkscheck.atomic import refuse_input
-from pmkscheck.issues import Severity
 from pmkscheck.text import section
 from pmkscheck.write.basebook import build_base_workbook
 from pmkscheck.write.changes import changes_sheet
@@ -75,6 +73,7 @@ from pmkscheck.write.ooxml import (
 )
 from pmkscheck.write.sheetpatch import PatchedSheet, patch_sheet, read_part, stream_sheet
 from pmkscheck.write.sheets import (
+    StreamedSheet,
     list_sheet,
     sheet_ref,
     sheet_styles,
@@ -135,7 +134,7 @@ class _Package:
     wp: str  # namespace prefix of the workbook's elements
     rp: str  # prefix of the relationships namespace in the workbook (declared if missing)
     sheets: list[tuple[str, str, str | None]]  # (name, sheetId, r:id) in workbook order
-    changed: dict[str, str | bytes | PatchedSheet] = field(default_factory=dict)
+    changed: dict[str, str | bytes | PatchedSheet | StreamedSheet] = field(default_factory=dict)
     dropped: set[str] = field(default_factory=set)
 
     def read(self, name: str) -> str:
@@ -227,12 +226,7 @@ def _styles(pkg: _Package) -> tuple[Styles, str]:
 
 def _flag_cells(pkg: _Package, data_part: str, plan: Plan, styles: Styles) -> PatchedSheet:
     """The data sheet with every planned cell filled by its worst severity."""
-    flags: dict[int, dict[int, Severity]] = defaultdict(dict)
-    for (row, col), severity in plan.fills.items():  # cells of a whole-column finding
-        flags[row][col] = severity
-    for (row, col), note in plan.notes.items():
-        flags[row][col] = max(note.severity, flags[row].get(col, note.severity))
-    return patch_sheet(read_part(pkg.zin, data_part), flags, styles)
+    return patch_sheet(read_part(pkg.zin, data_part), plan.flags, styles)
 
 
 def _add_comments(pkg: _Package, data_part: str, patched: PatchedSheet, plan: Plan,
@@ -283,7 +277,8 @@ def _add_comments(pkg: _Package, data_part: str, patched: PatchedSheet, plan: Pl
 
 
 def _new_sheets(pkg: _Package, f: FileReport, plan: Plan, settings: Settings, styles: Styles,
-                data_sheet: str, rebuilt: bool) -> tuple[list[tuple[str, str]], int]:
+                data_sheet: str, rebuilt: bool) -> tuple[list[tuple[str, str | StreamedSheet]],
+                                                         int]:
     """(name, xml) of the summary, the problem list and any further sheet; the list's last row."""
     t = section("workbook", settings.lang)
     taken = {s[0] for s in pkg.sheets}
@@ -292,19 +287,19 @@ def _new_sheets(pkg: _Package, f: FileReport, plan: Plan, settings: Settings, st
     problems_name = unique_sheet_name(t["list"], taken)
     st = sheet_styles(styles)
     plist, last, notes = list_sheet(f, plan, settings, styles, st, data_sheet)
-    if len(plan.notes) > MAX_COMMENTS:
+    if plan.note_count > MAX_COMMENTS:
         notes.append(t["few_comments"].format(n=MAX_COMMENTS))
     if rebuilt:
         notes = [t["copied"].format(fmt=(f.format or "?").upper()), *notes]
     psum = summary_sheet(f, plan, settings, styles, st, data_sheet, problems_name, notes)
-    new = [(summary_name, psum), (problems_name, plist)]
+    new: list[tuple[str, str | StreamedSheet]] = [(summary_name, psum), (problems_name, plist)]
     if f.compared:  # issue 14: the changes since the previous submission, after these two
         taken.add(problems_name)
         new.append(changes_sheet(f, settings, styles, st, data_sheet, taken))
     return new, last
 
 
-def _add_sheets(pkg: _Package, new: list[tuple[str, str]]) -> None:
+def _add_sheets(pkg: _Package, new: list[tuple[str, str | StreamedSheet]]) -> None:
     """Add the new sheets first in the workbook (parts, relationships, content types, ``<sheet>``).
 
     Sheet-scoped defined names move along (``localSheetId`` is a sheet's position).
@@ -391,7 +386,7 @@ def _write_package(pkg: _Package, dst: Path) -> None:
             data = changed.pop(info.filename, None)
             zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
-            if isinstance(data, PatchedSheet):
+            if isinstance(data, (PatchedSheet, StreamedSheet)):
                 stream_sheet(zout, zi, data)
                 continue
             if data is None:
@@ -401,7 +396,7 @@ def _write_package(pkg: _Package, dst: Path) -> None:
             zout.writestr(zi, data, compresslevel=1)
         for name in sorted(changed):
             data = changed[name]
-            if isinstance(data, PatchedSheet):
+            if isinstance(data, (PatchedSheet, StreamedSheet)):
                 stream_sheet(zout, zipfile.ZipInfo(name), data)
             else:
                 zout.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)

@@ -20,6 +20,7 @@ from pmkscheck import distinct
 from pmkscheck.atomic import atomic_open
 from pmkscheck.report.json_report import write_files
 from pmkscheck.table import ROW
+from pmkscheck.write.findingcols import finding_rows
 from pmkscheck.write.ooxml import FORMULA_START
 from pmkscheck.write.xlsx import save_frame
 
@@ -57,22 +58,52 @@ def clean_frame(f: FileReport) -> pd.DataFrame:
             cols[name if name not in cols else f"{name} (asli)"] = table.extra[name]
     frame = pd.DataFrame(cols, index=table.data.index)
     worst, codes = row_summary(f)
-    frame["severity"] = frame["source_row"].map(worst).fillna("")
-    frame["issue_codes"] = frame["source_row"].map(codes).fillna("")
+    source = frame["source_row"].to_numpy(dtype=np.int64)
+    frame["severity"] = _by_row(worst, source, frame.index)
+    frame["issue_codes"] = _by_row(codes, source, frame.index)
     return frame
 
 
-def row_summary(f: FileReport) -> tuple[dict[int, str], dict[int, str]]:
-    """Per source row: worst severity label and the row's issue codes ("A; B")."""
-    t = f.issues
-    located = t.row > 0
-    if not located.any():
-        return {}, {}
-    df = pd.DataFrame({"row": t.row[located], "sev": t.severity[located],
-                       "code": t.code[located]})
-    worst = df.groupby("row")["sev"].max().map({1: "info", 2: "warning", 3: "error"})
-    codes = df.drop_duplicates(["row", "code"]).groupby("row")["code"].agg("; ".join)
-    return worst.to_dict(), codes.to_dict()
+def row_summary(f: FileReport) -> tuple[pd.Series, pd.Series]:
+    """Per source row: worst severity label and the row's issue codes ("A; B"), as Series by row.
+
+    The codes of a row in the order they are first found. Vectorised (issue 16): a list whose
+    NIK column Excel destroyed has findings on every row; the joined text is made once per
+    distinct sequence of codes, not per row.
+    """
+    row, sev, code = finding_rows(f)
+    keep = row > 0
+    row, sev, cid = row[keep], sev[keep], code.ids[keep]
+    if not row.size:
+        return pd.Series(dtype=object), pd.Series(dtype=object)
+    order = np.lexsort((sev, row))
+    last = order[np.r_[row[order][1:] != row[order][:-1], True]]
+    labels = np.array(["", "info", "warning", "error"], dtype=object)
+    worst = pd.Series(labels[sev[last]], index=row[last])
+    # each (row, code) once, where first found; then per row in that order
+    _, first = np.unique(row * len(code.values) + cid, return_index=True)
+    first = first[np.lexsort((first, row[first]))]
+    rows, codes = row[first], cid[first]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    lengths = np.diff(np.r_[starts, rows.size])
+    grid = np.full((starts.size, int(lengths.max())), -1, dtype=np.int64)
+    grid[np.repeat(np.arange(starts.size), lengths),
+         np.arange(rows.size) - np.repeat(starts, lengths)] = codes
+    combos, inv = np.unique(grid, axis=0, return_inverse=True)
+    texts = np.array(["; ".join(code.values[c] for c in combo if c >= 0)
+                      for combo in combos.tolist()], dtype=object)  # once per distinct combo
+    return worst, pd.Series(texts[inv.reshape(-1)], index=rows[starts])
+
+
+def _by_row(values: pd.Series, rows: np.ndarray, index: pd.Index) -> pd.Series:
+    """``values`` (indexed by source row, sorted) for each of ``rows``; ``""`` where none."""
+    out = np.full(len(rows), "", dtype=object)
+    if len(values):
+        keys = values.index.to_numpy(dtype=np.int64)
+        pos = np.minimum(np.searchsorted(keys, rows), len(keys) - 1)
+        hit = keys[pos] == rows
+        out[hit] = values.to_numpy()[pos[hit]]
+    return pd.Series(out, index=index)
 
 
 def neutralise_csv(values: pd.Series) -> pd.Series:

@@ -13,13 +13,24 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pmkscheck.issues import Issue, Severity
-from pmkscheck.report.model import issue_dicts
+import numpy as np
+
+from pmkscheck.issues import Severity
 from pmkscheck.report.spans import Span, data_rows_of, group_findings
 from pmkscheck.rules import rule
 from pmkscheck.table import column_index, column_letter
 from pmkscheck.text import section
-from pmkscheck.write.ooxml import MAX_COMMENT, MAX_ROWS, NS_MAIN, Unpatchable, tag_prefix, x
+from pmkscheck.write.findingcols import FindingArrays, finding_arrays
+from pmkscheck.write.ooxml import (
+    MAX_COMMENT,
+    MAX_COMMENTS,
+    MAX_ROWS,
+    NS_MAIN,
+    Unpatchable,
+    tag_prefix,
+    x,
+)
+from pmkscheck.write.sheetpatch import CellFlags
 
 if TYPE_CHECKING:
     from pmkscheck.report.model import FileReport
@@ -28,27 +39,38 @@ if TYPE_CHECKING:
 
 @dataclass
 class Note:
-    """Everything flagged on one cell."""
+    """Everything flagged on one cell: ``(severity, code, message, fix)`` per finding."""
 
     row: int
     col: int  # 0-based
     severity: Severity
-    issues: list[Issue] = field(default_factory=list)
+    items: list[tuple[int, str, str, str]] = field(default_factory=list)
     rendered: tuple[str, str] | None = None  # comment_text, computed once
 
 
 @dataclass
 class Plan:
-    """Cells to flag and the texts to show, computed once per file."""
+    """Cells to flag and the texts to show, computed once per file, as arrays (issue 16).
+
+    Attributes:
+        notes: the cells that get a comment, in (row, column) order: the first ``MAX_COMMENTS``
+            of the ``note_count`` cells that have one (Excel stops being usable beyond).
+        note_count: every cell that has a note.
+        file_level: ``(code, severity, message, fix)`` of the findings shown on no cell.
+        findings: the findings as arrays (:func:`~pmkscheck.write.findingcols.finding_arrays`).
+        pos_row, pos_col: per finding, the cell it is shown on (row 0, column -1: file level).
+        flags: every cell to fill, with its worst severity.
+        spans: the findings as runs (report/spans.py).
+    """
 
     notes: dict[tuple[int, int], Note]
-    file_level: list[Issue]
-    place: dict[int, tuple[int, int]]  # id(issue) -> (row, col) where it is shown
-    texts: dict[int, tuple[str, str, str]]  # id(issue) -> (message, fix, masked value)
-    fills: dict[tuple[int, int], Severity] = field(default_factory=dict)  # filled, no own note
-    spans: list[Span] = field(default_factory=list)  # the findings as runs (report/spans.py)
-    # the findings as records, built once: ``place`` and ``texts`` are keyed by their id()
-    issues: list[Issue] = field(default_factory=list)
+    note_count: int
+    file_level: list[tuple[str, Severity, str, str]]
+    findings: FindingArrays
+    pos_row: np.ndarray
+    pos_col: np.ndarray
+    flags: CellFlags
+    spans: list[Span] = field(default_factory=list)
 
 
 WHOLE_COLUMN_NOTE = 100
@@ -56,14 +78,73 @@ WHOLE_COLUMN_NOTE = 100
 the column's header cell instead of one per cell; every cell is still filled and listed on the
 problem sheet (issue 16: 500,000 identical notes help nobody and cost minutes)."""
 
+_WIDE = 1 << 15  # > Excel's 16,384 columns: row * _WIDE + col is one cell key
+
 
 def plan_annotations(f: FileReport, settings: Settings) -> Plan:
     """Decide the cell of every finding.
 
     A finding with a row and a column letter goes on its cell; a column finding without a row on
     the header cell; a row finding without a column on the row's first table cell; anything else
-    is file level (listed on the summary sheet).
+    is file level (listed on the summary sheet). Vectorised: Python runs once per distinct
+    (letter, field, column) and per noted cell up to ``MAX_COMMENTS``, never per finding.
     """
+    a = finding_arrays(f, settings)
+    n = len(a)
+    pos_row, pos_col = _place(f, a)
+    placed = pos_col >= 0
+    spans = group_findings(f.issues, data_rows_of(f.table))
+    whole = {(s.code, s.field or "", s.letter or ""): s for s in spans
+             if s.whole_column and s.count >= WHOLE_COLUMN_NOTE and f.header_row}
+    in_whole = np.zeros(n, dtype=bool)
+    header: list[tuple[int, int, int, int, str, str, str]] = []  # the column notes
+    if whole and n:
+        nf, nl = len(a.field.values), len(a.letter.values)
+        key = (a.code.ids * nf + a.field.ids) * nl + a.letter.ids
+        keys, inv = np.unique(key, return_inverse=True)
+        span_of = [whole.get((a.code.values[k // (nf * nl)], a.field.values[k // nl % nf],
+                              a.letter.values[k % nl])) for k in keys.tolist()]
+        member = np.array([s is not None for s in span_of], dtype=bool)
+        in_whole = member[inv] & placed
+        # one note on the header cell per (code, column), at its first finding's place in order
+        col_key = a.code.ids * _WIDE + pos_col
+        idx = np.flatnonzero(in_whole)
+        _, first = np.unique(col_key[idx], return_index=True)
+        assert f.header_row is not None
+        for i in sorted(idx[first].tolist()):
+            span = span_of[inv[i]]
+            assert span is not None
+            letter = column_letter(int(pos_col[i]))
+            in_book = dataclasses.replace(span, letter=letter)  # CSV findings carry no letter
+            header.append((f.header_row, int(pos_col[i]), i, int(a.severity[i]), a.code[i],
+                           in_book.headline(settings.lang), a.fix[i]))
+    # the cells with a note: findings placed on their own cell, and the column notes
+    own = np.flatnonzero(placed & ~in_whole)
+    h_row = np.array([h[0] for h in header], dtype=np.int64)
+    h_col = np.array([h[1] for h in header], dtype=np.int64)
+    h_order = np.array([h[2] for h in header], dtype=np.int64)
+    cell = np.concatenate([pos_row[own] * _WIDE + pos_col[own], h_row * _WIDE + h_col])
+    order = np.concatenate([own, h_order])
+    which = np.concatenate([own, -1 - np.arange(len(header), dtype=np.int64)])
+    sort = np.lexsort((order, cell))
+    cell, which = cell[sort], which[sort]
+    starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if cell.size else cell
+    cut = int(starts[MAX_COMMENTS]) if starts.size > MAX_COMMENTS else cell.size
+    notes = _notes(a, cell[:cut].tolist(), which[:cut].tolist(), header)
+    # every placed finding and every column note fills its cell with the worst severity there
+    f_cell = np.concatenate([pos_row[placed] * _WIDE + pos_col[placed], h_row * _WIDE + h_col])
+    f_sev = np.concatenate([a.severity[placed], np.array([h[3] for h in header], np.int64)])
+    sort = np.lexsort((f_sev, f_cell))
+    f_cell, f_sev = f_cell[sort], f_sev[sort]
+    last = np.flatnonzero(np.r_[f_cell[1:] != f_cell[:-1], True]) if f_cell.size else f_cell
+    flags = CellFlags(f_cell[last] // _WIDE, f_cell[last] % _WIDE, f_sev[last])
+    file_level = [(a.code[i], Severity(int(a.severity[i])), a.message[i], a.fix[i])
+                  for i in np.flatnonzero(~placed).tolist()]
+    return Plan(notes, int(starts.size), file_level, a, pos_row, pos_col, flags, spans)
+
+
+def _place(f: FileReport, a: FindingArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Per finding, the (row, 0-based column) it is shown on; (0, -1) for the file level."""
     first_letter = None
     if f.columns:
         first_letter = min(f.columns, key=lambda c: c.index).letter
@@ -72,78 +153,71 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
         if c.field:
             letters.setdefault(c.field, c.letter)
     by_header = {c.header: c.letter for c in f.columns}
+    nf, nc = len(a.field.values), len(a.column.values)
+    key = (a.letter.ids * nf + a.field.ids) * nc + a.column.ids
+    keys, inv = np.unique(key, return_inverse=True)
+    col_of = np.full(len(keys), -1, dtype=np.int64)
+    for j, k in enumerate(keys.tolist()):  # once per distinct (letter, field, column)
+        letter = (a.letter.values[k // (nf * nc)] or letters.get(a.field.values[k // nc % nf])
+                  or by_header.get(a.column.values[k % nc]))  # CSV findings carry no letter
+        if letter:
+            col_of[j] = column_index(letter)
+    col = col_of[inv] if len(a) else np.zeros(0, dtype=np.int64)
+    row = a.row
+    first = column_index(first_letter) if first_letter else -1
+    col = np.where((row > 0) & (col < 0), first, col)  # a row finding: the row's first cell
+    row = np.where((row <= 0) & (col >= 0), f.header_row or 0, row)  # a column finding
+    placed = (row > 0) & (col >= 0) & (row <= MAX_ROWS)
+    return np.where(placed, row, 0), np.where(placed, col, -1)
+
+
+def _notes(a: FindingArrays, cells: list[int], which: list[int],
+           header: list[tuple[int, int, int, int, str, str, str]]
+           ) -> dict[tuple[int, int], Note]:
+    """The notes of ``cells`` (sorted), ``which`` finding (or ``-1 - k``: column note k) each."""
     notes: dict[tuple[int, int], Note] = {}
-    file_level: list[Issue] = []
-    place: dict[int, tuple[int, int]] = {}
-    texts: dict[int, tuple[str, str, str]] = {}
-    fills: dict[tuple[int, int], Severity] = {}
-    headed: set[tuple[str, int]] = set()
-    rendered = issue_dicts(f, settings)  # the report model's one rendering of each finding
-    spans = group_findings(f.issues, data_rows_of(f.table))
-    whole = {(s.code, s.field, s.letter): s for s in spans
-             if s.whole_column and s.count >= WHOLE_COLUMN_NOTE and f.header_row}
-
-    def add_note(pos: tuple[int, int], issue: Issue) -> None:
-        note = notes.get(pos)
-        if note is None:
-            notes[pos] = Note(pos[0], pos[1], issue.severity, [issue])
+    note = None
+    for key, i in zip(cells, which, strict=True):
+        if i >= 0:
+            item = (int(a.severity[i]), a.code[i], a.message[i], a.fix[i])
         else:
-            note.issues.append(issue)
-            note.severity = max(note.severity, issue.severity)
-
-    issues = list(f.issues)  # one record per finding, kept by the plan (ids stay valid)
-    for issue, d in zip(issues, rendered, strict=True):
-        texts[id(issue)] = (d["message"], d["fix"], d["value"] or "")
-        row, letter = issue.row, issue.letter or letters.get(issue.field or "") or (
-            by_header.get(issue.column or ""))  # CSV findings carry no letter
-        if row and not letter:
-            letter = first_letter
-        if letter and not row:
-            row = f.header_row
-        if not (row and letter) or row > MAX_ROWS:
-            file_level.append(issue)
-            continue
-        pos = (row, column_index(letter))
-        place[id(issue)] = pos
-        span = whole.get((issue.code, issue.field, issue.letter))
-        if span is None:
-            add_note(pos, issue)
-            continue
-        fills[pos] = max(fills.get(pos, issue.severity), issue.severity)
-        if (span.code, pos[1]) not in headed:  # one note on the header cell, for the column
-            headed.add((span.code, pos[1]))
-            column_note = dataclasses.replace(issue, row=f.header_row)
-            in_book = dataclasses.replace(span, letter=letter)  # CSV findings carry no letter
-            texts[id(column_note)] = (in_book.headline(settings.lang), d["fix"], "")
-            add_note((f.header_row, pos[1]), column_note)
-    return Plan(notes, file_level, place, texts, fills, spans, issues)
+            h = header[-1 - i]
+            item = (h[3], h[4], h[5], h[6])
+        if note is None or key != note.row * _WIDE + note.col:
+            note = Note(key // _WIDE, key % _WIDE, Severity(item[0]), [item])
+            notes[(note.row, note.col)] = note
+        else:
+            note.items.append(item)
+            note.severity = max(note.severity, Severity(item[0]))
+    return notes
 
 
 def comment_text(note: Note, plan: Plan, lang: str) -> tuple[str, str]:
     """Bold first line and body of a cell's comment."""
     if note.rendered is not None:
         return note.rendered
-    note.rendered = _comment_text(note, plan, lang)
+    note.rendered = _comment_text(note, lang)
     return note.rendered
 
 
-def _comment_text(note: Note, plan: Plan, lang: str) -> tuple[str, str]:
+def _comment_text(note: Note, lang: str) -> tuple[str, str]:
     t = section("workbook", lang)
-    head = t["n_problems"].format(n=len(note.issues)) if len(note.issues) > 1 else "pmkscheck"
+    head = t["n_problems"].format(n=len(note.items)) if len(note.items) > 1 else "pmkscheck"
     parts: list[str] = []
     size = 0
-    for n, issue in enumerate(sorted(note.issues, key=lambda i: (-int(i.severity), i.code))):
-        message, fix, _ = plan.texts[id(issue)]
+    labels = section("severity", lang)
+    for n, (severity, code, message, fix) in enumerate(
+            sorted(note.items, key=lambda i: (-i[0], i[1]))):
         try:
-            title = rule(issue.code).t("title", lang)
+            title = rule(code).t("title", lang)
         except KeyError:
             title = ""
-        label = section("severity", lang)[issue.severity.label].upper()
-        block = f"[{label}] {title} ({issue.code})\n{message}"
+        label = labels[Severity(severity).label].upper()
+        block = f"[{label}] {title} ({code})\n{message}"
         if fix:
             block += f"\n{t['fix']}: {fix}"
         if size + len(block) > MAX_COMMENT and parts:
-            parts.append(t["more"].format(n=len(note.issues) - n))
+            parts.append(t["more"].format(n=len(note.items) - n))
             break
         parts.append(block)
         size += len(block)

@@ -84,6 +84,11 @@ class PatchedSheet:
         """The whole new sheet XML (tests and small sheets)."""
         return b"".join(self.chunks()).decode("utf-8")
 
+    @property
+    def size(self) -> int:
+        """About its bytes (the zip entry needs ZIP64 above 2 GB)."""
+        return len(self.xml) + sum(len(t) - (b - a) for a, b, t in self.edits)
+
 
 _ROW_B: dict[str, re.Pattern[bytes]] = {}
 
@@ -338,15 +343,19 @@ def read_part(zin: zipfile.ZipFile, name: str) -> bytearray:
     return buf
 
 
-def stream_sheet(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, sheet: PatchedSheet) -> None:
-    """Write a patched sheet piece by piece (a 1M-row sheet is never copied whole)."""
+def stream_sheet(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, sheet: Any) -> None:
+    """Write a sheet piece by piece (a 1M-row sheet is never copied whole).
+
+    ``sheet``: anything with ``chunks()`` (bytes) and ``size`` (a :class:`PatchedSheet`, a
+    :class:`pmkscheck.write.sheets.StreamedSheet`).
+    """
     zi.compress_type = zipfile.ZIP_DEFLATED
     for attr in ("_compresslevel", "compress_level"):  # name differs across Python versions
         try:
             setattr(zi, attr, 1)
         except AttributeError:
             pass
-    big = len(sheet.xml) > (1 << 31) - (1 << 26)
+    big = sheet.size > (1 << 31) - (1 << 26)
     with zout.open(zi, "w", force_zip64=big) as fh:
         for chunk in sheet.chunks():
             if chunk:

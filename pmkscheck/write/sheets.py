@@ -9,17 +9,24 @@ the texts of :mod:`pmkscheck.text`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pmkscheck.issues import Severity
 from pmkscheck.rules import rule
 from pmkscheck.table import column_letter
 from pmkscheck.text import data_date_text, district_text, section
+from pmkscheck.write.findingcols import Factor
 from pmkscheck.write.notes import Plan
 from pmkscheck.write.ooxml import FORMULA_START, MAX_LINKS, MAX_ROWS, NS_MAIN, NS_REL, x
 from pmkscheck.write.styles import FILL, Styles
+from pmkscheck.write.xlsxfast import string_bytes
 
 if TYPE_CHECKING:
     from pmkscheck.report.model import FileReport
@@ -68,6 +75,14 @@ class SheetBuilder:
 
     def render(self, freeze: int = 0, autofilter: str | None = None, tab: bool = False) -> str:
         """The worksheet XML."""
+        return "".join(self.parts(freeze, autofilter, tab))
+
+    def parts(self, freeze: int = 0, autofilter: str | None = None, tab: bool = False,
+              links: str | None = None) -> tuple[str, str]:
+        """The worksheet XML in two: up to its last row, and from ``</sheetData>`` on.
+
+        ``links``: the ``<hyperlink>`` elements, instead of those of ``self.links``.
+        """
         view = '<sheetView workbookViewId="0"' + (' tabSelected="1"' if tab else "") + ">"
         if freeze:
             view += (f'<pane ySplit="{freeze}" topLeftCell="A{freeze + 1}" activePane="bottomLeft"'
@@ -75,24 +90,45 @@ class SheetBuilder:
         view += "</sheetView>"
         cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
                        for c, w in sorted(self.widths.items()))
-        out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
-               f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">',
-               f"<sheetViews>{view}</sheetViews>",
-               '<sheetFormatPr defaultRowHeight="15"/>',
-               f"<cols>{cols}</cols>" if cols else "",
-               "<sheetData>", "".join(self.rows), "</sheetData>"]
+        head = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+                f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">',
+                f"<sheetViews>{view}</sheetViews>",
+                '<sheetFormatPr defaultRowHeight="15"/>',
+                f"<cols>{cols}</cols>" if cols else "",
+                "<sheetData>", "".join(self.rows)]
+        out = ["</sheetData>"]
         if autofilter:
             out.append(f'<autoFilter ref="{autofilter}"/>')
-        if self.links:
-            out.append("<hyperlinks>")
-            out.extend(f'<hyperlink ref="{ref}" location="{x(loc)}" display="{x(disp)}"/>'
-                       for ref, loc, disp in self.links)
-            out.append("</hyperlinks>")
+        if links is None:
+            links = "".join(f'<hyperlink ref="{ref}" location="{x(loc)}" display="{x(disp)}"/>'
+                            for ref, loc, disp in self.links)
+        if links:
+            out.extend(("<hyperlinks>", links, "</hyperlinks>"))
         out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
                    'footer="0.3"/><pageSetup paperSize="9" orientation="landscape" '
                    'fitToHeight="0"/>')
         out.append("</worksheet>")
-        return "".join(out)
+        return "".join(head), "".join(out)
+
+
+@dataclass
+class StreamedSheet:
+    """A new worksheet written into the zip piece by piece: its rows come in blocks."""
+
+    head: str
+    rows: Callable[[], Iterator[bytes]]
+    tail: str
+    size: int  # an upper bound of its bytes (the zip entry needs ZIP64 above 2 GB)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The worksheet XML in pieces (UTF-8)."""
+        yield self.head.encode("utf-8")
+        yield from self.rows()
+        yield self.tail.encode("utf-8")
+
+    def text(self) -> str:
+        """The whole worksheet XML (tests and small sheets)."""
+        return b"".join(self.chunks()).decode("utf-8")
 
 
 def sheet_ref(sheet: str, cell: str) -> str:
@@ -175,10 +211,9 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
         b.n += 1
         b.add([t["file_level"]], st["label"])
         b.add([t["code"], t["severity"], t["message"], "", t["fix"]], st["head"])
-        for issue in plan.file_level:
-            message, fix, _ = plan.texts[id(issue)]
-            b.add([issue.code, section("severity", lang)[issue.severity.label], message, None, fix],
-                  [st["text"], st[issue.severity], None, None, None])
+        for code, severity, message, fix in plan.file_level:
+            b.add([code, section("severity", lang)[severity.label], message, None, fix],
+                  [st["text"], st[severity], None, None, None])
     return b.render(tab=True)
 
 
@@ -196,8 +231,12 @@ def _where_by_code(f: FileReport, plan: Plan, lang: str) -> dict[str, str]:
 
 
 def list_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
-               st: dict[Any, int], data_sheet: str) -> tuple[str, int, list[str]]:
-    """The "Daftar Masalah" sheet; returns (xml, last row, notes for the summary)."""
+               st: dict[Any, int], data_sheet: str) -> tuple[StreamedSheet, int, list[str]]:
+    """The "Daftar Masalah" sheet; returns (the sheet, its last row, notes for the summary).
+
+    One row per finding, written from the plan's arrays in blocks (issue 16): each distinct text
+    is escaped once, and a block's rows are joined column-wise by pyarrow string kernels.
+    """
     lang = settings.lang
     t = section("workbook", lang)
     b = SheetBuilder(styles, text_style=st["text"], quote_style=st["quote"])
@@ -205,39 +244,120 @@ def list_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     b.add([t["row"], t["letter"], t["column"], t["cell"], t["code"], t["severity"], t["message"],
            t["fix"], t["value"]], st["head"])
     notes = []
-    text, quote, link, num = st["text"], st["quote"], st["link"], st["num"]
-    sev_st = {s: st[s] for s in Severity}
-    labels = {s: section("severity", lang)[s.label] for s in Severity}
+    count = len(plan.findings)
     limit = MAX_ROWS - 1
-    issues = plan.issues
-    if len(issues) > limit:
+    if count > limit:
         notes.append(t["cut"].format(n=limit))
-        issues = issues[:limit]
-    if len(issues) > MAX_LINKS:
+        count = limit
+    if count > MAX_LINKS:
         notes.append(t["no_links"].format(n=MAX_LINKS))
-    rows = b.rows
-    for n, issue in enumerate(issues, start=2):
-        message, fix, value = plan.texts[id(issue)]
-        pos = plan.place.get(id(issue))
-        cell = f"{column_letter(pos[1])}{pos[0]}" if pos else ""
-        cells = []
-        if issue.row:
-            cells.append(f'<c r="A{n}" s="{num}"><v>{issue.row}</v></c>')
-        shown_letter = issue.letter or (column_letter(pos[1]) if pos and issue.column else "")
-        for letter, v, s in (("B", shown_letter, text), ("C", issue.column or "", text),
-                             ("D", cell, link if pos else text), ("E", issue.code, text),
-                             ("F", labels[issue.severity], sev_st[issue.severity]),
-                             ("G", message, text), ("H", fix, text), ("I", value, text)):
-            if v:
-                if v.startswith(FORMULA_START):
-                    s = quote
-                cells.append(f'<c r="{letter}{n}" s="{s}" t="inlineStr"><is>'
-                             f'<t xml:space="preserve">{x(v)}</t></is></c>')
-        rows.append(f'<row r="{n}">{"".join(cells)}</row>')
-        if pos and len(b.links) < MAX_LINKS:
-            b.links.append((f"D{n}", sheet_ref(data_sheet, cell), cell))
-    b.n = len(issues) + 1
-    return b.render(freeze=1, autofilter=f"A1:I{b.n}"), b.n, notes
+    rows = _ProblemRows(plan, st, lang, count)
+    head, tail = b.parts(freeze=1, autofilter=f"A1:I{count + 1}",
+                         links=rows.links(data_sheet))
+    return StreamedSheet(head, rows.blocks, tail, rows.size), count + 1, notes
+
+
+class _ProblemRows:
+    """The rows of the problem sheet: per column, a table of the XML of each distinct text."""
+
+    def __init__(self, plan: Plan, st: dict[Any, int], lang: str, count: int) -> None:
+        a = plan.findings
+        self.a, self.count, self.st = a, count, st
+        self.pos_row, self.pos_col = plan.pos_row[:count], plan.pos_col[:count]
+        # the letter shown: the finding's own, else (a CSV) the column's letter in the workbook
+        shown = a.letter.array()[:count]
+        borrow = (shown == "") & (self.pos_col >= 0) & (a.column.array()[:count] != "")
+        if borrow.any():
+            shown[borrow] = [column_letter(c) for c in self.pos_col[borrow].tolist()]
+        self.shown = Factor.of(list(shown))
+        labels = section("severity", lang)
+        sev = [""] + [labels[Severity(s).label] for s in (1, 2, 3)]
+        self.tables = {  # column letter -> (ids, table of cell tails)
+            "B": (self.shown.ids, self._tails(self.shown.values)),
+            "C": (a.column.ids[:count], self._tails(a.column.values)),
+            "E": (a.code.ids[:count], self._tails(a.code.values)),
+            "F": (a.severity[:count], self._tails(sev, [0, *(st[Severity(s)] for s in (1, 2, 3))])),
+            "G": (a.message.ids[:count], self._tails(a.message.values)),
+            "H": (a.fix.ids[:count], self._tails(a.fix.values)),
+            "I": (a.value.ids[:count], self._tails(a.value.values)),
+        }
+        top = int(self.pos_col.max()) if count else -1
+        self.letters = pa.array([column_letter(c) for c in range(max(top + 1, 1))],
+                                type=pa.large_string())
+        wide = sum(max((len(v) for v in tab.to_pylist() if v), default=0)
+                   for _, tab in self.tables.values()) + 400
+        self.block = max(1, min(20_000, (64 << 20) // wide))  # rows per block: ~64 MB at most
+        self.size = count * wide
+
+    def _tails(self, values: list[str], styles: list[int] | None = None) -> pa.Array:
+        """Per distinct text, the cell after its reference (``None``: no cell)."""
+        st = self.st
+        out: list[str | None] = []
+        for n, v in enumerate(values):
+            if not v:
+                out.append(None)
+                continue
+            s = st["quote"] if v.startswith(FORMULA_START) else (
+                styles[n] if styles is not None else st["text"])
+            out.append(f'" s="{s}" t="inlineStr"><is><t xml:space="preserve">{x(v)}'
+                       "</t></is></c>")
+        return pa.array(out, type=pa.large_string())
+
+    def blocks(self) -> Iterator[bytes]:
+        """The ``<row>`` elements, one block of rows at a time (UTF-8)."""
+        join = _join
+        num, link = self.st["num"], self.st["link"]
+        for start in range(0, self.count, self.block):
+            stop = min(start + self.block, self.count)
+            n = pc.cast(pa.array(np.arange(start + 2, stop + 2, dtype=np.int64)),
+                        pa.large_string())
+            row = self.a.row[start:stop]
+            cells = [join('<c r="A', n, f'" s="{num}"><v>', _text(row, row <= 0), "</v></c>")]
+            for letter in "BC":
+                ids, table = self.tables[letter]
+                cells.append(join(f'<c r="{letter}', n, pc.take(table, ids[start:stop])))
+            prow, pcol = self.pos_row[start:stop], self.pos_col[start:stop]
+            cells.append(join('<c r="D', n, f'" s="{link}" t="inlineStr"><is>'
+                              '<t xml:space="preserve">',
+                              pc.take(self.letters, pa.array(np.maximum(pcol, 0), mask=pcol < 0)),
+                              _text(prow, pcol < 0), "</t></is></c>"))
+            for letter in "EFGHI":
+                ids, table = self.tables[letter]
+                cells.append(join(f'<c r="{letter}', n, pc.take(table, ids[start:stop])))
+            rows = join('<row r="', n, '">', *cells, "</row>", nulls=True)
+            yield string_bytes(rows)
+
+    def links(self, data_sheet: str) -> str:
+        """``<hyperlink>`` elements of the first ``MAX_LINKS`` findings shown on a cell."""
+        linked = np.flatnonzero(self.pos_col >= 0)[:MAX_LINKS]
+        if not linked.size:
+            return ""
+        n = pc.cast(pa.array(linked + 2), pa.large_string())
+        letter = pc.take(self.letters, pa.array(self.pos_col[linked]))
+        row = _text(self.pos_row[linked], None)
+        where = x(sheet_ref(data_sheet, ""))
+        return string_bytes(_join('<hyperlink ref="D', n, '" location="', where, letter, row,
+                                  '" display="', letter, row, '"/>')).decode("utf-8")
+
+
+def _join(*parts: str | pa.Array, nulls: bool = False) -> pa.Array:
+    """Concatenate text pieces per row (a str: the same in every row).
+
+    A null piece makes the whole null, or (``nulls=True``) counts as empty.
+    """
+    args = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
+    if nulls:
+        return pc.binary_join_element_wise(*args, _EMPTY, null_handling="replace",
+                                           null_replacement="")
+    return pc.binary_join_element_wise(*args, _EMPTY)
+
+
+_EMPTY = pa.scalar("", pa.large_string())
+
+
+def _text(numbers: np.ndarray, missing: np.ndarray | None) -> pa.Array:
+    """Integers as decimal text (``missing``: null)."""
+    return pc.cast(pa.array(numbers, mask=missing), pa.large_string())
 
 
 # --------------------------------------------------------------------------------------------

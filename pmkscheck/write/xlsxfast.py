@@ -348,10 +348,10 @@ def digits(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _string_bytes(arr: pa.Array) -> bytes:
+def string_bytes(arr: pa.Array) -> bytes:
     """The UTF-8 bytes of all values of a string array, concatenated (zero-copy slice)."""
     if isinstance(arr, pa.ChunkedArray):
-        return b"".join(_string_bytes(chunk) for chunk in arr.chunks)
+        return b"".join(string_bytes(chunk) for chunk in arr.chunks)
     if len(arr) == 0:
         return b""
     if arr.type == pa.large_string():
@@ -399,7 +399,7 @@ class _SharedStrings:
             preserve = pc.or_(pc.match_substring_regex(arr, "^" + _SPACE),
                               pc.match_substring_regex(arr, _SPACE + "$"))
             opening = pc.if_else(preserve, '<si><t xml:space="preserve">', "<si><t>")
-            out.write(_string_bytes(pc.binary_join_element_wise(
+            out.write(string_bytes(pc.binary_join_element_wise(
                 opening, escaped, "</t></si>", "")))
         out.write(b"</sst>")
 
