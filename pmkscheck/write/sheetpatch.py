@@ -357,6 +357,24 @@ def stream_sheet(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, sheet: Any) -> None
             pass
     big = sheet.size > (1 << 31) - (1 << 26)
     with zout.open(zi, "w", force_zip64=big) as fh:
+        # many small pieces (two per patched cell) go to the compressor in ~1 MB writes: each
+        # write costs a CRC and a deflate call (400,000 of them were 2.6 s at 100,000 rows)
+        buf: list[bytes | bytearray] = []
+        size = 0
         for chunk in sheet.chunks():
-            if chunk:
+            if len(chunk) >= _WRITE:
+                if buf:
+                    fh.write(b"".join(buf))
+                    buf, size = [], 0
                 fh.write(chunk)
+                continue
+            buf.append(chunk)
+            size += len(chunk)
+            if size >= _WRITE:
+                fh.write(b"".join(buf))
+                buf, size = [], 0
+        if buf:
+            fh.write(b"".join(buf))
+
+
+_WRITE = 1 << 20

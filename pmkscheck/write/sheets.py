@@ -265,11 +265,14 @@ class _ProblemRows:
         self.a, self.count, self.st = a, count, st
         self.pos_row, self.pos_col = plan.pos_row[:count], plan.pos_col[:count]
         # the letter shown: the finding's own, else (a CSV) the column's letter in the workbook
+        top = int(self.pos_col.max()) if count else -1
+        names = [column_letter(c) for c in range(max(top + 1, 1))]
+        self.letters = pa.array(names, type=pa.large_string())
         shown = a.letter.array()[:count]
         borrow = (shown == "") & (self.pos_col >= 0) & (a.column.array()[:count] != "")
         if borrow.any():
-            shown[borrow] = [column_letter(c) for c in self.pos_col[borrow].tolist()]
-        self.shown = Factor.of(list(shown))
+            shown[borrow] = np.array(names, dtype=object)[self.pos_col[borrow]]
+        self.shown = Factor.of(shown)
         labels = section("severity", lang)
         sev = [""] + [labels[Severity(s).label] for s in (1, 2, 3)]
         self.tables = {  # column letter -> (ids, table of cell tails)
@@ -281,9 +284,6 @@ class _ProblemRows:
             "H": (a.fix.ids[:count], self._tails(a.fix.values)),
             "I": (a.value.ids[:count], self._tails(a.value.values)),
         }
-        top = int(self.pos_col.max()) if count else -1
-        self.letters = pa.array([column_letter(c) for c in range(max(top + 1, 1))],
-                                type=pa.large_string())
         wide = sum(max((len(v) for v in tab.to_pylist() if v), default=0)
                    for _, tab in self.tables.values()) + 400
         self.block = max(1, min(20_000, (64 << 20) // wide))  # rows per block: ~64 MB at most
