@@ -95,3 +95,67 @@ def test_a_clean_list_has_no_column_line(tmp_path):
     r = _run(str(src), "--no-write", cwd=tmp_path)
     assert r.returncode == 0, r.stdout
     assert "seluruh kolom" not in r.stdout
+
+
+def test_many_findings_workbook_lists_and_fills_every_one(tmp_path, monkeypatch):
+    """The array path of the annotated workbook (issue 16), in several blocks and past the link
+    cap: whole columns (one header note each) mixed with findings on a few cells (a note each).
+
+    Read back with openpyxl: the problem list has one row per finding with its rendered texts
+    and cell, links stop at the cap, and every flagged cell carries its worst severity's fill.
+    """
+    import dataclasses
+
+    from pmkscheck import pipeline
+    from pmkscheck.issues import Severity
+    from pmkscheck.report.model import issue_dicts
+    from pmkscheck.settings import Settings
+    from pmkscheck.write import sheets
+    from pmkscheck.write.annotated import write_annotated
+    from pmkscheck.write.styles import FILL
+
+    monkeypatch.setenv("PMKSCHECK_HISTORY", "off")
+    monkeypatch.setattr(sheets, "BLOCK_ROWS", 7)  # many blocks, the last one short
+    monkeypatch.setattr(sheets, "MAX_LINKS", 40)
+    src = _list(tmp_path / "campur.csv", 120)
+    lines = src.read_bytes().decode("cp1252").split("\r\n")
+    for n in (5, 40, 77):  # a few impossible birth dates: findings on single cells
+        lines[n] = lines[n].replace(";17-08-1950;", ";31-02-1950;")
+    src.write_bytes("\r\n".join(lines).encode("cp1252"))
+    settings = Settings(write=False)
+    settings = dataclasses.replace(settings, limits=dataclasses.replace(settings.limits,
+                                                                        isolate=False))
+    report = pipeline.check_paths([str(src)], settings)
+    f = report.files[0]
+    out = tmp_path / "campur.catatan.xlsx"
+    write_annotated(f, report, report.settings, out)
+
+    rendered = issue_dicts(f, report.settings)
+    codes = {i.code for i in f.issues}
+    assert {"NIK_EXCEL_NUMBER", "KK_EXCEL_NUMBER"} <= codes and len(codes) > 2, codes
+    letter_of = {c.field: c.letter for c in f.columns if c.field}
+    wb = openpyxl.load_workbook(out)
+    problems = wb[wb.sheetnames[1]]
+    assert problems.max_row == len(f.issues) + 1
+    links = {c.coordinate for c in problems["D"] if c.hyperlink is not None}
+    expected: dict[str, Severity] = {}
+    placed = 0
+    for k, (issue, d) in enumerate(zip(f.issues, rendered, strict=True)):
+        row = [c.value for c in problems[k + 2]]
+        assert row[0] == issue.row and row[4] == issue.code, (k, row)
+        assert (row[6], row[7] or "", row[8]) == (d["message"], d["fix"], d["value"]), (k, row)
+        cell = f"{letter_of[issue.field]}{issue.row}" if issue.row and issue.field else None
+        if cell:
+            assert row[3] == cell, (k, row)
+            expected[cell] = max(expected.get(cell, issue.severity), issue.severity)
+            assert (f"D{k + 2}" in links) == (placed < 40), (k, placed)
+            placed += 1
+    assert placed > 40 and len(links) == 40
+    data = wb[wb.sheetnames[2]]
+    wrong = [c for c, sev in expected.items() if data[c].fill.fgColor.rgb != FILL[sev]]
+    assert not wrong, wrong[:5]
+    notes = {c.coordinate for r in data.iter_rows() for c in r if c.comment}
+    assert {"B1", "C1"} <= notes and not any(n[0] in "BC" and n[1:] != "1" for n in notes)
+    assert {f"{letter_of['tanggal_lahir']}{n + 1}" for n in (5, 40, 77)} <= notes
+    summary = [c for r in wb[wb.sheetnames[0]].iter_rows(values_only=True) for c in r if c]
+    assert any(str(s).startswith("Tautan hanya dibuat untuk 40 temuan") for s in summary)

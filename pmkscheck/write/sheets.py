@@ -257,6 +257,9 @@ def list_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     return StreamedSheet(head, rows.blocks, tail, rows.size), count + 1, notes
 
 
+BLOCK_ROWS = 20_000  # rows of the problem sheet built at once
+
+
 class _ProblemRows:
     """The rows of the problem sheet: per column, a table of the XML of each distinct text."""
 
@@ -286,7 +289,7 @@ class _ProblemRows:
         }
         wide = sum(max((len(v) for v in tab.to_pylist() if v), default=0)
                    for _, tab in self.tables.values()) + 400
-        self.block = max(1, min(20_000, (64 << 20) // wide))  # rows per block: ~64 MB at most
+        self.block = max(1, min(BLOCK_ROWS, (64 << 20) // wide))  # a block: ~64 MB at most
         self.size = count * wide
 
     def _tails(self, values: list[str], styles: list[int] | None = None) -> pa.Array:
