@@ -229,58 +229,61 @@ def _patch_rows_fast(raw: bytes | bytearray, body_start: int, body_end: int,
     first attribute, rows out of order); the caller then looks at every row.
     """
     edits: list[tuple[int, int, str | bytes]] = []
+    add = edits.append
+    find = raw.find
     pos = body_start
     row_open, row_close = b"<" + pb + b'row r="', b"</" + pb + b"row"
     cell_tag = b"<" + pb + b"c"
-    cell_open = cell_tag + b' r="'
     skip = len(cell_tag)
-    letters: dict[int, bytes] = {}
+    opening: dict[int, bytes] = {}  # column -> b'<c r="B'
     flagged_style: dict[tuple[int, int], bytes] = {}
+    after = _AFTER_REF
     for n, cols, sevs in flagged:
-        rs = str(n).encode()
-        needle = row_open + rs + b'"'
-        idx = raw.find(needle, pos, body_end)
-        if idx < 0 or raw[idx + len(needle)] not in _AFTER_REF:
+        rs = b"%d\"" % n
+        needle = row_open + rs
+        idx = find(needle, pos, body_end)
+        if idx < 0 or raw[idx + len(needle)] not in after:
             return None
-        tag_end = raw.find(b">", idx, body_end)
+        tag_end = find(b">", idx, body_end)
         if tag_end < 0:
             return None
+        row_edits: list[tuple[int, int, str | bytes]] | None = None
         if raw[tag_end - 1] == 47:  # <row r="N"/>: no cells yet
             row_end = tag_end + 1
-            cell_edits = None
         else:
-            close = raw.find(row_close, tag_end, body_end)
-            row_end = raw.find(b">", close, body_end) + 1 if close >= 0 else 0
+            close = find(row_close, tag_end, body_end)
+            row_end = find(b">", close, body_end) + 1 if close >= 0 else 0
             if row_end <= 0:
                 return None
-            cell_edits = []
+            row_edits = []
             at = tag_end
             for c, sev in zip(cols, sevs, strict=True):
-                letter = letters.get(c)
-                if letter is None:
-                    letter = letters[c] = column_letter(c).encode()
-                cneedle = cell_open + letter + rs + b'"'
-                ci = raw.find(cneedle, at, close)
-                if ci < 0 or raw[ci + len(cneedle)] not in _AFTER_REF:
-                    cell_edits = None  # not there (or not written so): rewrite the row
+                head = opening.get(c)
+                if head is None:
+                    head = opening[c] = cell_tag + b' r="' + column_letter(c).encode()
+                cneedle = head + rs
+                ci = find(cneedle, at, close)
+                if ci < 0 or raw[ci + len(cneedle)] not in after:
+                    row_edits = None  # not there (or not written so): rewrite the row
                     break
-                cend = raw.find(b">", ci, close)
-                attrs_end = cend - 1 if raw[cend - 1] == 47 else cend
-                attrs = bytes(raw[ci + skip: attrs_end])
-                sm = _S_ATTR_B.search(attrs)
-                base = int(sm.group(1)) if sm else 0
+                at = find(b">", ci, close)
+                attrs_end = at - 1 if raw[at - 1] == 47 else at
+                attrs = raw[ci + skip: attrs_end]
+                base = 0
+                if b's="' in attrs:
+                    sm = _S_ATTR_B.search(attrs)
+                    if sm:
+                        base = int(sm.group(1))
+                        attrs = attrs[: sm.start()] + attrs[sm.end():]
                 key = (base, sev)
                 new_s = flagged_style.get(key)
                 if new_s is None:
                     new_s = flagged_style[key] = b' s="%d"' % styles.flagged(base, Severity(sev))
-                if sm:
-                    attrs = attrs[: sm.start()] + attrs[sm.end():]
-                cell_edits.append((ci + skip, attrs_end, attrs + new_s))
-                at = cend
-        if cell_edits is None:
-            edits.append((idx, row_end, patch(raw[idx:row_end].decode("utf-8"), n, cols, sevs)))
+                row_edits.append((ci + skip, attrs_end, bytes(attrs + new_s)))
+        if row_edits is None:
+            add((idx, row_end, patch(raw[idx:row_end].decode("utf-8"), n, cols, sevs)))
         else:
-            edits.extend(cell_edits)
+            edits.extend(row_edits)
         pos = row_end
     return edits
 
