@@ -166,6 +166,7 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     t = section("workbook", lang)
     b = SheetBuilder(styles, text_style=st["text"], quote_style=st["quote"])
     b.widths = {0: 28, 1: 22, 2: 40, 3: 12, 4: 60}
+    by_sev, rows_err, counts, sev = _tally(plan)
     b.add([t["title"]], st["title"])
     b.add([t["how"].replace("Daftar Masalah", list_sheet)], st["wrapnote"])
     b.n += 1
@@ -176,8 +177,8 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
         (t["data_date"], data_date_text(f.data_date, lang)),
         (t["date"], settings.check_date.isoformat()), (t["rows"], f.data_rows),
         (t["header_row"], f.header_row if f.header_row is not None else "-"),
-        (t["errors"], f.count(Severity.ERROR)), (t["warnings"], f.count(Severity.WARNING)),
-        (t["infos"], f.count(Severity.INFO)), (t["rows_err"], f.rows_with_errors),
+        (t["errors"], by_sev[Severity.ERROR]), (t["warnings"], by_sev[Severity.WARNING]),
+        (t["infos"], by_sev[Severity.INFO]), (t["rows_err"], rows_err),
         (t["skipped"], len(f.skipped_rows)),
     ]
     for label, value in info:
@@ -195,8 +196,6 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     b.n += 1
     b.add([t["by_code"]], st["label"])
     b.add([t["code"], t["severity"], t["rule_title"], t["count"], t["cell"]], st["head"])
-    counts = f.code_counts()
-    sev = {i.code: i.severity for i in f.issues}
     where = _where_by_code(f, plan, lang)
     for code in sorted(counts, key=lambda c: (-int(sev[c]), -counts[c], c)):
         try:
@@ -215,6 +214,24 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
             b.add([code, section("severity", lang)[severity.label], message, None, fix],
                   [st["text"], st[severity], None, None, None])
     return b.render(tab=True)
+
+
+def _tally(plan: Plan) -> tuple[dict[Severity, int], int, dict[str, int], dict[str, Severity]]:
+    """The summary's counts, from the findings' arrays.
+
+    Findings per severity, rows with an error, findings per code and each code's severity (its
+    last finding's, as a dict built in order would hold).
+    """
+    a = plan.findings
+    by_sev = {s: int(np.count_nonzero(a.severity == int(s))) for s in Severity}
+    rows_err = int(np.unique(a.row[(a.severity == int(Severity.ERROR)) & (a.row > 0)]).size)
+    per_code = np.bincount(a.code.ids, minlength=len(a.code.values))
+    _, last = np.unique(a.code.ids[::-1], return_index=True)  # ids sorted: 0, 1, ...
+    last_sev = a.severity[::-1][last]
+    counts = {code: int(n) for code, n in zip(a.code.values, per_code.tolist(), strict=True)}
+    sev = {code: Severity(int(v)) for code, v in zip(a.code.values, last_sev.tolist(),
+                                                     strict=True)}
+    return by_sev, rows_err, counts, sev
 
 
 def _where_by_code(f: FileReport, plan: Plan, lang: str) -> dict[str, str]:
