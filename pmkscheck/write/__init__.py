@@ -4,6 +4,7 @@
 * :mod:`.clean` -- the cleaned data (``.bersih.xlsx`` / ``.bersih.csv``) and the per-table JSON;
 * :mod:`.html` -- the HTML report (:mod:`pmkscheck.report.html` renders it);
 * :mod:`.annotated` -- the annotated workbook (``.catatan.xlsx``), built from
+  :mod:`.findingcols` (the findings as arrays: the one adapter from ``FileReport.issues``),
   :mod:`.notes` (what goes on which cell), :mod:`.sheets` (the summary and problem list sheets),
   :mod:`.sheetpatch` (fills on the data sheet), :mod:`.styles`, :mod:`.basebook` (a workbook of the
   input's cells for CSV/ODS/XLS) and :mod:`.ooxml` (the package's XML parts);

@@ -1,8 +1,9 @@
 """Stage ⑤ write: the data sheet of the annotated workbook, its flagged cells restyled.
 
-The sheet XML is patched as bytes: only rows with a flagged cell are decoded and rewritten (the
-``s=`` style index of the cell; cells and rows that do not exist yet are inserted in order); the
-rest streams into the new zip unchanged.
+The sheet XML is patched as bytes: only the start tags of flagged cells are rewritten (their
+``s=`` style index), found with ``bytes.find``; a row whose flagged cell does not exist yet is
+rewritten whole (cells and rows that do not exist yet are inserted in order); the rest streams
+into the new zip unchanged. The flagged cells arrive as sorted arrays (:class:`CellFlags`).
 """
 
 from __future__ import annotations

@@ -304,8 +304,8 @@ class _ProblemRows:
             "H": (a.fix.ids[:count], self._tails(a.fix.values)),
             "I": (a.value.ids[:count], self._tails(a.value.values)),
         }
-        wide = sum(max((len(v) for v in tab.to_pylist() if v), default=0)
-                   for _, tab in self.tables.values()) + 400
+        wide = sum(int(pc.max(pc.binary_length(tab)).as_py() or 0)
+                   for _, tab in self.tables.values()) + 400  # bytes of a row, at most
         self.block = max(1, min(BLOCK_ROWS, (64 << 20) // wide))  # a block: ~64 MB at most
         self.size = count * wide
 
