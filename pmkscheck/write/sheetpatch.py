@@ -126,16 +126,15 @@ class CellFlags:
         arr = np.array(cells, dtype=np.int64).reshape(-1, 3)
         return cls(arr[:, 0], arr[:, 1], arr[:, 2])
 
-    def by_row(self) -> Iterator[tuple[int, list[int], list[int]]]:
+    def by_row(self) -> list[tuple[int, list[int], list[int]]]:
         """``(row, columns, severities)`` of each flagged row, in row order."""
         if not self.rows.size:
-            return
+            return []
         bounds = np.flatnonzero(np.diff(self.rows)) + 1
         starts = np.r_[0, bounds].tolist()
         ends = np.r_[bounds, self.rows.size].tolist()
         rows, cols, sevs = self.rows.tolist(), self.cols.tolist(), self.sevs.tolist()
-        for a, b in zip(starts, ends, strict=True):
-            yield rows[a], cols[a:b], sevs[a:b]
+        return [(rows[a], cols[a:b], sevs[a:b]) for a, b in zip(starts, ends, strict=True)]
 
 
 def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severity]] | CellFlags,
@@ -168,7 +167,7 @@ def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severit
         tail = raw[end:].decode("utf-8")
     row_re, cell_re = _row_cell_res(p)
     row_re_b = _row_re_bytes(p)
-    flagged = list(flags.by_row())
+    flagged = flags.by_row()
 
     def base_style(col: int, row_attrs: dict[str, str]) -> int:
         if row_attrs.get("customFormat") in ("1", "true") and "s" in row_attrs:
