@@ -81,7 +81,7 @@ def row_summary(f: FileReport) -> tuple[pd.Series, pd.Series]:
     labels = np.array(["", "info", "warning", "error"], dtype=object)
     worst = pd.Series(labels[sev[last]], index=row[last])
     # each (row, code) once, where first found; then per row in that order
-    _, first = np.unique(row * len(code.values) + cid, return_index=True)
+    first = np.flatnonzero(~pd.Series(row * len(code.values) + cid).duplicated().to_numpy())
     first = first[np.lexsort((first, row[first]))]
     rows, codes = row[first], cid[first]
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
@@ -89,7 +89,15 @@ def row_summary(f: FileReport) -> tuple[pd.Series, pd.Series]:
     grid = np.full((starts.size, int(lengths.max())), -1, dtype=np.int64)
     grid[np.repeat(np.arange(starts.size), lengths),
          np.arange(rows.size) - np.repeat(starts, lengths)] = codes
-    combos, inv = np.unique(grid, axis=0, return_inverse=True)
+    base = len(code.values) + 1
+    if base ** grid.shape[1] < 1 << 62:  # one integer per sequence: hashed, not sorted
+        key = np.zeros(grid.shape[0], dtype=np.int64)
+        for j in range(grid.shape[1]):
+            key = key * base + grid[:, j] + 1
+        inv, _ = pd.factorize(key)
+        combos = grid[pd.Series(inv).drop_duplicates().index.to_numpy()]
+    else:
+        combos, inv = np.unique(grid, axis=0, return_inverse=True)
     texts = np.array(["; ".join(code.values[c] for c in combo if c >= 0)
                       for combo in combos.tolist()], dtype=object)  # once per distinct combo
     return worst, pd.Series(texts[inv.reshape(-1)], index=rows[starts])

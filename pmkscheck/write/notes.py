@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from pmkscheck.issues import Severity
 from pmkscheck.report.spans import Span, data_rows_of, group_findings
@@ -101,7 +102,7 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
     if whole and n:
         nf, nl = len(a.field.values), len(a.letter.values)
         key = (a.code.ids * nf + a.field.ids) * nl + a.letter.ids
-        keys, inv = np.unique(key, return_inverse=True)
+        inv, keys = pd.factorize(key)  # hashing, not sorting: a million findings
         span_of = [whole.get((a.code.values[k // (nf * nl)], a.field.values[k // nl % nf],
                               a.letter.values[k % nl])) for k in keys.tolist()]
         member = np.array([s is not None for s in span_of], dtype=bool)
@@ -109,7 +110,7 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
         # one note on the header cell per (code, column), at its first finding's place in order
         col_key = a.code.ids * _WIDE + pos_col
         idx = np.flatnonzero(in_whole)
-        _, first = np.unique(col_key[idx], return_index=True)
+        first = np.flatnonzero(~pd.Series(col_key[idx]).duplicated().to_numpy())
         assert f.header_row is not None
         for i in sorted(idx[first].tolist()):
             span = span_of[inv[i]]
@@ -155,7 +156,7 @@ def _place(f: FileReport, a: FindingArrays) -> tuple[np.ndarray, np.ndarray]:
     by_header = {c.header: c.letter for c in f.columns}
     nf, nc = len(a.field.values), len(a.column.values)
     key = (a.letter.ids * nf + a.field.ids) * nc + a.column.ids
-    keys, inv = np.unique(key, return_inverse=True)
+    inv, keys = pd.factorize(key)
     col_of = np.full(len(keys), -1, dtype=np.int64)
     for j, k in enumerate(keys.tolist()):  # once per distinct (letter, field, column)
         letter = (a.letter.values[k // (nf * nc)] or letters.get(a.field.values[k // nc % nf])

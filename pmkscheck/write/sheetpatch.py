@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -69,7 +70,7 @@ class PatchedSheet:
     body_start: int
     body_end: int
     tail: str
-    edits: list[tuple[int, int, str | bytes]]  # replacement text (bytes: already UTF-8)
+    edits: Edits  # replacements (start, end, text) in order; bytes: already UTF-8
 
     def chunks(self) -> Iterator[bytes | memoryview]:
         """The new sheet XML in pieces (UTF-8; the unchanged stretches are views, not copies)."""
@@ -90,7 +91,8 @@ class PatchedSheet:
     @property
     def size(self) -> int:
         """About its bytes (the zip entry needs ZIP64 above 2 GB)."""
-        return len(self.xml) + sum(len(t) - (b - a) for a, b, t in self.edits)
+        e = self.edits
+        return len(self.xml) + sum(map(len, e.texts)) - (sum(e.ends) - sum(e.starts))
 
 
 _ROW_B: dict[str, re.Pattern[bytes]] = {}
@@ -126,15 +128,55 @@ class CellFlags:
         arr = np.array(cells, dtype=np.int64).reshape(-1, 3)
         return cls(arr[:, 0], arr[:, 1], arr[:, 2])
 
-    def by_row(self) -> list[tuple[int, list[int], list[int]]]:
-        """``(row, columns, severities)`` of each flagged row, in row order."""
+    def by_row(self) -> Iterator[tuple[int, list[int], list[int]]]:
+        """``(row, columns, severities)`` of each flagged row, in row order.
+
+        Made as they are needed: a list of a million rows' lists would cost a quarter of a GB.
+        """
         if not self.rows.size:
-            return []
+            return
         bounds = np.flatnonzero(np.diff(self.rows)) + 1
-        starts = np.r_[0, bounds].tolist()
-        ends = np.r_[bounds, self.rows.size].tolist()
-        rows, cols, sevs = self.rows.tolist(), self.cols.tolist(), self.sevs.tolist()
-        return [(rows[a], cols[a:b], sevs[a:b]) for a, b in zip(starts, ends, strict=True)]
+        starts = np.r_[0, bounds]
+        ends = np.r_[bounds, self.rows.size]
+        for lo in range(0, starts.size, 65_536):  # the Python ints of one stretch at a time
+            hi = min(lo + 65_536, starts.size)
+            a0, b0 = int(starts[lo]), int(ends[hi - 1])
+            rows, cols = self.rows[a0:b0].tolist(), self.cols[a0:b0].tolist()
+            sevs = self.sevs[a0:b0].tolist()
+            for a, b in zip((starts[lo:hi] - a0).tolist(), (ends[lo:hi] - a0).tolist(),
+                            strict=True):
+                yield rows[a], cols[a:b], sevs[a:b]
+
+
+class Edits:
+    """Replacements ``(start, end, text)`` in order, kept compactly.
+
+    Two int64 arrays and the texts: a whole-column finding patches a million cells.
+    """
+
+    __slots__ = ("starts", "ends", "texts")
+
+    def __init__(self) -> None:
+        self.starts = array("q")
+        self.ends = array("q")
+        self.texts: list[str | bytes] = []
+
+    def append(self, edit: tuple[int, int, str | bytes]) -> None:
+        """Add one replacement (after the previous one)."""
+        self.starts.append(edit[0])
+        self.ends.append(edit[1])
+        self.texts.append(edit[2])
+
+    def extend(self, edits: Iterable[tuple[int, int, str | bytes]]) -> None:
+        """Add replacements in order."""
+        for edit in edits:
+            self.append(edit)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __iter__(self) -> Iterator[tuple[int, int, str | bytes]]:
+        return zip(self.starts, self.ends, self.texts, strict=True)
 
 
 def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severity]] | CellFlags,
@@ -167,7 +209,6 @@ def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severit
         tail = raw[end:].decode("utf-8")
     row_re, cell_re = _row_cell_res(p)
     row_re_b = _row_re_bytes(p)
-    flagged = flags.by_row()
 
     def base_style(col: int, row_attrs: dict[str, str]) -> int:
         if row_attrs.get("customFormat") in ("1", "true") and "s" in row_attrs:
@@ -190,9 +231,10 @@ def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severit
         return _patch_row(m, row, dict(zip(cols, map(Severity, sevs), strict=True)), styles,
                           cell_re, p, base_style)
 
-    edits = _patch_rows_fast(raw, body_start, body_end, flagged, pb, styles, patch)
+    edits = _patch_rows_fast(raw, body_start, body_end, flags.by_row(), pb, styles, patch)
     if edits is None:  # rows without r=, r not first, missing rows: look at every row
-        edits = []
+        flagged = list(flags.by_row())
+        edits = Edits()
         pos = prev = 0
         for mb in row_re_b.finditer(raw, body_start, body_end):
             rm = re.search(rb'\br="(\d+)"', mb.group(1))
@@ -219,8 +261,8 @@ _AFTER_REF = frozenset(b" \t\r\n/>")
 
 
 def _patch_rows_fast(raw: bytes | bytearray, body_start: int, body_end: int,
-                     flagged: list[tuple[int, list[int], list[int]]], pb: bytes, styles: Styles,
-                     patch: Any) -> list[tuple[int, int, str | bytes]] | None:
+                     flagged: Iterable[tuple[int, list[int], list[int]]], pb: bytes,
+                     styles: Styles, patch: Any) -> Edits | None:
     """Patch only the flagged cells, found by ``bytes.find`` (rows and cells in order).
 
     A flagged row is found by ``<row r="N"``, each flagged cell in it by ``<c r="B7"``; only the
@@ -230,7 +272,7 @@ def _patch_rows_fast(raw: bytes | bytearray, body_start: int, body_end: int,
     Returns ``None`` when a flagged row is not written that way (missing row, ``r`` not the
     first attribute, rows out of order); the caller then looks at every row.
     """
-    edits: list[tuple[int, int, str | bytes]] = []
+    edits = Edits()
     add = edits.append
     find = raw.find
     pos = body_start

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -224,10 +225,11 @@ def _tally(plan: Plan) -> tuple[dict[Severity, int], int, dict[str, int], dict[s
     """
     a = plan.findings
     by_sev = {s: int(np.count_nonzero(a.severity == int(s))) for s in Severity}
-    rows_err = int(np.unique(a.row[(a.severity == int(Severity.ERROR)) & (a.row > 0)]).size)
+    rows_err = len(pd.unique(a.row[(a.severity == int(Severity.ERROR)) & (a.row > 0)]))
     per_code = np.bincount(a.code.ids, minlength=len(a.code.values))
-    _, last = np.unique(a.code.ids[::-1], return_index=True)  # ids sorted: 0, 1, ...
-    last_sev = a.severity[::-1][last]
+    last = np.full(len(a.code.values), -1, dtype=np.int64)
+    np.maximum.at(last, a.code.ids, np.arange(len(a.code.ids)))  # each code's last finding
+    last_sev = a.severity[last]
     counts = {code: int(n) for code, n in zip(a.code.values, per_code.tolist(), strict=True)}
     sev = {code: Severity(int(v)) for code, v in zip(a.code.values, last_sev.tolist(),
                                                      strict=True)}
