@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.issues import Severity
+from pmkscheck.issuetable import IssueTable
 from pmkscheck.report import model
 from pmkscheck.report.model import FileReport, file_dict, rendered
 
@@ -83,11 +84,19 @@ def finding_lines(f: FileReport, settings: Settings, chunk: int | None = None
             f'"message": {m}, "fix": {x}}}'
             for c, s, row, fld, col, cell, v, m, x in zip(
                 _encoded(t.code[part]), t.severity[part].tolist(), t.row[part].tolist(),
-                _encoded(t.field[part]), _encoded(t.column[part]), _encoded(r.cell[part]),
+                _encoded(t.field[part]), _encoded(t.column[part]), _cells(t.take(part), f.is_csv),
                 _encoded(r.value[part]), _encoded(r.message[part]), _encoded(r.fix[part]),
                 strict=True)
         ]
         yield ",\n".join(lines)
+
+
+def _cells(part: IssueTable, is_csv: bool) -> list[str]:
+    """Each finding's cell as JSON text: ``"B15"`` (letters and digits, nothing to escape)."""
+    cells = part.cells(is_csv)
+    if all(x is None or x.isascii() and x.isalnum() for x in pd.unique(part.letter).tolist()):
+        return ['"' + c + '"' if c is not None else "null" for c in cells.tolist()]
+    return _encoded(cells)
 
 
 def _encoded(values: np.ndarray) -> list[str]:

@@ -234,7 +234,6 @@ class Rendered:
     message: np.ndarray
     fix: np.ndarray
     value: np.ndarray  # masked per ``settings.mask``
-    cell: np.ndarray  # ``B15``; ``None`` for CSV and file-level findings
 
 
 def rendered(f: FileReport, settings: Settings) -> Rendered:
@@ -270,7 +269,7 @@ def _render(issues: IssueTable, settings: Settings, is_csv: bool) -> Rendered:
         masked = [mask_value(issues.field[has[k]], issues.value[has[k]], settings.mask,
                              settings.lang) for k in firsts]
         value[has] = np.array(masked, dtype=object)[inverse]
-    return Rendered(message=message, fix=fix, value=value, cell=issues.cells(is_csv))
+    return Rendered(message=message, fix=fix, value=value)
 
 
 def _distinct(*columns: np.ndarray) -> np.ndarray:
@@ -319,7 +318,7 @@ def issue_dicts(f: FileReport, settings: Settings,
          "cell": cell, "value": v, "message": m, "fix": x}
         for c, s, row, fld, col, cell, v, m, x in zip(
             t.code[idx].tolist(), t.severity[idx].tolist(), t.row[idx].tolist(),
-            t.field[idx].tolist(), t.column[idx].tolist(), r.cell[idx].tolist(),
+            t.field[idx].tolist(), t.column[idx].tolist(), t.take(idx).cells(f.is_csv).tolist(),
             r.value[idx].tolist(), r.message[idx].tolist(), r.fix[idx].tolist(), strict=True)
     ]
 
