@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import pmkscheck.issuetable as issuetable_module
 from pmkscheck.findings import findings_to_issues
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.issuetable import IssueTable, combined_key
+from pmkscheck.issuetable import IssueTable, combined_key, distinct_rows
 from pmkscheck.report.json_report import dumps_doc, write_files
 from pmkscheck.report.model import FileReport, issue_dicts
 from pmkscheck.settings import Settings
@@ -135,6 +135,13 @@ def test_findings_frame_becomes_columns_with_params_and_locations(tmp_path):
     passing = pd.Series([True, False, pd.NA], index=[10, 11, 12])
     assert [(i.code, i.row) for i in findings_to_issues(passing, table, "NIK_LENGTH",
                                                         ("nik",))] == [("NIK_LENGTH", 6)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 3000), st.integers(0, 10**9)), max_size=200))
+def test_distinct_rows_are_the_sorted_distinct_positive_rows(rows):
+    arr = np.array(rows, dtype=np.int64)
+    assert distinct_rows(arr).tolist() == sorted({r for r in rows if r > 0})
 
 
 def test_combined_key_numbers_each_combination_in_order_of_appearance():

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pmkscheck.issues import Issue, Severity
-from pmkscheck.issuetable import IssueTable, combined_key
+from pmkscheck.issuetable import IssueTable, combined_key, distinct_rows
 from pmkscheck.table import ROW
 from pmkscheck.text import num, section
 
@@ -94,8 +94,8 @@ def runs(rows: np.ndarray, data_rows: np.ndarray | None = None) -> list[tuple[in
     >>> runs(np.array([2, 3, 5, 6]), data_rows=np.array([2, 3, 5, 6, 9]))  # row 4 was skipped
     [(2, 6)]
     """
-    order = None if data_rows is None else np.unique(np.asarray(data_rows, dtype=np.int64))
-    return _runs(np.unique(np.asarray(rows, dtype=np.int64)), order)[0]
+    order = None if data_rows is None else distinct_rows(np.asarray(data_rows, dtype=np.int64))
+    return _runs(distinct_rows(np.asarray(rows, dtype=np.int64)), order)[0]
 
 
 def _runs(rows: np.ndarray, order: np.ndarray | None) -> tuple[list[tuple[int, int]], bool]:
@@ -126,7 +126,7 @@ def group_findings(issues: IssueTable | Sequence[Issue], data_rows: np.ndarray |
     ``data_rows`` are the user's row numbers of the table's data records (:func:`data_rows_of`);
     without them runs are plain consecutive rows and no span is a whole column.
     """
-    order = None if data_rows is None else np.unique(np.asarray(data_rows, dtype=np.int64))
+    order = None if data_rows is None else distinct_rows(np.asarray(data_rows, dtype=np.int64))
     table = IssueTable.of(issues)
     if not len(table):
         return []
@@ -138,7 +138,7 @@ def group_findings(issues: IssueTable | Sequence[Issue], data_rows: np.ndarray |
         at = by[bounds[n]:bounds[n + 1]]
         first = table[int(at[0])]
         rows = table.row[at]
-        distinct = np.unique(rows[rows > 0])
+        distinct = distinct_rows(rows)
         found, every_known = _runs(distinct, order)
         whole = bool(order is not None and order.size and first.field and every_known
                      and distinct.size == order.size)
