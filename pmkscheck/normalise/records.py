@@ -13,8 +13,25 @@ from typing import Self
 import pandas as pd
 
 
+class RowRecord:
+    """What every record shares: its rows can be taken, and it has as many as its columns.
+
+    The attributes of a subclass (a frozen dataclass) are columns on the table's index, or
+    ``None`` for a column the record does not have.
+    """
+
+    def __getitem__(self, rows: object) -> Self:
+        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
+        return replace(self, **{f.name: None if getattr(self, f.name) is None
+                                else getattr(self, f.name)[rows] for f in fields(self)})
+
+    def __len__(self) -> int:
+        """The number of rows (of the first column the record has)."""
+        return next(len(v) for f in fields(self) if (v := getattr(self, f.name)) is not None)
+
+
 @dataclass(frozen=True)
-class IdAnalysis:
+class IdAnalysis(RowRecord):
     """A No. KK column (and the common part of a NIK column), per row.
 
     Attributes:
@@ -34,13 +51,6 @@ class IdAnalysis:
     region: pd.Series
     date_ok: pd.Series
     serial_zero: pd.Series
-
-    def __getitem__(self, rows: object) -> Self:
-        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
-        return replace(self, **{f.name: getattr(self, f.name)[rows] for f in fields(self)})
-
-    def __len__(self) -> int:
-        return len(self.status)
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,7 @@ class NikAnalysis(IdAnalysis):
 
 
 @dataclass(frozen=True)
-class DateAnalysis:
+class DateAnalysis(RowRecord):
     """A date column (Tanggal Lahir), per row.
 
     Attributes:
@@ -83,17 +93,9 @@ class DateAnalysis:
     two_digit: pd.Series
     written: pd.Series | None = None
 
-    def __getitem__(self, rows: object) -> Self:
-        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
-        return replace(self, **{f.name: None if getattr(self, f.name) is None
-                                else getattr(self, f.name)[rows] for f in fields(self)})
-
-    def __len__(self) -> int:
-        return len(self.date)
-
 
 @dataclass(frozen=True)
-class WilayahCodes:
+class WilayahCodes(RowRecord):
     """A kabupaten/kota, kecamatan or desa column, per row.
 
     Derived under its level's name (``derived["kecamatan"]``).
@@ -105,16 +107,9 @@ class WilayahCodes:
 
     code: pd.Series
 
-    def __getitem__(self, rows: object) -> Self:
-        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
-        return replace(self, code=self.code[rows])
-
-    def __len__(self) -> int:
-        return len(self.code)
-
 
 @dataclass(frozen=True)
-class ValueAnalysis:
+class ValueAnalysis(RowRecord):
     """A name, sex, RT/RW, Umur or member-count column, per row.
 
     Derived under the field's own name (``derived["nama"]``, ``derived["umur"]``).
@@ -130,14 +125,6 @@ class ValueAnalysis:
     status: pd.Series | None = None
     value: pd.Series | None = None
 
-    def __getitem__(self, rows: object) -> Self:
-        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
-        return replace(self, **{f.name: None if getattr(self, f.name) is None
-                                else getattr(self, f.name)[rows] for f in fields(self)})
-
-    def __len__(self) -> int:
-        return len(self.status if self.status is not None else self.value)
-
 
 def field_status(derived: dict, name: str) -> pd.Series | None:
     """The status column of a field's :class:`ValueAnalysis` (``None`` without one)."""
@@ -152,7 +139,7 @@ def field_value(derived: dict, name: str) -> pd.Series | None:
 
 
 @dataclass(frozen=True)
-class JenisAnalysis:
+class JenisAnalysis(RowRecord):
     """The jenis PMKS column, per row, derived under ``derived["jenis_pmks"]``.
 
     Attributes:
@@ -165,17 +152,9 @@ class JenisAnalysis:
     no: pd.Series
     child_no: pd.Series | None = None
 
-    def __getitem__(self, rows: object) -> Self:
-        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
-        return replace(self, **{f.name: None if getattr(self, f.name) is None
-                                else getattr(self, f.name)[rows] for f in fields(self)})
-
-    def __len__(self) -> int:
-        return len(self.no)
-
 
 @dataclass(frozen=True)
-class AlamatParts:
+class AlamatParts(RowRecord):
     """RT and RW read from the Alamat column, per row, under ``derived["alamat"]``.
 
     Only when the sheet has no RT (RW) column of its own; the cleaned file writes them as ``rt``
@@ -188,14 +167,6 @@ class AlamatParts:
 
     rt: pd.Series | None = None
     rw: pd.Series | None = None
-
-    def __getitem__(self, rows: object) -> Self:
-        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
-        return replace(self, **{f.name: None if getattr(self, f.name) is None
-                                else getattr(self, f.name)[rows] for f in fields(self)})
-
-    def __len__(self) -> int:
-        return len(self.rt if self.rt is not None else self.rw)
 
 
 WILAYAH_LEVELS = ("kabupaten", "kecamatan", "desa")
@@ -213,7 +184,7 @@ PERSON = "person"
 
 
 @dataclass(frozen=True)
-class PersonFacts:
+class PersonFacts(RowRecord):
     """Per row: the age and sex the checks use, and where each came from.
 
     Attributes:
@@ -228,14 +199,6 @@ class PersonFacts:
     sex: pd.Series | None = None
     sex_source: pd.Series | None = None
 
-    def __getitem__(self, rows: object) -> Self:
-        """The same record for some rows (a boolean mask or labels), as ``series[rows]``."""
-        return replace(self, **{f.name: None if getattr(self, f.name) is None
-                                else getattr(self, f.name)[rows] for f in fields(self)})
-
-    def __len__(self) -> int:
-        return len(self.age)
-
 
 Derived = dict[str, "IdAnalysis | DateAnalysis | PersonFacts | WilayahCodes | ValueAnalysis"
                     "| JenisAnalysis | AlamatParts"]
@@ -246,5 +209,5 @@ Derived = dict[str, "IdAnalysis | DateAnalysis | PersonFacts | WilayahCodes | Va
 
 
 __all__ = ["PERSON", "WILAYAH_LEVELS", "AlamatParts", "DateAnalysis", "Derived", "IdAnalysis",
-           "JenisAnalysis", "NikAnalysis", "PersonFacts", "ValueAnalysis", "WilayahCodes",
-           "field_status", "field_value", "wilayah_codes"]
+           "JenisAnalysis", "NikAnalysis", "PersonFacts", "RowRecord", "ValueAnalysis",
+           "WilayahCodes", "field_status", "field_value", "wilayah_codes"]
