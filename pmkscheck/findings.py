@@ -163,19 +163,9 @@ def _param(x: object) -> object:
     return int(x) if isinstance(x, float) and x.is_integer() else x
 
 
-def is_missing(x: object) -> bool:
-    """``None``, NaN, NaT or pd.NA (a scalar that pandas considers missing)."""
-    if x is None:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-
 def plain(x: object) -> object:
     """Numpy scalars -> Python scalars (JSON-friendly params)."""
     return x.item() if isinstance(x, np.generic) else x
 
 
-__all__ = ["Findings", "IssueTable", "findings_to_issues", "is_missing", "plain"]
+__all__ = ["Findings", "IssueTable", "findings_to_issues", "plain"]

@@ -24,7 +24,7 @@ import pmkscheck.issuetable as issuetable_module
 from pmkscheck.findings import findings_to_issues
 from pmkscheck.issues import Issue, Severity
 from pmkscheck.issuetable import IssueTable, combined_key, distinct_rows
-from pmkscheck.report.json_report import dumps_doc, write_files
+from pmkscheck.report.json_report import write_files
 from pmkscheck.report.model import FileReport, issue_dicts
 from pmkscheck.settings import Settings
 
@@ -87,8 +87,12 @@ def test_streamed_json_is_the_document_of_the_rendered_dicts(issues, mask, lang,
     s = Settings(mask=mask, lang=lang)
     out = io.StringIO()
     write_files([f], "9", s, out)
-    expected = dumps_doc({"tool": "pmkscheck", "version": "9", "files": [
-        {**json.loads(out.getvalue())["files"][0], "issues": issue_dicts(f, s)}]})
+    shell = {"tool": "pmkscheck", "version": "9", "files": [
+        {**json.loads(out.getvalue())["files"][0], "issues": "ISSUES"}]}
+    dicts = issue_dicts(f, s)  # the document json.dumps gives, one finding per line
+    lines = ",\n".join(" " * 8 + json.dumps(d, ensure_ascii=False) for d in dicts)
+    expected = json.dumps(shell, ensure_ascii=False, indent=2).replace(
+        '"ISSUES"', f"[\n{lines}\n      ]" if dicts else "[]")
     assert out.getvalue() == expected
     doc = json.loads(out.getvalue())
     assert [d["code"] for d in doc["files"][0]["issues"]] == [i.code for i in issues]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from pmkscheck.checks import structure
 from pmkscheck.checks.base import Check, CheckContext
-from pmkscheck.findings import IssueTable, findings_to_issues, is_missing, plain
+from pmkscheck.findings import IssueTable, findings_to_issues, plain
 from pmkscheck.issues import Issue
 from pmkscheck.rules import catalogue
 
@@ -81,5 +81,5 @@ def run_checks(ctx: CheckContext, select: Iterable[str] = (), ignore: Iterable[s
     return IssueTable.concat(issues)
 
 
-__all__ = ["Check", "CheckContext", "REGISTRY", "findings_to_issues", "is_missing", "plain",
+__all__ = ["Check", "CheckContext", "REGISTRY", "findings_to_issues", "plain",
            "TABLE_CHECKS", "registry", "run_checks", "selected", "Issue"]

@@ -113,23 +113,6 @@ def _json(value: object) -> str:
                       ensure_ascii=False)
 
 
-def dumps_doc(doc: dict) -> str:
-    """Indented JSON of a plain document with one finding per line (the shape of the report).
-
-    ``json`` only uses its C encoder without ``indent``; indenting every finding's keys ran the
-    pure-Python encoder over the whole list (seconds per 100k findings).
-    """
-    files = doc.get("files", [])
-    held = [f.get("issues", []) for f in files]
-    shell = {**doc, "files": [{**f, "issues": f"\0issues{n}\0"} for n, f in enumerate(files)]}
-    text = json.dumps(shell, ensure_ascii=False, indent=2)
-    for n, issues in enumerate(held):
-        body = ",\n".join(PAD + json.dumps(i, ensure_ascii=False) for i in issues)
-        text = text.replace(f'"\\u0000issues{n}\\u0000"',
-                            f"[\n{body}\n      ]" if issues else "[]", 1)
-    return text
-
-
 def render(report: Report, settings: Settings, out: TextIO) -> None:
     r"""Write the JSON report to ``out``, streamed (:func:`write_files`).
 

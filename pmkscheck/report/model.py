@@ -163,20 +163,13 @@ class Report:
         }
 
 
-def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False,
-               memo: dict | None = None) -> dict[str, Any]:
+def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False) -> dict[str, Any]:
     """One finding as in CONTRACT.md, message and fix rendered in ``settings.lang``.
 
-    ``memo`` (one dict per table) keeps the texts of findings with the same code and parameters
-    and of the same value: a column Excel destroyed repeats one finding 500,000 times (issue 16).
+    For one finding on its own; a table's findings are rendered together (:func:`issue_dicts`).
     """
-    texts = _texts(issue, settings, memo)
-    value_key = (issue.field, issue.value)
-    value = memo.get(value_key) if memo is not None else None
-    if value is None:
-        value = mask_value(issue.field, issue.value, settings.mask, settings.lang)
-        if memo is not None:
-            memo[value_key] = value
+    texts = _texts(issue, settings)
+    value = mask_value(issue.field, issue.value, settings.mask, settings.lang)
     return {
         "code": issue.code,
         "severity": issue.severity.label,
@@ -190,27 +183,14 @@ def issue_dict(issue: Issue, settings: Settings, is_csv: bool = False,
     }
 
 
-def _texts(issue: Issue, settings: Settings, memo: dict | None) -> tuple[str, str]:
-    """Message and fix of ``issue``, from ``memo`` when the same code and parameters were seen."""
-    key = None
-    if memo is not None:
-        try:
-            key = (issue.code, frozenset(issue.params.items()))
-            hash(key)
-        except TypeError:  # a list among the parameters: render it
-            key = None
-        else:
-            if key in memo:
-                return memo[key]
+def _texts(issue: Issue, settings: Settings) -> tuple[str, str]:
+    """Message and fix of ``issue`` (its parameters masked); the code itself if unknown."""
     params = mask_params(issue.params, settings.mask)
     try:
-        texts = (rule_message(issue, settings.lang, params),
-                 rule_fix(issue, settings.lang, params))
+        return (rule_message(issue, settings.lang, params),
+                rule_fix(issue, settings.lang, params))
     except KeyError:  # a code missing from the catalogue: show the code itself
-        texts = (issue.code, "")
-    if key is not None:
-        memo[key] = texts
-    return texts
+        return (issue.code, "")
 
 
 def finding_line(d: dict[str, Any], row_word: str) -> str:
@@ -259,7 +239,7 @@ def _render(issues: IssueTable, settings: Settings, is_csv: bool) -> Rendered:
     if n:
         keys = _distinct(issues.code, *issues.params.values())
         inverse, firsts = _factorize(keys)
-        texts = [_texts(issues[int(k)], settings, None) for k in firsts]
+        texts = [_texts(issues[int(k)], settings) for k in firsts]
         message[:] = np.array([m for m, _ in texts], dtype=object)[inverse]
         fix[:] = np.array([x for _, x in texts], dtype=object)[inverse]
     value = np.full(n, None, dtype=object)
