@@ -71,7 +71,7 @@ from pmkscheck.write.ooxml import (
     unique_part,
     x,
 )
-from pmkscheck.write.sheetpatch import PatchedSheet, patch_sheet, read_part, stream_sheet
+from pmkscheck.write.sheetpatch import PatchedSheet, patch_sheet, stream_sheet
 from pmkscheck.write.sheets import (
     StreamedSheet,
     list_sheet,
@@ -226,7 +226,7 @@ def _styles(pkg: _Package) -> tuple[Styles, str]:
 
 def _flag_cells(pkg: _Package, data_part: str, plan: Plan, styles: Styles) -> PatchedSheet:
     """The data sheet with every planned cell filled by its worst severity."""
-    return patch_sheet(read_part(pkg.zin, data_part), plan.flags, styles)
+    return patch_sheet(lambda: pkg.zin.open(data_part), plan.flags, styles)
 
 
 def _add_comments(pkg: _Package, data_part: str, patched: PatchedSheet, plan: Plan,

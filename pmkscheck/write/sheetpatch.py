@@ -4,17 +4,24 @@ The sheet XML is patched as bytes: only the start tags of flagged cells are rewr
 ``s=`` style index), found with ``bytes.find``; a row whose flagged cell does not exist yet is
 rewritten whole (cells and rows that do not exist yet are inserted in order); the rest streams
 into the new zip unchanged. The flagged cells arrive as sorted arrays (:class:`CellFlags`).
+
+The sheet is never held whole (a 1M-row sheet is ~1 GB of XML; issue 16): :func:`patch_sheet`
+reads it once in blocks cut after a ``</row>`` and keeps only the edits (offsets and the new
+start tags, packed), and :meth:`PatchedSheet.chunks` reads it a second time, applying them while
+it streams into the zip. Two inflations of the part instead of one copy of it in memory.
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
 import zipfile
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,34 +61,52 @@ def _col_styles(xml_head: str, p: str) -> list[tuple[int, int, int]]:
     return out
 
 
+Opener = Callable[[], IO[bytes]]  # opens the original sheet XML for one pass over it
+_BLOCK = 1 << 24  # bytes of sheet XML patched at a time
+
+
 @dataclass
 class PatchedSheet:
-    """The target sheet after patching, kept as edits of the original bytes (no full copy).
+    """The target sheet after patching, kept as edits of the original bytes (no copy of them).
 
     ``head`` (root tag .. ``<sheetData>``) and ``tail`` (``</sheetData>`` .. end) are small and
     may still be edited (namespace, ``<legacyDrawing>``); the rows in between are the original
-    bytes with ``edits`` (start, end, replacement) applied while streaming into the zip. A
-    1M-row sheet is neither decoded nor copied whole.
+    bytes, read again through ``source``, with ``edits`` (start, end, replacement; offsets in
+    the original XML) applied while streaming into the zip.
     """
 
-    xml: bytes | bytearray
+    source: Opener
     p: str
     head: str
     body_start: int
     body_end: int
     tail: str
-    edits: Edits  # replacements (start, end, text) in order; bytes: already UTF-8
+    edits: Edits  # replacements (start, end, text) in order
+    block: int = _BLOCK  # bytes read at a time
 
     def chunks(self) -> Iterator[bytes | memoryview]:
         """The new sheet XML in pieces (UTF-8; the unchanged stretches are views, not copies)."""
         yield self.head.encode("utf-8")
-        xml = memoryview(self.xml)
-        pos = self.body_start
-        for start, end, text in self.edits:
-            yield xml[pos:start]
-            yield text if isinstance(text, bytes) else text.encode("utf-8")
-            pos = end
-        yield xml[pos: self.body_end]
+        with self.source() as fh:
+            read, size = fh.read, self.block
+            block = memoryview(b"")
+            base = top = 0  # offsets of block[0] and of the byte after the block
+            pos = self.body_start  # the next original byte to hand out
+            end_of_body = ((self.body_end, self.body_end, b""),)
+            for start, end, text in itertools.chain(self.edits, end_of_body):
+                while start > top:  # the rest of this block, then the next one
+                    if pos < top:
+                        yield block[pos - base:]
+                        pos = top
+                    block = memoryview(read(size))
+                    if not block:
+                        raise Unpatchable("the sheet ended early")
+                    base, top = top, top + len(block)
+                if start > pos:
+                    yield block[pos - base: start - base]
+                if text:
+                    yield text
+                pos = end
         yield self.tail.encode("utf-8")
 
     def text(self) -> str:
@@ -90,9 +115,10 @@ class PatchedSheet:
 
     @property
     def size(self) -> int:
-        """About its bytes (the zip entry needs ZIP64 above 2 GB)."""
+        """Its bytes (the zip entry needs ZIP64 above 2 GB)."""
         e = self.edits
-        return len(self.xml) + sum(map(len, e.texts)) - (sum(e.ends) - sum(e.starts))
+        return (len(self.head.encode("utf-8")) + self.body_end - self.body_start + e.growth
+                + len(self.tail.encode("utf-8")))
 
 
 _ROW_B: dict[str, re.Pattern[bytes]] = {}
@@ -113,7 +139,7 @@ class CellFlags:
     (:func:`pmkscheck.write.notes.plan_annotations` builds them with numpy).
     """
 
-    __slots__ = ("rows", "cols", "sevs")
+    __slots__ = ("rows", "cols", "sevs", "_bounds")
 
     def __init__(self, rows: np.ndarray, cols: np.ndarray, sevs: np.ndarray) -> None:
         order = np.lexsort((cols, rows))
@@ -129,21 +155,36 @@ class CellFlags:
         return cls(arr[:, 0], arr[:, 1], arr[:, 2])
 
     def by_row(self) -> Iterator[tuple[int, list[int], list[int]]]:
-        """``(row, columns, severities)`` of each flagged row, in row order.
+        """``(row, columns, severities)`` of each flagged row, in row order."""
+        return self.groups(0, self.row_numbers.size)
+
+    @property
+    def row_numbers(self) -> np.ndarray:
+        """The flagged rows, each once, in order."""
+        if not hasattr(self, "_bounds"):
+            starts = np.zeros(0, np.int64)
+            ends = starts
+            if self.rows.size:
+                starts = np.r_[0, np.flatnonzero(np.diff(self.rows)) + 1]
+                ends = np.r_[starts[1:], self.rows.size]
+            self._bounds = (starts, ends, self.rows[starts])
+        return self._bounds[2]
+
+    def groups(self, lo: int, hi: int) -> Iterator[tuple[int, list[int], list[int]]]:
+        """``(row, columns, severities)`` of flagged rows ``lo`` to ``hi`` (of :attr:`row_numbers`).
 
         Made as they are needed: a list of a million rows' lists would cost a quarter of a GB.
         """
-        if not self.rows.size:
+        if lo >= hi:
             return
-        bounds = np.flatnonzero(np.diff(self.rows)) + 1
-        starts = np.r_[0, bounds]
-        ends = np.r_[bounds, self.rows.size]
-        for lo in range(0, starts.size, 65_536):  # the Python ints of one stretch at a time
-            hi = min(lo + 65_536, starts.size)
-            a0, b0 = int(starts[lo]), int(ends[hi - 1])
+        self.row_numbers  # noqa: B018 - computes the bounds
+        starts, ends, _ = self._bounds
+        for first in range(lo, hi, 65_536):  # the Python ints of one stretch at a time
+            top = min(first + 65_536, hi)
+            a0, b0 = int(starts[first]), int(ends[top - 1])
             rows, cols = self.rows[a0:b0].tolist(), self.cols[a0:b0].tolist()
             sevs = self.sevs[a0:b0].tolist()
-            for a, b in zip((starts[lo:hi] - a0).tolist(), (ends[lo:hi] - a0).tolist(),
+            for a, b in zip((starts[first:top] - a0).tolist(), (ends[first:top] - a0).tolist(),
                             strict=True):
                 yield rows[a], cols[a:b], sevs[a:b]
 
@@ -151,109 +192,246 @@ class CellFlags:
 class Edits:
     """Replacements ``(start, end, text)`` in order, kept compactly.
 
-    Two int64 arrays and the texts: a whole-column finding patches a million cells.
+    Two int64 arrays, and the texts end to end in one buffer (UTF-8): a whole-column finding
+    patches a million cells, and a million small ``bytes`` objects would cost ~60 MB more.
     """
 
-    __slots__ = ("starts", "ends", "texts")
+    __slots__ = ("starts", "ends", "stops", "blob")
 
     def __init__(self) -> None:
         self.starts = array("q")
         self.ends = array("q")
-        self.texts: list[str | bytes] = []
+        self.stops = array("q")  # where each text ends in ``blob``
+        self.blob = bytearray()
 
     def append(self, edit: tuple[int, int, str | bytes]) -> None:
         """Add one replacement (after the previous one)."""
-        self.starts.append(edit[0])
-        self.ends.append(edit[1])
-        self.texts.append(edit[2])
+        start, end, text = edit
+        self.starts.append(start)
+        self.ends.append(end)
+        self.blob += text.encode("utf-8") if isinstance(text, str) else text
+        self.stops.append(len(self.blob))
 
     def extend(self, edits: Iterable[tuple[int, int, str | bytes]]) -> None:
         """Add replacements in order."""
         for edit in edits:
             self.append(edit)
 
+    def merge(self, other: Edits, shift: int) -> None:
+        """Add ``other``'s replacements, their offsets moved by ``shift``."""
+        if not other.starts:
+            return
+        self.starts.frombytes((np.frombuffer(other.starts, np.int64) + shift).tobytes())
+        self.ends.frombytes((np.frombuffer(other.ends, np.int64) + shift).tobytes())
+        self.stops.frombytes((np.frombuffer(other.stops, np.int64) + len(self.blob)).tobytes())
+        self.blob += other.blob
+
+    @property
+    def growth(self) -> int:
+        """Bytes the replacements add to the original (negative: remove)."""
+        return len(self.blob) - (sum(self.ends) - sum(self.starts))
+
     def __len__(self) -> int:
-        return len(self.texts)
+        return len(self.starts)
 
-    def __iter__(self) -> Iterator[tuple[int, int, str | bytes]]:
-        return zip(self.starts, self.ends, self.texts, strict=True)
+    def __iter__(self) -> Iterator[tuple[int, int, bytes]]:
+        blob = self.blob
+        a = 0
+        for start, end, b in zip(self.starts, self.ends, self.stops, strict=True):
+            yield start, end, blob[a:b]
+            a = b
 
 
-def patch_sheet(xml: bytes | bytearray | str, flags: dict[int, dict[int, Severity]] | CellFlags,
-                styles: Styles) -> PatchedSheet:
-    """Give every flagged cell (row -> col -> severity) a filled copy of its own format."""
+def patch_sheet(xml: bytes | bytearray | str | Opener,
+                flags: dict[int, dict[int, Severity]] | CellFlags, styles: Styles,
+                block: int = _BLOCK) -> PatchedSheet:
+    """Give every flagged cell (row -> col -> severity) a filled copy of its own format.
+
+    Args:
+        xml: the sheet XML, or a function that opens it (read twice: here, and when the
+            result's :meth:`PatchedSheet.chunks` are written).
+        flags: the cells to fill.
+        styles: the workbook's styles (the filled formats are added to it here, so it can be
+            rendered before the sheet is written).
+        block: bytes read at a time.
+    """
     if not isinstance(flags, CellFlags):
         flags = CellFlags.from_dict(flags)
-    raw = xml.encode("utf-8") if isinstance(xml, str) else xml
-    root = re.search(rb"<(\w+:)?worksheet\b", raw)
-    if root is None:
-        raise Unpatchable("no <worksheet>")
-    p = (root.group(1) or b"").decode()
-    pb = p.encode()
-    start = re.compile(rb"<" + re.escape(pb) + rb"sheetData\b[^>]*?(/?)>").search(raw)
-    if start is None:
-        raise Unpatchable("no sheetData")
-    head = raw[: start.start()].decode("utf-8")
-    head = re.sub(r'\stabSelected="(?:1|true)"', "", head)
-    colstyles = _col_styles(head, p)
-    open_tag = start.group(0).decode("utf-8")
-    if start.group(1):  # <sheetData/>
-        body_start = body_end = start.end()
-        tail = f"</{p}sheetData>" + raw[start.end():].decode("utf-8")
-        open_tag = open_tag[:-2].rstrip() + ">"
+    if isinstance(xml, (bytes, bytearray, str)):
+        raw = xml.encode("utf-8") if isinstance(xml, str) else bytes(xml)
+        source: Opener = lambda: io.BytesIO(raw)  # noqa: E731
     else:
-        end = raw.rfind(b"</" + pb + b"sheetData")
-        if end < start.end():
-            raise Unpatchable("unterminated sheetData")
-        body_start, body_end = start.end(), end
-        tail = raw[end:].decode("utf-8")
-    row_re, cell_re = _row_cell_res(p)
-    row_re_b = _row_re_bytes(p)
+        source = xml
+    with source() as fh:
+        return _patch_stream(fh, source, flags, styles, block)
 
-    def base_style(col: int, row_attrs: dict[str, str]) -> int:
+
+_SHEET_DATA = re.compile(rb"<(\w+:|)worksheet\b.*?<\1sheetData\b[^>]*?(/?)>", re.S)
+
+
+def _patch_stream(fh: IO[bytes], source: Opener, flags: CellFlags, styles: Styles,
+                  block: int) -> PatchedSheet:
+    """Read the sheet once, block by block, and keep what changes (see :func:`patch_sheet`)."""
+    buf = bytearray()
+    start = None
+    while start is None:  # the head: up to and including <sheetData>
+        chunk = fh.read(block)
+        buf += chunk
+        start = _SHEET_DATA.search(buf)
+        if start is None and not chunk:
+            raise Unpatchable("no <worksheet> with <sheetData>")
+    p = (start.group(1) or b"").decode()
+    pb = p.encode()
+    head = re.sub(r'\stabSelected="(?:1|true)"', "", buf[: start.start(2)].decode("utf-8"))
+    head = head.rstrip().removesuffix("/").rstrip() + ">" if start.group(2) else head + ">"
+    patcher = _RowPatcher(flags, styles, p, _col_styles(head, p))
+    body_start = base = start.end()  # base: offset of buf[0] in the sheet
+    del buf[:body_start]
+    edits = Edits()
+    end_tag = b"</" + pb + b"sheetData"
+    if start.group(2):  # <sheetData/>: no rows; the flagged ones are all new
+        patcher.block(b"", base, edits, last=True)
+        tail = f"</{p}sheetData>" + _rest(buf, fh, block)
+        return PatchedSheet(source, p, head, body_start, body_start, tail, edits, block)
+    while True:
+        end = buf.find(end_tag)
+        if end >= 0:
+            patcher.block(bytes(buf[:end]), base, edits, last=True)
+            tail = _rest(buf[end:], fh, block)
+            return PatchedSheet(source, p, head, body_start, base + end, tail, edits, block)
+        cut = _after_last_row(buf, pb)
+        if cut:
+            patcher.block(bytes(buf[:cut]), base, edits)
+            del buf[:cut]
+            base += cut
+        chunk = fh.read(block)
+        if not chunk:
+            raise Unpatchable("unterminated sheetData")
+        buf += chunk
+
+
+def _rest(buf: bytearray, fh: IO[bytes], block: int) -> str:
+    """``buf`` and the rest of the stream, as text (what follows ``</sheetData>``: small)."""
+    while chunk := fh.read(block):
+        buf += chunk
+    return buf.decode("utf-8")
+
+
+def _after_last_row(buf: bytearray, pb: bytes) -> int:
+    """The offset just after the last complete ``</row>`` in ``buf`` (0: none)."""
+    close = b"</" + pb + b"row"
+    at = len(buf)
+    while (at := buf.rfind(close, 0, at)) >= 0:
+        gt = buf.find(b">", at)
+        if gt >= 0 and not buf[at + len(close): gt].strip():
+            return gt + 1
+    return 0
+
+
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+class _RowPatcher:
+    """Patches the rows of a sheet one block of whole rows at a time, in order.
+
+    What it keeps between blocks: which flagged row comes next (``cursor``, an index into
+    ``flags.row_numbers``) and the number of the last row seen (rows without ``r=`` count on).
+    """
+
+    def __init__(self, flags: CellFlags, styles: Styles, p: str,
+                 colstyles: list[tuple[int, int, int]]) -> None:
+        self.flags, self.styles, self.p, self.pb = flags, styles, p, p.encode()
+        self.colstyles = colstyles
+        self.numbers = flags.row_numbers
+        self.cursor = 0
+        self.prev = 0
+        self.row_re, self.cell_re = _row_cell_res(p)
+        self.row_re_b = _row_re_bytes(p)
+        self.row_open = b"<" + self.pb + b"row"
+
+    def block(self, raw: bytes, base: int, edits: Edits, last: bool = False) -> None:
+        """Add the edits of the whole rows in ``raw`` (which starts at offset ``base``)."""
+        n = self.numbers.size
+        if self.cursor >= n:
+            return
+        top = self._last_row_number(raw)
+        if top is not None and not last:
+            hi = int(np.searchsorted(self.numbers, top, side="right"))
+            if hi == self.cursor:  # no flagged row here
+                self.prev = top
+                return
+        else:
+            hi = n if last else None
+        if hi is not None:
+            fast = _patch_rows_fast(raw, 0, len(raw), self.flags.groups(self.cursor, hi),
+                                    self.pb, self.styles, self.patch)
+            if fast is not None:
+                edits.merge(fast, base)
+                self.cursor, self.prev = hi, top if top is not None else self.prev
+                return
+        edits.merge(self._every_row(raw, last), base)
+
+    def _last_row_number(self, raw: bytes) -> int | None:
+        """The ``r`` of the block's last row, if it is written."""
+        at = len(raw)
+        while (at := raw.rfind(self.row_open, 0, at)) >= 0:
+            if raw[at + len(self.row_open): at + len(self.row_open) + 1] in b" \t\r\n/>":
+                gt = raw.find(b">", at)
+                m = _ROW_NUMBER.search(raw, at, gt)
+                return int(m.group(1)) if m else None
+        return None
+
+    def _every_row(self, raw: bytes, last: bool) -> Edits:
+        """The slow road: every row of the block looked at.
+
+        For rows without ``r=``, flagged rows that do not exist, rows out of order.
+        """
+        edits = Edits()
+        numbers, n = self.numbers, self.numbers.size
+        for mb in self.row_re_b.finditer(raw):
+            rm = _ROW_NUMBER.search(mb.group(1))
+            row = int(rm.group(1)) if rm else self.prev + 1
+            self.prev = row
+            k = self.cursor
+            if k >= n:
+                continue
+            hi = int(np.searchsorted(numbers, row, side="left")) if numbers[k] < row else k
+            if hi > k:  # flagged rows that do not exist: inserted before this one
+                edits.append((mb.start(), mb.start(), "".join(
+                    self.new_row(*g) for g in self.flags.groups(k, hi))))
+            if hi < n and numbers[hi] == row:
+                (_, cols, sevs), = self.flags.groups(hi, hi + 1)
+                edits.append((mb.start(), mb.end(),
+                              self.patch(mb.group(0).decode("utf-8"), row, cols, sevs)))
+                hi += 1
+            self.cursor = hi
+        if last and self.cursor < n:  # after the last row
+            edits.append((len(raw), len(raw), "".join(
+                self.new_row(*g) for g in self.flags.groups(self.cursor, n))))
+            self.cursor = n
+        return edits
+
+    def base_style(self, col: int, row_attrs: dict[str, str]) -> int:
         if row_attrs.get("customFormat") in ("1", "true") and "s" in row_attrs:
             return int(row_attrs["s"])
-        for lo, hi, st in colstyles:
+        for lo, hi, st in self.colstyles:
             if lo <= col <= hi:
                 return st
         return 0
 
-    def new_row(row: int, cols: list[int], sevs: list[int]) -> str:
+    def new_row(self, row: int, cols: list[int], sevs: list[int]) -> str:
+        p, styles = self.p, self.styles
         cells = "".join(
             f'<{p}c r="{column_letter(c)}{row}" '
-            f's="{styles.flagged(base_style(c, {}), Severity(sev))}"/>'
+            f's="{styles.flagged(self.base_style(c, {}), Severity(sev))}"/>'
             for c, sev in zip(cols, sevs, strict=True))
         return f'<{p}row r="{row}">{cells}</{p}row>'
 
-    def patch(text: str, row: int, cols: list[int], sevs: list[int]) -> str:
-        m = row_re.match(text)
+    def patch(self, text: str, row: int, cols: list[int], sevs: list[int]) -> str:
+        m = self.row_re.match(text)
         assert m is not None
-        return _patch_row(m, row, dict(zip(cols, map(Severity, sevs), strict=True)), styles,
-                          cell_re, p, base_style)
-
-    edits = _patch_rows_fast(raw, body_start, body_end, flags.by_row(), pb, styles, patch)
-    if edits is None:  # rows without r=, r not first, missing rows: look at every row
-        flagged = list(flags.by_row())
-        edits = Edits()
-        pos = prev = 0
-        for mb in row_re_b.finditer(raw, body_start, body_end):
-            rm = re.search(rb'\br="(\d+)"', mb.group(1))
-            row = int(rm.group(1)) if rm else prev + 1
-            prev = row
-            missing = []
-            while pos < len(flagged) and flagged[pos][0] < row:
-                missing.append(new_row(*flagged[pos]))
-                pos += 1
-            if missing:
-                edits.append((mb.start(), mb.start(), "".join(missing)))
-            if pos < len(flagged) and flagged[pos][0] == row:
-                edits.append((mb.start(), mb.end(), patch(mb.group(0).decode("utf-8"),
-                                                          *flagged[pos])))
-                pos += 1
-        if pos < len(flagged):
-            edits.append((body_end, body_end, "".join(new_row(*f) for f in flagged[pos:])))
-    return PatchedSheet(xml=raw, p=p, head=head + open_tag, body_start=body_start,
-                        body_end=body_end, tail=tail, edits=edits)
+        return _patch_row(m, row, dict(zip(cols, map(Severity, sevs), strict=True)),
+                          self.styles, self.cell_re, self.p, self.base_style)
 
 
 _S_ATTR_B = re.compile(rb'\ss="(\d+)"')
@@ -274,6 +452,8 @@ def _patch_rows_fast(raw: bytes | bytearray, body_start: int, body_end: int,
     """
     edits = Edits()
     add = edits.append
+    add_start, add_end, add_stop, blob = (edits.starts.append, edits.ends.append,
+                                          edits.stops.append, edits.blob)
     find = raw.find
     pos = body_start
     row_open, row_close = b"<" + pb + b'row r="', b"</" + pb + b"row"
@@ -291,7 +471,7 @@ def _patch_rows_fast(raw: bytes | bytearray, body_start: int, body_end: int,
         tag_end = find(b">", idx, body_end)
         if tag_end < 0:
             return None
-        row_edits: list[tuple[int, int, str | bytes]] | None = None
+        row_edits: list[tuple[int, int, bytes]] | None = None
         if raw[tag_end - 1] == 47:  # <row r="N"/>: no cells yet
             row_end = tag_end + 1
         else:
@@ -327,7 +507,11 @@ def _patch_rows_fast(raw: bytes | bytearray, body_start: int, body_end: int,
         if row_edits is None:
             add((idx, row_end, patch(raw[idx:row_end].decode("utf-8"), n, cols, sevs)))
         else:
-            edits.extend(row_edits)
+            for start, end, text in row_edits:  # Edits.append, inlined (a million cells)
+                add_start(start)
+                add_end(end)
+                blob += text
+                add_stop(len(blob))
         pos = row_end
     return edits
 
@@ -372,22 +556,6 @@ def _patch_row(m: re.Match[str], row: int, cols: dict[int, Severity], styles: St
     inner = cell_re.sub(on_cell, inner)
     inner += "".join(add(c) for c in todo[pos:])
     return f"<{p}row{attrs.rstrip('/')}>{inner}</{p}row>"
-
-
-def read_part(zin: zipfile.ZipFile, name: str) -> bytearray:
-    """A part's bytes read into one preallocated buffer (``read()`` would peak at twice that)."""
-    info = zin.getinfo(name)
-    buf = bytearray(info.file_size)
-    got = 0
-    with zin.open(info) as fh:
-        while True:
-            chunk = fh.read(1 << 24)
-            if not chunk:
-                break
-            buf[got: got + len(chunk)] = chunk
-            got += len(chunk)
-    del buf[got:]
-    return buf
 
 
 def stream_sheet(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, sheet: Any) -> None:
