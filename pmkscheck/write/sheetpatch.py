@@ -63,6 +63,7 @@ def _col_styles(xml_head: str, p: str) -> list[tuple[int, int, int]]:
 
 Opener = Callable[[], IO[bytes]]  # opens the original sheet XML for one pass over it
 _BLOCK = 1 << 24  # bytes of sheet XML patched at a time
+_HEAD_MAX = 1 << 26  # no <sheetData> in this many bytes: not a sheet this module patches
 
 
 @dataclass
@@ -212,11 +213,6 @@ class Edits:
         self.blob += text.encode("utf-8") if isinstance(text, str) else text
         self.stops.append(len(self.blob))
 
-    def extend(self, edits: Iterable[tuple[int, int, str | bytes]]) -> None:
-        """Add replacements in order."""
-        for edit in edits:
-            self.append(edit)
-
     def merge(self, other: Edits, shift: int) -> None:
         """Add ``other``'s replacements, their offsets moved by ``shift``."""
         if not other.starts:
@@ -278,7 +274,7 @@ def _patch_stream(fh: IO[bytes], source: Opener, flags: CellFlags, styles: Style
         chunk = fh.read(block)
         buf += chunk
         start = _SHEET_DATA.search(buf)
-        if start is None and not chunk:
+        if start is None and (not chunk or len(buf) > _HEAD_MAX):
             raise Unpatchable("no <worksheet> with <sheetData>")
     p = (start.group(1) or b"").decode()
     pb = p.encode()
