@@ -56,12 +56,13 @@ def clean_frame(f: FileReport) -> pd.DataFrame:
     if table.extra is not None:  # unrecognised columns, kept as read
         for name in table.extra.columns:
             cols[name if name not in cols else f"{name} (asli)"] = table.extra[name]
-    frame = pd.DataFrame(cols, index=table.data.index)
     worst, codes = row_summary(f)
-    source = frame["source_row"].to_numpy(dtype=np.int64)
-    frame["severity"] = _by_row(worst, source, frame.index)
-    frame["issue_codes"] = _by_row(codes, source, frame.index)
-    return frame
+    source = table.data[ROW].to_numpy(dtype=np.int64)
+    cols["severity"] = _by_row(worst, source, table.data.index)
+    cols["issue_codes"] = _by_row(codes, source, table.data.index)
+    # the columns as they are, not copied into one block (issue 16: a second copy of a
+    # 1M-row table is ~170 MB); the writers never change a column in place
+    return pd.DataFrame(cols, index=table.data.index, copy=False)
 
 
 def row_summary(f: FileReport) -> tuple[pd.Series, pd.Series]:

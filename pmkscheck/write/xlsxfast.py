@@ -137,8 +137,11 @@ class _Column:
     """
 
     letter: str
-    codes: np.ndarray  # int64 per row into tails, -1 = no cell
+    codes: np.ndarray  # per row into tails, -1 = no cell (the smallest signed int dtype)
     tails: np.ndarray  # uint8 matrix, one NUL-padded row per distinct value
+    ints: np.ndarray | None = None  # integer column: int64 per row, written block by block
+    present: np.ndarray | None = None  # integer column: bool per row (None = every row)
+    head: bytes = b""  # integer column: what comes before the digits
     sst_local: np.ndarray | None = None  # per tail: position among the column's texts, or -1
     text_style: np.ndarray | None = None  # per tail: xf of a text cell
     texts: int | None = None  # shared-string ticket
@@ -159,7 +162,7 @@ def excel_width(chars: float) -> float:
 def write_frame(frame: pd.DataFrame, target: str | Path, *, sheet_name: str = "Sheet1",
                 text_columns: Iterable[str] = (), widths: Mapping[str, float] | None = None,
                 header: bool = True, freeze_header: bool = True, autofilter: bool = True,
-                compresslevel: int = 1, block_rows: int = 65_536) -> None:
+                compresslevel: int = 1, block_rows: int = 16_384) -> None:
     r"""Write ``frame`` as a one-sheet xlsx workbook at ``target``.
 
     Args:
@@ -288,36 +291,58 @@ def _block_xml(columns: list[_Column], start: int, stop: int, first: int) -> mem
     Every piece of every row is laid into one NUL-padded byte matrix (one row per sheet row, a
     fixed-width slot per piece), then the NUL padding is squeezed out in one pass. XML cannot
     contain NUL, and the shared strings keep all text out of the sheet, so nothing is lost.
+    A column's cells are picked from its tails while the matrix is filled, one column at a time.
     """
     b = stop - start
     row_text = digits(np.arange(start + 1 + first, stop + 1 + first, dtype=np.int64))
-    slots: list[tuple[np.ndarray | bytes, np.ndarray | None]] = [
+    # (piece, rows without a cell): a piece is bytes, a uint8 matrix, or (tails, codes) picked
+    # only when it is laid in
+    slots: list[tuple[object, np.ndarray | None]] = [
         (b'<row r="', None), (row_text, None), (b'">', None)]
     for col in columns:
-        codes = col.codes[start:stop]
-        present = codes >= 0
-        if not present.any():
-            continue
-        missing = None if present.all() else ~present
+        if col.ints is not None:
+            present = col.present[start:stop] if col.present is not None else None
+            if present is not None and not present.any():
+                continue
+            missing = None if present is None or present.all() else ~present
+            pieces: list[object] = [col.head, digits(col.ints[start:stop]), b"</v></c>"]
+        else:
+            codes = col.codes[start:stop]
+            present = codes >= 0
+            if not present.any():
+                continue
+            missing = None if present.all() else ~present
+            pieces = [(col.tails, codes)]
         slots.append((f'<c r="{col.letter}'.encode(), missing))
         slots.append((row_text, missing))
-        slots.append((_pick(col.tails, np.maximum(codes, 0)), missing))
+        slots.extend((piece, missing) for piece in pieces)
     slots.append((b"</row>", None))
-    width = sum(len(v) if isinstance(v, bytes) else v.shape[1] for v, _ in slots)
+    width = sum(_width(v) for v, _ in slots)
     grid = np.empty((b, width), dtype=np.uint8)
     at = 0
     for value, missing in slots:
+        w = _width(value)
         if isinstance(value, bytes):
-            w = len(value)
             grid[:, at:at + w] = np.frombuffer(value, dtype=np.uint8)
+        elif isinstance(value, tuple):
+            tails, codes = value
+            grid[:, at:at + w] = _pick(tails, np.maximum(codes, 0))
         else:
-            w = value.shape[1]
             grid[:, at:at + w] = value
         if missing is not None:
             grid[missing, at:at + w] = 0
         at += w
+    del slots
     flat = grid.reshape(-1)
     return memoryview(flat[flat != 0])
+
+
+def _width(piece: object) -> int:
+    if isinstance(piece, bytes):
+        return len(piece)
+    if isinstance(piece, tuple):
+        return piece[0].shape[1]
+    return piece.shape[1]
 
 
 def _pick(grid: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -426,20 +451,19 @@ def _prepare_column(values: pd.Series, letter: str, as_text: bool,
     num_style = f' s="{XF_TEXT}"' if as_text else ""
     if (pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)) \
             and not pd.api.types.is_object_dtype(dtype):
-        arr = values.to_numpy(dtype=object, na_value=None) if values.hasnans else \
-            values.to_numpy()
-        codes, uniques = distinct.factorize(arr, use_na_sentinel=True)
-        k = len(uniques)
-        start = np.frombuffer(f'"{num_style}><v>'.encode(), dtype=np.uint8)
-        end = np.frombuffer(b"</v></c>", dtype=np.uint8)
-        tails = np.hstack([np.broadcast_to(start, (k, len(start))),
-                           digits(np.asarray(uniques).astype(np.int64)),
-                           np.broadcast_to(end, (k, len(end)))]) if k else \
-            np.zeros((1, 1), np.uint8)
-        return _Column(letter, codes.astype(np.int64), np.ascontiguousarray(tails))
+        # the digits are written per block from the values themselves (issue 16: factorizing a
+        # million distinct row numbers kept ~30 MB of codes and cell tails per column)
+        present = None
+        if values.hasnans:
+            present = values.notna().to_numpy()
+            ints = values.to_numpy(dtype=np.int64, na_value=0)
+        else:
+            ints = values.to_numpy().astype(np.int64, copy=False)
+        return _Column(letter, np.zeros(0, dtype=np.int8), np.zeros((1, 1), np.uint8),
+                       ints=ints, present=present, head=f'"{num_style}><v>'.encode())
     codes, uniques = distinct.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
-    codes = codes.astype(np.int64)
+    codes = _narrow(codes, len(uniques))
     k = len(uniques)
     number_tail = None
     if k and pd.api.types.infer_dtype(uniques, skipna=False) != "string":
@@ -456,7 +480,8 @@ def _prepare_column(values: pd.Series, letter: str, as_text: bool,
         none = np.array([t is None and nt is None
                          for t, nt in zip(texts, tails, strict=True)], dtype=bool)
         if none.any():  # NaT and the like: no cell
-            codes = np.where(codes >= 0, np.where(none[np.maximum(codes, 0)], -1, codes), -1)
+            codes = _narrow(np.where(codes >= 0, np.where(none[np.maximum(codes, 0)], -1, codes),
+                                     -1), k)
         is_text = np.array([t is not None for t in texts], dtype=bool)
         # only real text gets the quote prefix (xlsxwriter wrote str(-1.0) without it)
         quotable = np.array([isinstance(u, str) for u in uniques], dtype=bool)[is_text]
@@ -510,6 +535,18 @@ def _finish_tails(col: _Column, sst_index: np.ndarray | None) -> None:
     num = digits(sst_index[np.maximum(col.sst_local, 0)])
     end = np.broadcast_to(np.frombuffer(b"</v></c>", dtype=np.uint8), (k, 8))
     col.tails = np.ascontiguousarray(np.hstack([mid, num, end]))
+
+
+def _narrow(codes: np.ndarray, k: int) -> np.ndarray:
+    """``codes`` (``-1`` .. ``k - 1``) in the smallest signed integer dtype that holds them.
+
+    One code per row and column is most of what the writer keeps (issue 16: 8 MB a column at
+    1M rows as int64; most columns have a few hundred distinct values).
+    """
+    for dtype in (np.int8, np.int16, np.int32):
+        if k <= np.iinfo(dtype).max:
+            return codes.astype(dtype, copy=False)
+    return codes.astype(np.int64, copy=False)
 
 
 def _fixed(tails: np.ndarray) -> np.ndarray:
