@@ -20,7 +20,6 @@ from pmkscheck import distinct
 from pmkscheck.atomic import atomic_open
 from pmkscheck.report.json_report import write_files
 from pmkscheck.table import ROW
-from pmkscheck.write.findingcols import finding_rows
 from pmkscheck.write.ooxml import FORMULA_START
 from pmkscheck.write.xlsx import save_frame
 
@@ -70,36 +69,55 @@ def row_summary(f: FileReport) -> tuple[pd.Series, pd.Series]:
 
     The codes of a row in the order they are first found. Vectorised (issue 16): a list whose
     NIK column Excel destroyed has findings on every row; the joined text is made once per
-    distinct sequence of codes, not per row.
+    distinct sequence of codes, not per row. Lean on memory (a 1M-row list has 2-3M findings):
+    the findings' own arrays are read without copies where they are already in row order, and
+    each intermediate is dropped once used.
     """
-    row, sev, code = finding_rows(f)
-    keep = row > 0
-    row, sev, cid = row[keep], sev[keep], code.ids[keep]
-    if not row.size:
+    t = f.issues
+    keep = t.row > 0
+    if not keep.any():
         return pd.Series(dtype=object), pd.Series(dtype=object)
-    order = np.lexsort((sev, row))
-    last = order[np.r_[row[order][1:] != row[order][:-1], True]]
+    cid, names = distinct.factorize(t.code, use_na_sentinel=False)
+    values = ["" if v is None else str(v) for v in names]  # as findingcols.Factor.of
+    row, sev = t.row, t.severity
+    if not keep.all():
+        row, sev, cid = row[keep], sev[keep], cid[keep]
+    del keep
+    if row.size > 1 and not bool(np.all(row[1:] >= row[:-1])):
+        order = np.argsort(row, kind="stable")  # stable: a row's findings keep their order
+        row, sev, cid = row[order], sev[order], cid[order]
+        del order
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
     labels = np.array(["", "info", "warning", "error"], dtype=object)
-    worst = pd.Series(labels[sev[last]], index=row[last])
-    # each (row, code) once, where first found; then per row in that order
-    first = np.flatnonzero(~pd.Series(row * len(code.values) + cid).duplicated().to_numpy())
-    first = first[np.lexsort((first, row[first]))]
-    rows, codes = row[first], cid[first]
+    worst = pd.Series(labels[np.maximum.reduceat(sev, starts)], index=row[starts])
+    del sev, starts
+    # each (row, code) once, where first found: rows are sorted, so a repeat of a code in a row
+    # follows its first in the findings of that code (one pass per distinct code)
+    first = np.ones(row.size, dtype=bool)
+    for c in range(len(values)):
+        at = np.flatnonzero(cid == c)
+        if at.size > 1:
+            first[at[1:][row[at[1:]] == row[at[:-1]]]] = False
+    rows, codes = row[first], cid[first].astype(np.int32)
+    del first, row, cid
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     lengths = np.diff(np.r_[starts, rows.size])
-    grid = np.full((starts.size, int(lengths.max())), -1, dtype=np.int64)
+    grid = np.full((starts.size, int(lengths.max())), -1, dtype=np.int32)
     grid[np.repeat(np.arange(starts.size), lengths),
          np.arange(rows.size) - np.repeat(starts, lengths)] = codes
-    base = len(code.values) + 1
+    del codes, lengths
+    base = len(values) + 1
     if base ** grid.shape[1] < 1 << 62:  # one integer per sequence: hashed, not sorted
         key = np.zeros(grid.shape[0], dtype=np.int64)
         for j in range(grid.shape[1]):
             key = key * base + grid[:, j] + 1
         inv, _ = pd.factorize(key)
+        del key
         combos = grid[pd.Series(inv).drop_duplicates().index.to_numpy()]
     else:
         combos, inv = np.unique(grid, axis=0, return_inverse=True)
-    texts = np.array(["; ".join(code.values[c] for c in combo if c >= 0)
+    del grid
+    texts = np.array(["; ".join(values[c] for c in combo if c >= 0)
                       for combo in combos.tolist()], dtype=object)  # once per distinct combo
     return worst, pd.Series(texts[inv.reshape(-1)], index=rows[starts])
 
@@ -116,15 +134,19 @@ def _by_row(values: pd.Series, rows: np.ndarray, index: pd.Index) -> pd.Series:
 
 
 def neutralise_csv(values: pd.Series) -> pd.Series:
-    """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe."""
-    s = values.astype(object)
+    """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe.
+
+    ``values`` itself when nothing needs it (issue 16: no copy of a clean column).
+    """
+    s = values.astype(object, copy=False)
     codes, uniques = distinct.factorize(s)  # once per distinct value (issue 6: was once per cell)
     risky = np.array([isinstance(v, str) and v.startswith(FORMULA_START) for v in uniques]
                      + [False], dtype=bool)
+    if not risky.any():
+        return values if values.dtype == object else s
     mask = pd.Series(risky[codes], index=s.index)  # code -1 (missing) picks the final False
-    if mask.any():
-        s = s.copy()
-        s[mask] = "'" + s[mask].astype(str)
+    s = s.copy()
+    s[mask] = "'" + s[mask].astype(str)
     return s
 
 
@@ -132,8 +154,11 @@ def write_clean_csv(f: FileReport, report: Report, settings: Settings, target: P
     """UTF-8 with BOM (Excel opens it correctly), comma-separated, every value quoted if needed."""
     frame = clean_frame(f)
     for col in frame.columns:
-        if frame[col].dtype == object:
-            frame[col] = neutralise_csv(frame[col])
+        values = frame[col]
+        if values.dtype == object:
+            safe = neutralise_csv(values)
+            if safe is not values:  # a column is replaced only where a cell changed
+                frame[col] = safe
     with atomic_open(target, "w", protect=(f.path,), encoding="utf-8-sig", newline="") as fh:
         frame.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
 

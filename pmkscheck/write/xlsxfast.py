@@ -199,6 +199,7 @@ def write_frame(frame: pd.DataFrame, target: str | Path, *, sheet_name: str = "S
     for col in columns:
         _finish_tails(col, numbered[col.texts] if col.texts is not None else None)
     header_ids = list(numbered[head_ticket]) if head_ticket is not None else []
+    del numbered
     last_row = n + first
     last_col = column_letter(max(len(names) - 1, 0))
     ref = f"A1:{last_col}{max(last_row, 1)}"
@@ -407,10 +408,13 @@ class _SharedStrings:
             return []
         sizes = [len(p) for p in self._parts]
         allv = np.concatenate(self._parts) if sum(sizes) else np.zeros(0, dtype=object)
+        self._parts = []  # numbered once: the columns' lists are no longer needed
         codes, uniques = distinct.factorize(allv)
+        del allv
         self._texts = np.asarray(uniques, dtype=object)
         bounds = np.cumsum([0, *sizes])
-        return [codes[bounds[i]:bounds[i + 1]].astype(np.int64) for i in range(len(sizes))]
+        codes = codes.astype(np.int64, copy=False)
+        return [codes[bounds[i]:bounds[i + 1]] for i in range(len(sizes))]
 
     def write(self, out, block: int) -> None:
         """Write ``xl/sharedStrings.xml`` to the open zip member ``out``."""
@@ -512,9 +516,19 @@ def _prepare_column(values: pd.Series, letter: str, as_text: bool,
 
 
 def _finish_tails(col: _Column, sst_index: np.ndarray | None) -> None:
-    """Build the per-distinct-value cell tails once the shared strings are numbered."""
+    """Build the per-distinct-value cell tails once the shared strings are numbered.
+
+    What the tails were built from is dropped (issue 16: one entry per distinct text, a
+    million in the ``No`` column of a 1M-row list).
+    """
     if col.sst_local is None:
         return
+    col.tails = _tails(col, sst_index)
+    col.sst_local = col.text_style = col.number_tail = None
+
+
+def _tails(col: _Column, sst_index: np.ndarray | None) -> np.ndarray:
+    assert col.sst_local is not None and col.text_style is not None
     k = len(col.sst_local)
     is_text = col.sst_local >= 0
     if col.number_tail is not None:
@@ -524,17 +538,14 @@ def _finish_tails(col: _Column, sst_index: np.ndarray | None) -> None:
             mids[col.text_style[i]] + str(sst_index[col.sst_local[i]]) + "</v></c>"
             if is_text[i] and sst_index is not None else (col.number_tail[i] or "")
             for i in range(k)], dtype="S")
-        col.tails = _fixed(tails).view(np.uint8).reshape(k, -1) if k else \
-            np.zeros((1, 1), np.uint8)
-        return
+        return _fixed(tails).view(np.uint8).reshape(k, -1) if k else np.zeros((1, 1), np.uint8)
     if not is_text.any() or sst_index is None:
-        col.tails = np.zeros((max(k, 1), 1), dtype=np.uint8)
-        return
+        return np.zeros((max(k, 1), 1), dtype=np.uint8)
     mids = np.array([_text_mid(x).encode() for x in range(4)], dtype="S")
     mid = mids[col.text_style].view(np.uint8).reshape(k, -1)
     num = digits(sst_index[np.maximum(col.sst_local, 0)])
     end = np.broadcast_to(np.frombuffer(b"</v></c>", dtype=np.uint8), (k, 8))
-    col.tails = np.ascontiguousarray(np.hstack([mid, num, end]))
+    return np.ascontiguousarray(np.hstack([mid, num, end]))
 
 
 def _narrow(codes: np.ndarray, k: int) -> np.ndarray:
