@@ -21,7 +21,7 @@ from test_xlsxfast import calamine_rows, cells, fast, xlsxwriter_reference
 
 import pmkscheck
 from pmkscheck.issuetable import IssueTable
-from pmkscheck.write.clean import clean_frame, row_summary
+from pmkscheck.write.clean import clean_frame, row_summary, write_clean_csv
 
 
 def _sheet(path: Path) -> bytes:
@@ -116,8 +116,8 @@ def test_row_summary_equals_the_loop(seed):
 
 def test_clean_frame_is_not_a_second_copy(tmp_path):
     lines = ["No;NIK;Nama;Jenis Kelamin;Desa;Kecamatan;Jenis PMKS"]
-    lines += [f"{i};6,40813E+15;Siti {i};P;Swarga Bara;Sangatta Utara;Fakir Miskin"
-              for i in range(1, 41)]
+    lines += [f"{i};6,40813E+15;{'=Siti' if i == 3 else 'Siti'} {i};P;Swarga Bara;"
+              "Sangatta Utara;Fakir Miskin" for i in range(1, 41)]
     src = tmp_path / "kutim.csv"
     src.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     [f] = pmkscheck.validate(src, write=False, use_history=False).files
@@ -125,3 +125,7 @@ def test_clean_frame_is_not_a_second_copy(tmp_path):
     for name in ("nama", "nik", "kecamatan"):
         assert np.shares_memory(frame[name].to_numpy(), f.clean[name].to_numpy()), name
     assert frame["issue_codes"].str.contains("NIK_EXCEL_NUMBER").all()
+    # the CSV writer neutralises its own column, never the shared one
+    write_clean_csv(f, None, None, tmp_path / "kutim.bersih.csv")
+    text = (tmp_path / "kutim.bersih.csv").read_text(encoding="utf-8-sig")
+    assert ",'=Siti 3," in text and "'=" not in "".join(f.clean["nama"])
