@@ -9,9 +9,12 @@ SpreadsheetML itself, column-wise:
 
 * every distinct text goes once into a shared-string table (``pandas.factorize`` per column, then
   once more across columns), so XML escaping runs once per *unique* value;
-* a cell is ``<c r="B7" s="2" t="s"><v>41</v></c>``, assembled with whole-column pyarrow string
-  kernels (``binary_join_element_wise``), one block of rows at a time; missing values write no
-  cell at all;
+* a cell is ``<c r="B7" s="2" t="s"><v>41</v></c>``, its tail (style, type, value) built once
+  per distinct value and laid into a byte matrix one block of rows at a time; missing values
+  write no cell at all;
+* what is kept for all rows is small (issue 16): one code per cell in the narrowest integer type
+  the column's distinct values allow, and for an integer column its values (its digits are
+  written block by block); blocks of 16,384 rows;
 * blocks are deflated (zlib level 1 by default) on a worker thread while the next block is built,
   so the compressor and the XML builder use both cores (both release the GIL).
 
