@@ -68,6 +68,7 @@ import numpy as np
 from pmkscheck import distinct
 from pmkscheck.errors import InputError, internal_failure
 from pmkscheck.mask import scrub
+from pmkscheck.memory import release_memory
 from pmkscheck.processes import isolation_method, spawn_in_this_thread
 from pmkscheck.read import guard, read_file
 from pmkscheck.read.grid import arrow_texts
@@ -390,18 +391,6 @@ def _small_payload(payload: tuple) -> bytes:  # pragma: no cover - child process
         exc = payload[-1]
         return pickle.dumps(("exception", RuntimeError(
             f"{type(exc).__name__}: {scrub(str(exc))[:300]}")), protocol=5)
-
-
-def release_memory() -> None:
-    """Give freed heap memory back to the system (glibc ``malloc_trim``; elsewhere a no-op).
-
-    Rust and numpy free many small blocks while a sheet is read; without this the process keeps
-    them (1M rows: the reader's resident memory falls from ~1.6 GB to ~0.75 GB).
-    """
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _limit_child(limits: Limits) -> None:  # pragma: no cover - child process

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmkscheck.atomic import refuse_input
+from pmkscheck.memory import release_memory
 from pmkscheck.text import section
 from pmkscheck.write.basebook import build_base_workbook
 from pmkscheck.write.changes import changes_sheet
@@ -102,6 +103,7 @@ def write_annotated(f: FileReport, report: Report, settings: Settings, target: P
     """
     refuse_input(Path(target), Path(f.path))
     plan = plan_annotations(f, settings)
+    release_memory()  # the plan's temporaries (a million findings) before the sheet is patched
     with save_path(Path(target), protect=(f.path,)) as tmp:
         fmt = (f.format or "").lower()
         done = False

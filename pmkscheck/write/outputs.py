@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pmkscheck.errors import UsageError
+from pmkscheck.memory import release_memory
 from pmkscheck.report.model import FileReport, Report
 from pmkscheck.settings import Settings
 from pmkscheck.write.annotated import write_annotated
@@ -122,5 +123,6 @@ def write_outputs(report: Report, settings: Settings,
                 raise UsageError("USAGE_OUTPUT_DIR", path=str(folder),
                                  reason=exc.strerror or type(exc).__name__) from None
             timings[f"write_{name}"] = time.perf_counter() - t0
+            release_memory()  # a writer's temporaries, before the next one (issue 16)
         files.append(replace(written, timings=timings))
     return replace(report, files=tuple(files))

@@ -62,7 +62,7 @@ def _col_styles(xml_head: str, p: str) -> list[tuple[int, int, int]]:
 
 
 Opener = Callable[[], IO[bytes]]  # opens the original sheet XML for one pass over it
-_BLOCK = 1 << 24  # bytes of sheet XML patched at a time
+_BLOCK = 1 << 22  # bytes of sheet XML patched at a time
 _HEAD_MAX = 1 << 26  # no <sheetData> in this many bytes: not a sheet this module patches
 
 
