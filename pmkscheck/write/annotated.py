@@ -10,7 +10,8 @@ How it is written (chosen by measurement, see the module notes in the report of 
 xlsx/xlsm input is never loaded into an object model. Every zip part is copied unchanged except
 
 * the target sheet, whose ``<c>`` style index ``s=`` is rewritten for flagged cells only (cells and
-  rows that do not exist yet are inserted in order);
+  rows that do not exist yet are inserted in order); it is read in blocks, once to find the edits
+  and once while it is written, never held whole (:mod:`pmkscheck.write.sheetpatch`);
 * ``styles.xml``, which gains a few fills/fonts and one cloned ``<xf>`` per (original style,
   severity), so a flagged cell keeps its number format, font, border and alignment;
 * ``workbook.xml`` / relationships / content types, for the two new sheets and the comments
