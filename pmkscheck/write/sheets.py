@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -167,7 +166,6 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     t = section("workbook", lang)
     b = SheetBuilder(styles, text_style=st["text"], quote_style=st["quote"])
     b.widths = {0: 28, 1: 22, 2: 40, 3: 12, 4: 60}
-    by_sev, rows_err, counts, sev = _tally(plan)
     b.add([t["title"]], st["title"])
     b.add([t["how"].replace("Daftar Masalah", list_sheet)], st["wrapnote"])
     b.n += 1
@@ -178,8 +176,8 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
         (t["data_date"], data_date_text(f.data_date, lang)),
         (t["date"], settings.check_date.isoformat()), (t["rows"], f.data_rows),
         (t["header_row"], f.header_row if f.header_row is not None else "-"),
-        (t["errors"], by_sev[Severity.ERROR]), (t["warnings"], by_sev[Severity.WARNING]),
-        (t["infos"], by_sev[Severity.INFO]), (t["rows_err"], rows_err),
+        (t["errors"], f.count(Severity.ERROR)), (t["warnings"], f.count(Severity.WARNING)),
+        (t["infos"], f.count(Severity.INFO)), (t["rows_err"], f.rows_with_errors),
         (t["skipped"], len(f.skipped_rows)),
     ]
     for label, value in info:
@@ -198,14 +196,16 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
     b.add([t["by_code"]], st["label"])
     b.add([t["code"], t["severity"], t["rule_title"], t["count"], t["cell"]], st["head"])
     where = _where_by_code(f, plan, lang)
-    for code in sorted(counts, key=lambda c: (-int(sev[c]), -counts[c], c)):
+    by_code = f.issues.positions_by_code()  # worst code first, then most frequent, then name
+    for code, pos in by_code.items():
         try:
             title = rule(code).t("title", lang)
         except KeyError:
             title = ""
-        b.add([code, section("severity", lang)[sev[code].label], title, counts[code],
-               where.get(code, "")], [st["text"], st[sev[code]], None, st["num"], st["plain"]])
-    if not counts:
+        sev = Severity(int(f.issues.severity[pos].max()))
+        b.add([code, section("severity", lang)[sev.label], title, len(pos),
+               where.get(code, "")], [st["text"], st[sev], None, st["num"], st["plain"]])
+    if not by_code:
         b.add([t["none"]], st["plain"])
     if plan.file_level:
         b.n += 1
@@ -215,25 +215,6 @@ def summary_sheet(f: FileReport, plan: Plan, settings: Settings, styles: Styles,
             b.add([code, section("severity", lang)[severity.label], message, None, fix],
                   [st["text"], st[severity], None, None, None])
     return b.render(tab=True)
-
-
-def _tally(plan: Plan) -> tuple[dict[Severity, int], int, dict[str, int], dict[str, Severity]]:
-    """The summary's counts, from the findings' arrays.
-
-    Findings per severity, rows with an error, findings per code and each code's severity (its
-    last finding's, as a dict built in order would hold).
-    """
-    a = plan.findings
-    by_sev = {s: int(np.count_nonzero(a.severity == int(s))) for s in Severity}
-    rows_err = len(pd.unique(a.row[(a.severity == int(Severity.ERROR)) & (a.row > 0)]))
-    per_code = np.bincount(a.code.ids, minlength=len(a.code.values))
-    last = np.full(len(a.code.values), -1, dtype=np.int64)
-    np.maximum.at(last, a.code.ids, np.arange(len(a.code.ids)))  # each code's last finding
-    last_sev = a.severity[last]
-    counts = {code: int(n) for code, n in zip(a.code.values, per_code.tolist(), strict=True)}
-    sev = {code: Severity(int(v)) for code, v in zip(a.code.values, last_sev.tolist(),
-                                                     strict=True)}
-    return by_sev, rows_err, counts, sev
 
 
 def _where_by_code(f: FileReport, plan: Plan, lang: str) -> dict[str, str]:
