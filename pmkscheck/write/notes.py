@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pmkscheck.issues import Severity
+from pmkscheck.issuetable import combined_key
 from pmkscheck.report.spans import Span, data_rows_of, group_findings
 from pmkscheck.rules import rule
 from pmkscheck.table import column_index, column_letter
@@ -100,11 +101,8 @@ def plan_annotations(f: FileReport, settings: Settings) -> Plan:
     in_whole = np.zeros(n, dtype=bool)
     header: list[tuple[int, int, int, int, str, str, str]] = []  # the column notes
     if whole and n:
-        nf, nl = len(a.field.values), len(a.letter.values)
-        key = (a.code.ids * nf + a.field.ids) * nl + a.letter.ids
-        inv, keys = pd.factorize(key)  # hashing, not sorting: a million findings
-        span_of = [whole.get((a.code.values[k // (nf * nl)], a.field.values[k // nl % nf],
-                              a.letter.values[k % nl])) for k in keys.tolist()]
+        inv = combined_key(a.code.ids, a.field.ids, a.letter.ids)
+        span_of = [whole.get((a.code[i], a.field[i], a.letter[i])) for i in _firsts(inv)]
         member = np.array([s is not None for s in span_of], dtype=bool)
         in_whole = member[inv] & placed
         # one note on the header cell per (code, column), at its first finding's place in order
@@ -154,13 +152,12 @@ def _place(f: FileReport, a: FindingArrays) -> tuple[np.ndarray, np.ndarray]:
         if c.field:
             letters.setdefault(c.field, c.letter)
     by_header = {c.header: c.letter for c in f.columns}
-    nf, nc = len(a.field.values), len(a.column.values)
-    key = (a.letter.ids * nf + a.field.ids) * nc + a.column.ids
-    inv, keys = pd.factorize(key)
-    col_of = np.full(len(keys), -1, dtype=np.int64)
-    for j, k in enumerate(keys.tolist()):  # once per distinct (letter, field, column)
-        letter = (a.letter.values[k // (nf * nc)] or letters.get(a.field.values[k // nc % nf])
-                  or by_header.get(a.column.values[k % nc]))  # CSV findings carry no letter
+    inv = combined_key(a.letter.ids, a.field.ids, a.column.ids)
+    firsts = _firsts(inv)
+    col_of = np.full(len(firsts), -1, dtype=np.int64)
+    for j, i in enumerate(firsts):  # once per distinct (letter, field, column)
+        letter = (a.letter[i] or letters.get(a.field[i])
+                  or by_header.get(a.column[i]))  # CSV findings carry no letter
         if letter:
             col_of[j] = column_index(letter)
     col = col_of[inv] if len(a) else np.zeros(0, dtype=np.int64)
@@ -170,6 +167,11 @@ def _place(f: FileReport, a: FindingArrays) -> tuple[np.ndarray, np.ndarray]:
     row = np.where((row <= 0) & (col >= 0), f.header_row or 0, row)  # a column finding
     placed = (row > 0) & (col >= 0) & (row <= MAX_ROWS)
     return np.where(placed, row, 0), np.where(placed, col, -1)
+
+
+def _firsts(inv: np.ndarray) -> list[int]:
+    """Per group number of :func:`~pmkscheck.issuetable.combined_key`, its first position."""
+    return pd.Series(inv).drop_duplicates().index.tolist()
 
 
 def _notes(a: FindingArrays, cells: list[int], which: list[int],
