@@ -20,6 +20,7 @@ from pmkscheck import distinct
 from pmkscheck.atomic import atomic_open
 from pmkscheck.report.json_report import write_files
 from pmkscheck.table import ROW
+from pmkscheck.write.findingcols import Factor
 from pmkscheck.write.ooxml import FORMULA_START
 from pmkscheck.write.xlsx import save_frame
 
@@ -77,8 +78,8 @@ def row_summary(f: FileReport) -> tuple[pd.Series, pd.Series]:
     keep = t.row > 0
     if not keep.any():
         return pd.Series(dtype=object), pd.Series(dtype=object)
-    cid, names = distinct.factorize(t.code, use_na_sentinel=False)
-    values = ["" if v is None else str(v) for v in names]  # as findingcols.Factor.of
+    code = Factor.of(t.code)
+    cid, values = code.ids, code.values
     row, sev = t.row, t.severity
     if not keep.all():
         row, sev, cid = row[keep], sev[keep], cid[keep]

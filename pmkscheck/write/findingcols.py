@@ -73,12 +73,6 @@ class FindingArrays:
         return len(self.row)
 
 
-def finding_rows(f: FileReport) -> tuple[np.ndarray, np.ndarray, Factor]:
-    """Row (0 = none), severity and code of every finding: the part without texts."""
-    t = f.issues
-    return (t.row.astype(np.int64), t.severity.astype(np.int64), Factor.of(t.code))
-
-
 def finding_arrays(f: FileReport, settings: Settings) -> FindingArrays:
     """The one adapter: ``f.issues`` (an ``IssueTable``) and their texts as arrays.
 
@@ -86,10 +80,10 @@ def finding_arrays(f: FileReport, settings: Settings) -> FindingArrays:
     with the JSON report): every column is factorized at once, nothing runs per finding.
     """
     t = f.issues
-    row, severity, code = finding_rows(f)
     r = rendered(f, settings)
     return FindingArrays(
-        code=code, severity=severity, row=row, field=Factor.of(t.field),
+        code=Factor.of(t.code), severity=t.severity.astype(np.int64),
+        row=t.row.astype(np.int64), field=Factor.of(t.field),
         column=Factor.of(t.column), letter=Factor.of(t.letter), message=Factor.of(r.message),
         fix=Factor.of(r.fix), value=Factor.of(r.value),
     )
